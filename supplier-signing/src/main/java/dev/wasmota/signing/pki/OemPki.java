@@ -1,0 +1,168 @@
+package dev.wasmota.signing.pki;
+
+import dev.wasmota.signing.error.PolicyFailure;
+import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.manifest.CapabilitySet;
+import dev.wasmota.signing.manifest.Manifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
+
+/**
+ * The OEM's keys and certificates in one directory: a root CA, a supplier CA that issues
+ * supplier certificates, the release (countersigning) key and the campaign (director) key, and
+ * {@code vehicle-trust/}, the anchors a vehicle is provisioned with.
+ */
+public final class OemPki {
+    public static final String ORG = "wasmota OEM";
+    public static final String TRUST_DIR = "vehicle-trust";
+    public static final Duration ROOT_VALIDITY = Duration.ofDays(20 * 365);
+    public static final Duration CA_VALIDITY = Duration.ofDays(10 * 365);
+    public static final Duration OEM_KEY_VALIDITY = Duration.ofDays(5 * 365);
+    public static final Duration SUPPLIER_VALIDITY = Duration.ofDays(2 * 365);
+
+    /** A private key with its certificate. */
+    public record Credential(PrivateKey key, X509CertificateHolder cert) {
+        @Override
+        public String toString() {
+            return "Credential[" + cert.getSubject() + "]";
+        }
+    }
+
+    private final Credential root;
+    private final Credential supplierCa;
+    private final Credential release;
+    private final Credential campaign;
+
+    private OemPki(Credential root, Credential supplierCa, Credential release, Credential campaign) {
+        this.root = root;
+        this.supplierCa = supplierCa;
+        this.release = release;
+        this.campaign = campaign;
+    }
+
+    /** Creates a new OEM PKI in {@code dir}, which must be absent or empty. */
+    public static OemPki create(Path dir, Clock clock, SecureRandom random) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new RejectedException(PolicyFailure.MALFORMED_KEY_MATERIAL,
+                            dir + " is not empty; refusing to overwrite an OEM's keys");
+                }
+            }
+        }
+        CertIssuer issuer = new CertIssuer(random);
+        Instant now = clock.instant();
+        KeyPair rootKeys = Crypto.generateKeyPair(random);
+        Credential root = new Credential(rootKeys.getPrivate(),
+                issuer.selfSignedRoot(CertIssuer.name("OEM Root CA", ORG), rootKeys, now, ROOT_VALIDITY));
+        KeyPair caKeys = Crypto.generateKeyPair(random);
+        Credential supplierCa = new Credential(caKeys.getPrivate(), issuer.roleCa(root.cert(), root.key(),
+                CertIssuer.name("OEM Supplier CA", ORG), caKeys.getPublic(), CertRole.SUPPLIER, now, CA_VALIDITY));
+        Credential release = rootLeaf(issuer, root, "OEM Release", CertRole.RELEASE, now, random);
+        Credential campaign = rootLeaf(issuer, root, "OEM Campaign Director", CertRole.CAMPAIGN, now, random);
+        OemPki pki = new OemPki(root, supplierCa, release, campaign);
+        pki.write(dir);
+        return pki;
+    }
+
+    /** Loads the OEM PKI written by {@link #create}. */
+    public static OemPki load(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new RejectedException(PolicyFailure.MALFORMED_KEY_MATERIAL, dir + " is not an OEM directory (run ota oem init)");
+        }
+        return new OemPki(read(dir, "root-ca"), read(dir, "supplier-ca"), read(dir, "release"), read(dir, "campaign"));
+    }
+
+    /**
+     * Issues a supplier certificate for a proven request: the CSR must be self-signed and name
+     * {@code supplierId} as its CN. {@code capabilities} is the most that supplier may request.
+     */
+    public X509CertificateHolder enroll(PKCS10CertificationRequest csr, String supplierId, CapabilitySet capabilities,
+                                        Instant from, Duration validity, SecureRandom random) {
+        if (!Manifest.ID.matcher(supplierId).matches()) {
+            throw new RejectedException(PolicyFailure.MALFORMED_KEY_MATERIAL,
+                    "supplier id '" + supplierId + "' is not " + Manifest.ID.pattern());
+        }
+        try {
+            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Crypto.PROVIDER)
+                    .build(csr.getSubjectPublicKeyInfo()))) {
+                throw new RejectedException(PolicyFailure.MALFORMED_KEY_MATERIAL, "certificate request signature does not verify");
+            }
+        } catch (OperatorCreationException | PKCSException e) {
+            throw new RejectedException(PolicyFailure.MALFORMED_KEY_MATERIAL, "certificate request unusable: " + e.getMessage());
+        }
+        if (!csr.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().equals(
+                org.bouncycastle.asn1.edec.EdECObjectIdentifiers.id_Ed25519)) {
+            throw new RejectedException(PolicyFailure.MALFORMED_KEY_MATERIAL, "certificate request key is not Ed25519");
+        }
+        var cn = csr.getSubject().getRDNs(org.bouncycastle.asn1.x500.style.BCStyle.CN);
+        String csrCn = cn.length == 1 ? cn[0].getFirst().getValue().toString() : "";
+        if (!supplierId.equals(csrCn)) {
+            throw new RejectedException(PolicyFailure.MALFORMED_KEY_MATERIAL,
+                    "certificate request names '" + csrCn + "', not supplier '" + supplierId + "'");
+        }
+        return new CertIssuer(random).leaf(supplierCa.cert(), supplierCa.key(), CertIssuer.name(supplierId, "supplier"),
+                csr.getSubjectPublicKeyInfo(), CertRole.SUPPLIER, Optional.of(capabilities), from, validity);
+    }
+
+    public Credential root() {
+        return root;
+    }
+
+    public Credential supplierCa() {
+        return supplierCa;
+    }
+
+    public Credential release() {
+        return release;
+    }
+
+    public Credential campaign() {
+        return campaign;
+    }
+
+    /** The vehicle's trust anchors. */
+    public TrustStore trustStore() {
+        return new TrustStore(root.cert());
+    }
+
+    private void write(Path dir) throws IOException {
+        writeCredential(dir, "root-ca", root);
+        writeCredential(dir, "supplier-ca", supplierCa);
+        writeCredential(dir, "release", release);
+        writeCredential(dir, "campaign", campaign);
+        KeyFiles.writePublic(dir.resolve(TRUST_DIR).resolve(TrustStore.ROOT_FILE), Pem.encode(root.cert()));
+    }
+
+    private static void writeCredential(Path dir, String name, Credential c) throws IOException {
+        KeyFiles.writeSecret(dir.resolve(name + ".key.pem"), Pem.encode(c.key()));
+        KeyFiles.writePublic(dir.resolve(name + ".cert.pem"), Pem.encode(c.cert()));
+    }
+
+    private static Credential read(Path dir, String name) throws IOException {
+        return new Credential(Pem.readPrivateKey(dir.resolve(name + ".key.pem")), Pem.readCertificate(dir.resolve(name + ".cert.pem")));
+    }
+
+    private static Credential rootLeaf(CertIssuer issuer, Credential root, String cn, CertRole role, Instant now,
+                                       SecureRandom random) {
+        KeyPair keys = Crypto.generateKeyPair(random);
+        X509CertificateHolder cert = issuer.leaf(root.cert(), root.key(), CertIssuer.name(cn, ORG),
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()),
+                role, Optional.empty(), now, OEM_KEY_VALIDITY);
+        return new Credential(keys.getPrivate(), cert);
+    }
+}
