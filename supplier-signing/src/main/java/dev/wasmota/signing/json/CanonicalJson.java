@@ -78,7 +78,7 @@ public final class CanonicalJson {
             throw new IllegalArgumentException("canonical JSON here holds integers only, not " + node);
         }
         long v = node.longValue();
-        if (Math.abs(v) > MAX_SAFE_INTEGER) {
+        if (v > MAX_SAFE_INTEGER || v < -MAX_SAFE_INTEGER) {
             throw new IllegalArgumentException("integer " + v + " is beyond ±2^53");
         }
         out.append(v);
@@ -115,6 +115,10 @@ public final class CanonicalJson {
 
     /** Whether {@code bytes} are exactly the canonical form of the value they encode. */
     public static boolean isCanonical(byte[] bytes, JsonNode parsed) {
-        return java.util.Arrays.equals(bytes, bytes(parsed));
+        try {
+            return java.util.Arrays.equals(bytes, bytes(parsed));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

@@ -121,7 +121,7 @@ public sealed interface Capability
             throw malformed("empty capability");
         }
         if (text.length() > MAX_TEXT_LENGTH) {
-            throw malformed("capability longer than " + MAX_TEXT_LENGTH + " characters");
+            throw malformed("capability '" + text.substring(0, 16) + "...' is longer than " + MAX_TEXT_LENGTH + " characters");
         }
         String t = text.strip().toLowerCase(Locale.ROOT);
         if (t.equals("log")) {
@@ -157,12 +157,17 @@ public sealed interface Capability
         if (parts.length != 2) {
             throw malformed("'" + text + "' has a malformed CAN id range (expected LO-HI in hex)");
         }
-        return new int[] {parseHex(parts[0], MAX_CAN_ID, text), parseHex(parts[1], MAX_CAN_ID, text)};
+        int lo = parseHex(parts[0], MAX_CAN_ID, text);
+        int hi = parseHex(parts[1], MAX_CAN_ID, text);
+        if (lo > hi) {
+            throw malformed("'" + text + "' has LO above HI");
+        }
+        return new int[] {lo, hi};
     }
 
     private static int parseHex(String s, int max, String text) {
         String digits = s.startsWith("0x") ? s.substring(2) : s;
-        if (digits.isEmpty() || digits.length() > 8 || !digits.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        if (digits.isEmpty() || digits.length() > 8 || !digits.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
             throw malformed("'" + s + "' in '" + text + "' is not a hex number");
         }
         long v = Long.parseLong(digits, 16);
@@ -176,7 +181,11 @@ public sealed interface Capability
         if (s.isEmpty() || s.length() > 3 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw malformed("'" + s + "' in '" + text + "' is not a decimal bus number");
         }
-        return Integer.parseInt(s);
+        int v = Integer.parseInt(s);
+        if (v > MAX_I2C_BUS) {
+            throw malformed("'" + s + "' in '" + text + "' exceeds " + MAX_I2C_BUS);
+        }
+        return v;
     }
 
     private static void checkRange(int lo, int hi) {

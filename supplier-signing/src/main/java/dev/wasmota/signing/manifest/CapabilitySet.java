@@ -41,6 +41,9 @@ public record CapabilitySet(List<Capability> items) {
         }
         List<Capability> out = new ArrayList<>();
         for (String part : list.split(",", -1)) {
+            if (part.isBlank()) {
+                throw new RejectedException(PolicyFailure.MALFORMED_CAPABILITY, "empty item in capability list '" + list + "'");
+            }
             out.add(Capability.parse(part.strip()));
         }
         return new CapabilitySet(out);
@@ -75,7 +78,7 @@ public record CapabilitySet(List<Capability> items) {
     }
 
     public boolean permitsI2c(int bus, int address) {
-        return items.contains(new Capability.I2c(bus, address));
+        return items.stream().anyMatch(c -> c instanceof Capability.I2c i && i.bus() == bus && i.address() == address);
     }
 
     /** The capabilities of {@code requested} that this set does not cover; empty when it covers all. */

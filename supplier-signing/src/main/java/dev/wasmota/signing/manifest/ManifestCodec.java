@@ -49,7 +49,17 @@ public final class ManifestCodec {
 
     /** The canonical bytes of {@code m}; equal manifests give equal bytes. */
     public static byte[] canonicalBytes(Manifest m) {
-        return CanonicalJson.bytes(toJson(m));
+        byte[] bytes;
+        try {
+            bytes = CanonicalJson.bytes(toJson(m));
+        } catch (IllegalArgumentException e) {
+            throw bad("manifest cannot be written canonically: " + e.getMessage());
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw bad("manifest would be " + bytes.length + " bytes, over the " + MAX_BYTES
+                    + "-byte limit: too many or too long export names");
+        }
+        return bytes;
     }
 
     /** The manifest as a JSON tree (the canonical serializer sorts the members). */

@@ -98,6 +98,26 @@ public final class PackageFile {
         return new ModulePackage(manifest, wasm, signature);
     }
 
+    /** Writes {@code pkg} to {@code file}: whole or not at all (temp file, fsync, atomic rename). */
+    public static void write(Path file, ModulePackage pkg) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        java.nio.file.Files.createDirectories(dir);
+        Path tmp = java.nio.file.Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(toBytes(pkg));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            java.nio.file.Files.deleteIfExists(tmp);
+        }
+    }
+
     /** The file bytes of {@code pkg}. */
     public static byte[] toBytes(ModulePackage pkg) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -59,8 +59,8 @@ public final class OemPki {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
-                    throw new RejectedException(PolicyFailure.MALFORMED_KEY_MATERIAL,
-                            dir + " is not empty; refusing to overwrite an OEM's keys");
+                    throw new java.nio.file.FileAlreadyExistsException(dir.toString(), null,
+                            "not empty; refusing to overwrite an OEM's keys");
                 }
             }
         }
