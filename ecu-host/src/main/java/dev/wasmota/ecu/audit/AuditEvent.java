@@ -1,0 +1,55 @@
+package dev.wasmota.ecu.audit;
+
+/**
+ * What an audit record reports. Vehicle and OEM logs share this vocabulary so an auditor reads
+ * both with one tool; each constant names the step, the record's other fields say how it went.
+ */
+public enum AuditEvent {
+    /** A package's signatures, certificates and policy were checked; results in {@code verifications}. */
+    VERIFY,
+    /** A verified package was written durably into the inactive slot; the active slot is untouched. */
+    INSTALL_STAGED,
+    /** The staged slot became the active one (the slot switch is durable). */
+    INSTALL_COMMITTED,
+    /** An install was refused; {@code cause} names the reason, nothing was activated. */
+    INSTALL_REFUSED,
+    /** A module was started from its active slot (trial activation or normal start). */
+    ACTIVATED,
+    /** The health check ({@code init()}) after a trial activation ran; the outcome says how. */
+    HEALTH_CHECK,
+    /** The previous slot was reactivated; {@code cause} says whether manual or automatic, and why. */
+    ROLLBACK,
+    /** A module's faults in the sliding window crossed the threshold. */
+    FAULT_WINDOW_TRIPPED,
+    /** The anti-rollback security-version floor of a module was raised. */
+    FLOOR_RAISED,
+    /**
+     * An attack or violation was seen and blocked: bad signature, rollback attempt below the
+     * floor, capability violation, replayed or expired instruction; {@code cause} names it.
+     */
+    SECURITY_EVENT,
+    /** State was recovered after a crash (torn log line truncated, temp files removed, slot fallback). */
+    RECOVERY,
+    /** OEM: a supplier package passed intake checks and integration tests. */
+    INTAKE_ACCEPTED,
+    /** OEM: a supplier package failed intake; {@code cause} names the check. */
+    INTAKE_REJECTED,
+    /** OEM: a release was countersigned with the OEM release key. */
+    RELEASE_COUNTERSIGNED,
+    /** OEM: a campaign was created. */
+    CAMPAIGN_CREATED,
+    /** OEM: a campaign started its first wave. */
+    CAMPAIGN_STARTED,
+    /** OEM: a campaign moved to its next wave. */
+    CAMPAIGN_WAVE_STARTED,
+    /** OEM: a campaign was paused, by an operator or by an error-rate threshold. */
+    CAMPAIGN_PAUSED,
+    /** OEM: a paused campaign was resumed. */
+    CAMPAIGN_RESUMED,
+    /** OEM: a campaign was aborted; vehicles not yet updated receive nothing more. */
+    CAMPAIGN_ABORTED,
+    /** OEM: every wave of a campaign finished. */
+    CAMPAIGN_COMPLETED,
+    /** OEM: a vehicle reported a status or a signed version report for a campaign. */
+    CAMPAIGN_STATUS_RECEIVED
+}
