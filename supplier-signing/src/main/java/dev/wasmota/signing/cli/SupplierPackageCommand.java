@@ -24,13 +24,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ota supplier package}: a module and its manifest in one (unsigned) package file. */
-@Command(name = "package", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "package", sortOptions = false,
         description = {"Builds an unsigned package: reads the exports and imports from the .wasm itself (Chicory's",
                 "parser and validator) and refuses imports that LIST does not cover (exit 4).",
                 "Sign it next with: ota supplier sign --package PKG --key KEY --cert CERT"})
 public final class SupplierPackageCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--wasm", required = true, paramLabel = "FILE", description = "the module binary")
     Path wasm;

@@ -24,8 +24,7 @@ public final class Packager {
                     "module of " + wasm.length + " bytes exceeds " + Manifest.MAX_WASM_LENGTH);
         }
         ModuleInterface iface = ModuleInterface.read(wasm).checkAgainst(spec.capabilities());
-        Optional<MemoryLimits> memory = iface.module().memorySection()
-                .filter(s -> s.memoryCount() > 0).map(s -> s.getMemory(0).limits());
+        Optional<MemoryLimits> memory = iface.declaredMemory();
         if (memory.isPresent() && memory.get().initialPages() > spec.memoryPages()) {
             throw new RejectedException(PolicyFailure.MEMORY_LIMIT, "module needs " + memory.get().initialPages()
                     + " pages at start; --memory-pages allows " + spec.memoryPages());

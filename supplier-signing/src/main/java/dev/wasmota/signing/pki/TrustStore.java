@@ -1,7 +1,5 @@
 package dev.wasmota.signing.pki;
 
-import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +22,7 @@ public final class TrustStore {
     public static TrustStore load(Path dir) throws IOException {
         Path rootFile = dir.resolve(ROOT_FILE);
         if (!Files.isRegularFile(rootFile)) {
-            throw new RejectedException(PolicyFailure.MALFORMED_KEY_MATERIAL,
-                    "trust directory " + dir + " has no " + ROOT_FILE);
+            throw new java.nio.file.NoSuchFileException(rootFile.toString(), null, "not a trust directory");
         }
         return new TrustStore(Pem.readCertificate(rootFile));
     }

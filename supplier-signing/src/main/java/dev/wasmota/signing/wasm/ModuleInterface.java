@@ -7,6 +7,7 @@ import com.dylibso.chicory.wasm.types.Export;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.wasmota.signing.error.PolicyFailure;
 import dev.wasmota.signing.error.RejectedException;
@@ -34,6 +35,7 @@ public record ModuleInterface(WasmModule module, List<Manifest.Export> exports, 
 
     /** Parses and validates {@code wasm}; refuses anything that is not valid WebAssembly (exit 4). */
     public static ModuleInterface read(byte[] wasm) {
+        WasmBounds.check(wasm);
         WasmModule module;
         try {
             module = Parser.parse(wasm);
@@ -57,42 +59,97 @@ public record ModuleInterface(WasmModule module, List<Manifest.Export> exports, 
             com.dylibso.chicory.wasm.types.FunctionType t = e.index() < importedFunctions
                     ? module.typeSection().getType(((FunctionImport) functionImport(module, e.index())).typeIndex())
                     : module.functionSection().getFunctionType(e.index() - importedFunctions, module.typeSection());
-            exports.add(new Manifest.Export(e.name(), typeOf(t)));
+            try {
+                exports.add(new Manifest.Export(e.name(), typeOf(t)));
+            } catch (RejectedException unsupported) {
+                throw new RejectedException(PolicyFailure.INVALID_WASM, "export '" + e.name()
+                        + "' has a type the host cannot call: " + unsupported.getMessage());
+            }
         }
         List<Import> imports = module.importSection().stream().toList();
         return new ModuleInterface(module, List.copyOf(exports), imports);
     }
 
     /**
-     * Checks that every import is an {@code ecu} host function with its ABI type and covered by
-     * {@code capabilities}, and that the module exports {@code tick: () -> ()} (and
-     * {@code init: () -> i32} if it exports init).
-     *
-     * @throws RejectedException {@link PolicyFailure#IMPORT_NOT_PERMITTED} naming the import, or
-     *     {@link PolicyFailure#EXPORT_MISMATCH}
+     * Everything the packager checks: {@link #checkFeatures()}, {@link #checkImports} and
+     * {@link #checkHostExports()}.
      */
     public ModuleInterface checkAgainst(CapabilitySet capabilities) {
+        checkFeatures();
+        checkImports(capabilities);
+        checkHostExports();
+        return this;
+    }
+
+    /** Refuses what the sandbox cannot bound: several or shared memories, a start function. */
+    public ModuleInterface checkFeatures() {
+        List<String> problems = new ArrayList<>();
+        int memories = module.memorySection().map(s -> s.memoryCount()).orElse(0);
+        if (memories > 1) {
+            problems.add("declares " + memories + " memories (the host caps exactly one)");
+        }
+        if (memories == 1 && declaredMemory().orElseThrow().shared()) {
+            problems.add("declares a shared memory (threads are not supported)");
+        }
+        module.startSection().ifPresent(s -> problems.add("has a start function (index " + s.startIndex()
+                + "): module code runs only through exports, under a deadline"));
+        if (!problems.isEmpty()) {
+            throw new RejectedException(PolicyFailure.INVALID_WASM, "the module " + String.join("; ", problems));
+        }
+        return this;
+    }
+
+    /**
+     * Refuses every import that is not an {@code ecu} host function of the ABI's exact type,
+     * granted by {@code capabilities}, naming each.
+     *
+     * @throws RejectedException {@link PolicyFailure#IMPORT_NOT_PERMITTED}
+     */
+    public ModuleInterface checkImports(CapabilitySet capabilities) {
+        List<String> problems = new ArrayList<>();
         for (Import imp : imports) {
-            String name = imp.module() + "." + imp.name();
-            if (imp.importType() != ExternalType.FUNCTION) {
-                throw notPermitted("imports " + imp.importType().name().toLowerCase(Locale.ROOT) + " '" + name
-                        + "'; the host provides functions only");
-            }
-            Optional<FunctionType> abi = EcuAbi.MODULE.equals(imp.module()) ? EcuAbi.function(imp.name()) : Optional.empty();
-            if (abi.isEmpty()) {
-                throw notPermitted("imports '" + name + "', which is not a host ABI function");
-            }
-            FunctionType actual = typeOf(module.typeSection().getType(((FunctionImport) imp).typeIndex()));
-            if (!abi.get().equals(actual)) {
-                throw notPermitted("imports '" + name + "' as " + actual + "; the ABI type is " + abi.get());
-            }
-            if (!capabilities.permitsImport(imp.module(), imp.name())) {
-                throw notPermitted("imports '" + name + "' but the capabilities [" + capabilities + "] do not grant it");
+            String problem = importProblem(imp, capabilities);
+            if (problem != null) {
+                problems.add(imp.module() + "." + imp.name() + " (" + problem + ")");
             }
         }
+        if (!problems.isEmpty()) {
+            throw notPermitted("imports not permitted: " + String.join(", ", problems));
+        }
+        return this;
+    }
+
+    /** Requires {@code tick: () -> ()} and, if exported, {@code init: () -> i32}. */
+    public ModuleInterface checkHostExports() {
         requireExport(EcuAbi.TICK, TICK, true);
         requireExport(EcuAbi.INIT, INIT, false);
         return this;
+    }
+
+    /** The declared limits of memory 0, if the module has a memory. */
+    public Optional<MemoryLimits> declaredMemory() {
+        return module.memorySection().filter(s -> s.memoryCount() > 0).map(s -> s.getMemory(0).limits());
+    }
+
+    private String importProblem(Import imp, CapabilitySet granted) {
+        if (imp.importType() != ExternalType.FUNCTION) {
+            return "a " + imp.importType().name().toLowerCase(Locale.ROOT) + " import; the host provides functions only";
+        }
+        if (!EcuAbi.MODULE.equals(imp.module())) {
+            return "outside the host ABI, which is module '" + EcuAbi.MODULE + "'";
+        }
+        Optional<FunctionType> abi = EcuAbi.function(imp.name());
+        if (abi.isEmpty()) {
+            return "no such host function";
+        }
+        if (!granted.permitsImport(imp.module(), imp.name())) {
+            return "not granted by capabilities '" + granted.canonical() + "'";
+        }
+        FunctionType actual = typeOf(module.typeSection().getType(((FunctionImport) imp).typeIndex()));
+        if (!abi.get().equals(actual)) {
+            return "type " + actual + ", the ABI's is " + abi.get();
+        }
+        return null;
     }
 
     private void requireExport(String name, FunctionType type, boolean required) {
@@ -123,7 +180,8 @@ public record ModuleInterface(WasmModule module, List<Manifest.Export> exports, 
                 t.returns().stream().map(ModuleInterface::name).toList());
     }
 
-    private static String name(ValType v) {
+    /** The manifest's name of a value type. */
+    public static String name(ValType v) {
         if (v.equals(ValType.I32)) {
             return "i32";
         } else if (v.equals(ValType.I64)) {

@@ -211,8 +211,10 @@ class ManifestCodecTest {
         Manifest big = new Manifest(m.moduleId(), m.version(), m.securityVersion(), m.supplierId(), m.wasmSha256(),
                 m.wasmLength(), many, m.capabilities(), m.memoryPages(), m.deadlineUs(), m.periodMs(), m.hardwareIds(),
                 m.sbomSha256());
-        byte[] bytes = ManifestCodec.canonicalBytes(big);
+        byte[] bytes = dev.wasmota.signing.json.CanonicalJson.bytes(ManifestCodec.toJson(big));
         assertTrue(bytes.length > ManifestCodec.MAX_BYTES, "fixture too small: " + bytes.length);
+        RejectedException written = assertThrows(RejectedException.class, () -> ManifestCodec.canonicalBytes(big));
+        assertEquals(PolicyFailure.MALFORMED_MANIFEST, written.reason());
         RejectedException e = assertThrows(RejectedException.class, () -> ManifestCodec.parse(bytes));
         assertEquals(PolicyFailure.MALFORMED_MANIFEST, e.reason());
         assertTrue(e.getMessage().contains("exceeds " + ManifestCodec.MAX_BYTES), e.getMessage());

@@ -1,0 +1,63 @@
+package dev.wasmota.ecu;
+
+import dev.wasmota.ecu.audit.AuditEvent;
+import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.ecu.slots.ModuleState;
+import dev.wasmota.signing.error.ExitCode;
+import dev.wasmota.signing.error.PolicyFailure;
+import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.manifest.Manifest;
+import java.util.Optional;
+import java.util.Set;
+
+/** The host's audit records: the shape of update, refusal and security-event records in one place. */
+final class HostAudit {
+    static final String ACTOR = "ecu-host";
+
+    /** Policy refusals that are attacks or attempts worth a security event, besides every trust failure. */
+    private static final Set<String> SECURITY_POLICY = Set.of(PolicyFailure.CAPABILITY_NOT_CERTIFIED.name(),
+            PolicyFailure.IMPORT_NOT_PERMITTED.name(), UpdateFailure.ANTI_ROLLBACK.name(),
+            UpdateFailure.WRONG_HARDWARE.name(), UpdateFailure.TRUST_ANCHOR_MISMATCH.name());
+
+    private final AuditLog log;
+
+    HostAudit(AuditLog log) {
+        this.log = log;
+    }
+
+    AuditRecord append(AuditRecord.Builder record) {
+        return log.append(record.build());
+    }
+
+    /** An update record: the module, its versions and digests before and after, campaign and instruction. */
+    AuditRecord.Builder update(AuditEvent event, Manifest m, Optional<ModuleState> before, InstallContext ctx) {
+        AuditRecord.Builder b = AuditRecord.builder(event).moduleId(m.moduleId()).toVersion(m.version())
+                .toWasmSha256(m.wasmSha256()).securityVersion(m.securityVersion()).actor(ctx.actor());
+        before.ifPresent(s -> b.fromVersion(s.activeMetadata().version()).fromWasmSha256(s.activeMetadata().wasmSha256()));
+        ctx.campaignId().ifPresent(b::campaignId);
+        ctx.instructionId().ifPresent(b::instructionId);
+        return b;
+    }
+
+    /** Records a refused install, preceded by a security event when the refusal is one. */
+    void refused(Manifest m, InstallContext ctx, RejectedException e) {
+        if (e.exitCode() == ExitCode.TRUST || SECURITY_POLICY.contains(e.reason().name())) {
+            append(base(AuditEvent.SECURITY_EVENT, m, ctx).outcome(Outcome.REFUSED).cause(e.reason().name())
+                    .detail(e.getMessage()));
+        }
+        append(base(AuditEvent.INSTALL_REFUSED, m, ctx).outcome(e.exitCode() == ExitCode.MODULE_FAULT
+                ? Outcome.FAILURE : Outcome.REFUSED).cause(e.reason().name()).detail(e.getMessage()));
+    }
+
+    private AuditRecord.Builder base(AuditEvent event, Manifest m, InstallContext ctx) {
+        AuditRecord.Builder b = AuditRecord.builder(event).actor(ctx.actor());
+        if (m != null) {
+            b.moduleId(m.moduleId()).toVersion(m.version()).toWasmSha256(m.wasmSha256()).securityVersion(m.securityVersion());
+        }
+        ctx.campaignId().ifPresent(b::campaignId);
+        ctx.instructionId().ifPresent(b::instructionId);
+        return b;
+    }
+}

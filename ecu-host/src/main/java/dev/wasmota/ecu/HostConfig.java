@@ -1,0 +1,146 @@
+package dev.wasmota.ecu;
+
+import dev.wasmota.ecu.sandbox.CompiledModuleCache;
+import dev.wasmota.ecu.sandbox.FaultWindow;
+import dev.wasmota.ecu.sandbox.HostEnvironment;
+import dev.wasmota.ecu.slots.StepHook;
+import dev.wasmota.signing.pki.TrustStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How one ECU host runs: where its state lives, what it trusts, who it is, its own limits, and
+ * the injected clock, buses, meters and crash hook. Built with defaults; {@link Builder#build()}
+ * reports every problem at once.
+ *
+ * @param stateDir the A/B slots, the audit log and the identity
+ * @param trust the provisioned trust anchors
+ * @param identity this ECU's hardware and vehicle id, if provisioned
+ * @param hostMemoryPages the host's own cap on any module's memory (pages of 64 KiB)
+ * @param faultThreshold faults within {@code faultWindow} that trigger an automatic rollback
+ * @param faultWindow the sliding window for {@code faultThreshold}
+ * @param clock wall clock for certificates, audit records and fault windows
+ * @param environment the CAN and I2C buses, monotonic clock and log the modules see
+ * @param compiledModules compiled modules shared by every host in this process
+ * @param meters where per-module meters go
+ * @param stepHook called at each named install step (crash tests)
+ */
+public record HostConfig(
+        Path stateDir,
+        TrustStore trust,
+        Optional<HostIdentity> identity,
+        int hostMemoryPages,
+        int faultThreshold,
+        Duration faultWindow,
+        Clock clock,
+        HostEnvironment environment,
+        CompiledModuleCache compiledModules,
+        MeterRegistry meters,
+        StepHook stepHook) {
+
+    /** The host's default cap on a module's memory: 256 pages, 16 MiB. */
+    public static final int DEFAULT_HOST_MEMORY_PAGES = 256;
+
+    public static Builder builder(Path stateDir, TrustStore trust) {
+        return new Builder(stateDir, trust);
+    }
+
+    /** A new fault window with this host's settings. */
+    public FaultWindow newFaultWindow() {
+        return new FaultWindow(faultThreshold, faultWindow, clock);
+    }
+
+    /** Builder with defaults: 256 pages, 3 faults in 5 minutes, system clock, simulated buses. */
+    public static final class Builder {
+        private final Path stateDir;
+        private final TrustStore trust;
+        private Optional<HostIdentity> identity = Optional.empty();
+        private int hostMemoryPages = DEFAULT_HOST_MEMORY_PAGES;
+        private int faultThreshold = FaultWindow.DEFAULT_THRESHOLD;
+        private Duration faultWindow = Duration.ofMinutes(5);
+        private Clock clock = Clock.systemUTC();
+        private HostEnvironment environment;
+        private CompiledModuleCache compiledModules;
+        private MeterRegistry meters;
+        private StepHook stepHook = StepHook.NONE;
+
+        private Builder(Path stateDir, TrustStore trust) {
+            this.stateDir = stateDir;
+            this.trust = trust;
+        }
+
+        public Builder identity(HostIdentity value) {
+            this.identity = Optional.ofNullable(value);
+            return this;
+        }
+
+        public Builder hostMemoryPages(int value) {
+            this.hostMemoryPages = value;
+            return this;
+        }
+
+        public Builder faultWindow(int threshold, Duration window) {
+            this.faultThreshold = threshold;
+            this.faultWindow = window;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        public Builder environment(HostEnvironment value) {
+            this.environment = value;
+            return this;
+        }
+
+        public Builder compiledModules(CompiledModuleCache value) {
+            this.compiledModules = value;
+            return this;
+        }
+
+        public Builder meters(MeterRegistry value) {
+            this.meters = value;
+            return this;
+        }
+
+        public Builder stepHook(StepHook value) {
+            this.stepHook = value;
+            return this;
+        }
+
+        public HostConfig build() {
+            List<String> problems = new ArrayList<>();
+            if (stateDir == null) {
+                problems.add("no state directory");
+            }
+            if (trust == null) {
+                problems.add("no trust anchors");
+            }
+            if (hostMemoryPages < 1 || hostMemoryPages > 65536) {
+                problems.add("host memory limit " + hostMemoryPages + " pages is outside 1..65536");
+            }
+            if (faultThreshold < 1) {
+                problems.add("fault threshold " + faultThreshold + " is below 1");
+            }
+            if (faultWindow == null || faultWindow.isNegative() || faultWindow.isZero()) {
+                problems.add("fault window must be positive");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("invalid host configuration: " + String.join("; ", problems));
+            }
+            return new HostConfig(stateDir, trust, identity, hostMemoryPages, faultThreshold, faultWindow,
+                    Objects.requireNonNull(clock), environment != null ? environment : HostEnvironment.simulated(),
+                    compiledModules != null ? compiledModules : new CompiledModuleCache(),
+                    meters != null ? meters : new SimpleMeterRegistry(), stepHook);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.wasmota.ecu;
+
+import dev.wasmota.ecu.audit.AuditEvent;
+import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.ecu.sandbox.CallResult;
+import dev.wasmota.ecu.sandbox.CompiledModule;
+import dev.wasmota.ecu.sandbox.ModuleLimits;
+import dev.wasmota.ecu.sandbox.ModuleStats;
+import dev.wasmota.ecu.sandbox.SandboxedModule;
+import dev.wasmota.ecu.sandbox.Scheduler;
+import dev.wasmota.ecu.slots.ModuleState;
+import dev.wasmota.ecu.slots.SlotMetadata;
+import dev.wasmota.ecu.slots.SlotStore;
+import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.manifest.Manifest;
+import dev.wasmota.signing.pkg.PackageFile;
+import dev.wasmota.signing.pkg.PackageVerifier;
+import io.micrometer.core.instrument.Counter;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The running side of the host: every active module in its sandbox on the scheduler, and the
+ * automatic rollback when a module's fault window trips.
+ */
+final class HostRuntime implements AutoCloseable {
+    private final HostConfig config;
+    private final SlotStore slots;
+    private final HostAudit audit;
+    private final Scheduler scheduler;
+    private final Map<String, SandboxedModule> running = new LinkedHashMap<>();
+    private final Map<String, Long> rollbacks = new LinkedHashMap<>();
+    private final PrintStream events;
+
+    HostRuntime(HostConfig config, SlotStore slots, HostAudit audit, PrintStream events) {
+        this.config = config;
+        this.slots = slots;
+        this.audit = audit;
+        this.events = events;
+        this.scheduler = Scheduler.builder().meterRegistry(config.meters()).faultWindows(config::newFaultWindow)
+                .onTrip(this::tripped).build();
+    }
+
+    /** Loads and starts every installed module from its active slot. */
+    synchronized void start() {
+        for (String id : slots.modules()) {
+            if (slots.state(id).isEmpty()) {
+                continue;
+            }
+            try {
+                add(load(id));
+            } catch (RejectedException e) {
+                events.println("module " + id + " not started: " + e.userMessage());
+                audit.append(AuditRecord.builder(AuditEvent.ACTIVATED).moduleId(id).actor(HostAudit.ACTOR)
+                        .outcome(Outcome.FAILURE).cause(e.reason().name()).detail(e.getMessage()));
+            }
+        }
+        scheduler.start();
+    }
+
+    /** Takes over a sandbox that passed its health check (a fresh install while running). */
+    synchronized void activate(SandboxedModule sandbox) {
+        SandboxedModule old = running.put(sandbox.id(), sandbox);
+        if (old != null) {
+            scheduler.replace(sandbox);
+            old.close();
+        } else {
+            scheduler.add(sandbox);
+        }
+    }
+
+    synchronized Map<String, ModuleStats> stats() {
+        return scheduler.stats();
+    }
+
+    synchronized Map<String, Long> rollbacks() {
+        return Map.copyOf(rollbacks);
+    }
+
+    /**
+     * The active slot's module, re-verified as of its install time (signatures and chains; a
+     * certificate that expired since does not stop a vehicle), compiled through the shared cache
+     * and health-checked.
+     */
+    private SandboxedModule load(String id) {
+        ModuleState state = slots.state(id).orElseThrow();
+        SlotMetadata meta = state.activeMetadata();
+        byte[] bytes = slots.read(id, state.active());
+        Manifest m = new PackageVerifier(config.trust(), Clock.fixed(meta.installedAt(), ZoneOffset.UTC))
+                .verify(PackageFile.fromBytes(bytes)).manifest();
+        CompiledModule compiled = config.compiledModules().get(PackageFile.fromBytes(bytes).wasmBytes(), m.capabilities());
+        SandboxedModule sandbox = SandboxedModule.builder(compiled).id(id)
+                .limits(ModuleLimits.of(m.memoryPages(), config.hostMemoryPages(), m.deadlineUs(), m.periodMs()))
+                .environment(config.environment()).build();
+        CallResult init = sandbox.init();
+        if (!init.ok()) {
+            sandbox.close();
+            throw new RejectedException(init.fault(), "health check of " + id + " " + m.version() + " failed: " + init.detail());
+        }
+        audit.append(AuditRecord.builder(AuditEvent.ACTIVATED).moduleId(id).toVersion(m.version())
+                .toWasmSha256(m.wasmSha256()).securityVersion(m.securityVersion()).actor(HostAudit.ACTOR)
+                .outcome(Outcome.SUCCESS).detail("slot " + state.active()));
+        return sandbox;
+    }
+
+    private void add(SandboxedModule sandbox) {
+        running.put(sandbox.id(), sandbox);
+        scheduler.add(sandbox);
+    }
+
+    /** The fault window of {@code id} tripped: roll back to the previous slot by ourselves, and log why. */
+    private synchronized void tripped(String id, ModuleStats stats, CallResult lastFault) {
+        String why = stats.faults() + " faults (" + stats.deadlineMisses() + " deadline misses, " + stats.traps()
+                + " traps, " + stats.otherFaults() + " other) within " + config.faultWindow() + "; last: " + lastFault.fault()
+                + " " + lastFault.detail();
+        audit.append(AuditRecord.builder(AuditEvent.FAULT_WINDOW_TRIPPED).moduleId(id).actor(HostAudit.ACTOR)
+                .outcome(Outcome.SUCCESS).cause(lastFault.fault().name()).detail(why));
+        SandboxedModule faulty = running.remove(id);
+        scheduler.remove(id);
+        if (faulty != null) {
+            faulty.close();
+        }
+        ModuleState before = slots.state(id).orElseThrow();
+        try {
+            ModuleState after = slots.rollback(id);
+            Counter.builder("ecu.module.rollbacks").tag("module", id).register(config.meters()).increment();
+            rollbacks.merge(id, 1L, Long::sum);
+            audit.append(AuditRecord.builder(AuditEvent.ROLLBACK).moduleId(id).actor(HostAudit.ACTOR)
+                    .fromVersion(before.activeMetadata().version()).fromWasmSha256(before.activeMetadata().wasmSha256())
+                    .toVersion(after.activeMetadata().version()).toWasmSha256(after.activeMetadata().wasmSha256())
+                    .securityVersion(after.activeMetadata().securityVersion())
+                    .outcome(Outcome.SUCCESS).cause("FAULT_WINDOW").detail("automatic rollback: " + why));
+            events.printf("%s: rolled back %s -> %s by itself (%s)%n", id, before.activeMetadata().version(),
+                    after.activeMetadata().version(), why);
+            add(load(id));
+        } catch (RejectedException e) {
+            audit.append(AuditRecord.builder(AuditEvent.ROLLBACK).moduleId(id).actor(HostAudit.ACTOR)
+                    .fromVersion(before.activeMetadata().version()).outcome(Outcome.FAILURE).cause(e.reason().name())
+                    .detail("automatic rollback impossible, module stopped: " + e.getMessage()));
+            events.printf("%s: stopped; cannot roll back: %s%n", id, e.getMessage());
+        }
+    }
+
+    Optional<SandboxedModule> module(String id) {
+        synchronized (this) {
+            return Optional.ofNullable(running.get(id));
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        scheduler.close();
+        running.values().forEach(SandboxedModule::close);
+        running.clear();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.wasmota.ecu;
+
+import dev.wasmota.ecu.audit.AuditEvent;
+import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.ecu.sandbox.CallResult;
+import dev.wasmota.ecu.sandbox.CompiledModule;
+import dev.wasmota.ecu.sandbox.FaultKind;
+import dev.wasmota.ecu.sandbox.ModuleLimits;
+import dev.wasmota.ecu.sandbox.SandboxedModule;
+import dev.wasmota.ecu.slots.ModuleState;
+import dev.wasmota.ecu.slots.Slot;
+import dev.wasmota.ecu.slots.SlotMetadata;
+import dev.wasmota.ecu.slots.SlotStore;
+import dev.wasmota.signing.Digests;
+import dev.wasmota.signing.error.ExitCode;
+import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.manifest.Manifest;
+import dev.wasmota.signing.pkg.PackageFile;
+import dev.wasmota.signing.pkg.PackageVerifier;
+import dev.wasmota.signing.pkg.VerifiedPackage;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The install path: verify both signatures (nothing parsed before) → host policy (hardware,
+ * anti-rollback floor, limits) → stage in the inactive slot → compile → instantiate → {@code init()}
+ * health check → atomic commit → raise the floor. Every step is logged before it is acknowledged;
+ * any refusal leaves the active slot as it was.
+ */
+final class Installer {
+    private final HostConfig config;
+    private final SlotStore slots;
+    private final HostAudit audit;
+
+    Installer(HostConfig config, SlotStore slots, HostAudit audit) {
+        this.config = config;
+        this.slots = slots;
+        this.audit = audit;
+    }
+
+    /** A verified package that passed the host's policy, ready to stage. */
+    record Plan(VerifiedPackage verified, byte[] packageBytes, String packageSha256, ModuleLimits limits,
+                Optional<ModuleState> current) {
+        Manifest manifest() {
+            return verified.manifest();
+        }
+    }
+
+    /** Verifies and checks policy without changing anything (and without logging). */
+    Plan check(byte[] packageBytes) {
+        return policy(verify(packageBytes), packageBytes);
+    }
+
+    private VerifiedPackage verify(byte[] packageBytes) {
+        return new PackageVerifier(config.trust(), config.clock()).verify(PackageFile.fromBytes(packageBytes));
+    }
+
+    private Plan policy(VerifiedPackage verified, byte[] packageBytes) {
+        Manifest m = verified.manifest();
+        if (!m.hardwareIds().isEmpty()) {
+            HostIdentity id = config.identity().orElseThrow(() -> new RejectedException(UpdateFailure.IDENTITY_UNKNOWN,
+                    "the package targets hardware " + m.hardwareIds() + " but this ECU's hardware id is not provisioned"));
+            if (!m.runsOn(id.hardwareId())) {
+                throw new RejectedException(UpdateFailure.WRONG_HARDWARE, "the package targets hardware "
+                        + m.hardwareIds() + "; this ECU is " + id.hardwareId());
+            }
+        }
+        long floor = slots.floor(m.moduleId());
+        if (m.securityVersion() < floor) {
+            throw new RejectedException(UpdateFailure.ANTI_ROLLBACK, "security version " + m.securityVersion() + " of "
+                    + m.moduleId() + " " + m.version() + " is below the floor " + floor);
+        }
+        ModuleLimits limits = ModuleLimits.of(m.memoryPages(), config.hostMemoryPages(), m.deadlineUs(), m.periodMs());
+        return new Plan(verified, packageBytes, Digests.sha256Hex(packageBytes), limits, slots.state(m.moduleId()));
+    }
+
+    /**
+     * Installs; on success returns the trial sandbox (healthy, ready to run) through
+     * {@code activated}, which must take ownership of it.
+     */
+    InstallResult install(byte[] packageBytes, InstallContext ctx, Consumer<SandboxedModule> activated) {
+        long start = System.nanoTime();
+        VerifiedPackage verified;
+        try {
+            verified = verify(packageBytes);
+        } catch (RejectedException e) {
+            audit.refused(null, ctx, e);
+            throw e;
+        }
+        Plan plan;
+        try {
+            plan = policy(verified, packageBytes);
+        } catch (RejectedException e) {
+            audit.refused(verified.manifest(), ctx, e);
+            throw e;
+        }
+        Manifest m = plan.manifest();
+        if (plan.current().isPresent() && plan.current().get().activeMetadata().packageSha256().equals(plan.packageSha256())) {
+            return new InstallResult(m.moduleId(), m.version(), Optional.of(m.version()), plan.current().get().active(),
+                    InstallResult.Outcome.ALREADY_ACTIVE, 0, ms(start));
+        }
+        audit.append(audit.update(AuditEvent.VERIFY, m, plan.current(), ctx).outcome(Outcome.SUCCESS)
+                .verification("supplier-signature", "ok").verification("oem-countersignature", "ok")
+                .verification("certificate-chains", "ok").verification("module-digest", "ok")
+                .verification("capabilities-certified", "ok")
+                .precondition("hardware", config.identity().map(HostIdentity::hardwareId).orElse("any"))
+                .precondition("security-version-floor", Long.toString(slots.floor(m.moduleId()))));
+        config.stepHook().reached("install.verified");
+        Slot slot = slots.stage(m.moduleId(), packageBytes, SlotMetadata.forPackage(packageBytes, m.version(),
+                m.securityVersion(), m.wasmSha256(), config.clock().instant()));
+        audit.append(audit.update(AuditEvent.INSTALL_STAGED, m, plan.current(), ctx).outcome(Outcome.SUCCESS)
+                .detail("staged in slot " + slot));
+        long compileStart = System.nanoTime();
+        long compilationsBefore = config.compiledModules().compilations();
+        SandboxedModule trial = trial(plan, ctx);
+        double compileMs = config.compiledModules().compilations() > compilationsBefore ? ms(compileStart) : 0;
+        try {
+            healthCheck(trial, plan, ctx);
+            ModuleState committed = slots.commit(m.moduleId(), slot);
+            raiseFloor(committed);
+            audit.append(audit.update(AuditEvent.INSTALL_COMMITTED, m, plan.current(), ctx).outcome(Outcome.SUCCESS)
+                    .detail("slot " + slot + " active; floor " + slots.floor(m.moduleId())));
+            config.stepHook().reached("install.logged");
+        } catch (RuntimeException | Error e) {
+            trial.close();
+            throw e;
+        }
+        activated.accept(trial);
+        return new InstallResult(m.moduleId(), m.version(),
+                plan.current().map(s -> s.activeMetadata().version()), slot, InstallResult.Outcome.COMMITTED, compileMs, ms(start));
+    }
+
+    private SandboxedModule trial(Plan plan, InstallContext ctx) {
+        Manifest m = plan.manifest();
+        try {
+            CompiledModule compiled = config.compiledModules().get(plan.verified().wasm(), m.capabilities());
+            config.stepHook().reached("install.compiled");
+            SandboxedModule trial = SandboxedModule.builder(compiled).id(m.moduleId()).limits(plan.limits())
+                    .environment(config.environment()).build();
+            config.stepHook().reached("install.instantiated");
+            return trial;
+        } catch (RejectedException e) {
+            audit.refused(m, ctx, e);
+            throw e;
+        }
+    }
+
+    private void healthCheck(SandboxedModule trial, Plan plan, InstallContext ctx) {
+        Manifest m = plan.manifest();
+        CallResult r = trial.init();
+        if (!r.ok()) {
+            FaultKind kind = r.fault();
+            audit.append(audit.update(AuditEvent.HEALTH_CHECK, m, plan.current(), ctx).outcome(Outcome.FAILURE)
+                    .cause(kind.name()).detail(r.detail()));
+            RejectedException e = new RejectedException(kind.exitCode() == ExitCode.MODULE_FAULT ? kind
+                    : FaultKind.HEALTH_CHECK_FAILED, "health check of " + m.moduleId() + " " + m.version()
+                    + " failed (" + kind + "): " + r.detail() + "; the active slot is unchanged");
+            audit.refused(m, ctx, e);
+            throw e;
+        }
+        audit.append(audit.update(AuditEvent.HEALTH_CHECK, m, plan.current(), ctx).outcome(Outcome.SUCCESS)
+                .detail("init() healthy in " + String.format(java.util.Locale.ROOT, "%.2f ms", r.elapsedNanos() / 1e6)));
+        config.stepHook().reached("install.health-checked");
+    }
+
+    /**
+     * Raises the anti-rollback floor to the lowest security version still installed (the new one
+     * and the rollback target), so the host can still fall back to its previous slot by itself
+     * while anything older than both is refused.
+     */
+    void raiseFloor(ModuleState state) {
+        long wanted = state.activeMetadata().securityVersion();
+        if (state.previousMetadata().isPresent()) {
+            wanted = Math.min(wanted, state.previousMetadata().get().securityVersion());
+        }
+        long current = slots.floor(state.moduleId());
+        if (wanted > current) {
+            slots.raiseFloor(state.moduleId(), wanted);
+            audit.append(AuditRecord.builder(AuditEvent.FLOOR_RAISED).moduleId(state.moduleId()).actor(HostAudit.ACTOR)
+                    .securityVersion(wanted).outcome(Outcome.SUCCESS).detail("floor " + current + " -> " + wanted));
+        }
+    }
+
+    private static double ms(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
+}

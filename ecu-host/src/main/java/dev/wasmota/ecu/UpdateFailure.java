@@ -1,0 +1,21 @@
+package dev.wasmota.ecu;
+
+import dev.wasmota.signing.error.ExitCode;
+import dev.wasmota.signing.error.Reason;
+
+/** Why the ECU host refused an update by its own policy (exit 4). */
+public enum UpdateFailure implements Reason {
+    /** The package targets other hardware than this ECU's. */
+    WRONG_HARDWARE,
+    /** The package's security version is below the module's anti-rollback floor. */
+    ANTI_ROLLBACK,
+    /** The trust anchors given differ from the ones this ECU was provisioned with. */
+    TRUST_ANCHOR_MISMATCH,
+    /** The ECU's identity (hardware id) is not known and the package needs it. */
+    IDENTITY_UNKNOWN;
+
+    @Override
+    public ExitCode exitCode() {
+        return ExitCode.POLICY;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.wasmota.ecu.cli;
+
+import dev.wasmota.ecu.EcuHost;
+import dev.wasmota.ecu.InstallContext;
+import dev.wasmota.ecu.InstallResult;
+import dev.wasmota.signing.cli.CliEnv;
+import dev.wasmota.signing.cli.CliFiles;
+import dev.wasmota.signing.pkg.PackageFile;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ota ecu install}: verify, stage, compile, trial-activate, commit, or keep the old slot. */
+@Command(name = "install", mixinStandardHelpOptions = true,
+        description = {"Installs a package: verifies both signatures and the host's policy (hardware id,",
+                "anti-rollback floor, limits), stages it in the inactive slot, compiles it, instantiates it,",
+                "runs init() as a health check and commits it atomically. On any refusal the active slot is",
+                "unchanged. Every step is written to the audit log first."})
+public final class EcuInstallCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HostOptions host;
+
+    @Option(names = "--trust", paramLabel = "DIR", description = "trust anchors (required on first install; then must match)")
+    Path trust;
+
+    @Option(names = "--package", required = true, paramLabel = "PKG", description = "package to install")
+    Path pkg;
+
+    @Option(names = "--instruction", paramLabel = "FILE", description = "signed campaign instruction (not yet supported)")
+    Path instruction;
+
+    private final CliEnv env;
+
+    public EcuInstallCommand(CliEnv env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (instruction != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--instruction is not supported yet (campaign instructions come with the OEM pipeline)");
+        }
+        byte[] bytes = CliFiles.readBounded(spec.commandLine(), pkg, PackageFile.MAX_FILE_BYTES, "package");
+        PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
+        try (EcuHost ecu = host.open(Optional.ofNullable(trust), env, out)) {
+            InstallResult r = ecu.install(bytes, InstallContext.manual());
+            if (r.outcome() == InstallResult.Outcome.ALREADY_ACTIVE) {
+                out.printf("%s %s is already active (slot %s); nothing changed%n", r.moduleId(), r.version(), r.slot());
+            } else {
+                out.printf("installed %s %s -> slot %s (was %s): verified, staged, compiled in %.0f ms, healthy, committed"
+                                + " in %.0f ms%n", r.moduleId(), r.version(), r.slot(), r.fromVersion().orElse("none"),
+                        r.compileMillis(), r.totalMillis());
+            }
+        }
+        return 0;
+    }
+}

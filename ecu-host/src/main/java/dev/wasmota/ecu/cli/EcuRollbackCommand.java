@@ -1,0 +1,43 @@
+package dev.wasmota.ecu.cli;
+
+import dev.wasmota.ecu.EcuHost;
+import dev.wasmota.ecu.slots.ModuleState;
+import dev.wasmota.signing.cli.CliEnv;
+import java.io.PrintStream;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ota ecu rollback}: activates the previous slot of a module. */
+@Command(name = "rollback", mixinStandardHelpOptions = true,
+        description = "Activates the previous slot of a module (refused if there is none or it is below the floor).")
+public final class EcuRollbackCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HostOptions host;
+
+    @Option(names = "--module", required = true, paramLabel = "ID", description = "module to roll back")
+    String module;
+
+    private final CliEnv env;
+
+    public EcuRollbackCommand(CliEnv env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
+        try (EcuHost ecu = host.open(Optional.empty(), env, out)) {
+            ModuleState s = ecu.rollback(module, "cli");
+            out.printf("%s: slot %s active, version %s%n", module, s.active(), s.activeMetadata().version());
+        }
+        return 0;
+    }
+}

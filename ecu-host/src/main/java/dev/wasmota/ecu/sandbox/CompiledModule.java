@@ -1,0 +1,181 @@
+package dev.wasmota.ecu.sandbox;
+
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionImport;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.wasmota.signing.error.PolicyFailure;
+import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.manifest.CapabilitySet;
+import dev.wasmota.signing.manifest.FunctionType;
+import dev.wasmota.signing.wasm.ModuleInterface;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A module checked and compiled to JVM bytecode, once, ready to be instantiated many times (one
+ * instance per sandbox, many sandboxes per simulated fleet). Compilation refuses any function
+ * Chicory could only run in its interpreter, which cannot be interrupted inside a loop.
+ */
+public final class CompiledModule {
+    /** Largest module accepted, in bytes. */
+    public static final int MAX_WASM_BYTES = 16 << 20;
+
+    private static final Pattern FALLBACK_FUNCTION = Pattern.compile("WASM function index: (\\d+)");
+
+    private final String sha256;
+    private final ModuleInterface iface;
+    private final WasmModule module;
+    private final Function<Instance, Machine> machineFactory;
+    private final CapabilitySet capabilities;
+    private final Map<String, FunctionType> exports;
+    private final long compileNanos;
+
+    private CompiledModule(String sha256, ModuleInterface iface, Function<Instance, Machine> machineFactory,
+            CapabilitySet capabilities, Map<String, FunctionType> exports, long compileNanos) {
+        this.sha256 = sha256;
+        this.iface = iface;
+        this.module = iface.module();
+        this.machineFactory = machineFactory;
+        this.capabilities = capabilities;
+        this.exports = exports;
+        this.compileNanos = compileNanos;
+    }
+
+    /**
+     * Parses, checks and compiles {@code wasm} for a module granted {@code capabilities}.
+     *
+     * @throws RejectedException {@link PolicyFailure#INVALID_WASM} for bytes that are not valid
+     *     WebAssembly or use a feature the sandbox cannot bound, {@link PolicyFailure#IMPORT_NOT_PERMITTED}
+     *     naming every import outside the granted ABI, {@link HostPolicyFailure#INTERPRETER_FALLBACK}
+     *     naming a function the compiler cannot take
+     */
+    public static CompiledModule compile(byte[] wasm, CapabilitySet capabilities) {
+        String digest = sha256(wasm);
+        return compileChecked(digest, parse(wasm).checkImports(capabilities), capabilities);
+    }
+
+    static String sha256(byte[] wasm) {
+        if (wasm == null || wasm.length == 0 || wasm.length > MAX_WASM_BYTES) {
+            throw new RejectedException(PolicyFailure.INVALID_WASM, "module size "
+                    + (wasm == null ? 0 : wasm.length) + " bytes is outside 1.." + MAX_WASM_BYTES);
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(wasm));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+
+    /** Parses and validates {@code wasm} and refuses features the sandbox cannot bound. */
+    static ModuleInterface parse(byte[] wasm) {
+        return ModuleInterface.read(wasm).checkFeatures();
+    }
+
+    static CompiledModule compileChecked(String digest, ModuleInterface iface, CapabilitySet capabilities) {
+        WasmModule module = iface.module();
+        Map<String, FunctionType> exports = new LinkedHashMap<>();
+        iface.exports().forEach(e -> exports.put(e.name(), e.type()));
+        long start = System.nanoTime();
+        Function<Instance, Machine> factory;
+        try {
+            factory = MachineFactoryCompiler.builder(module)
+                    .withInterpreterFallback(InterpreterFallback.FAIL)
+                    .compile();
+        } catch (RuntimeException e) {
+            throw refusal(module, e);
+        }
+        return new CompiledModule(digest, iface, factory, capabilities, Collections.unmodifiableMap(exports),
+                System.nanoTime() - start);
+    }
+
+    /**
+     * This compiled module checked against another capability set, sharing the compiled code.
+     *
+     * @throws RejectedException {@link PolicyFailure#IMPORT_NOT_PERMITTED} if those do not cover the imports
+     */
+    public CompiledModule withCapabilities(CapabilitySet other) {
+        if (other.equals(capabilities)) {
+            return this;
+        }
+        iface.checkImports(other);
+        return new CompiledModule(sha256, iface, machineFactory, other, exports, compileNanos);
+    }
+
+    /** Lowercase hex SHA-256 of the module's bytes. */
+    public String sha256() {
+        return sha256;
+    }
+
+    /** The capabilities the imports were checked against; the sandbox's host functions honour exactly these. */
+    public CapabilitySet capabilities() {
+        return capabilities;
+    }
+
+    /** The exported functions and their types, in export order. */
+    public Map<String, FunctionType> exports() {
+        return exports;
+    }
+
+    public Optional<FunctionType> exportType(String name) {
+        return Optional.ofNullable(exports.get(name));
+    }
+
+    /** Wall time the compilation took (0 for a view sharing another's compiled code). */
+    public long compileNanos() {
+        return compileNanos;
+    }
+
+    /** The declared limits of memory 0, if the module has a memory. */
+    Optional<MemoryLimits> declaredMemory() {
+        return iface.declaredMemory();
+    }
+
+    /** A fresh instance: new memory, new globals; no start function runs. */
+    Instance instantiate(ImportValues imports, ModuleLimits limits) {
+        Instance.Builder builder = Instance.builder(module)
+                .withImportValues(imports)
+                .withMachineFactory(machineFactory)
+                .withStart(false);
+        declaredMemory().ifPresent(declared -> builder.withMemoryLimits(limits.memoryLimits(declared)));
+        return builder.build();
+    }
+
+    private static RejectedException refusal(WasmModule module, RuntimeException e) {
+        Matcher m = FALLBACK_FUNCTION.matcher(String.valueOf(e.getMessage()));
+        if (!m.find()) {
+            return new RejectedException(PolicyFailure.INVALID_WASM, "cannot be compiled: " + e.getMessage(), e);
+        }
+        int index = Integer.parseInt(m.group(1));
+        return new RejectedException(HostPolicyFailure.INTERPRETER_FALLBACK, "function " + functionName(module, index)
+                + " is too large to compile to JVM bytecode and would run in the interpreter,"
+                + " where a deadline cannot stop it", e);
+    }
+
+    /** {@code index N ("name")} with the name from the name section or an export, when there is one. */
+    static String functionName(WasmModule module, int index) {
+        String name = module.nameSection() == null ? null : module.nameSection().nameOfFunction(index);
+        for (int i = 0; name == null && i < module.exportSection().exportCount(); i++) {
+            Export e = module.exportSection().getExport(i);
+            if (e.exportType() == ExternalType.FUNCTION && e.index() == index) {
+                name = e.name();
+            }
+        }
+        return "index " + index + (name == null ? "" : " (\"" + name + "\")");
+    }
+}

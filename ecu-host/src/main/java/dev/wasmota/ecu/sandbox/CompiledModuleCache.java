@@ -1,0 +1,105 @@
+package dev.wasmota.ecu.sandbox;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import dev.wasmota.signing.manifest.CapabilitySet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Compiled modules by the SHA-256 of their bytes, so that every sandbox (and every simulated
+ * vehicle) running the same module shares one compilation. The digest is computed here, never
+ * taken from the caller. Imports are checked against the caller's capabilities on every lookup;
+ * refusals are not cached. Least recently used entries go first when the cache is full.
+ */
+public final class CompiledModuleCache {
+    /** Default number of compiled modules kept. */
+    public static final int DEFAULT_CAPACITY = 64;
+
+    private final int capacity;
+    private final Map<String, CompletableFuture<CompiledModule>> entries;
+    private final AtomicLong compilations = new AtomicLong();
+
+    public CompiledModuleCache() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    public CompiledModuleCache(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1");
+        }
+        this.capacity = capacity;
+        this.entries = new LinkedHashMap<>(16, 0.75f, true);
+    }
+
+    /**
+     * The compiled module for {@code wasm}, compiling it only if no sandbox has yet.
+     *
+     * @throws dev.wasmota.signing.error.RejectedException as {@link CompiledModule#compile} does
+     */
+    public CompiledModule get(byte[] wasm, CapabilitySet capabilities) {
+        String digest = CompiledModule.sha256(wasm);
+        while (true) {
+            CompletableFuture<CompiledModule> mine = new CompletableFuture<>();
+            CompletableFuture<CompiledModule> existing;
+            synchronized (entries) {
+                existing = entries.putIfAbsent(digest, mine);
+                if (existing == null && entries.size() > capacity) {
+                    entries.remove(entries.keySet().iterator().next());
+                }
+            }
+            if (existing == null) {
+                return compile(digest, wasm, capabilities, mine);
+            }
+            CompiledModule shared = awaitOrNull(existing);
+            if (shared != null) {
+                return shared.withCapabilities(capabilities);
+            }
+        }
+    }
+
+    /** How many compilations this cache has run (cache misses that compiled successfully). */
+    public long compilations() {
+        return compilations.get();
+    }
+
+    public int size() {
+        synchronized (entries) {
+            return entries.size();
+        }
+    }
+
+    public void clear() {
+        synchronized (entries) {
+            entries.clear();
+        }
+    }
+
+    private CompiledModule compile(String digest, byte[] wasm, CapabilitySet capabilities,
+            CompletableFuture<CompiledModule> mine) {
+        try {
+            CompiledModule compiled = CompiledModule.compileChecked(digest,
+                    CompiledModule.parse(wasm).checkImports(capabilities), capabilities);
+            compilations.incrementAndGet();
+            mine.complete(compiled);
+            return compiled;
+        } catch (RuntimeException | Error e) {
+            synchronized (entries) {
+                entries.remove(digest, mine);
+            }
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** The other caller's result, or null if its compilation failed (perhaps for its own capabilities). */
+    private static CompiledModule awaitOrNull(CompletableFuture<CompiledModule> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.wasmota.ecu.sandbox;
+
+import dev.wasmota.signing.error.ExitCode;
+import dev.wasmota.signing.error.Reason;
+
+/** Why the host refuses to run a module under its own policy, beyond the manifest checks (exit 4). */
+public enum HostPolicyFailure implements Reason {
+    /** A function is too large for Chicory's compiler and would run, uninterruptible, in the interpreter. */
+    INTERPRETER_FALLBACK,
+    /** The module needs more memory at instantiation than its cap allows. */
+    MEMORY_LIMIT_EXCEEDED,
+    /** A memory, deadline or period limit is outside what the host accepts. */
+    LIMITS_OUT_OF_RANGE;
+
+    @Override
+    public ExitCode exitCode() {
+        return ExitCode.POLICY;
+    }
+}

@@ -1,0 +1,364 @@
+package dev.wasmota.ecu.sandbox;
+
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import dev.wasmota.signing.error.PolicyFailure;
+import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.manifest.EcuAbi;
+import dev.wasmota.signing.manifest.FunctionType;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * One installed module in its sandbox: one instance with its own linear memory, on its own worker
+ * thread ({@code ecu-module-<id>}), every call under the module's deadline. After any fault the
+ * instance is discarded and rebuilt from the compiled module, and the fault is returned as a
+ * {@link CallResult} and counted. A worker that ignores the interrupt past a grace period is
+ * abandoned and replaced, so no call waits forever.
+ */
+public final class SandboxedModule implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SandboxedModule.class.getName());
+    private static final FunctionType INIT_TYPE = FunctionType.of(List.of(), List.of("i32"));
+
+    private final String id;
+    private final CompiledModule compiled;
+    private final ModuleLimits limits;
+    private final HostEnvironment environment;
+    private final HostFunctions host;
+    private final ImportValues imports;
+    private final Watchdog watchdog;
+    private final long stopGraceNanos;
+    private final long stackSize;
+    private final String threadName;
+    private final LongAdder calls = new LongAdder();
+    private final AtomicLong builds = new AtomicLong();
+    private final LongAdder abandonedWorkers = new LongAdder();
+    private final Map<FaultKind, LongAdder> faults = new EnumMap<>(FaultKind.class);
+    private volatile ModuleWorker worker;
+    private volatile boolean closed;
+
+    private SandboxedModule(Builder b) {
+        this.id = Objects.requireNonNull(b.id, "id");
+        this.compiled = b.compiled;
+        this.limits = Objects.requireNonNull(b.limits, "limits");
+        this.environment = b.environment == null ? HostEnvironment.simulated() : b.environment;
+        this.host = new HostFunctions(id, compiled.capabilities(), environment);
+        this.imports = host.importValues();
+        this.watchdog = b.watchdog == null ? Watchdog.shared() : b.watchdog;
+        this.stopGraceNanos = b.stopGrace.toNanos();
+        this.stackSize = b.stackSize;
+        this.threadName = "ecu-module-" + id.replaceAll("[^A-Za-z0-9._-]", "_");
+        for (FaultKind k : FaultKind.values()) {
+            faults.put(k, new LongAdder());
+        }
+        this.worker = new ModuleWorker(this, threadName, stackSize);
+        firstInstance();
+    }
+
+    public static Builder builder(CompiledModule compiled) {
+        return new Builder(compiled);
+    }
+
+    /** Calls {@code export} on the worker and waits for its result (at most deadline + grace). */
+    public CallResult call(String export, long... args) {
+        CompletableFuture<CallResult> f = submit(export, args);
+        try {
+            return f.get(limits.deadlineNanos() + stopGraceNanos + TimeUnit.SECONDS.toNanos(10), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for " + id + "." + export, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no result from " + id + "." + export + ": is the watchdog running?", e);
+        }
+    }
+
+    /**
+     * Queues a call of {@code export} on the worker. The future completes with the result (faults
+     * included), or exceptionally only if the sandbox is closed before the call runs.
+     *
+     * @throws IllegalArgumentException if the module has no such export or the arguments do not fit it
+     * @throws IllegalStateException if the sandbox is closed or has too many calls queued
+     */
+    public CompletableFuture<CallResult> submit(String export, long... args) {
+        FunctionType type = compiled.exportType(export).orElseThrow(() ->
+                new IllegalArgumentException("module " + id + " exports no function '" + export + "'"));
+        if (args.length != type.params().size()) {
+            throw new IllegalArgumentException(
+                    export + " takes " + type.params().size() + " arguments, not " + args.length);
+        }
+        CallTicket ticket = new CallTicket(export, args.clone(), limits.deadlineNanos());
+        enqueue(ticket);
+        return ticket.result;
+    }
+
+    /** The health check: {@code init()} must return 0; a module without {@code init} is healthy. */
+    public CallResult init() {
+        var type = compiled.exportType(EcuAbi.INIT);
+        if (type.isEmpty()) {
+            return CallResult.ok(EcuAbi.INIT, new long[0], 0);
+        }
+        if (!type.get().equals(INIT_TYPE)) {
+            return counted(CallResult.fault(EcuAbi.INIT, FaultKind.HEALTH_CHECK_FAILED,
+                    "init has type " + type.get() + ", expected " + INIT_TYPE, 0, 0));
+        }
+        CallResult r = call(EcuAbi.INIT);
+        if (r.ok() && (int) r.value(0) != 0) {
+            return counted(CallResult.fault(EcuAbi.INIT, FaultKind.HEALTH_CHECK_FAILED,
+                    "init returned " + (int) r.value(0), r.elapsedNanos(), 0));
+        }
+        return r;
+    }
+
+    /** Discards the instance's state: a fresh instance as if just installed. */
+    public void reset() {
+        await(worker.reset());
+    }
+
+    /** Current size of the instance's memory, in pages. */
+    public int memoryPages() {
+        return onWorker(i -> i.memory() == null ? 0 : i.memory().pages());
+    }
+
+    /** A copy of {@code length} bytes of the instance's memory at {@code offset}. */
+    public byte[] readMemory(int offset, int length) {
+        return onWorker(i -> i.memory().readBytes(offset, length));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public CompiledModule compiled() {
+        return compiled;
+    }
+
+    public ModuleLimits limits() {
+        return limits;
+    }
+
+    public HostEnvironment environment() {
+        return environment;
+    }
+
+    public HostFunctions hostFunctions() {
+        return host;
+    }
+
+    /** Calls completed, faults included. */
+    public long calls() {
+        return calls.sum();
+    }
+
+    public long faults(FaultKind kind) {
+        return faults.get(kind).sum();
+    }
+
+    public long faults() {
+        return faults.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** Instances built after the first one (one per fault, plus resets). */
+    public long rebuilds() {
+        return Math.max(0, builds.get() - 1);
+    }
+
+    /** Worker threads given up because they did not stop within the grace period. */
+    public long abandonedWorkers() {
+        return abandonedWorkers.sum();
+    }
+
+    /** Stops the worker: a running call is interrupted, queued ones fail; the thread ends within the grace. */
+    @Override
+    public void close() {
+        ModuleWorker w;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            w = worker;
+        }
+        for (CallTicket t : w.retire()) {
+            t.result.completeExceptionally(new IllegalStateException("module " + id + " closed"));
+        }
+        try {
+            if (!w.awaitStop(stopGraceNanos)) {
+                LOG.log(System.Logger.Level.WARNING, "module " + id + ": worker did not stop within the grace period");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    Instance newInstance() {
+        builds.incrementAndGet();
+        return compiled.instantiate(imports, limits);
+    }
+
+    Watchdog watchdog() {
+        return watchdog;
+    }
+
+    long stopGraceNanos() {
+        return stopGraceNanos;
+    }
+
+    /** Counts a result, then hands it to the caller; a call is counted once even if reported twice. */
+    void completed(CallTicket t, CallResult r) {
+        if (t.claimReport()) {
+            calls.increment();
+            if (!r.ok()) {
+                faults.get(r.fault()).increment();
+            }
+            t.result.complete(r);
+        }
+    }
+
+    /** The watchdog's last resort: the worker ignored the interrupt; replace it and fail the call. */
+    void wedged(CallTicket t) {
+        ModuleWorker old;
+        synchronized (this) {
+            old = t.worker;
+            if (closed || old != worker) {
+                return;
+            }
+            worker = new ModuleWorker(this, threadName, stackSize);
+        }
+        abandonedWorkers.increment();
+        LOG.log(System.Logger.Level.WARNING,
+                "module " + id + ": " + t.export + " ignored the interrupt; worker abandoned");
+        long elapsed = System.nanoTime() - t.startNanos();
+        completed(t, CallResult.fault(t.export, FaultKind.DEADLINE_MISS, "did not stop within "
+                + stopGraceNanos / 1_000_000 + " ms after its deadline; worker thread abandoned",
+                elapsed, elapsed - t.deadlineNanos));
+        for (CallTicket queued : old.retire()) {
+            enqueue(queued);
+        }
+    }
+
+    private void enqueue(CallTicket ticket) {
+        for (int attempt = 0; ; attempt++) {
+            if (closed) {
+                throw new IllegalStateException("module " + id + " is closed");
+            }
+            ModuleWorker w = worker;
+            try {
+                w.submit(ticket);
+                return;
+            } catch (RejectedExecutionException e) {
+                if (w == worker || attempt > 0) {
+                    throw new IllegalStateException("module " + id + " has too many calls queued", e);
+                }
+            }
+        }
+    }
+
+    private CallResult counted(CallResult r) {
+        faults.get(r.fault()).increment();
+        return r;
+    }
+
+    private <T> T onWorker(Function<Instance, T> action) {
+        return await(worker.onWorker(action));
+    }
+
+    private <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get(limits.deadlineNanos() + stopGraceNanos + TimeUnit.SECONDS.toNanos(10), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for module " + id, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("module " + id + " did not answer", e);
+        }
+    }
+
+    private void firstInstance() {
+        try {
+            await(worker.onWorker(i -> null));
+        } catch (RejectedException e) {
+            close();
+            throw e;
+        } catch (RuntimeException e) {
+            close();
+            throw new RejectedException(PolicyFailure.INVALID_WASM, "cannot be instantiated: " + e.getMessage(), e);
+        }
+    }
+
+    /** Options of a sandbox; {@link #limits} is required. */
+    public static final class Builder {
+        private final CompiledModule compiled;
+        private String id = "module";
+        private ModuleLimits limits;
+        private HostEnvironment environment;
+        private Watchdog watchdog;
+        private Duration stopGrace = Duration.ofMillis(500);
+        private long stackSize = 1 << 20;
+
+        private Builder(CompiledModule compiled) {
+            this.compiled = Objects.requireNonNull(compiled, "compiled");
+        }
+
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        public Builder limits(ModuleLimits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        /** Buses, clock and log sink; default: fresh simulated ones. */
+        public Builder environment(HostEnvironment environment) {
+            this.environment = environment;
+            return this;
+        }
+
+        /** Default: {@link Watchdog#shared()}. */
+        public Builder watchdog(Watchdog watchdog) {
+            this.watchdog = watchdog;
+            return this;
+        }
+
+        /** How long past a deadline a worker may take to stop before it is abandoned; default 500 ms. */
+        public Builder stopGrace(Duration grace) {
+            if (grace.isNegative() || grace.isZero()) {
+                throw new IllegalArgumentException("stop grace must be positive");
+            }
+            this.stopGrace = grace;
+            return this;
+        }
+
+        /** Stack of the worker thread, which bounds the module's call depth; default 1 MiB. */
+        public Builder stackSize(long bytes) {
+            if (bytes < 64 * 1024) {
+                throw new IllegalArgumentException("stack size below 64 KiB");
+            }
+            this.stackSize = bytes;
+            return this;
+        }
+
+        public SandboxedModule build() {
+            return new SandboxedModule(this);
+        }
+    }
+}

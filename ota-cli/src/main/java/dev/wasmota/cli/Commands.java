@@ -1,0 +1,85 @@
+package dev.wasmota.cli;
+
+import dev.wasmota.ecu.cli.EcuInstallCommand;
+import dev.wasmota.ecu.cli.EcuLogCommand;
+import dev.wasmota.ecu.cli.EcuRollbackCommand;
+import dev.wasmota.ecu.cli.EcuRunCommand;
+import dev.wasmota.ecu.cli.EcuVerifyCommand;
+import dev.wasmota.signing.bench.VerifyBench;
+import dev.wasmota.signing.cli.CliEnv;
+import dev.wasmota.signing.cli.OemEnrollCommand;
+import dev.wasmota.signing.cli.OemInitCommand;
+import dev.wasmota.signing.cli.SupplierKeygenCommand;
+import dev.wasmota.signing.cli.SupplierPackageCommand;
+import dev.wasmota.signing.cli.SupplierSignCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Assembles every party's commands under one {@code ota} command line (CONTRACT.md). */
+final class Commands {
+    private Commands() {
+    }
+
+    @Command(name = "ota", mixinStandardHelpOptions = true, version = "ota 0.1.0",
+            description = {"WASM plugin container for ECUs and its dual-signed OTA pipeline.",
+                    "Exit codes: 0 done, 1 internal error, 2 usage, 3 rejected (signature, trust, integrity),",
+                    "4 rejected (policy, malformed input), 5 rejected (the module misbehaved)."})
+    static final class Ota extends Group {
+    }
+
+    @Command(name = "oem", mixinStandardHelpOptions = true, description = "The OEM: keys, supplier enrollment.")
+    static final class Oem extends Group {
+    }
+
+    @Command(name = "supplier", mixinStandardHelpOptions = true, description = "The supplier: keys, packaging, signing.")
+    static final class Supplier extends Group {
+    }
+
+    @Command(name = "ecu", mixinStandardHelpOptions = true, description = "The vehicle's ECU host.")
+    static final class Ecu extends Group {
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; each figure printed as name=value with its unit.")
+    static final class Bench extends Group {
+    }
+
+    /** A command that only groups others: run alone, it asks for one of them (exit 2). */
+    abstract static class Group implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "missing command; one of: " + String.join(", ", spec.subcommands().keySet()));
+        }
+    }
+
+    static CommandLine build(CliEnv env) {
+        CommandLine oem = group(new Oem())
+                .addSubcommand(new OemInitCommand(env))
+                .addSubcommand(new OemEnrollCommand(env));
+        CommandLine supplier = group(new Supplier())
+                .addSubcommand(new SupplierKeygenCommand(env))
+                .addSubcommand(new SupplierPackageCommand())
+                .addSubcommand(new SupplierSignCommand(env));
+        CommandLine ecu = group(new Ecu())
+                .addSubcommand(new EcuVerifyCommand(env))
+                .addSubcommand(new EcuInstallCommand(env))
+                .addSubcommand(new EcuRunCommand(env))
+                .addSubcommand(new EcuRollbackCommand(env))
+                .addSubcommand(new EcuLogCommand());
+        CommandLine bench = group(new Bench())
+                .addSubcommand(new VerifyBench());
+        return group(new Ota())
+                .addSubcommand(oem)
+                .addSubcommand(supplier)
+                .addSubcommand(ecu)
+                .addSubcommand(bench);
+    }
+
+    private static CommandLine group(Object command) {
+        CommandLine cl = new CommandLine(command);
+        return cl;
+    }
+}
