@@ -3,7 +3,7 @@ package dev.wasmota.ecu;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.wasmota.ecu.io.DurableFiles;
+import dev.wasmota.signing.io.DurableFiles;
 import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.json.CanonicalJson;
 import dev.wasmota.signing.manifest.Manifest;

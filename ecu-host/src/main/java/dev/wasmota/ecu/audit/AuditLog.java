@@ -2,9 +2,9 @@ package dev.wasmota.ecu.audit;
 
 import dev.wasmota.ecu.audit.AuditCodec.MalformedRecordException;
 import dev.wasmota.ecu.audit.VerifyResult.Problem;
-import dev.wasmota.ecu.io.BoundedLineReader;
-import dev.wasmota.ecu.io.BoundedLineReader.Line;
-import dev.wasmota.ecu.io.DurableFiles;
+import dev.wasmota.signing.io.BoundedLineReader;
+import dev.wasmota.signing.io.BoundedLineReader.Line;
+import dev.wasmota.signing.io.DurableFiles;
 import dev.wasmota.signing.error.RejectedException;
 import java.io.Closeable;
 import java.io.IOException;

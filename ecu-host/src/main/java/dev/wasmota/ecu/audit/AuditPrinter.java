@@ -1,8 +1,8 @@
 package dev.wasmota.ecu.audit;
 
 import dev.wasmota.ecu.audit.AuditCodec.MalformedRecordException;
-import dev.wasmota.ecu.io.BoundedLineReader;
-import dev.wasmota.ecu.io.BoundedLineReader.Line;
+import dev.wasmota.signing.io.BoundedLineReader;
+import dev.wasmota.signing.io.BoundedLineReader.Line;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

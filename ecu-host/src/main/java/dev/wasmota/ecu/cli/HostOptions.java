@@ -4,7 +4,7 @@ import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.ecu.HostConfig;
 import dev.wasmota.ecu.HostIdentity;
 import dev.wasmota.ecu.UpdateFailure;
-import dev.wasmota.ecu.io.DurableFiles;
+import dev.wasmota.signing.io.DurableFiles;
 import dev.wasmota.signing.cli.CliEnv;
 import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.pki.Pem;

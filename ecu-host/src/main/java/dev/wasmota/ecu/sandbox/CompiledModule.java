@@ -16,10 +16,7 @@ import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.FunctionType;
 import dev.wasmota.signing.wasm.ModuleInterface;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -75,11 +72,7 @@ public final class CompiledModule {
             throw new RejectedException(PolicyFailure.INVALID_WASM, "module size "
                     + (wasm == null ? 0 : wasm.length) + " bytes is outside 1.." + MAX_WASM_BYTES);
         }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(wasm));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
-        }
+        return dev.wasmota.signing.Digests.sha256Hex(wasm);
     }
 
     /** Parses and validates {@code wasm} and refuses features the sandbox cannot bound. */

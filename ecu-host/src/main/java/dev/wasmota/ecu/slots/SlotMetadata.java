@@ -1,9 +1,6 @@
 package dev.wasmota.ecu.slots;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -42,11 +39,7 @@ public record SlotMetadata(
     }
 
     static String sha256Hex(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
+        return dev.wasmota.signing.Digests.sha256Hex(data);
     }
 
     private static void requireSha256(String name, String value) {

@@ -1,6 +1,6 @@
 package dev.wasmota.ecu.slots;
 
-import dev.wasmota.ecu.io.DurableFiles;
+import dev.wasmota.signing.io.DurableFiles;
 import dev.wasmota.ecu.slots.StateCodec.MalformedStateException;
 import dev.wasmota.signing.error.RejectedException;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.wasmota.ecu.slots;
 
-import dev.wasmota.ecu.io.DurableFiles;
+import dev.wasmota.signing.io.DurableFiles;
 import dev.wasmota.ecu.slots.SlotRecovery.Issue;
 import dev.wasmota.ecu.slots.SlotRecovery.Kind;
 import dev.wasmota.signing.error.RejectedException;

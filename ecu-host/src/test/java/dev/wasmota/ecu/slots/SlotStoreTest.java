@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.io.DurableFiles;
+import dev.wasmota.signing.io.DurableFiles;
 import dev.wasmota.ecu.slots.SlotRecovery.Kind;
 import dev.wasmota.signing.error.RejectedException;
 import java.io.IOException;

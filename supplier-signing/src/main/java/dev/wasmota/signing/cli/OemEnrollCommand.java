@@ -3,7 +3,6 @@ package dev.wasmota.signing.cli;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.pki.OemPki;
 import dev.wasmota.signing.pki.Pem;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -56,9 +55,7 @@ public final class OemEnrollCommand implements Callable<Integer> {
         OemPki pki = OemPki.load(oemDir);
         X509CertificateHolder cert = pki.enroll(Pem.readCertificationRequest(csr), supplier, caps,
                 env.clock().instant(), Duration.ofDays(days), env.random());
-        Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), "." + out.getFileName(), ".tmp");
-        Files.writeString(tmp, Pem.encode(cert, pki.supplierCa().cert()));
-        Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        dev.wasmota.signing.pki.KeyFiles.writePublic(out, Pem.encode(cert, pki.supplierCa().cert()));
         spec.commandLine().getOut().printf("enrolled supplier %s with capabilities [%s], valid until %s -> %s%n",
                 supplier, caps, cert.getNotAfter().toInstant(), out);
         return 0;

@@ -98,24 +98,9 @@ public final class PackageFile {
         return new ModulePackage(manifest, wasm, signature);
     }
 
-    /** Writes {@code pkg} to {@code file}: whole or not at all (temp file, fsync, atomic rename). */
+    /** Writes {@code pkg} to {@code file}: whole or not at all (temp file, fsync, atomic rename, fsync dir). */
     public static void write(Path file, ModulePackage pkg) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        java.nio.file.Files.createDirectories(dir);
-        Path tmp = java.nio.file.Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(toBytes(pkg));
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            java.nio.file.Files.deleteIfExists(tmp);
-        }
+        dev.wasmota.signing.io.DurableFiles.writeAtomic(file, toBytes(pkg));
     }
 
     /** The file bytes of {@code pkg}. */

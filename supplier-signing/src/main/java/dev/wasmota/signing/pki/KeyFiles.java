@@ -1,49 +1,48 @@
 package dev.wasmota.signing.pki;
 
+import dev.wasmota.signing.io.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes key and certificate files: whole or not at all, private keys readable by the owner only. */
-final class KeyFiles {
+public final class KeyFiles {
     private KeyFiles() {
     }
 
-    /** Writes a private key file (mode 0600); refuses to overwrite an existing one. */
-    static void writeSecret(Path file, String pem) throws IOException {
-        if (Files.exists(file)) {
-            throw new FileAlreadyExistsException(file.toString(), null, "refusing to overwrite a private key");
-        }
-        write(file, pem, true);
-    }
-
-    static void writePublic(Path file, String pem) throws IOException {
-        write(file, pem, false);
-    }
-
-    private static void write(Path file, String pem, boolean secret) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    /**
+     * Writes a private key file (mode 0600). Refuses to overwrite an existing one: the file is
+     * linked into place, which fails atomically if the name is taken.
+     */
+    public static void writeSecret(Path file, String pem) throws IOException {
+        Path tmp = DurableFiles.writeTemp(file, pem.getBytes(StandardCharsets.US_ASCII));
         try {
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system: the directory's permissions protect the key
-            }
-            Files.writeString(tmp, pem, StandardCharsets.US_ASCII, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-            if (secret) {
-                Files.createLink(file, tmp);
-            } else {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
+            setMode(tmp, "rw-------");
+            Files.createLink(file, tmp);
+            DurableFiles.fsyncDirectory(file.toAbsolutePath().getParent());
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writes a certificate or request file (mode 0644), replacing any earlier one atomically. */
+    public static void writePublic(Path file, String pem) throws IOException {
+        Path tmp = DurableFiles.writeTemp(file, pem.getBytes(StandardCharsets.US_ASCII));
+        try {
+            setMode(tmp, "rw-r--r--");
+            DurableFiles.moveIntoPlace(tmp, file);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void setMode(Path file, String mode) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system: the directory's permissions protect the key
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.wasmota.ecu.io;
+package dev.wasmota.signing.io;
 
 import dev.wasmota.signing.error.RejectedException;
 import java.io.IOException;

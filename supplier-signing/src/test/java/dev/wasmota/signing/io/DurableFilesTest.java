@@ -1,4 +1,4 @@
-package dev.wasmota.ecu.io;
+package dev.wasmota.signing.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.wasmota.ecu.io;
+package dev.wasmota.signing.io;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
