@@ -85,7 +85,7 @@ public final class EcuHost implements AutoCloseable {
         });
     }
 
-    /** Activates the previous slot of {@code moduleId} by hand. */
+    /** Activates the previous slot of {@code moduleId} by hand; if the host is running, the module restarts from it. */
     public synchronized ModuleState rollback(String moduleId, String actor) {
         ModuleState before = slots.state(moduleId).orElse(null);
         ModuleState after;
@@ -101,6 +101,9 @@ public final class EcuHost implements AutoCloseable {
                 .toVersion(after.activeMetadata().version()).toWasmSha256(after.activeMetadata().wasmSha256())
                 .securityVersion(after.activeMetadata().securityVersion()).outcome(Outcome.SUCCESS).cause("MANUAL")
                 .detail("rolled back by hand"));
+        if (runtime != null) {
+            runtime.reload(moduleId);
+        }
         return after;
     }
 
@@ -113,12 +116,24 @@ public final class EcuHost implements AutoCloseable {
     }
 
     /** Runs every installed module for {@code duration}, then stops; returns what each did. */
-    public Map<String, ModuleStats> run(Duration duration) throws InterruptedException {
+    public RunReport run(Duration duration) throws InterruptedException {
         start();
         Thread.sleep(duration.toMillis());
-        Map<String, ModuleStats> stats = stats();
+        RunReport report;
+        synchronized (this) {
+            report = new RunReport(stats(), rollbacks());
+        }
         stop();
-        return stats;
+        return report;
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param stats per module, over every instance it ran as (a rolled-back version included)
+     * @param rollbacks automatic rollbacks per module
+     */
+    public record RunReport(Map<String, ModuleStats> stats, Map<String, Long> rollbacks) {
     }
 
     public synchronized Map<String, ModuleStats> stats() {

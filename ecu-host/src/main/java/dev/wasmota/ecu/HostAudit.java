@@ -6,6 +6,7 @@ import dev.wasmota.ecu.audit.AuditRecord;
 import dev.wasmota.ecu.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.signing.error.ExitCode;
+import dev.wasmota.signing.error.InstructionFailure;
 import dev.wasmota.signing.error.PolicyFailure;
 import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
@@ -19,7 +20,10 @@ final class HostAudit {
     /** Policy refusals that are attacks or attempts worth a security event, besides every trust failure. */
     private static final Set<String> SECURITY_POLICY = Set.of(PolicyFailure.CAPABILITY_NOT_CERTIFIED.name(),
             PolicyFailure.IMPORT_NOT_PERMITTED.name(), UpdateFailure.ANTI_ROLLBACK.name(),
-            UpdateFailure.WRONG_HARDWARE.name(), UpdateFailure.TRUST_ANCHOR_MISMATCH.name());
+            UpdateFailure.WRONG_HARDWARE.name(), UpdateFailure.TRUST_ANCHOR_MISMATCH.name(),
+            UpdateFailure.COMPILED_OUTPUT_MISMATCH.name(), InstructionFailure.EXPIRED.name(),
+            InstructionFailure.NOT_YET_VALID.name(), InstructionFailure.WRONG_VEHICLE.name(),
+            InstructionFailure.PACKAGE_MISMATCH.name(), InstructionFailure.REPLAYED.name());
 
     private final AuditLog log;
 

@@ -35,6 +35,8 @@ final class HostRuntime implements AutoCloseable {
     private final Scheduler scheduler;
     private final Map<String, SandboxedModule> running = new LinkedHashMap<>();
     private final Map<String, Long> rollbacks = new LinkedHashMap<>();
+    /** What modules taken off the scheduler (stopped, rolled back, replaced) did before, per module id. */
+    private final Map<String, ModuleStats> retired = new LinkedHashMap<>();
     private final PrintStream events;
 
     HostRuntime(HostConfig config, SlotStore slots, HostAudit audit, PrintStream events) {
@@ -49,33 +51,58 @@ final class HostRuntime implements AutoCloseable {
     /** Loads and starts every installed module from its active slot. */
     synchronized void start() {
         for (String id : slots.modules()) {
-            if (slots.state(id).isEmpty()) {
-                continue;
-            }
-            try {
-                add(load(id));
-            } catch (RejectedException e) {
-                events.println("module " + id + " not started: " + e.userMessage());
-                audit.append(AuditRecord.builder(AuditEvent.ACTIVATED).moduleId(id).actor(HostAudit.ACTOR)
-                        .outcome(Outcome.FAILURE).cause(e.reason().name()).detail(e.getMessage()));
+            if (slots.state(id).isPresent()) {
+                loadOrLog(id).ifPresent(this::add);
             }
         }
         scheduler.start();
     }
 
-    /** Takes over a sandbox that passed its health check (a fresh install while running). */
-    synchronized void activate(SandboxedModule sandbox) {
-        SandboxedModule old = running.put(sandbox.id(), sandbox);
+    /**
+     * Runs the module's active slot in place of what runs now, after its slots were switched by
+     * hand; if that slot cannot run, the module stops rather than run a version no longer active.
+     */
+    synchronized void reload(String id) {
+        Optional<SandboxedModule> fresh = loadOrLog(id);
+        if (fresh.isPresent()) {
+            activate(fresh.get());
+            return;
+        }
+        SandboxedModule old = running.remove(id);
         if (old != null) {
-            scheduler.replace(sandbox);
+            retire(id);
             old.close();
-        } else {
-            scheduler.add(sandbox);
         }
     }
 
+    /** Takes over a sandbox that passed its health check (a fresh install while running). */
+    synchronized void activate(SandboxedModule sandbox) {
+        SandboxedModule old = running.remove(sandbox.id());
+        if (old != null) {
+            retire(sandbox.id());
+            old.close();
+        }
+        add(sandbox);
+    }
+
+    /** Per module: what every instance it ran as did since start, the current one included. */
     synchronized Map<String, ModuleStats> stats() {
-        return scheduler.stats();
+        Map<String, ModuleStats> out = new LinkedHashMap<>(retired);
+        scheduler.stats().forEach((id, s) -> out.merge(id, s, HostRuntime::combine));
+        return out;
+    }
+
+    private void retire(String id) {
+        ModuleStats last = scheduler.remove(id);
+        if (last != null) {
+            retired.merge(id, last, HostRuntime::combine);
+        }
+    }
+
+    private static ModuleStats combine(ModuleStats a, ModuleStats b) {
+        return new ModuleStats(a.module(), a.calls() + b.calls(), Math.max(a.worstCallNanos(), b.worstCallNanos()),
+                a.deadlineMisses() + b.deadlineMisses(), a.traps() + b.traps(), a.otherFaults() + b.otherFaults(),
+                a.skippedTicks() + b.skippedTicks(), a.tripped() || b.tripped());
     }
 
     synchronized Map<String, Long> rollbacks() {
@@ -108,6 +135,17 @@ final class HostRuntime implements AutoCloseable {
         return sandbox;
     }
 
+    private Optional<SandboxedModule> loadOrLog(String id) {
+        try {
+            return Optional.of(load(id));
+        } catch (RejectedException e) {
+            events.println("module " + id + " not started: " + e.userMessage());
+            audit.append(AuditRecord.builder(AuditEvent.ACTIVATED).moduleId(id).actor(HostAudit.ACTOR)
+                    .outcome(Outcome.FAILURE).cause(e.reason().name()).detail(e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
     private void add(SandboxedModule sandbox) {
         running.put(sandbox.id(), sandbox);
         scheduler.add(sandbox);
@@ -121,7 +159,7 @@ final class HostRuntime implements AutoCloseable {
         audit.append(AuditRecord.builder(AuditEvent.FAULT_WINDOW_TRIPPED).moduleId(id).actor(HostAudit.ACTOR)
                 .outcome(Outcome.SUCCESS).cause(lastFault.fault().name()).detail(why));
         SandboxedModule faulty = running.remove(id);
-        scheduler.remove(id);
+        retire(id);
         if (faulty != null) {
             faulty.close();
         }
@@ -137,13 +175,14 @@ final class HostRuntime implements AutoCloseable {
                     .outcome(Outcome.SUCCESS).cause("FAULT_WINDOW").detail("automatic rollback: " + why));
             events.printf("%s: rolled back %s -> %s by itself (%s)%n", id, before.activeMetadata().version(),
                     after.activeMetadata().version(), why);
-            add(load(id));
         } catch (RejectedException e) {
             audit.append(AuditRecord.builder(AuditEvent.ROLLBACK).moduleId(id).actor(HostAudit.ACTOR)
                     .fromVersion(before.activeMetadata().version()).outcome(Outcome.FAILURE).cause(e.reason().name())
                     .detail("automatic rollback impossible, module stopped: " + e.getMessage()));
             events.printf("%s: stopped; cannot roll back: %s%n", id, e.getMessage());
+            return;
         }
+        loadOrLog(id).ifPresent(this::add);
     }
 
     Optional<SandboxedModule> module(String id) {

@@ -5,6 +5,7 @@ import dev.wasmota.ecu.audit.AuditRecord;
 import dev.wasmota.ecu.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.sandbox.CallResult;
 import dev.wasmota.ecu.sandbox.CompiledModule;
+import dev.wasmota.ecu.sandbox.CompiledOutputDigest;
 import dev.wasmota.ecu.sandbox.FaultKind;
 import dev.wasmota.ecu.sandbox.ModuleLimits;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
@@ -17,26 +18,32 @@ import dev.wasmota.signing.error.ExitCode;
 import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.PackageFile;
+import dev.wasmota.signing.instruction.Instruction;
+import dev.wasmota.signing.instruction.SignedInstruction;
 import dev.wasmota.signing.pkg.PackageVerifier;
+import dev.wasmota.signing.pkg.ReleaseAttributes;
 import dev.wasmota.signing.pkg.VerifiedPackage;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The install path: verify both signatures (nothing parsed before) → host policy (hardware,
- * anti-rollback floor, limits) → stage in the inactive slot → compile → instantiate → {@code init()}
- * health check → atomic commit → raise the floor. Every step is logged before it is acknowledged;
- * any refusal leaves the active slot as it was.
+ * anti-rollback floor, limits) → compile → instantiate → {@code init()} health check → stage in
+ * the inactive slot → atomic commit, logged → raise the floor. The module proves itself from
+ * memory before anything durable changes, so a refused install keeps both the active slot and the
+ * rollback target. Every step is logged before it is acknowledged.
  */
 final class Installer {
     private final HostConfig config;
     private final SlotStore slots;
     private final HostAudit audit;
+    private final InstructionLedger ledger;
 
     Installer(HostConfig config, SlotStore slots, HostAudit audit) {
         this.config = config;
         this.slots = slots;
         this.audit = audit;
+        this.ledger = new InstructionLedger(config.stateDir());
     }
 
     /** A verified package that passed the host's policy, ready to stage. */
@@ -88,8 +95,14 @@ final class Installer {
             audit.refused(null, ctx, e);
             throw e;
         }
+        Optional<Instruction> instruction = Optional.empty();
         Plan plan;
         try {
+            if (ctx.instruction().isPresent()) {
+                Instruction i = SignedInstruction.open(ctx.instruction().get(), config.trust(), config.clock());
+                ctx = ctx.identified(i.campaignId(), i.instructionId());
+                instruction = Optional.of(checkInstruction(i, packageBytes));
+            }
             plan = policy(verified, packageBytes);
         } catch (RejectedException e) {
             audit.refused(verified.manifest(), ctx, e);
@@ -97,6 +110,7 @@ final class Installer {
         }
         Manifest m = plan.manifest();
         if (plan.current().isPresent() && plan.current().get().activeMetadata().packageSha256().equals(plan.packageSha256())) {
+            instruction.ifPresent(ledger::record);
             return new InstallResult(m.moduleId(), m.version(), Optional.of(m.version()), plan.current().get().active(),
                     InstallResult.Outcome.ALREADY_ACTIVE, 0, ms(start));
         }
@@ -107,21 +121,32 @@ final class Installer {
                 .precondition("hardware", config.identity().map(HostIdentity::hardwareId).orElse("any"))
                 .precondition("security-version-floor", Long.toString(slots.floor(m.moduleId()))));
         config.stepHook().reached("install.verified");
-        Slot slot = slots.stage(m.moduleId(), packageBytes, SlotMetadata.forPackage(packageBytes, m.version(),
-                m.securityVersion(), m.wasmSha256(), config.clock().instant()));
-        audit.append(audit.update(AuditEvent.INSTALL_STAGED, m, plan.current(), ctx).outcome(Outcome.SUCCESS)
-                .detail("staged in slot " + slot));
         long compileStart = System.nanoTime();
         long compilationsBefore = config.compiledModules().compilations();
         SandboxedModule trial = trial(plan, ctx);
         double compileMs = config.compiledModules().compilations() > compilationsBefore ? ms(compileStart) : 0;
+        Slot slot;
         try {
             healthCheck(trial, plan, ctx);
+            slot = slots.stage(m.moduleId(), packageBytes, SlotMetadata.forPackage(packageBytes, m.version(),
+                    m.securityVersion(), m.wasmSha256(), config.clock().instant()));
+            audit.append(audit.update(AuditEvent.INSTALL_STAGED, m, plan.current(), ctx).outcome(Outcome.SUCCESS)
+                    .detail("staged in slot " + slot));
+        } catch (RuntimeException | Error e) {
+            trial.close();
+            throw e;
+        }
+        try {
             ModuleState committed = slots.commit(m.moduleId(), slot);
-            raiseFloor(committed);
+            if (instruction.isPresent()) {
+                ledger.record(instruction.get());
+                config.stepHook().reached("install.instruction-recorded");
+            }
             audit.append(audit.update(AuditEvent.INSTALL_COMMITTED, m, plan.current(), ctx).outcome(Outcome.SUCCESS)
-                    .detail("slot " + slot + " active; floor " + slots.floor(m.moduleId())));
+                    .detail("slot " + slot + " active" + (committed.previous() == null ? ""
+                            : "; slot " + committed.previous() + " kept as rollback target")));
             config.stepHook().reached("install.logged");
+            raiseFloor(committed);
         } catch (RuntimeException | Error e) {
             trial.close();
             throw e;
@@ -131,10 +156,28 @@ final class Installer {
                 plan.current().map(s -> s.activeMetadata().version()), slot, InstallResult.Outcome.COMMITTED, compileMs, ms(start));
     }
 
+    /**
+     * Checks a signed instruction (already opened: signature and campaign chain verified) against
+     * this vehicle, this package and the replay counter. A second delivery of the instruction last
+     * carried out passes here, and ends as "already active" when its package is the active one.
+     */
+    private Instruction checkInstruction(Instruction i, byte[] packageBytes) {
+        String vehicle = config.identity().map(HostIdentity::vehicleId).orElseThrow(() -> new RejectedException(
+                UpdateFailure.IDENTITY_UNKNOWN, "an instructed install needs this ECU's vehicle id; it is not provisioned"));
+        InstructionLedger.Last last = ledger.last();
+        boolean redelivery = i.counter() == last.counter() && i.instructionId().equals(last.instructionId())
+                && slots.state(i.moduleId()).map(s -> s.activeMetadata().packageSha256()
+                        .equals(Digests.sha256Hex(packageBytes))).orElse(false);
+        SignedInstruction.check(i, vehicle, Digests.sha256Hex(packageBytes), config.clock().instant(),
+                redelivery ? last.counter() - 1 : last.counter());
+        return i;
+    }
+
     private SandboxedModule trial(Plan plan, InstallContext ctx) {
         Manifest m = plan.manifest();
         try {
             CompiledModule compiled = config.compiledModules().get(plan.verified().wasm(), m.capabilities());
+            checkCompiledOutput(plan, compiled);
             config.stepHook().reached("install.compiled");
             SandboxedModule trial = SandboxedModule.builder(compiled).id(m.moduleId()).limits(plan.limits())
                     .environment(config.environment()).build();
@@ -143,6 +186,20 @@ final class Installer {
         } catch (RejectedException e) {
             audit.refused(m, ctx, e);
             throw e;
+        }
+    }
+
+    /** The bookend: our compilation must give the bytecode digest the OEM countersigned, if it stated one. */
+    private static void checkCompiledOutput(Plan plan, CompiledModule compiled) {
+        Optional<ReleaseAttributes.CompiledOutput> stated = ReleaseAttributes.compiledOutput(plan.verified());
+        if (stated.isEmpty()) {
+            return;
+        }
+        if (!stated.get().compiler().equals(CompiledOutputDigest.COMPILER)
+                || !stated.get().sha256().equals(compiled.compiledSha256())) {
+            throw new RejectedException(UpdateFailure.COMPILED_OUTPUT_MISMATCH, "the OEM compiled " + plan.manifest().moduleId()
+                    + " with " + stated.get().compiler() + " to " + stated.get().sha256() + "; this ECU's "
+                    + CompiledOutputDigest.COMPILER + " gives " + compiled.compiledSha256());
         }
     }
 

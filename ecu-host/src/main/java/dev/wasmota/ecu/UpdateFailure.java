@@ -3,7 +3,7 @@ package dev.wasmota.ecu;
 import dev.wasmota.signing.error.ExitCode;
 import dev.wasmota.signing.error.Reason;
 
-/** Why the ECU host refused an update by its own policy (exit 4). */
+/** Why the ECU host refused an update by its own checks (exit 4 unless a constant says otherwise). */
 public enum UpdateFailure implements Reason {
     /** The package targets other hardware than this ECU's. */
     WRONG_HARDWARE,
@@ -12,10 +12,25 @@ public enum UpdateFailure implements Reason {
     /** The trust anchors given differ from the ones this ECU was provisioned with. */
     TRUST_ANCHOR_MISMATCH,
     /** The ECU's identity (hardware id) is not known and the package needs it. */
-    IDENTITY_UNKNOWN;
+    IDENTITY_UNKNOWN,
+    /**
+     * The vehicle's own compilation of the module differs from what the OEM's countersignature
+     * records: one of the two compilers is not what it claims (exit 3).
+     */
+    COMPILED_OUTPUT_MISMATCH(ExitCode.TRUST);
+
+    private final ExitCode exitCode;
+
+    UpdateFailure() {
+        this(ExitCode.POLICY);
+    }
+
+    UpdateFailure(ExitCode exitCode) {
+        this.exitCode = exitCode;
+    }
 
     @Override
     public ExitCode exitCode() {
-        return ExitCode.POLICY;
+        return exitCode;
     }
 }

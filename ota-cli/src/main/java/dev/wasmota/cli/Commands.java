@@ -1,10 +1,16 @@
 package dev.wasmota.cli;
 
+import dev.wasmota.ecu.bench.BenchCommands;
 import dev.wasmota.ecu.cli.EcuInstallCommand;
 import dev.wasmota.ecu.cli.EcuLogCommand;
 import dev.wasmota.ecu.cli.EcuRollbackCommand;
 import dev.wasmota.ecu.cli.EcuRunCommand;
 import dev.wasmota.ecu.cli.EcuVerifyCommand;
+import dev.wasmota.oem.bench.IntegrateBench;
+import dev.wasmota.oem.cli.CampaignCommand;
+import dev.wasmota.oem.cli.CampaignVehicleCommand;
+import dev.wasmota.oem.cli.OemIntegrateCommand;
+import dev.wasmota.oem.cli.ReleaseCommand;
 import dev.wasmota.signing.bench.VerifyBench;
 import dev.wasmota.signing.cli.CliEnv;
 import dev.wasmota.signing.cli.OemEnrollCommand;
@@ -58,7 +64,11 @@ final class Commands {
     static CommandLine build(CliEnv env) {
         CommandLine oem = group(new Oem())
                 .addSubcommand(new OemInitCommand(env))
-                .addSubcommand(new OemEnrollCommand(env));
+                .addSubcommand(new OemEnrollCommand(env))
+                .addSubcommand(new OemIntegrateCommand(env))
+                .addSubcommand(ReleaseCommand.commandLine(env))
+                .addSubcommand(CampaignVehicleCommand.commandLine(env))
+                .addSubcommand(CampaignCommand.commandLine(env));
         CommandLine supplier = group(new Supplier())
                 .addSubcommand(new SupplierKeygenCommand(env))
                 .addSubcommand(new SupplierPackageCommand())
@@ -70,7 +80,9 @@ final class Commands {
                 .addSubcommand(new EcuRollbackCommand(env))
                 .addSubcommand(new EcuLogCommand());
         CommandLine bench = group(new Bench())
-                .addSubcommand(new VerifyBench());
+                .addSubcommand(new VerifyBench())
+                .addSubcommand(new IntegrateBench());
+        BenchCommands.all().forEach(bench::addSubcommand);
         return group(new Ota())
                 .addSubcommand(oem)
                 .addSubcommand(supplier)

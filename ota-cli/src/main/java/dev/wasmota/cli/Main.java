@@ -51,7 +51,7 @@ public final class Main {
             return usage(p, err);
         }
         if (ex instanceof NoSuchFileException n) {
-            err.println("usage error: no such file: " + n.getFile());
+            err.println("usage error: no such file: " + n.getFile() + (n.getReason() != null ? " (" + n.getReason() + ")" : ""));
             return ExitCode.USAGE.code();
         }
         if (ex instanceof FileAlreadyExistsException f) {

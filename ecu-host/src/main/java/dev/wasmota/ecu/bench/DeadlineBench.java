@@ -76,6 +76,11 @@ public final class DeadlineBench {
     }
 
     public Result run(Options o) throws IOException, InterruptedException {
+        return run(o, () -> { });
+    }
+
+    /** As {@link #run(Options)}, calling {@code onMeasuring} when the measured run starts (after the warm-up). */
+    public Result run(Options o, Runnable onMeasuring) throws IOException, InterruptedException {
         CompiledModuleCache cache = new CompiledModuleCache();
         ModuleLimits limits = new ModuleLimits(64, o.deadlineMicros(), o.periodMillis());
         HostEnvironment env = HostEnvironment.simulated().withLog((id, line) -> { });
@@ -93,6 +98,7 @@ public final class DeadlineBench {
             if (!o.warmup().isZero()) {
                 run(modules, o.warmup(), new ConcurrentLinkedQueue<>());
             }
+            onMeasuring.run();
             return result(run(modules, o.duration(), overshoots), overshoots);
         } finally {
             modules.forEach(SandboxedModule::close);

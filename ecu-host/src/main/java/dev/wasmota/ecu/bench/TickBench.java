@@ -12,49 +12,79 @@ import dev.wasmota.signing.manifest.CapabilitySet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The cost of one empty {@code tick()} host→WASM→host: through the real sandbox call path (queue
  * to the module's worker, deadline armed and disarmed, result back) and as a raw call on a bare
- * instance in the caller's thread, each the median of many calls after a warm-up.
+ * instance in the caller's thread, each the median of many calls after a warm-up. The sandbox
+ * path is timed twice: calls back to back (both threads still awake from the previous call), and
+ * calls after an idle gap longer than any spin (both threads parked: what a tick every few
+ * milliseconds pays).
  */
 public final class TickBench {
     /**
      * @param wasm a module exporting {@code tick() -> ()}, normally {@code empty.wasm}
      * @param warmupCalls calls made before measuring, for the JIT
-     * @param calls calls measured
+     * @param calls calls measured back to back
+     * @param idleCalls calls measured each after an idle gap of {@code idleGapMicros}
+     * @param idleGapMicros the gap (0 skips the idle measurement)
      */
-    public record Options(Path wasm, int warmupCalls, int calls) {
+    public record Options(Path wasm, int warmupCalls, int calls, int idleCalls, long idleGapMicros) {
+        public Options {
+            if (warmupCalls < 0 || calls < 1 || idleCalls < 0 || idleGapMicros < 0) {
+                throw new IllegalArgumentException("calls must be at least 1, the other counts at least 0");
+            }
+        }
+
         public static Options defaults(Path wasm) {
-            return new Options(wasm, 20_000, 50_000);
+            return new Options(wasm, 50_000, 200_000, 2_000, 1_000);
         }
     }
 
-    /** Medians and 99th percentiles in nanoseconds (each includes one {@code System.nanoTime()} pair). */
-    public record Result(long sandboxMedianNs, long sandboxP99Ns, long rawMedianNs, long rawP99Ns, int calls) {
+    /**
+     * Medians and 99th percentiles in nanoseconds (each includes one {@code System.nanoTime()}
+     * pair); the idle figures are 0 when not measured.
+     */
+    public record Result(long sandboxMedianNs, long sandboxP99Ns, long idleMedianNs, long idleP99Ns,
+            long rawMedianNs, long rawP99Ns, int calls) {
         public List<String> lines() {
-            return List.of(
-                    "tick_sandbox_median_ns=" + sandboxMedianNs,
-                    "tick_sandbox_p99_ns=" + sandboxP99Ns,
-                    "tick_raw_median_ns=" + rawMedianNs,
-                    "tick_raw_p99_ns=" + rawP99Ns,
-                    String.format(Locale.ROOT, "tick_sandbox_overhead_x=%.1f",
-                            (double) sandboxMedianNs / Math.max(1, rawMedianNs)));
+            List<String> out = new ArrayList<>(List.of(
+                    "tick_sandbox_ns_p50=" + sandboxMedianNs,
+                    "tick_sandbox_ns_p99=" + sandboxP99Ns));
+            if (idleMedianNs > 0) {
+                out.add("tick_sandbox_after_idle_ns_p50=" + idleMedianNs);
+                out.add("tick_sandbox_after_idle_ns_p99=" + idleP99Ns);
+            }
+            out.add("tick_raw_ns_p50=" + rawMedianNs);
+            out.add("tick_raw_ns_p99=" + rawP99Ns);
+            out.add(String.format(Locale.ROOT, "tick_sandbox_overhead_x=%.1f",
+                    (double) sandboxMedianNs / Math.max(1, rawMedianNs)));
+            return out;
         }
     }
 
     public Result run(Options o) throws IOException {
         byte[] wasm = Files.readAllBytes(o.wasm());
-        long[] sandboxed = sandboxed(wasm, o);
+        long[][] sandboxed = sandboxed(wasm, o);
         long[] raw = raw(wasm, o);
-        Percentiles s = Percentiles.of(sandboxed);
+        Percentiles s = Percentiles.of(sandboxed[0]);
         Percentiles r = Percentiles.of(raw);
-        return new Result(s.median(), s.percentile(99), r.median(), r.percentile(99), o.calls());
+        long idleP50 = 0;
+        long idleP99 = 0;
+        if (sandboxed[1].length > 0) {
+            Percentiles idle = Percentiles.of(sandboxed[1]);
+            idleP50 = idle.median();
+            idleP99 = idle.percentile(99);
+        }
+        return new Result(s.median(), s.percentile(99), idleP50, idleP99, r.median(), r.percentile(99), o.calls());
     }
 
-    private static long[] sandboxed(byte[] wasm, Options o) {
+    /** Back-to-back samples, then after-idle samples. */
+    private static long[][] sandboxed(byte[] wasm, Options o) {
         CompiledModule compiled = CompiledModule.compile(wasm, CapabilitySet.EMPTY);
         try (SandboxedModule m = SandboxedModule.builder(compiled).id("tick-bench")
                 .limits(new ModuleLimits(16, 100_000, 10)).build()) {
@@ -67,7 +97,14 @@ public final class TickBench {
                 m.call("tick");
                 samples[i] = System.nanoTime() - t0;
             }
-            return samples;
+            long[] idle = new long[o.idleGapMicros() == 0 ? 0 : o.idleCalls()];
+            for (int i = 0; i < idle.length; i++) {
+                LockSupport.parkNanos(o.idleGapMicros() * 1_000);
+                long t0 = System.nanoTime();
+                m.call("tick");
+                idle[i] = System.nanoTime() - t0;
+            }
+            return new long[][] {samples, idle};
         }
     }
 

@@ -5,6 +5,7 @@ import dev.wasmota.ecu.InstallContext;
 import dev.wasmota.ecu.InstallResult;
 import dev.wasmota.signing.cli.CliEnv;
 import dev.wasmota.signing.cli.CliFiles;
+import dev.wasmota.signing.instruction.SignedInstruction;
 import dev.wasmota.signing.pkg.PackageFile;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -18,10 +19,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota ecu install}: verify, stage, compile, trial-activate, commit, or keep the old slot. */
 @Command(name = "install", mixinStandardHelpOptions = true,
-        description = {"Installs a package: verifies both signatures and the host's policy (hardware id,",
-                "anti-rollback floor, limits), stages it in the inactive slot, compiles it, instantiates it,",
-                "runs init() as a health check and commits it atomically. On any refusal the active slot is",
-                "unchanged. Every step is written to the audit log first."})
+        description = {"Installs a package in the inactive slot and commits it if healthy.",
+                "Verifies both signatures and the host's policy (hardware id, anti-rollback",
+                "floor, limits), stages the package in the inactive slot, compiles it,",
+                "instantiates it, runs init() as a health check and commits it atomically. On",
+                "any refusal the active slot is unchanged. Every step is written to the audit",
+                "log first."})
 public final class EcuInstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,7 +38,7 @@ public final class EcuInstallCommand implements Callable<Integer> {
     @Option(names = "--package", required = true, paramLabel = "PKG", description = "package to install")
     Path pkg;
 
-    @Option(names = "--instruction", paramLabel = "FILE", description = "signed campaign instruction (not yet supported)")
+    @Option(names = "--instruction", paramLabel = "FILE", description = "signed campaign instruction authorizing this install: checked for signature, vehicle, package, expiry and replay")
     Path instruction;
 
     private final CliEnv env;
@@ -46,14 +49,12 @@ public final class EcuInstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (instruction != null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--instruction is not supported yet (campaign instructions come with the OEM pipeline)");
-        }
         byte[] bytes = CliFiles.readBounded(spec.commandLine(), pkg, PackageFile.MAX_FILE_BYTES, "package");
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
         try (EcuHost ecu = host.open(Optional.ofNullable(trust), env, out)) {
-            InstallResult r = ecu.install(bytes, InstallContext.manual());
+            InstallContext ctx = instruction == null ? InstallContext.manual() : InstallContext.instructed(
+                    CliFiles.readBounded(spec.commandLine(), instruction, SignedInstruction.MAX_FILE_BYTES, "instruction"), "cli");
+            InstallResult r = ecu.install(bytes, ctx);
             if (r.outcome() == InstallResult.Outcome.ALREADY_ACTIVE) {
                 out.printf("%s %s is already active (slot %s); nothing changed%n", r.moduleId(), r.version(), r.slot());
             } else {

@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota ecu log}: prints the audit log; {@code --verify} checks its hash chain. */
 @Command(name = "log", mixinStandardHelpOptions = true,
-        description = {"Prints the ECU's audit log, one record per line. With --verify, checks the hash chain and",
-                "exits 3 at the first edited, deleted, reordered or truncated record."})
+        description = {"Prints the ECU's audit log, one record per line.",
+                "With --verify, checks the hash chain instead and exits 3 at the first edited,",
+                "deleted, reordered or truncated record."})
 public final class EcuLogCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

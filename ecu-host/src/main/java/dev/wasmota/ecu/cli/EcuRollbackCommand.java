@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota ecu rollback}: activates the previous slot of a module. */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
-        description = "Activates the previous slot of a module (refused if there is none or it is below the floor).")
+        description = {"Activates the previous slot of a module.",
+                "Refused if there is none or it is below the module's anti-rollback floor."})
 public final class EcuRollbackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -18,10 +18,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota ecu run}: runs every installed module on its period and reports what each did. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs every installed module on its period, each compiled in its own sandbox under its",
-                "deadline, for DURATION (500ms, 10s, 2m). A module whose faults trip the fault window is rolled",
-                "back to its previous slot by the host itself. Prints per module: calls, worst call time,",
-                "deadline misses, traps, other faults and rollbacks."})
+        description = {"Runs every installed module on its period for DURATION.",
+                "Each module runs compiled in its own sandbox under its deadline; DURATION is",
+                "like 500ms, 10s or 2m. A module whose faults trip the fault window is rolled",
+                "back to its previous slot by the host itself. Prints per module: calls, worst",
+                "call time, deadline misses, traps, other faults and rollbacks."})
 public final class EcuRunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,8 +49,9 @@ public final class EcuRunCommand implements Callable<Integer> {
                 return 0;
             }
             out.printf("running %d module(s) for %s ...%n", ecu.modules().size(), duration);
-            Map<String, ModuleStats> stats = ecu.run(duration);
-            Map<String, Long> rollbacks = ecu.rollbacks();
+            EcuHost.RunReport report = ecu.run(duration);
+            Map<String, ModuleStats> stats = report.stats();
+            Map<String, Long> rollbacks = report.rollbacks();
             out.printf("%-20s %-10s %8s %10s %8s %6s %6s %9s%n", "module", "version", "calls", "worst_us", "misses",
                     "traps", "other", "rollbacks");
             for (ModuleState m : ecu.modules()) {

@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota ecu verify}: checks both signatures and the package's integrity; changes nothing. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Checks a package as the vehicle would before installing it: the supplier signature and the",
-                "OEM countersignature, both chains to the trust anchors, the module's digest and length, and the",
-                "capabilities against the supplier's certificate. Changes nothing."})
+        description = {"Checks a package's signatures as the vehicle would; changes nothing.",
+                "Checks the supplier signature and the OEM countersignature, both chains to the",
+                "trust anchors, the module's digest and length, and the capabilities against",
+                "the supplier's certificate, as the vehicle does before installing it."})
 public final class EcuVerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

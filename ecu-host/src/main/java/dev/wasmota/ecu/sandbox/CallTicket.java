@@ -1,12 +1,12 @@
 package dev.wasmota.ecu.sandbox;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * One call from submission to result. The worker starts and finishes it; the watchdog may expire
  * it in between. Both sides hold the ticket's lock, so the watchdog can only interrupt the worker
- * while this very call runs: a late interrupt never leaks into the next call.
+ * while this very call runs: a late interrupt never leaks into the next call. The deadline alarm
+ * itself belongs to the worker (see {@link ModuleWorker}).
  */
 final class CallTicket {
     final String export;
@@ -17,9 +17,10 @@ final class CallTicket {
 
     private Thread runner;
     private long startNanos;
+    /** startNanos + deadlineNanos; written before the worker publishes the ticket as its current call. */
+    private long deadlineAt;
     private boolean running;
     private boolean expired;
-    private ScheduledFuture<?> alarm;
     private boolean reported;
 
     CallTicket(String export, long[] args, long deadlineNanos) {
@@ -28,14 +29,19 @@ final class CallTicket {
         this.deadlineNanos = deadlineNanos;
     }
 
-    /** Arms the watchdog and marks the call running on the current thread; returns the start time. */
-    synchronized long start(Watchdog watchdog, Runnable onExpiry) {
+    /** Marks the call running on the current thread; returns the start time. */
+    synchronized long start() {
         long now = System.nanoTime();
-        alarm = watchdog.after(deadlineNanos, onExpiry);
         runner = Thread.currentThread();
         running = true;
         startNanos = now;
+        deadlineAt = now + deadlineNanos;
         return now;
+    }
+
+    /** The {@link System#nanoTime()} at which this call's budget runs out (once started). */
+    synchronized long deadlineAt() {
+        return deadlineAt;
     }
 
     /** Watchdog side: interrupts the runner if this call is still running; true if it did. */
@@ -51,7 +57,6 @@ final class CallTicket {
     /** Worker side: the call has returned; true if the watchdog expired it first. */
     synchronized boolean finish() {
         running = false;
-        alarm.cancel(false);
         return expired;
     }
 

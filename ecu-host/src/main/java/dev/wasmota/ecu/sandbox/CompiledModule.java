@@ -1,5 +1,6 @@
 package dev.wasmota.ecu.sandbox;
 
+import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.ImportValues;
@@ -42,9 +43,10 @@ public final class CompiledModule {
     private final CapabilitySet capabilities;
     private final Map<String, FunctionType> exports;
     private final long compileNanos;
+    private final String compiledSha256;
 
     private CompiledModule(String sha256, ModuleInterface iface, Function<Instance, Machine> machineFactory,
-            CapabilitySet capabilities, Map<String, FunctionType> exports, long compileNanos) {
+            CapabilitySet capabilities, Map<String, FunctionType> exports, long compileNanos, String compiledSha256) {
         this.sha256 = sha256;
         this.iface = iface;
         this.module = iface.module();
@@ -52,6 +54,7 @@ public final class CompiledModule {
         this.capabilities = capabilities;
         this.exports = exports;
         this.compileNanos = compileNanos;
+        this.compiledSha256 = compiledSha256;
     }
 
     /**
@@ -86,15 +89,30 @@ public final class CompiledModule {
         iface.exports().forEach(e -> exports.put(e.name(), e.type()));
         long start = System.nanoTime();
         Function<Instance, Machine> factory;
+        byte[][] output = new byte[1][];
         try {
             factory = MachineFactoryCompiler.builder(module)
                     .withInterpreterFallback(InterpreterFallback.FAIL)
+                    .withCache(new Cache() {
+                        @Override
+                        public byte[] get(String key) {
+                            return null;
+                        }
+
+                        @Override
+                        public void putIfAbsent(String key, byte[] serialized) {
+                            output[0] = serialized;
+                        }
+                    })
                     .compile();
         } catch (RuntimeException e) {
             throw refusal(module, e);
         }
+        if (output[0] == null) {
+            throw new IllegalStateException("Chicory did not hand over its compiled output for " + digest);
+        }
         return new CompiledModule(digest, iface, factory, capabilities, Collections.unmodifiableMap(exports),
-                System.nanoTime() - start);
+                System.nanoTime() - start, CompiledOutputDigest.of(output[0]));
     }
 
     /**
@@ -107,7 +125,15 @@ public final class CompiledModule {
             return this;
         }
         iface.checkImports(other);
-        return new CompiledModule(sha256, iface, machineFactory, other, exports, compileNanos);
+        return new CompiledModule(sha256, iface, machineFactory, other, exports, compileNanos, compiledSha256);
+    }
+
+    /**
+     * Hex SHA-256 of the JVM bytecode the compiler produced ({@link CompiledOutputDigest}): equal
+     * for equal input on every machine, so the OEM's record of it can be checked by the vehicle.
+     */
+    public String compiledSha256() {
+        return compiledSha256;
     }
 
     /** Lowercase hex SHA-256 of the module's bytes. */

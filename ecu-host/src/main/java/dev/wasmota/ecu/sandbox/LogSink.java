@@ -10,9 +10,13 @@ public interface LogSink {
     /** One sanitized line (valid UTF-8, no control characters, at most the host's line limit). */
     void line(String moduleId, String line);
 
-    /** Lines to {@code System.Logger} "dev.wasmota.ecu.module" at INFO. */
+    /** Lines to {@code System.Logger} "dev.wasmota.ecu.module" at DEBUG, off the worker thread. */
     static LogSink systemLogger() {
-        System.Logger logger = System.getLogger("dev.wasmota.ecu.module");
-        return (id, line) -> logger.log(System.Logger.Level.INFO, "[{0}] {1}", id, line);
+        return AsyncLogSink.SystemLogger.SINK;
+    }
+
+    /** Lines to {@code out} as {@code [module] line}, off the worker thread. */
+    static LogSink printTo(java.io.PrintStream out) {
+        return new AsyncLogSink((id, line) -> out.println("[" + id + "] " + line));
     }
 }

@@ -6,84 +6,193 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
  * The dedicated thread of one sandbox and the instance it confines: every guest call, instance
  * build and memory inspection runs here, one at a time. This is the isolation point: whatever a
  * call throws is caught here, named, and turned into a fault result, and the instance is rebuilt.
+ *
+ * <p>Hand-off: tasks go through a lock-free queue; an idle worker spins for
+ * {@link #SPIN_NANOS} looking for the next task before it parks, so back-to-back calls are
+ * handed over without a thread wake-up, while an idle sandbox costs no CPU beyond that spin.
+ *
+ * <p>Deadlines: one watchdog alarm per worker rather than one per call. The invariant is that
+ * while a call runs, an alarm is pending at or before its deadline. Starting a call schedules an
+ * alarm only if none is pending at or before its deadline (one left by an earlier call usually
+ * is: same budget, earlier start). When the alarm fires it interrupts the running call if that
+ * call is past its deadline, re-arms for the running call's deadline if not, and disarms when the
+ * worker is idle. So a call well within its budget costs a volatile write and a read instead of
+ * scheduling and cancelling a timer task (which also woke the watchdog thread on every call).
  */
 final class ModuleWorker {
     private static final System.Logger LOG = System.getLogger(ModuleWorker.class.getName());
     private static final int QUEUE = 16;
+    /** The longest an idle worker looks for the next task before parking. */
+    static final int SPIN_NANOS = 5_000;
+    /** The shortest: the spin halves each time it ends in a park, and is back to the longest when it finds work. */
+    static final int MIN_SPIN_NANOS = 1_000;
+    /** Every 8th wait spins the longest whatever the adaptation says. */
+    private static final int PROBE_EVERY_MASK = 7;
+    private static final long NO_ALARM = Long.MIN_VALUE;
+
+    /** Work for the worker thread: a call, or an action on the instance. */
+    interface Task {
+        /** Runs on {@code worker}'s thread. */
+        void run(ModuleWorker worker);
+
+        /** The task will never run: tells whoever waits for it. */
+        void fail(Throwable why);
+    }
 
     private final SandboxedModule owner;
-    private final ThreadPoolExecutor executor;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final Map<String, ExportFunction> exports = new HashMap<>();
+    /** When the pending deadline alarm fires ({@link System#nanoTime()}), or {@link #NO_ALARM}. */
+    private final AtomicLong alarmAt = new AtomicLong(NO_ALARM);
     private Instance instance;
+    /** The current spin, adapted (worker thread only). */
+    private int spinNanos = SPIN_NANOS;
+    private int waits;
+    private volatile boolean parked;
     private volatile boolean retired;
+    /** The call running now, or null. */
+    private volatile CallTicket current;
 
     ModuleWorker(SandboxedModule owner, String threadName, long stackSize) {
         this.owner = owner;
-        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
-            Thread t = new Thread(null, r, threadName, stackSize);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = new Thread(null, this::loop, threadName, stackSize);
+        thread.setDaemon(true);
+        thread.start();
     }
 
-    /** Queues a call; throws {@link java.util.concurrent.RejectedExecutionException} when full or retired. */
+    /** Queues a call; throws {@link RejectedExecutionException} when full or retired. */
     void submit(CallTicket ticket) {
         ticket.worker = this;
-        executor.execute(new Call(ticket));
+        submit(new Call(ticket));
+    }
+
+    /** Queues a task; throws {@link RejectedExecutionException} when full or retired. */
+    void submit(Task task) {
+        if (retired) {
+            throw new RejectedExecutionException("worker retired");
+        }
+        if (queued.incrementAndGet() > QUEUE) {
+            queued.decrementAndGet();
+            throw new RejectedExecutionException("queue full");
+        }
+        queue.offer(task);
+        if (retired && queue.remove(task)) {
+            throw new RejectedExecutionException("worker retired");
+        }
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
     }
 
     /** Runs {@code action} on the worker with the current instance (built if needed). */
     <T> CompletableFuture<T> onWorker(Function<Instance, T> action) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        executor.execute(() -> {
-            try {
-                f.complete(action.apply(instance()));
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
+        submit(new Action<>(f, w -> action.apply(w.instance())));
         return f;
     }
 
     /** Discards the instance and builds a fresh one. */
     CompletableFuture<Void> reset() {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        executor.execute(() -> {
-            discard();
-            try {
-                instance();
-                f.complete(null);
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
+        submit(new Action<>(f, w -> {
+            w.discard();
+            w.instance();
+            return null;
+        }));
         return f;
     }
 
-    /** Stops taking work and interrupts a running call; returns the calls that never ran. */
-    List<CallTicket> retire() {
+    /** Stops taking work and interrupts a running call; returns the tasks that never ran. */
+    List<Task> retire() {
         retired = true;
-        List<CallTicket> unrun = new ArrayList<>();
-        for (Runnable r : executor.shutdownNow()) {
-            if (r instanceof Call c) {
-                unrun.add(c.ticket);
-            }
+        List<Task> unrun = new ArrayList<>();
+        for (Task t; (t = queue.poll()) != null; ) {
+            unrun.add(t);
         }
+        thread.interrupt();
+        LockSupport.unpark(thread);
         return unrun;
     }
 
     boolean awaitStop(long nanos) throws InterruptedException {
-        return executor.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+        if (Thread.currentThread() != thread) {
+            TimeUnit.NANOSECONDS.timedJoin(thread, nanos);
+        }
+        return !thread.isAlive();
+    }
+
+    private void loop() {
+        for (Task t; (t = next()) != null; ) {
+            try {
+                t.run(this);
+            } catch (Throwable last) {
+                discard();
+                t.fail(last);
+            }
+        }
+    }
+
+    /**
+     * The next task: spins briefly, then parks; null once retired. The spin adapts: while the
+     * next task comes within it (calls back to back) it stays at {@link #SPIN_NANOS}; while it
+     * ends in a park (an idle module, or no free core for the caller) it shrinks to
+     * {@link #MIN_SPIN_NANOS}, so it wastes little where it cannot help.
+     */
+    private Task next() {
+        Task t = queue.poll();
+        if (t != null) {
+            queued.decrementAndGet();
+            return t;
+        }
+        // now and then spin the longest even after parks: how the back-to-back hand-off recovers
+        // once both threads have a core again (a short spin never outlasts a thread wake-up)
+        int spin = (++waits & PROBE_EVERY_MASK) == 0 ? SPIN_NANOS : spinNanos;
+        long spinUntil = System.nanoTime() + spin;
+        while (!retired) {
+            Thread.onSpinWait();
+            t = queue.poll();
+            if (t != null) {
+                queued.decrementAndGet();
+                spinNanos = SPIN_NANOS;
+                return t;
+            }
+            if (System.nanoTime() - spinUntil >= 0) {
+                spinNanos = Math.max(MIN_SPIN_NANOS, spinNanos / 2);
+                break;
+            }
+        }
+        while (true) {
+            parked = true;
+            t = queue.poll();
+            if (t == null && !retired) {
+                LockSupport.park(this);
+                parked = false;
+                // only retire() interrupts an idle worker; a stray flag must not make park spin
+                Thread.interrupted();
+                continue;
+            }
+            parked = false;
+            if (t == null) {
+                return null;
+            }
+            queued.decrementAndGet();
+            return t;
+        }
     }
 
     private Instance instance() {
@@ -99,6 +208,15 @@ final class ModuleWorker {
         exports.clear();
     }
 
+    private ExportFunction export(String name) {
+        ExportFunction fn = exports.get(name);
+        if (fn == null) {
+            fn = instance().export(name);
+            exports.put(name, fn);
+        }
+        return fn;
+    }
+
     private void run(CallTicket t) {
         if (retired) {
             t.result.completeExceptionally(new IllegalStateException("module " + owner.id() + " closed"));
@@ -110,10 +228,12 @@ final class ModuleWorker {
         ExportFunction fn;
         long start;
         try {
-            fn = exports.computeIfAbsent(t.export, instance()::export);
+            fn = export(t.export);
             Thread.interrupted();
-            start = t.start(owner.watchdog(), () -> expire(t));
+            start = t.start();
+            armDeadline(t, start + t.deadlineNanos);
         } catch (Throwable e) {
+            current = null;
             owner.completed(t, fault(t, e, false, 0));
             return;
         }
@@ -126,6 +246,7 @@ final class ModuleWorker {
         }
         long elapsed = System.nanoTime() - start;
         boolean expired = t.finish();
+        current = null;
         Thread.interrupted();
         CallResult r = failure == null && !expired && elapsed <= t.deadlineNanos
                 ? CallResult.ok(t.export, values, elapsed)
@@ -136,6 +257,78 @@ final class ModuleWorker {
         owner.completed(t, r);
         if (!r.ok() && !retired) {
             rebuildQuietly();
+        }
+    }
+
+    /** Worker side: publishes the running call and makes sure an alarm is pending at or before its deadline. */
+    private void armDeadline(CallTicket t, long deadlineAt) {
+        current = t;
+        ensureAlarm(deadlineAt);
+    }
+
+    /** Schedules an alarm at {@code due} unless one is pending at or before it. */
+    private void ensureAlarm(long due) {
+        while (true) {
+            long pending = alarmAt.get();
+            if (pending != NO_ALARM && pending - due <= 0) {
+                return;
+            }
+            if (alarmAt.compareAndSet(pending, due)) {
+                schedule(due);
+                return;
+            }
+        }
+    }
+
+    private void schedule(long due) {
+        try {
+            owner.watchdog().after(due - System.nanoTime(), () -> alarm(due));
+        } catch (RuntimeException e) {
+            alarmAt.compareAndSet(due, NO_ALARM);
+            throw e;
+        }
+    }
+
+    /**
+     * Watchdog side, quick and non-blocking: the alarm set for {@code at} fires. Unless an earlier
+     * alarm superseded it, it stops the running call if that call is past its deadline, re-arms
+     * for the running call's deadline if not, and disarms when the worker is idle. Each side
+     * writes its own field before reading the other's, so a call that starts while the alarm
+     * disarms is seen by one of them, which arms for it.
+     */
+    private void alarm(long at) {
+        if (alarmAt.get() != at) {
+            return;
+        }
+        CallTicket t = current;
+        if (t != null) {
+            long due = t.deadlineAt();
+            if (due - System.nanoTime() > 0) {
+                if (alarmAt.compareAndSet(at, due)) {
+                    scheduleQuietly(due);
+                }
+                return;
+            }
+            expire(t);
+        }
+        if (!alarmAt.compareAndSet(at, NO_ALARM)) {
+            return;
+        }
+        CallTicket next = current;
+        if (next != null && next != t) {
+            try {
+                ensureAlarm(next.deadlineAt());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "module " + owner.id() + ": cannot arm its deadline", e);
+            }
+        }
+    }
+
+    private void scheduleQuietly(long due) {
+        try {
+            schedule(due);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "module " + owner.id() + ": cannot arm its deadline", e);
         }
     }
 
@@ -174,8 +367,8 @@ final class ModuleWorker {
         }
     }
 
-    /** A queued call, recognisable when the executor hands back work that never ran. */
-    private final class Call implements Runnable {
+    /** A queued call; handed back by {@link #retire} if it never ran. */
+    static final class Call implements Task {
         final CallTicket ticket;
 
         Call(CallTicket ticket) {
@@ -183,13 +376,30 @@ final class ModuleWorker {
         }
 
         @Override
-        public void run() {
+        public void run(ModuleWorker worker) {
+            worker.run(ticket);
+        }
+
+        @Override
+        public void fail(Throwable why) {
+            ticket.result.completeExceptionally(why);
+        }
+    }
+
+    /** An action on the instance whose result completes a future. */
+    private record Action<T>(CompletableFuture<T> future, Function<ModuleWorker, T> action) implements Task {
+        @Override
+        public void run(ModuleWorker worker) {
             try {
-                ModuleWorker.this.run(ticket);
-            } catch (Throwable last) {
-                discard();
-                ticket.result.completeExceptionally(last);
+                future.complete(action.apply(worker));
+            } catch (Throwable e) {
+                future.completeExceptionally(e);
             }
+        }
+
+        @Override
+        public void fail(Throwable why) {
+            future.completeExceptionally(why);
         }
     }
 }

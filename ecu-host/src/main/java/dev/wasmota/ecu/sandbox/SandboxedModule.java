@@ -29,7 +29,13 @@ import java.util.function.Function;
  */
 public final class SandboxedModule implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SandboxedModule.class.getName());
+    /** The least budget of the {@code init()} health check. */
+    public static final Duration INIT_BUDGET = Duration.ofSeconds(1);
     private static final FunctionType INIT_TYPE = FunctionType.of(List.of(), List.of("i32"));
+    /** The longest {@link #call} looks for the result before it blocks. */
+    static final int CALLER_SPIN_NANOS = 5_000;
+    /** The shortest: the spin halves each time the result did not come within it, and is back to the longest when it did. */
+    static final int MIN_CALLER_SPIN_NANOS = 1_000;
 
     private final String id;
     private final CompiledModule compiled;
@@ -45,6 +51,9 @@ public final class SandboxedModule implements AutoCloseable {
     private final AtomicLong builds = new AtomicLong();
     private final LongAdder abandonedWorkers = new LongAdder();
     private final Map<FaultKind, LongAdder> faults = new EnumMap<>(FaultKind.class);
+    /** The caller's current spin (racy updates between callers are harmless). */
+    private int callerSpinNanos = CALLER_SPIN_NANOS;
+    private int callerWaits;
     private volatile ModuleWorker worker;
     private volatile boolean closed;
 
@@ -72,9 +81,13 @@ public final class SandboxedModule implements AutoCloseable {
 
     /** Calls {@code export} on the worker and waits for its result (at most deadline + grace). */
     public CallResult call(String export, long... args) {
-        CompletableFuture<CallResult> f = submit(export, args);
+        return await(submit(export, args), limits.deadlineNanos(), export);
+    }
+
+    private CallResult await(CompletableFuture<CallResult> f, long deadlineNanos, String export) {
+        spinFor(f);
         try {
-            return f.get(limits.deadlineNanos() + stopGraceNanos + TimeUnit.SECONDS.toNanos(10), TimeUnit.NANOSECONDS);
+            return f.get(deadlineNanos + stopGraceNanos + TimeUnit.SECONDS.toNanos(10), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted waiting for " + id + "." + export, e);
@@ -93,18 +106,45 @@ public final class SandboxedModule implements AutoCloseable {
      * @throws IllegalStateException if the sandbox is closed or has too many calls queued
      */
     public CompletableFuture<CallResult> submit(String export, long... args) {
+        return submit(limits.deadlineNanos(), export, args);
+    }
+
+    private CompletableFuture<CallResult> submit(long deadlineNanos, String export, long... args) {
         FunctionType type = compiled.exportType(export).orElseThrow(() ->
                 new IllegalArgumentException("module " + id + " exports no function '" + export + "'"));
         if (args.length != type.params().size()) {
             throw new IllegalArgumentException(
                     export + " takes " + type.params().size() + " arguments, not " + args.length);
         }
-        CallTicket ticket = new CallTicket(export, args.clone(), limits.deadlineNanos());
+        CallTicket ticket = new CallTicket(export, args.clone(), deadlineNanos);
         enqueue(ticket);
         return ticket.result;
     }
 
-    /** The health check: {@code init()} must return 0; a module without {@code init} is healthy. */
+    /**
+     * A short call is usually back within a microsecond or two: look for the result briefly
+     * before blocking, so the worker's completion need not wake this thread. Bounded by
+     * {@link #CALLER_SPIN_NANOS}, and shrinking to {@link #MIN_CALLER_SPIN_NANOS} while results
+     * keep missing it (long calls, or no core free for the worker).
+     */
+    private void spinFor(CompletableFuture<CallResult> f) {
+        int spin = (++callerWaits & 7) == 0 ? CALLER_SPIN_NANOS : callerSpinNanos;
+        long until = System.nanoTime() + spin;
+        while (!f.isDone()) {
+            if (System.nanoTime() - until >= 0) {
+                callerSpinNanos = Math.max(MIN_CALLER_SPIN_NANOS, callerSpinNanos / 2);
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        callerSpinNanos = CALLER_SPIN_NANOS;
+    }
+
+    /**
+     * The health check: {@code init()} must return 0; a module without {@code init} is healthy.
+     * It runs under {@code max(deadline, INIT_BUDGET)}: a one-time activation call that also pays
+     * for loading the freshly compiled classes, still stopped if it runs away.
+     */
     public CallResult init() {
         var type = compiled.exportType(EcuAbi.INIT);
         if (type.isEmpty()) {
@@ -114,7 +154,8 @@ public final class SandboxedModule implements AutoCloseable {
             return counted(CallResult.fault(EcuAbi.INIT, FaultKind.HEALTH_CHECK_FAILED,
                     "init has type " + type.get() + ", expected " + INIT_TYPE, 0, 0));
         }
-        CallResult r = call(EcuAbi.INIT);
+        long budget = Math.max(limits.deadlineNanos(), INIT_BUDGET.toNanos());
+        CallResult r = await(submit(budget, EcuAbi.INIT), budget, EcuAbi.INIT);
         if (r.ok() && (int) r.value(0) != 0) {
             return counted(CallResult.fault(EcuAbi.INIT, FaultKind.HEALTH_CHECK_FAILED,
                     "init returned " + (int) r.value(0), r.elapsedNanos(), 0));
@@ -191,8 +232,8 @@ public final class SandboxedModule implements AutoCloseable {
             closed = true;
             w = worker;
         }
-        for (CallTicket t : w.retire()) {
-            t.result.completeExceptionally(new IllegalStateException("module " + id + " closed"));
+        for (ModuleWorker.Task t : w.retire()) {
+            t.fail(new IllegalStateException("module " + id + " closed"));
         }
         try {
             if (!w.awaitStop(stopGraceNanos)) {
@@ -244,8 +285,16 @@ public final class SandboxedModule implements AutoCloseable {
         completed(t, CallResult.fault(t.export, FaultKind.DEADLINE_MISS, "did not stop within "
                 + stopGraceNanos / 1_000_000 + " ms after its deadline; worker thread abandoned",
                 elapsed, elapsed - t.deadlineNanos));
-        for (CallTicket queued : old.retire()) {
-            enqueue(queued);
+        for (ModuleWorker.Task queued : old.retire()) {
+            try {
+                if (queued instanceof ModuleWorker.Call c) {
+                    enqueue(c.ticket);
+                } else {
+                    worker.submit(queued);
+                }
+            } catch (RuntimeException e) {
+                queued.fail(e);
+            }
         }
     }
 

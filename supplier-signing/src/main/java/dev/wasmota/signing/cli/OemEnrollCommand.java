@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota oem enroll}: issues a supplier certificate carrying the most that supplier may request. */
 @Command(name = "enroll", mixinStandardHelpOptions = true,
-        description = {"Issues a supplier certificate from a certificate request (ota supplier keygen).",
-                "LIST is the most that supplier may ever request; packages asking for more are refused.",
-                "Writes the certificate followed by the supplier CA certificate (the chain to sign with)."})
+        description = {"Issues a supplier certificate from a certificate request.",
+                "The request comes from ota supplier keygen. LIST is the most that supplier may",
+                "ever request; packages asking for more are refused. Writes the certificate",
+                "followed by the supplier CA certificate (the chain to sign with)."})
 public final class OemEnrollCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

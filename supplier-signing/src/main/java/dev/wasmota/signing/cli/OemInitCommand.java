@@ -10,9 +10,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota oem init}: creates the OEM's root CA, supplier CA, release and campaign keys. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Creates the OEM's keys and certificates: root CA, supplier CA, release (countersigning) key,",
-                "campaign (director) key, and DIR/vehicle-trust/, the anchors vehicles are provisioned with.",
-                "Refuses a DIR that is not empty."})
+        description = {"Creates the OEM's keys, certificates and vehicle trust anchors.",
+                "Root CA, supplier CA, release (countersigning) key, campaign (director) key,",
+                "and DIR/vehicle-trust/, the anchors vehicles are provisioned with. Refuses a",
+                "DIR that is not empty."})
 public final class OemInitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

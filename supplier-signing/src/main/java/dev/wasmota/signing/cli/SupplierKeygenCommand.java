@@ -10,8 +10,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota supplier keygen}: an Ed25519 key and a certificate request for the OEM. */
 @Command(name = "keygen", mixinStandardHelpOptions = true,
-        description = {"Creates an Ed25519 signing key (PKCS#8 PEM, mode 0600) and a certificate request",
-                "(DIR/ID.key.pem, DIR/ID.csr.pem). Send the request to the OEM (ota oem enroll)."})
+        description = {"Creates an Ed25519 signing key and a certificate request.",
+                "The key is PKCS#8 PEM, mode 0600 (DIR/ID.key.pem); the request is",
+                "DIR/ID.csr.pem. Send the request to the OEM (ota oem enroll)."})
 public final class SupplierKeygenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

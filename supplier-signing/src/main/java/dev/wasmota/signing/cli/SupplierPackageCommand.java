@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota supplier package}: a module and its manifest in one (unsigned) package file. */
 @Command(name = "package", sortOptions = false,
-        description = {"Builds an unsigned package: reads the exports and imports from the .wasm itself (Chicory's",
-                "parser and validator) and refuses imports that LIST does not cover (exit 4).",
+        description = {"Builds an unsigned package: a .wasm module and its manifest.",
+                "Reads the exports and imports from the .wasm itself (Chicory's parser and",
+                "validator) and refuses imports that LIST does not cover (exit 4).",
                 "Sign it next with: ota supplier sign --package PKG --key KEY --cert CERT"})
 public final class SupplierPackageCommand implements Callable<Integer> {
     @Spec

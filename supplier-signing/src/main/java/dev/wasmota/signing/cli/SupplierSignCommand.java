@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota supplier sign}: adds the supplier signature (CMS SignedData, Ed25519). */
 @Command(name = "sign", mixinStandardHelpOptions = true,
-        description = {"Adds the supplier signature over the canonical manifest, which binds the module by digest",
-                "and length. The manifest's supplier becomes the certificate's; capabilities beyond the",
+        description = {"Adds the supplier signature to a package.",
+                "Signs the canonical manifest, which binds the module by digest and length. The",
+                "manifest's supplier becomes the certificate's; capabilities beyond the",
                 "certificate are refused. Rewrites PKG in place unless --out is given."})
 public final class SupplierSignCommand implements Callable<Integer> {
     @Spec

@@ -1,0 +1,381 @@
+package dev.wasmota.oem.campaign;
+
+import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.oem.release.Release;
+import dev.wasmota.oem.release.ReleaseFailure;
+import dev.wasmota.oem.release.ReleaseStore;
+import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.manifest.Manifest;
+import dev.wasmota.signing.pki.OemPki;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * The OEM's campaigns: create a rollout of a release to vehicles in waves, start, pause, resume,
+ * abort, roll back, and take in the vehicles' status reports. Each step runs in one database
+ * transaction; once it has committed, its audit records are appended to the OEM audit log and
+ * its instructions handed to the {@link Outbox}, in that order. Time and randomness (ids, nonces)
+ * are injected. Refusals are {@link RejectedException}s with a {@link CampaignFailure}.
+ */
+public final class CampaignService {
+    /** The actor audit records name unless the builder is told otherwise. */
+    public static final String DEFAULT_ACTOR = "campaign-service";
+
+    private final CampaignDatabase db;
+    private final ReleaseStore releases;
+    private final Outbox outbox;
+    private final AuditLog auditLog;
+    private final CampaignAudit audit;
+    private final Clock clock;
+    private final Ids ids;
+    private final InstructionIssuer issuer;
+    private final WaveEngine engine;
+    private final VehicleRegistry vehicles;
+
+    private CampaignService(Builder b) {
+        this.db = b.db;
+        this.releases = b.releases;
+        this.outbox = b.outbox;
+        this.auditLog = b.auditLog;
+        this.audit = new CampaignAudit(b.actor);
+        this.clock = b.clock;
+        this.ids = new Ids(b.random);
+        this.issuer = new InstructionIssuer(b.campaignKey, releases, ids, clock);
+        this.engine = new WaveEngine(issuer, releases, audit, clock);
+        this.vehicles = new VehicleRegistry(db);
+    }
+
+    public static Builder builder(CampaignDatabase db, ReleaseStore releases, OemPki.Credential campaignKey, Outbox outbox,
+                                  AuditLog auditLog) {
+        return new Builder(db, releases, campaignKey, outbox, auditLog);
+    }
+
+    public VehicleRegistry vehicles() {
+        return vehicles;
+    }
+
+    /** Creates a campaign (CREATED): its waves planned, one pending action per targeted vehicle. */
+    public Campaign create(CampaignSpec spec) {
+        spec.validate();
+        Release release = releases.get(spec.release());
+        Manifest manifest = releases.verified(release).manifest();
+        Instant now = clock.instant();
+        Effects fx = new Effects();
+        return run(fx, c -> {
+            String id = spec.id().orElseGet(() -> freshId(c));
+            Campaign created = CampaignPlanner.plan(c, spec, id, release, manifest, now);
+            fx.records.add(audit.created(created, ActionRows.of(c, id).size()));
+            return created;
+        });
+    }
+
+    /** Starts a CREATED campaign: issues wave 1's instructions. */
+    public Campaign start(String id) {
+        Effects fx = new Effects();
+        return run(fx, c -> {
+            Campaign k = transition(c, id, Campaign.State.RUNNING, Campaign.State.CREATED);
+            fx.records.add(audit.started(k));
+            engine.startWave(c, k, 1, fx);
+            return reload(c, id);
+        });
+    }
+
+    /** Pauses a RUNNING campaign: statuses are still counted, but no new wave starts. */
+    public Campaign pause(String id) {
+        Effects fx = new Effects();
+        return run(fx, c -> {
+            Campaign k = transition(c, id, Campaign.State.PAUSED);
+            CampaignRows.update(c, id, Campaign.State.PAUSED, k.currentWave(), "paused by an operator", clock.instant());
+            fx.records.add(audit.paused(k, CampaignAudit.MANUAL, "paused by an operator"));
+            return reload(c, id);
+        });
+    }
+
+    /**
+     * Resumes a PAUSED campaign. A current wave that has every answer is taken as passed (an
+     * operator's resume overrides a wave that ended below the advance threshold), so the next
+     * wave starts, or the campaign completes; the stop threshold still applies.
+     */
+    public Campaign resume(String id) {
+        Effects fx = new Effects();
+        return run(fx, c -> {
+            Campaign k = transition(c, id, Campaign.State.RUNNING, Campaign.State.PAUSED);
+            WaveCounts current = WaveEngine.countsByWave(c, id).get(k.currentWave());
+            Wave wave = CampaignRows.waves(c, id).get(k.currentWave() - 1);
+            String detail = "resumed in wave " + k.currentWave() + "/" + k.waveCount();
+            if (wave.state() == Wave.State.RUNNING && current.answered() && !current.successReaches(k.advanceAt())) {
+                CampaignRows.updateWave(c, id, wave.index(), Wave.State.PASSED, null);
+                detail += "; wave " + wave.index() + " accepted at " + current.successPercent() + "% success, below "
+                        + k.advanceAt() + "%";
+            }
+            CampaignRows.update(c, id, Campaign.State.RUNNING, k.currentWave(), null, clock.instant());
+            fx.records.add(audit.resumed(k, detail));
+            return engine.evaluate(c, reload(c, id), fx);
+        });
+    }
+
+    /** Aborts a campaign that is not finished: nothing more is issued; instructions outstanding expire. */
+    public Campaign abort(String id) {
+        Effects fx = new Effects();
+        return run(fx, c -> {
+            Campaign k = transition(c, id, Campaign.State.ABORTED);
+            CampaignRows.endOpenWaves(c, id, Wave.State.CANCELLED);
+            CampaignRows.update(c, id, Campaign.State.ABORTED, k.currentWave(), "aborted by an operator", clock.instant());
+            fx.records.add(audit.aborted(k));
+            return reload(c, id);
+        });
+    }
+
+    /**
+     * Rolls a started campaign back: every vehicle that committed its release is instructed to
+     * install the previous release ({@link ReleaseStore#previous}); the campaign becomes
+     * ROLLED_BACK. A vehicle whose commit is reported later is instructed then.
+     */
+    public Campaign rollback(String id) {
+        Effects fx = new Effects();
+        return run(fx, c -> {
+            Campaign k = transition(c, id, Campaign.State.ROLLED_BACK);
+            Release to = releases.previous(k.release().moduleId(), k.release().version())
+                    .orElseThrow(() -> new RejectedException(ReleaseFailure.NO_PREVIOUS_RELEASE, "no release of "
+                            + k.release().moduleId() + " below " + k.release() + " to roll campaign " + id + " back to"));
+            CampaignRows.endOpenWaves(c, id, Wave.State.CANCELLED);
+            CampaignRows.setRollback(c, id, to.id(), to.packageSha256());
+            CampaignRows.update(c, id, Campaign.State.ROLLED_BACK, k.currentWave(), "rolled back to " + to.id(),
+                    clock.instant());
+            int issued = 0;
+            for (Action a : ActionRows.of(c, id)) {
+                if (a.kind() == Action.Kind.INSTALL && a.status() == Action.Status.COMMITTED) {
+                    fx.issued.add(issueRollback(c, k, a, to));
+                    issued++;
+                }
+            }
+            fx.records.add(audit.rolledBack(k, to, issued));
+            return reload(c, id);
+        });
+    }
+
+    /**
+     * Takes in a vehicle's answer to an instruction. The instruction must be one this campaign
+     * issued to this vehicle, with its nonce. A repeated answer changes nothing; a late answer
+     * replaces a timeout; a rollback may follow a commit; other changes are refused.
+     */
+    public StatusReceipt reportStatus(String vehicleId, String campaignId, String instructionId, String nonce,
+                                      Action.Status result, String detail) {
+        if (!result.reportable()) {
+            throw new IllegalArgumentException("a vehicle reports COMMITTED, FAILED or ROLLED_BACK, not " + result);
+        }
+        Effects fx = new Effects();
+        try {
+            return run(fx, c -> {
+                Campaign k = CampaignRows.lock(c, campaignId);
+                Action a = ActionRows.byInstruction(c, instructionId).filter(x -> x.campaignId().equals(campaignId))
+                        .orElseThrow(() -> new RejectedException(CampaignFailure.UNKNOWN_INSTRUCTION,
+                                "campaign " + campaignId + " issued no instruction " + instructionId));
+                checkSender(a, vehicleId, nonce);
+                if (a.status() == result && !a.cause().filter(Action.EXPIRED::equals).isPresent()) {
+                    return new StatusReceipt(a, true, k.state());
+                }
+                if (!a.acceptsReport(result)) {
+                    throw new RejectedException(CampaignFailure.STATUS_CONFLICT, "vehicle " + vehicleId + " already reported "
+                            + a.status() + " for instruction " + instructionId + "; " + result + " cannot follow it");
+                }
+                ActionRows.setStatus(c, a, result, Action.REPORTED, detail, clock.instant());
+                fx.records.add(audit.status(k, a, result, detail));
+                Campaign after = followUp(c, k, a, result, fx);
+                Action updated = ActionRows.find(c, campaignId, vehicleId, a.kind()).orElseThrow();
+                return new StatusReceipt(updated, false, after.state());
+            });
+        } catch (RejectedException e) {
+            auditLog.append(audit.statusRefused(campaignId, vehicleId, instructionId, e.reason().name(), e.getMessage()));
+            throw e;
+        }
+    }
+
+    /** Counts every instruction past its expiry without an answer as failed, and applies the wave rules; returns how many. */
+    public int tick() {
+        Instant now = clock.instant();
+        int expired = 0;
+        for (String id : db.transaction(c -> ActionRows.campaignsWithExpired(c, now))) {
+            Effects fx = new Effects();
+            expired += run(fx, c -> {
+                Campaign k = CampaignRows.lock(c, id);
+                int n = 0;
+                for (Action a : ActionRows.of(c, id)) {
+                    if (a.status() == Action.Status.INSTRUCTED && a.issued().orElseThrow().expiresAt().isBefore(now)) {
+                        ActionRows.setStatus(c, a, Action.Status.FAILED, Action.EXPIRED, null, now);
+                        fx.records.add(audit.expired(k, a));
+                        n++;
+                    }
+                }
+                engine.evaluate(c, k, fx);
+                return n;
+            });
+        }
+        return expired;
+    }
+
+    public Optional<Campaign> find(String id) {
+        return db.transaction(c -> CampaignRows.find(c, id, false));
+    }
+
+    /** The campaign; refused ({@link CampaignFailure#UNKNOWN_CAMPAIGN}) if there is none. */
+    public Campaign get(String id) {
+        return find(id).orElseThrow(() -> CampaignRows.unknown(id));
+    }
+
+    /** Every campaign, oldest first. */
+    public List<Campaign> list() {
+        return db.transaction(CampaignRows::all);
+    }
+
+    /** The campaign with its waves' counts. */
+    public CampaignStatus status(String id) {
+        return db.transaction(c -> {
+            Campaign k = CampaignRows.find(c, id, false).orElseThrow(() -> CampaignRows.unknown(id));
+            var counts = WaveEngine.countsByWave(c, id);
+            List<CampaignStatus.WaveStatus> waves = CampaignRows.waves(c, id).stream()
+                    .map(w -> new CampaignStatus.WaveStatus(w, counts.getOrDefault(w.index(), WaveCounts.of(List.of()))))
+                    .toList();
+            List<Action> rollbacks = ActionRows.of(c, id).stream().filter(a -> a.kind() == Action.Kind.ROLLBACK).toList();
+            return new CampaignStatus(k, waves, k.rollbackTo().map(r -> WaveCounts.of(rollbacks)));
+        });
+    }
+
+    /** Every action of the campaign: installs by wave and position, then rollbacks. */
+    public List<Action> actions(String id) {
+        return db.transaction(c -> ActionRows.of(c, id));
+    }
+
+    /** The signed instruction file issued under {@code instructionId}, for a redelivery. */
+    public Optional<byte[]> instructionFile(String instructionId) {
+        return db.transaction(c -> ActionRows.instructionFile(c, instructionId));
+    }
+
+    private Campaign followUp(Connection c, Campaign k, Action a, Action.Status result, Effects fx) throws SQLException {
+        if (a.kind() != Action.Kind.INSTALL) {
+            return k;
+        }
+        if (k.state() == Campaign.State.ROLLED_BACK && result == Action.Status.COMMITTED
+                && ActionRows.find(c, k.id(), a.vehicleId(), Action.Kind.ROLLBACK).isEmpty()) {
+            Release to = releases.get(k.rollbackTo().orElseThrow());
+            fx.issued.add(issueRollback(c, k, a, to));
+            return k;
+        }
+        return engine.evaluate(c, k, fx);
+    }
+
+    private IssuedInstruction issueRollback(Connection c, Campaign k, Action install, Release to) throws SQLException {
+        ActionRows.insert(c, k.id(), install.vehicleId(), Action.Kind.ROLLBACK, 0, 0, clock.instant());
+        Action rollback = ActionRows.find(c, k.id(), install.vehicleId(), Action.Kind.ROLLBACK).orElseThrow();
+        return issuer.issue(c, k, rollback, to);
+    }
+
+    private static void checkSender(Action a, String vehicleId, String nonce) {
+        if (!a.vehicleId().equals(vehicleId)) {
+            throw new RejectedException(CampaignFailure.STATUS_MISMATCH, "instruction " + a.issued().orElseThrow()
+                    .instructionId() + " is for vehicle " + a.vehicleId() + ", not " + vehicleId);
+        }
+        String expected = a.issued().orElseThrow().nonce();
+        if (nonce == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                nonce.getBytes(StandardCharsets.US_ASCII))) {
+            throw new RejectedException(CampaignFailure.WRONG_NONCE, "the status for instruction "
+                    + a.issued().orElseThrow().instructionId() + " does not carry the instruction's nonce");
+        }
+    }
+
+    private Campaign transition(Connection c, String id, Campaign.State next) throws SQLException {
+        return transition(c, id, next, null);
+    }
+
+    /** Locks the campaign and checks it may become {@code next}; from {@code required} only, if given. */
+    private Campaign transition(Connection c, String id, Campaign.State next, Campaign.State required) throws SQLException {
+        Campaign k = CampaignRows.lock(c, id);
+        if (required != null && k.state() != required) {
+            throw new RejectedException(CampaignFailure.ILLEGAL_TRANSITION,
+                    "campaign " + id + " is " + k.state() + "; only a " + required + " campaign can become " + next);
+        }
+        if (!k.state().canBecome(next)) {
+            throw new RejectedException(CampaignFailure.ILLEGAL_TRANSITION,
+                    "campaign " + id + " is " + k.state() + "; it cannot become " + next);
+        }
+        return k;
+    }
+
+    private String freshId(Connection c) {
+        try {
+            String id = ids.campaignId();
+            while (CampaignRows.find(c, id, false).isPresent()) {
+                id = ids.campaignId();
+            }
+            return id;
+        } catch (SQLException e) {
+            throw new IllegalStateException("campaign database: " + e.getMessage(), e);
+        }
+    }
+
+    private static Campaign reload(Connection c, String id) throws SQLException {
+        return CampaignRows.find(c, id, false).orElseThrow();
+    }
+
+    /** Runs {@code work} in a transaction, then appends its audit records and delivers its instructions. */
+    private <T> T run(Effects fx, CampaignDatabase.Work<T> work) {
+        T result = db.transaction(work);
+        for (AuditRecord r : fx.records) {
+            auditLog.append(r);
+        }
+        fx.issued.forEach(outbox::deliver);
+        return result;
+    }
+
+    /** Builds a {@link CampaignService}; clock defaults to UTC, randomness to {@link SecureRandom}, actor to {@value #DEFAULT_ACTOR}. */
+    public static final class Builder {
+        private final CampaignDatabase db;
+        private final ReleaseStore releases;
+        private final OemPki.Credential campaignKey;
+        private final Outbox outbox;
+        private final AuditLog auditLog;
+        private Clock clock = Clock.systemUTC();
+        private Random random = new SecureRandom();
+        private String actor = DEFAULT_ACTOR;
+
+        private Builder(CampaignDatabase db, ReleaseStore releases, OemPki.Credential campaignKey, Outbox outbox,
+                        AuditLog auditLog) {
+            this.db = Objects.requireNonNull(db, "db");
+            this.releases = Objects.requireNonNull(releases, "releases");
+            this.campaignKey = Objects.requireNonNull(campaignKey, "campaignKey");
+            this.outbox = Objects.requireNonNull(outbox, "outbox");
+            this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
+        }
+
+        public Builder clock(Clock value) {
+            clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Randomness for ids and nonces: a {@link SecureRandom} in use, a seeded one in tests. */
+        public Builder random(Random value) {
+            random = Objects.requireNonNull(value, "random");
+            return this;
+        }
+
+        /** Who the audit records name as the actor, e.g. {@code cli} or an operator id. */
+        public Builder actor(String value) {
+            actor = Objects.requireNonNull(value, "actor");
+            return this;
+        }
+
+        public CampaignService build() {
+            return new CampaignService(this);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.wasmota.oem.campaign;
+
+import dev.wasmota.oem.release.ReleaseId;
+import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.manifest.Manifest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an operator asks for when creating a campaign; built with defaults for everything but the
+ * release, the targets and the waves.
+ *
+ * @param id the campaign id wanted; empty to have one generated
+ * @param release the release to roll out (published in the release store)
+ * @param targets the vehicles
+ * @param waves the wave plan
+ * @param advanceAt success rate in percent (1..100) of a wave at which the next starts
+ * @param stopAt error rate in percent (1..100) of a wave at which the campaign stops
+ * @param validity how long each instruction is valid, whole seconds, 1 s .. {@link #MAX_VALIDITY}
+ */
+public record CampaignSpec(Optional<String> id, ReleaseId release, Targets targets, WavePlan waves, int advanceAt,
+                           int stopAt, Duration validity) {
+    public static final int DEFAULT_ADVANCE_AT = 90;
+    public static final int DEFAULT_STOP_AT = 10;
+    public static final Duration DEFAULT_VALIDITY = Duration.ofHours(24);
+    public static final Duration MAX_VALIDITY = Duration.ofDays(90);
+
+    public CampaignSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(release, "release");
+        Objects.requireNonNull(targets, "targets");
+        Objects.requireNonNull(waves, "waves");
+        Objects.requireNonNull(validity, "validity");
+    }
+
+    public static Builder builder(ReleaseId release, Targets targets, WavePlan waves) {
+        return new Builder(release, targets, waves);
+    }
+
+    /** Every problem with this spec, each a short phrase; empty if it is usable. */
+    public List<String> problems() {
+        List<String> out = new ArrayList<>();
+        id.filter(i -> !Manifest.ID.matcher(i).matches())
+                .ifPresent(i -> out.add("campaign id '" + i + "' is not " + Manifest.ID.pattern()));
+        if (advanceAt < 1 || advanceAt > 100) {
+            out.add("advance threshold " + advanceAt + "% is outside 1..100%");
+        }
+        if (stopAt < 1 || stopAt > 100) {
+            out.add("stop threshold " + stopAt + "% is outside 1..100%");
+        }
+        if (validity.getNano() != 0 || validity.getSeconds() < 1 || validity.compareTo(MAX_VALIDITY) > 0) {
+            out.add("instruction validity " + validity + " is not whole seconds within 1s.." + MAX_VALIDITY.toDays() + "d");
+        }
+        return out;
+    }
+
+    /** Refuses ({@link CampaignFailure#INVALID_CAMPAIGN}) a spec with problems, naming all of them. */
+    public CampaignSpec validate() {
+        List<String> problems = problems();
+        if (!problems.isEmpty()) {
+            throw new RejectedException(CampaignFailure.INVALID_CAMPAIGN, String.join("; ", problems));
+        }
+        return this;
+    }
+
+    /** Builds a {@link CampaignSpec}: thresholds {@value #DEFAULT_ADVANCE_AT}% and {@value #DEFAULT_STOP_AT}%, validity 24 h. */
+    public static final class Builder {
+        private final ReleaseId release;
+        private final Targets targets;
+        private final WavePlan waves;
+        private Optional<String> id = Optional.empty();
+        private int advanceAt = DEFAULT_ADVANCE_AT;
+        private int stopAt = DEFAULT_STOP_AT;
+        private Duration validity = DEFAULT_VALIDITY;
+
+        private Builder(ReleaseId release, Targets targets, WavePlan waves) {
+            this.release = release;
+            this.targets = targets;
+            this.waves = waves;
+        }
+
+        public Builder id(String value) {
+            id = Optional.of(value);
+            return this;
+        }
+
+        public Builder advanceAt(int percent) {
+            advanceAt = percent;
+            return this;
+        }
+
+        public Builder stopAt(int percent) {
+            stopAt = percent;
+            return this;
+        }
+
+        public Builder validity(Duration value) {
+            validity = value;
+            return this;
+        }
+
+        public CampaignSpec build() {
+            return new CampaignSpec(id, release, targets, waves, advanceAt, stopAt, validity);
+        }
+    }
+}

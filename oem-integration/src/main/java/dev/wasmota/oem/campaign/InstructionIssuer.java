@@ -1,0 +1,42 @@
+package dev.wasmota.oem.campaign;
+
+import dev.wasmota.oem.release.Release;
+import dev.wasmota.oem.release.ReleaseStore;
+import dev.wasmota.signing.instruction.Instruction;
+import dev.wasmota.signing.instruction.SignedInstruction;
+import dev.wasmota.signing.pki.OemPki;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Issues one signed instruction for an action, inside the caller's transaction: advances the
+ * vehicle's counter, signs with the campaign key, and records the instruction on the action in
+ * the same transaction, so a counter is issued once and only with a recorded instruction.
+ */
+final class InstructionIssuer {
+    private final OemPki.Credential campaignKey;
+    private final ReleaseStore releases;
+    private final Ids ids;
+    private final Clock clock;
+
+    InstructionIssuer(OemPki.Credential campaignKey, ReleaseStore releases, Ids ids, Clock clock) {
+        this.campaignKey = campaignKey;
+        this.releases = releases;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    IssuedInstruction issue(Connection c, Campaign k, Action a, Release release) throws SQLException {
+        long counter = VehicleRegistry.nextCounter(c, a.vehicleId());
+        Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instruction i = new Instruction(ids.instructionId(), k.id(), a.vehicleId(), release.moduleId(),
+                release.packageSha256(), counter, issuedAt, issuedAt.plus(k.validity()), ids.nonce());
+        byte[] file = SignedInstruction.sign(i, campaignKey.key(), campaignKey.cert(), clock);
+        ActionRows.issued(c, a, new Action.Issued(i.instructionId(), counter, i.nonce(), i.packageSha256(),
+                i.issuedAt(), i.expiresAt()), file);
+        return new IssuedInstruction(i, file, a.kind(), release, releases.packageFile(release));
+    }
+}

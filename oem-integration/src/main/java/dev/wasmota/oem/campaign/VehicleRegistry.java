@@ -1,0 +1,109 @@
+package dev.wasmota.oem.campaign;
+
+import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.manifest.Manifest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The vehicles the OEM knows, with their hardware ids and instruction counters, in the campaign
+ * database. The counter is advanced only inside the transaction that records the instruction
+ * carrying it, so a counter is never issued twice nor lost.
+ */
+public final class VehicleRegistry {
+    private static final String COLUMNS = "id, hardware_id, last_counter, registered_at";
+
+    private final CampaignDatabase db;
+
+    public VehicleRegistry(CampaignDatabase db) {
+        this.db = db;
+    }
+
+    /**
+     * Registers a vehicle; registering it again with the same hardware id changes nothing, with
+     * another is refused ({@link CampaignFailure#VEHICLE_CONFLICT}).
+     */
+    public Vehicle register(String id, String hardwareId) {
+        requireId(id, "vehicle id");
+        requireId(hardwareId, "hardware id");
+        return db.transaction(c -> {
+            Optional<Vehicle> existing = find(c, id, true);
+            if (existing.isPresent()) {
+                if (!existing.get().hardwareId().equals(hardwareId)) {
+                    throw new RejectedException(CampaignFailure.VEHICLE_CONFLICT, "vehicle " + id
+                            + " is registered with hardware " + existing.get().hardwareId() + ", not " + hardwareId);
+                }
+                return existing.get();
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO vehicle (" + COLUMNS + ") VALUES (?, ?, 0, ?)")) {
+                p.setString(1, id);
+                p.setString(2, hardwareId);
+                p.setObject(3, CampaignDatabase.time(db.clock().instant()));
+                p.executeUpdate();
+            }
+            return find(c, id, false).orElseThrow();
+        });
+    }
+
+    public Optional<Vehicle> find(String id) {
+        return db.transaction(c -> find(c, id, false));
+    }
+
+    /** Every vehicle, by id. */
+    public List<Vehicle> list() {
+        return db.transaction(c -> query(c, "SELECT " + COLUMNS + " FROM vehicle ORDER BY id", null));
+    }
+
+    /** The vehicles with hardware id {@code hardwareId}, by id. */
+    public List<Vehicle> withHardware(String hardwareId) {
+        return db.transaction(c -> withHardware(c, hardwareId));
+    }
+
+    static List<Vehicle> withHardware(Connection c, String hardwareId) throws SQLException {
+        return query(c, "SELECT " + COLUMNS + " FROM vehicle WHERE hardware_id = ? ORDER BY id", hardwareId);
+    }
+
+    static Optional<Vehicle> find(Connection c, String id, boolean forUpdate) throws SQLException {
+        List<Vehicle> found = query(c, "SELECT " + COLUMNS + " FROM vehicle WHERE id = ?" + (forUpdate ? " FOR UPDATE" : ""), id);
+        return found.stream().findFirst();
+    }
+
+    /** Advances the vehicle's counter by one and returns the new value; call inside the instruction's transaction. */
+    static long nextCounter(Connection c, String vehicleId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE vehicle SET last_counter = last_counter + 1 WHERE id = ?")) {
+            p.setString(1, vehicleId);
+            if (p.executeUpdate() != 1) {
+                throw new RejectedException(CampaignFailure.UNKNOWN_VEHICLE, "vehicle " + vehicleId + " is not registered");
+            }
+        }
+        return find(c, vehicleId, false).orElseThrow().lastCounter();
+    }
+
+    private static List<Vehicle> query(Connection c, String sql, String param) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            if (param != null) {
+                p.setString(1, param);
+            }
+            List<Vehicle> out = new ArrayList<>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Vehicle(rs.getString("id"), rs.getString("hardware_id"), rs.getLong("last_counter"),
+                            CampaignDatabase.instant(rs, "registered_at")));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static void requireId(String id, String what) {
+        if (id == null || !Manifest.HARDWARE_ID.matcher(id).matches()) {
+            throw new RejectedException(CampaignFailure.INVALID_VEHICLE,
+                    what + " '" + id + "' is not " + Manifest.HARDWARE_ID.pattern());
+        }
+    }
+}

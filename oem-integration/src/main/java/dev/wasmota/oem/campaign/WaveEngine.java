@@ -1,0 +1,119 @@
+package dev.wasmota.oem.campaign;
+
+import dev.wasmota.oem.release.Release;
+import dev.wasmota.oem.release.ReleaseStore;
+import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.error.TrustFailure;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The rules that move a campaign through its waves, applied inside a transaction: a wave whose
+ * error rate reaches the stop threshold stops the campaign (checked first, over every started
+ * wave, so late failures in a wave already passed count too); the current wave passes when its
+ * success rate reaches the advance threshold, and a running campaign then starts the next wave or
+ * completes; a wave that has every answer but stays below the advance threshold pauses the
+ * campaign for an operator to decide.
+ */
+final class WaveEngine {
+    private final InstructionIssuer issuer;
+    private final ReleaseStore releases;
+    private final CampaignAudit audit;
+    private final Clock clock;
+
+    WaveEngine(InstructionIssuer issuer, ReleaseStore releases, CampaignAudit audit, Clock clock) {
+        this.issuer = issuer;
+        this.releases = releases;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Issues the instructions of wave {@code index} and makes the campaign RUNNING in it. */
+    void startWave(Connection c, Campaign k, int index, Effects fx) throws SQLException {
+        Release release = releaseOf(k);
+        int issued = 0;
+        for (Action a : ActionRows.inWave(c, k.id(), index)) {
+            if (a.status() == Action.Status.PENDING) {
+                fx.issued.add(issuer.issue(c, k, a, release));
+                issued++;
+            }
+        }
+        CampaignRows.updateWave(c, k.id(), index, Wave.State.RUNNING, clock.instant());
+        CampaignRows.update(c, k.id(), Campaign.State.RUNNING, index, null, clock.instant());
+        fx.records.add(audit.waveStarted(k, index, issued));
+    }
+
+    /** Applies the wave rules to a running or paused campaign; returns the campaign as it is afterwards. */
+    Campaign evaluate(Connection c, Campaign k, Effects fx) throws SQLException {
+        if (k.state() != Campaign.State.RUNNING && k.state() != Campaign.State.PAUSED) {
+            return k;
+        }
+        Map<Integer, WaveCounts> counts = countsByWave(c, k.id());
+        for (Wave w : CampaignRows.waves(c, k.id())) {
+            WaveCounts n = counts.get(w.index());
+            boolean started = w.state() == Wave.State.RUNNING || w.state() == Wave.State.PASSED;
+            if (started && n != null && n.errorsReach(k.stopAt())) {
+                return stop(c, k, w.index(), n, fx);
+            }
+        }
+        List<Wave> waves = CampaignRows.waves(c, k.id());
+        Wave current = waves.get(k.currentWave() - 1);
+        WaveCounts n = counts.get(current.index());
+        if (current.state() == Wave.State.RUNNING) {
+            if (n.successReaches(k.advanceAt())) {
+                CampaignRows.updateWave(c, k.id(), current.index(), Wave.State.PASSED, null);
+            } else {
+                if (n.answered() && k.state() == Campaign.State.RUNNING) {
+                    String why = "wave " + current.index() + " ended at " + n.successPercent()
+                            + "% success, below the advance threshold " + k.advanceAt() + "%; resume to go on";
+                    CampaignRows.update(c, k.id(), Campaign.State.PAUSED, k.currentWave(), why, clock.instant());
+                    fx.records.add(audit.paused(k, CampaignAudit.BELOW_ADVANCE_THRESHOLD, why));
+                }
+                return reload(c, k);
+            }
+        }
+        if (k.state() == Campaign.State.RUNNING) {
+            if (k.currentWave() < k.waveCount()) {
+                startWave(c, k, k.currentWave() + 1, fx);
+            } else {
+                CampaignRows.update(c, k.id(), Campaign.State.COMPLETED, k.currentWave(), null, clock.instant());
+                fx.records.add(audit.completed(k));
+            }
+        }
+        return reload(c, k);
+    }
+
+    /** The release a campaign rolls out, checked to be the package the campaign was created with. */
+    Release releaseOf(Campaign k) {
+        Release r = releases.get(k.release());
+        if (!r.packageSha256().equals(k.packageSha256())) {
+            throw new RejectedException(TrustFailure.DIGEST_MISMATCH, "release " + k.release() + " in the store is package "
+                    + r.packageSha256() + ", campaign " + k.id() + " was created for " + k.packageSha256());
+        }
+        return r;
+    }
+
+    static Map<Integer, WaveCounts> countsByWave(Connection c, String campaignId) throws SQLException {
+        return ActionRows.of(c, campaignId).stream().filter(a -> a.kind() == Action.Kind.INSTALL)
+                .collect(Collectors.groupingBy(Action::wave, Collectors.collectingAndThen(Collectors.toList(),
+                        WaveCounts::of)));
+    }
+
+    private Campaign stop(Connection c, Campaign k, int wave, WaveCounts n, Effects fx) throws SQLException {
+        String why = "wave " + wave + " error rate " + n.errorPercent() + "% (" + n.failed() + " of " + n.members()
+                + ") reached the stop threshold " + k.stopAt() + "%";
+        CampaignRows.updateWave(c, k.id(), wave, Wave.State.FAILED, null);
+        CampaignRows.endOpenWaves(c, k.id(), Wave.State.CANCELLED);
+        CampaignRows.update(c, k.id(), Campaign.State.STOPPED, k.currentWave(), why, clock.instant());
+        fx.records.add(audit.stopped(k, why));
+        return reload(c, k);
+    }
+
+    private static Campaign reload(Connection c, Campaign k) throws SQLException {
+        return CampaignRows.find(c, k.id(), false).orElseThrow();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.wasmota.oem.intake;
+
+import dev.wasmota.ecu.sandbox.CompiledModule;
+import dev.wasmota.ecu.sandbox.CompiledOutputDigest;
+import dev.wasmota.ecu.sandbox.ModuleLimits;
+import dev.wasmota.signing.error.PolicyFailure;
+import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.manifest.FunctionType;
+import dev.wasmota.signing.manifest.Manifest;
+import dev.wasmota.signing.pkg.ModulePackage;
+import dev.wasmota.signing.pkg.PackageFile;
+import dev.wasmota.signing.pkg.PackageSigner;
+import dev.wasmota.signing.pkg.PackageVerifier;
+import dev.wasmota.signing.pkg.ReleaseAttributes;
+import dev.wasmota.signing.pkg.ReleaseAttributes.CompiledOutput;
+import dev.wasmota.signing.pkg.VerifiedPackage;
+import dev.wasmota.signing.pki.CertIssuer;
+import dev.wasmota.signing.pki.ChainValidator;
+import dev.wasmota.signing.pki.OemPki;
+import dev.wasmota.signing.wasm.ModuleInterface;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The OEM's intake: takes a supplier's signed package (and its test vectors), runs every
+ * {@link IntakeCheck} in order in the vehicle's own sandbox configuration, and countersigns it
+ * with the release key only if all pass, stating the digest of the vehicle compiler's output so
+ * that each vehicle can check its own compilation against it. One entry point:
+ * {@link #integrate}. Refusals come back as values in the {@link IntakeResult}, with the report.
+ *
+ * <p>The checks that run the module in the sandbox confirm timing verdicts by running again with
+ * the same inputs before they refuse (see {@link BehaviourChecks}).
+ */
+public final class IntakePipeline {
+    private final OemPki pki;
+    private final IntakeOptions options;
+    private final IntakeAudit audit;
+
+    public IntakePipeline(OemPki pki, IntakeOptions options) {
+        this.pki = Objects.requireNonNull(pki, "pki");
+        this.options = Objects.requireNonNull(options, "options");
+        this.audit = new IntakeAudit(options.audit());
+    }
+
+    /** Integrates a package held in memory. */
+    public IntakeResult integrate(ModulePackage pkg, Optional<byte[]> vectorsJson) {
+        return integrate(PackageFile.toBytes(pkg), vectorsJson);
+    }
+
+    /**
+     * Runs the intake on a package file's bytes and, when given, a CONTRACT test-vector file's
+     * bytes; records the outcome in the audit log before returning it.
+     */
+    public IntakeResult integrate(byte[] packageFile, Optional<byte[]> vectorsJson) {
+        try (IntakeRun run = new IntakeRun(packageFile, options.clock().instant(), options.listener(),
+                options.moduleLog())) {
+            try {
+                run.check(IntakeCheck.SUPPLIER_SIGNATURE, () -> supplier(run));
+                run.check(IntakeCheck.WASM, () -> wasm(run));
+                run.check(IntakeCheck.EXPORTS, () -> exports(run));
+                run.check(IntakeCheck.COMPILE, () -> compile(run));
+                BehaviourChecks behaviour = new BehaviourChecks(options, run);
+                run.check(IntakeCheck.WARMUP, () -> behaviour.warmup(vectorsJson));
+                if (vectorsJson.isPresent()) {
+                    run.check(IntakeCheck.VECTORS, () -> behaviour.vectors(vectorsJson.get()));
+                } else {
+                    run.skip(IntakeCheck.VECTORS, "no test vectors given");
+                }
+                run.check(IntakeCheck.SOAK, behaviour::soak);
+                run.check(IntakeCheck.TIMING, behaviour::timing);
+                run.check(IntakeCheck.COUNTERSIGN, () -> countersign(run));
+            } catch (RejectedException e) {
+                IntakeReport report = run.report(Optional.empty());
+                audit.rejected(report, e);
+                return IntakeResult.rejected(report, e);
+            }
+            IntakeReport report = run.report(Optional.of(run.release.sha256()));
+            audit.accepted(report);
+            return IntakeResult.accepted(report, run.release);
+        }
+    }
+
+    private String supplier(IntakeRun run) {
+        run.pkg = PackageFile.fromBytes(run.packageBytes);
+        VerifiedPackage v = new PackageVerifier(pki.trustStore(), options.clock()).verifySupplier(run.pkg);
+        if (v.release().isPresent()) {
+            throw new RejectedException(IntakeFailure.ALREADY_COUNTERSIGNED, "the package already carries an OEM"
+                    + " countersignature; submit the supplier-signed package");
+        }
+        run.verified = v;
+        Manifest m = v.manifest();
+        return "signed by " + CertIssuer.commonName(v.supplier()).orElse("?") + " (certificate serial "
+                + v.supplier().getSerialNumber().toString(16) + ", valid until " + v.supplier().getNotAfter().toInstant()
+                + "), chain to the OEM root; module sha256 and length match; capabilities [" + m.capabilities()
+                + "] within the certificate's [" + ChainValidator.permittedCapabilities(v.supplier()) + "]";
+    }
+
+    private String wasm(IntakeRun run) {
+        Manifest m = run.manifest();
+        run.iface = ModuleInterface.read(run.verified.wasm()).checkAgainst(m.capabilities());
+        int cap = Math.min(m.memoryPages(), options.hostMemoryPages());
+        int initial = run.iface.declaredMemory().map(l -> l.initialPages()).orElse(0);
+        if (initial > cap) {
+            throw new RejectedException(PolicyFailure.MEMORY_LIMIT, "the module needs " + initial
+                    + " memory pages at start; the manifest and host allow " + cap);
+        }
+        List<String> imports = run.iface.imports().stream().map(i -> i.module() + "." + i.name()).distinct().toList();
+        return "valid WebAssembly (" + m.wasmLength() + " bytes, no start function, one unshared memory at most); "
+                + "imports " + imports + " granted by [" + m.capabilities() + "]; tick and init of the host's types; "
+                + initial + " of " + cap + " memory pages at start";
+    }
+
+    private String exports(IntakeRun run) {
+        Map<String, FunctionType> declared = new TreeMap<>();
+        run.manifest().exports().forEach(e -> declared.put(e.name(), e.type()));
+        Map<String, FunctionType> actual = new TreeMap<>();
+        run.iface.exports().forEach(e -> actual.put(e.name(), e.type()));
+        List<String> problems = new ArrayList<>();
+        declared.keySet().stream().filter(n -> !actual.containsKey(n))
+                .forEach(n -> problems.add(n + " is declared but not exported"));
+        actual.keySet().stream().filter(n -> !declared.containsKey(n))
+                .forEach(n -> problems.add(n + " is exported but not declared"));
+        declared.forEach((n, t) -> {
+            if (actual.containsKey(n) && !actual.get(n).equals(t)) {
+                problems.add(n + " is declared " + t + " but the module's is " + actual.get(n));
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new RejectedException(PolicyFailure.EXPORT_MISMATCH, "the manifest's exports differ from the module's: "
+                    + String.join("; ", problems));
+        }
+        return declared.size() + " function exports match the manifest, names and types: " + declared.keySet();
+    }
+
+    private String compile(IntakeRun run) {
+        Manifest m = run.manifest();
+        byte[] wasm = run.verified.wasm();
+        CompiledModule compiled = CompiledModule.compile(wasm, m.capabilities());
+        if (options.recompile()) {
+            String again = CompiledModule.compile(wasm, m.capabilities()).compiledSha256();
+            if (!again.equals(compiled.compiledSha256())) {
+                throw new RejectedException(IntakeFailure.COMPILE_NOT_REPRODUCIBLE, CompiledOutputDigest.COMPILER
+                        + " gave " + compiled.compiledSha256() + " then " + again + " for the same module");
+            }
+        }
+        run.compiled = compiled;
+        run.limits = ModuleLimits.of(m.memoryPages(), options.hostMemoryPages(), m.deadlineUs(), m.periodMs());
+        run.compiledSummary = new IntakeReport.Compiled(CompiledOutputDigest.COMPILER, compiled.compiledSha256(),
+                compiled.compileNanos(), options.recompile());
+        run.soakSandbox = BehaviourChecks.sandbox(run, run.limits);
+        return CompiledOutputDigest.COMPILER + " in " + compiled.compileNanos() / 1_000_000 + " ms, no interpreter"
+                + " fallback; compiled sha256 " + compiled.compiledSha256() + (options.recompile() ? " (reproduced)" : "")
+                + "; instantiates under a cap of " + run.limits.memoryPages() + " pages";
+    }
+
+    private String countersign(IntakeRun run) {
+        CompiledOutput stated = new CompiledOutput(CompiledOutputDigest.COMPILER, run.compiled.compiledSha256());
+        ModulePackage release = new PackageSigner(options.clock()).countersign(run.pkg, pki.release().key(),
+                pki.release().cert(), ReleaseAttributes.of(stated));
+        VerifiedPackage asVehicle = new PackageVerifier(pki.trustStore(), options.clock()).verify(release);
+        if (!ReleaseAttributes.compiledOutput(asVehicle).equals(Optional.of(stated))) {
+            throw new IllegalStateException("the countersignature does not carry the compiled-output statement made");
+        }
+        run.release = release;
+        return "by " + CertIssuer.commonName(pki.release().cert()).orElse("?") + "; states " + stated.compiler()
+                + " output " + stated.sha256() + "; release sha256 " + release.sha256() + " verifies with both signatures";
+    }
+}

@@ -1,0 +1,268 @@
+package dev.wasmota.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wasmota.signing.Fixtures;
+import dev.wasmota.signing.cli.CliEnv;
+import dev.wasmota.signing.manifest.CapabilitySet;
+import dev.wasmota.signing.pkg.ModulePackage;
+import dev.wasmota.signing.pkg.PackageFile;
+import dev.wasmota.signing.pkg.PackageSigner;
+import dev.wasmota.signing.pkg.PackageSpec;
+import dev.wasmota.signing.pkg.Packager;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Drives {@code ota ecu ...} through {@link Main#run} on the fixtures' clock, as a user types it,
+ * and writes released (supplier-signed, OEM-countersigned) corpus packages the way the OEM
+ * pipeline will, since the command line cannot countersign yet.
+ */
+final class EcuCli {
+    static final CapabilitySet HEALTHY_CAPS = Fixtures.HEALTHY_CAPS;
+    static final CapabilitySet NONE = CapabilitySet.parse("");
+    /**
+     * Deadline for modules that must run clean: generous, so a loaded build machine cannot turn a
+     * healthy tick into a miss. Modules meant to miss get {@link #TIGHT_DEADLINE_US}.
+     */
+    static final long ROOMY_DEADLINE_US = 100_000;
+    static final long TIGHT_DEADLINE_US = 2_000;
+
+    final Fixtures fx;
+    final Path dir;
+    final Path trust;
+
+    EcuCli(Path dir) {
+        this.dir = dir;
+        this.fx = new Fixtures(dir);
+        this.trust = dir.resolve("oem/vehicle-trust");
+    }
+
+    /** One command's exit code, standard output and standard error. */
+    record Result(int code, String out, String err) {
+        /** The {@code ota ecu run} table's row for {@code module}. */
+        Row row(String module) {
+            return out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length == 8 && f[0].equals(module))
+                    .map(Row::new).findFirst()
+                    .orElseThrow(() -> new AssertionError("no run-table row for " + module + " in:\n" + out));
+        }
+    }
+
+    /** A row of the {@code ota ecu run} table. */
+    record Row(String module, String version, long calls, double worstUs, long misses, long traps, long other,
+               long rollbacks) {
+        Row(String[] f) {
+            this(f[0], f[1], Long.parseLong(f[2]), Double.parseDouble(f[3]), Long.parseLong(f[4]),
+                    Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]));
+        }
+    }
+
+    Result ota(String... args) {
+        return ota(fx.clock, args);
+    }
+
+    Result ota(Clock clock, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new CliEnv(clock, Fixtures.seeded(7)), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    Result ok(String... args) {
+        Result r = ota(args);
+        assertEquals(0, r.code(), () -> String.join(" ", args) + " -> " + r);
+        return r;
+    }
+
+    /** Asserts a refusal: exit {@code code} and exactly one line on stderr, starting "rejected (". */
+    static Result assertRefused(int code, Result r) {
+        assertEquals(code, r.code(), r::toString);
+        assertEquals(1, r.err().lines().count(), () -> "exactly one line on stderr: " + r);
+        assertTrue(r.err().startsWith("rejected ("), () -> "a refusal: " + r);
+        return r;
+    }
+
+    // the ecu commands
+
+    Result install(Path state, Path pkg) {
+        return ota("ecu", "install", "--state", state.toString(), "--trust", trust.toString(), "--hardware-id", "ecu-a",
+                "--package", pkg.toString());
+    }
+
+    /**
+     * Installs a package that must commit. A health check that misses its budget is tried again
+     * (at most twice more): each {@code ota ecu install} compiles the module afresh, and its first
+     * {@code init()} call pays for loading the new classes, which a loaded build machine can push
+     * past the budget (see the report on the health-check budget). Any other outcome fails at once.
+     */
+    Result installed(Path state, Path pkg) {
+        Result r = install(state, pkg);
+        for (int retry = 0; retry < 2 && r.code() == 5 && r.err().startsWith("rejected (DEADLINE_MISS): health check");
+                retry++) {
+            r = install(state, pkg);
+        }
+        Result last = r;
+        assertEquals(0, last.code(), () -> "install " + pkg.getFileName() + " -> " + last);
+        return last;
+    }
+
+    Result verify(Path pkg) {
+        return ota("ecu", "verify", "--trust", trust.toString(), "--package", pkg.toString());
+    }
+
+    Result run(Path state, String duration) {
+        return run(fx.clock, state, duration);
+    }
+
+    Result run(Clock clock, Path state, String duration) {
+        Result r = ota(clock, "ecu", "run", "--state", state.toString(), "--duration", duration);
+        assertEquals(0, r.code(), () -> "run -> " + r);
+        return r;
+    }
+
+    Result rollback(Path state, String module) {
+        return ota("ecu", "rollback", "--state", state.toString(), "--module", module);
+    }
+
+    Result log(Path state, String... more) {
+        return ota(Stream.concat(Stream.of("ecu", "log", "--state", state.toString()), Stream.of(more))
+                .toArray(String[]::new));
+    }
+
+    /**
+     * A clock that moves on by more than the host's fault window (5 minutes) at every reading, so
+     * no two faults share a window: the window never trips and every fault stays in the run table.
+     */
+    static Clock faultsNeverCluster() {
+        AtomicLong readings = new AtomicLong();
+        return new Clock() {
+            @Override
+            public Instant instant() {
+                return Fixtures.T0.plus(Duration.ofMinutes(10).multipliedBy(readings.getAndIncrement()));
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    // packages
+
+    /** Module {@code id}: one page, the roomy deadline, a 10 ms period, hardware ecu-a. */
+    static PackageSpec spec(String id, String version, CapabilitySet caps) {
+        return spec(id, version, caps, 1, ROOMY_DEADLINE_US, List.of("ecu-a"));
+    }
+
+    static PackageSpec spec(String id, String version, CapabilitySet caps, int pages, long deadlineUs,
+                            List<String> hardware) {
+        return new PackageSpec(id, version, 1, PackageSpec.UNASSIGNED, caps, pages, deadlineUs, 10, hardware,
+                Optional.empty());
+    }
+
+    /** {@code wasmFile} packaged with {@code spec}, signed by acme and countersigned by the OEM. */
+    Path released(String wasmFile, PackageSpec spec) {
+        return write(fx.countersigned(supplierSigned(wasmFile, spec)), name(wasmFile, spec));
+    }
+
+    ModulePackage supplierSigned(String wasmFile, PackageSpec spec) {
+        return fx.supplierSigned(Packager.build(Fixtures.wasm(wasmFile), spec), fx.acme);
+    }
+
+    /** healthy_v1 as 1.0.0 or healthy_v2 as 2.0.0, module id "healthy". */
+    Path healthy(int major) {
+        return released("healthy_v" + major + ".wasm", spec("healthy", major + ".0.0", HEALTHY_CAPS));
+    }
+
+    /**
+     * A package whose manifest asks for {@code spec}'s capabilities although acme's certificate
+     * does not permit them: signed without {@link PackageSigner#sign}'s own check (as a forger
+     * holding acme's key would), then countersigned, so only the vehicle's checks stand in the way.
+     */
+    Path releasedBeyondCertificate(String wasmFile, PackageSpec spec) {
+        PackageSpec asAcme = new PackageSpec(spec.moduleId(), spec.version(), spec.securityVersion(), fx.acme.id(),
+                spec.capabilities(), spec.memoryPages(), spec.deadlineUs(), spec.periodMs(), spec.hardwareIds(),
+                spec.sbomSha256());
+        ModulePackage raw = Packager.build(Fixtures.wasm(wasmFile), asAcme);
+        try {
+            Method unchecked = PackageSigner.class.getDeclaredMethod("signManifestBytes", ModulePackage.class,
+                    PrivateKey.class, List.class);
+            unchecked.setAccessible(true);
+            ModulePackage signed = (ModulePackage) unchecked.invoke(new PackageSigner(fx.clock), raw,
+                    fx.acme.keys().getPrivate(), fx.acme.chain());
+            return write(fx.countersigned(signed), "forged-" + name(wasmFile, spec));
+        } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
+            throw new AssertionError("cannot sign without the signer's checks: " + e, e);
+        }
+    }
+
+    /** A copy of {@code pkg} with one byte of its module (the .wasm inside the file) flipped. */
+    Path withFlippedModuleByte(Path pkg) {
+        try {
+            byte[] file = Files.readAllBytes(pkg);
+            byte[] wasm = PackageFile.read(pkg).wasmBytes();
+            int at = indexOf(file, wasm);
+            assertTrue(at > 0, "module bytes found in the package file");
+            file[at + wasm.length / 2] ^= 0x01;
+            Path out = dir.resolve("flipped-" + pkg.getFileName());
+            Files.write(out, file);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path write(ModulePackage pkg, String name) {
+        Path file = dir.resolve(name);
+        try {
+            Files.deleteIfExists(file);
+            PackageFile.write(file, pkg);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    private static String name(String wasmFile, PackageSpec spec) {
+        return spec.moduleId() + "-" + spec.version() + "-" + String.join("+", spec.hardwareIds()) + "-" + spec.memoryPages() + "-"
+                + spec.deadlineUs() + "-" + wasmFile.replace(".wasm", "") + PackageFile.EXTENSION;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.wasmota.signing.instruction;
+
+import dev.wasmota.signing.Digests;
+import dev.wasmota.signing.manifest.Manifest;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/**
+ * A per-vehicle campaign instruction, signed by the OEM's campaign (director) key: install this
+ * package on this vehicle, as step {@code counter} of its updates, before {@code expiresAt}. It
+ * defends freeze, replay and mix-and-match the way Uptane's Director repository does.
+ *
+ * @param instructionId unique id of this instruction
+ * @param campaignId the campaign it belongs to
+ * @param vehicleId the one vehicle it is for
+ * @param moduleId the module to install
+ * @param packageSha256 SHA-256 of the exact package file to install
+ * @param counter per vehicle, strictly increasing across all its instructions
+ * @param issuedAt when the OEM issued it (seconds precision)
+ * @param expiresAt after this, the vehicle refuses it (seconds precision)
+ * @param nonce random hex the vehicle echoes in its status report
+ */
+public record Instruction(
+        String instructionId,
+        String campaignId,
+        String vehicleId,
+        String moduleId,
+        String packageSha256,
+        long counter,
+        Instant issuedAt,
+        Instant expiresAt,
+        String nonce) {
+
+    public static final Pattern INSTRUCTION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    public static final Pattern NONCE = Pattern.compile("[0-9a-f]{16,64}");
+
+    public Instruction {
+        require(instructionId != null && INSTRUCTION_ID.matcher(instructionId).matches(), "instruction id '" + instructionId + "'");
+        require(campaignId != null && Manifest.ID.matcher(campaignId).matches(), "campaign id '" + campaignId + "'");
+        require(vehicleId != null && Manifest.HARDWARE_ID.matcher(vehicleId).matches(), "vehicle id '" + vehicleId + "'");
+        require(moduleId != null && Manifest.ID.matcher(moduleId).matches(), "module id '" + moduleId + "'");
+        require(packageSha256 != null && Digests.SHA256_HEX.matcher(packageSha256).matches(), "package sha256");
+        require(counter >= 1 && counter <= (1L << 53) - 1, "counter " + counter);
+        require(issuedAt != null && expiresAt != null && expiresAt.isAfter(issuedAt), "validity period");
+        require(issuedAt.getNano() == 0 && expiresAt.getNano() == 0, "times must be whole seconds");
+        require(nonce != null && NONCE.matcher(nonce).matches(), "nonce");
+    }
+
+    private static void require(boolean ok, String what) {
+        if (!ok) {
+            throw new dev.wasmota.signing.error.RejectedException(dev.wasmota.signing.error.InstructionFailure.MALFORMED_INSTRUCTION,
+                    "instruction field invalid: " + what);
+        }
+    }
+}
