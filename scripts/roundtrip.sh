@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The supplier round trip, step by step, in a scratch directory (kept, and printed at the end):
-# OEM keys -> supplier key and enrollment -> package -> sign -> the vehicle's verify.
+# OEM keys -> supplier key and enrollment -> package -> sign -> OEM integration -> vehicle install and run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 work="$(mktemp -d -t ota-roundtrip.XXXXXX)"
@@ -24,7 +24,13 @@ step "Supplier signs" ./ota supplier sign --package "$work/healthy.wotapkg" \
   --key "$work/acme/acme.key.pem" --cert "$work/acme/acme.cert.pem" || exit 1
 step "The vehicle refuses a package without the OEM countersignature (exit 3)" \
   ./ota ecu verify --trust "$work/oem/vehicle-trust" --package "$work/healthy.wotapkg"
-code=$?
-echo "exit code: $code"
+echo "exit code: $?"
+step "OEM integrates: checks, test vectors and a soak in the vehicle's sandbox, timing, compile, countersign" \
+  ./ota oem integrate --oem "$work/oem" --package "$work/healthy.wotapkg" \
+  --vectors testdata/wasm/healthy_v1.vectors.json --out "$work/healthy.release.wotapkg" || exit 1
+step "The vehicle installs it: verify, compile (same digest as the OEM's), health check, commit" \
+  ./ota ecu install --state "$work/ecu" --trust "$work/oem/vehicle-trust" --hardware-id ecu-a \
+  --package "$work/healthy.release.wotapkg" || exit 1
+step "The vehicle runs it on its period under its deadline" ./ota ecu run --state "$work/ecu" --duration 2s || exit 1
+step "The vehicle's audit log is intact" ./ota ecu log --state "$work/ecu" --verify || exit 1
 printf '\nFiles are in %s\n' "$work"
-[ "$code" -eq 3 ]

@@ -51,5 +51,11 @@ public enum AuditEvent {
     /** OEM: every wave of a campaign finished. */
     CAMPAIGN_COMPLETED,
     /** OEM: a vehicle reported a status or a signed version report for a campaign. */
-    CAMPAIGN_STATUS_RECEIVED
+    CAMPAIGN_STATUS_RECEIVED,
+    /** OEM: a campaign stopped by itself because a wave's error rate reached the stop threshold. */
+    CAMPAIGN_STOPPED,
+    /** OEM: a campaign-wide rollback sent the previous release to every vehicle that had committed. */
+    CAMPAIGN_ROLLED_BACK,
+    /** OEM: a vehicle did not answer its instruction before the instruction expired. */
+    CAMPAIGN_INSTRUCTION_EXPIRED
 }

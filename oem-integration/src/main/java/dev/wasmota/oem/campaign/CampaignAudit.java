@@ -5,12 +5,7 @@ import dev.wasmota.ecu.audit.AuditEvent;
 import dev.wasmota.ecu.audit.AuditRecord;
 import dev.wasmota.ecu.audit.AuditRecord.Outcome;
 
-/**
- * The OEM audit records of campaign steps. The log has no events yet for a stop, a rollback or an
- * expired instruction; they are written as the closest events, with the cause saying which:
- * a stop as {@code CAMPAIGN_PAUSED}/{@code STOP_THRESHOLD}, a rollback as
- * {@code CAMPAIGN_ABORTED}/{@code ROLLBACK}, an expiry as {@code CAMPAIGN_STATUS_RECEIVED}/{@code EXPIRED}.
- */
+/** The OEM audit records of campaign steps, one shape per lifecycle step. */
 final class CampaignAudit {
     static final String STOP_THRESHOLD = "STOP_THRESHOLD";
     static final String BELOW_ADVANCE_THRESHOLD = "BELOW_ADVANCE_THRESHOLD";
@@ -44,7 +39,7 @@ final class CampaignAudit {
     }
 
     AuditRecord stopped(Campaign k, String detail) {
-        return base(AuditEvent.CAMPAIGN_PAUSED, k).outcome(Outcome.FAILURE).cause(STOP_THRESHOLD)
+        return base(AuditEvent.CAMPAIGN_STOPPED, k).outcome(Outcome.FAILURE).cause(STOP_THRESHOLD)
                 .detail("stopped: " + detail).build();
     }
 
@@ -63,7 +58,7 @@ final class CampaignAudit {
     }
 
     AuditRecord rolledBack(Campaign k, Release to, int instructions) {
-        return base(AuditEvent.CAMPAIGN_ABORTED, k).outcome(Outcome.SUCCESS).cause(ROLLBACK)
+        return base(AuditEvent.CAMPAIGN_ROLLED_BACK, k).outcome(Outcome.SUCCESS).cause(ROLLBACK)
                 .fromVersion(k.release().version()).toVersion(to.version()).toWasmSha256(to.wasmSha256())
                 .securityVersion(to.securityVersion())
                 .detail("rolled back to " + to.id() + ": " + instructions + " rollback instructions issued").build();
@@ -77,7 +72,7 @@ final class CampaignAudit {
     }
 
     AuditRecord expired(Campaign k, Action a) {
-        return forAction(AuditEvent.CAMPAIGN_STATUS_RECEIVED, k, a).instructionId(instructionId(a)).outcome(Outcome.FAILURE)
+        return forAction(AuditEvent.CAMPAIGN_INSTRUCTION_EXPIRED, k, a).instructionId(instructionId(a)).outcome(Outcome.FAILURE)
                 .cause(Action.EXPIRED).detail("vehicle " + a.vehicleId() + " did not answer before "
                         + a.issued().map(i -> i.expiresAt().toString()).orElse("expiry") + "; counted as failed").build();
     }

@@ -25,7 +25,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The OEM's released packages under {@code <oem dir>/releases/}: each countersigned package at
@@ -46,6 +48,8 @@ public final class ReleaseStore {
 
     private static final String LOCK_FILE = ".lock";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One writer per store directory in this process (a file lock is per process, not per thread). */
+    private static final Map<Path, Object> WRITERS = new ConcurrentHashMap<>();
 
     private final Path dir;
     private final PackageVerifier verifier;
@@ -81,11 +85,18 @@ public final class ReleaseStore {
      * again returns the existing release (the first report stays); another package under an
      * existing module id and version is refused ({@link ReleaseFailure#RELEASE_CONFLICT}).
      */
-    public synchronized Release publish(byte[] packageBytes, Optional<byte[]> reportJson) {
+    public Release publish(byte[] packageBytes, Optional<byte[]> reportJson) {
         VerifiedPackage verified = verifier.verify(PackageFile.fromBytes(packageBytes));
         reportJson.ifPresent(ReleaseStore::checkReport);
         Manifest m = verified.manifest();
         String packageSha = Digests.sha256Hex(packageBytes);
+        synchronized (WRITERS.computeIfAbsent(dir, d -> new Object())) {
+            return write(m, packageSha, packageBytes, reportJson);
+        }
+    }
+
+    /** Under the in-process lock of this directory, takes the file lock other processes honour, then writes. */
+    private Release write(Manifest m, String packageSha, byte[] packageBytes, Optional<byte[]> reportJson) {
         try {
             DurableFiles.createDirectories(dir);
             try (FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,

@@ -96,7 +96,7 @@ class WaveThresholdTest {
         kit.answerAll(wave1(k).subList(3, 10), COMMITTED);
         assertEquals(Campaign.State.STOPPED, kit.service.get(k.id()).state());
         assertEquals(10, kit.outbox.all().size());
-        AuditRecord last = kit.auditRecords().stream().filter(a -> a.event() == AuditEvent.CAMPAIGN_PAUSED).findFirst()
+        AuditRecord last = kit.auditRecords().stream().filter(a -> a.event() == AuditEvent.CAMPAIGN_STOPPED).findFirst()
                 .orElseThrow();
         assertEquals("STOP_THRESHOLD", last.cause());
     }
