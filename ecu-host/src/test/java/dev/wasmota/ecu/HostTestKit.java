@@ -20,7 +20,6 @@ import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageSpec;
 import dev.wasmota.signing.pkg.Packager;
-import dev.wasmota.signing.pki.Crypto;
 import dev.wasmota.signing.wasm.ModuleInterface;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -28,24 +27,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
-import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.Time;
-import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.cms.CMSSignedDataGenerator;
-import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.bouncycastle.util.CollectionStore;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -208,20 +197,7 @@ final class HostTestKit {
         return new ModulePackage(ManifestCodec.canonicalBytes(m), wasm, Optional.empty());
     }
 
-    private static ModulePackage rawSign(ModulePackage pkg, Fixtures.Supplier supplier, Clock clock) {
-        try {
-            ASN1EncodableVector attrs = new ASN1EncodableVector();
-            attrs.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(clock.instant())))));
-            CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
-            gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().setProvider(Crypto.PROVIDER).build())
-                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attrs)))
-                    .build(Crypto.signer(supplier.keys().getPrivate()), supplier.chain().get(0)));
-            gen.addCertificates(new CollectionStore<>(supplier.chain()));
-            CMSSignedData cms = gen.generate(new CMSProcessableByteArray(pkg.manifestBytes()), false);
-            return pkg.withSignature(cms.getEncoded("DER"));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot sign the crafted manifest", e);
-        }
+    static ModulePackage rawSign(ModulePackage pkg, Fixtures.Supplier supplier, Clock clock) {
+        return dev.wasmota.signing.pkg.CraftedPackages.signUnchecked(pkg, supplier, clock);
     }
 }

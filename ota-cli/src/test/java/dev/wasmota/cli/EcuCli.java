@@ -15,12 +15,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -209,16 +206,8 @@ final class EcuCli {
                 spec.capabilities(), spec.memoryPages(), spec.deadlineUs(), spec.periodMs(), spec.hardwareIds(),
                 spec.sbomSha256());
         ModulePackage raw = Packager.build(Fixtures.wasm(wasmFile), asAcme);
-        try {
-            Method unchecked = PackageSigner.class.getDeclaredMethod("signManifestBytes", ModulePackage.class,
-                    PrivateKey.class, List.class);
-            unchecked.setAccessible(true);
-            ModulePackage signed = (ModulePackage) unchecked.invoke(new PackageSigner(fx.clock), raw,
-                    fx.acme.keys().getPrivate(), fx.acme.chain());
-            return write(fx.countersigned(signed), "forged-" + name(wasmFile, spec));
-        } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
-            throw new AssertionError("cannot sign without the signer's checks: " + e, e);
-        }
+        ModulePackage signed = dev.wasmota.signing.pkg.CraftedPackages.signUnchecked(raw, fx.acme, fx.clock);
+        return write(fx.countersigned(signed), "forged-" + name(wasmFile, spec));
     }
 
     /** A copy of {@code pkg} with one byte of its module (the .wasm inside the file) flipped. */

@@ -17,7 +17,6 @@ import dev.wasmota.signing.manifest.ManifestCodec;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageSpec;
 import dev.wasmota.signing.pkg.Packager;
-import dev.wasmota.signing.pki.Crypto;
 import dev.wasmota.signing.pki.OemPki;
 import dev.wasmota.signing.wasm.ModuleInterface;
 import java.io.IOException;
@@ -26,22 +25,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
-import org.bouncycastle.asn1.cms.CMSAttributes;
-import org.bouncycastle.asn1.cms.Time;
-import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.cms.CMSSignedDataGenerator;
-import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.bouncycastle.util.CollectionStore;
 
 /**
  * What the intake tests share: an OEM and supplier acme from {@link Fixtures}, supplier-signed
@@ -147,19 +135,6 @@ final class IntakeTestKit {
     }
 
     static ModulePackage rawSign(ModulePackage pkg, Fixtures.Supplier supplier, Clock clock) {
-        try {
-            ASN1EncodableVector attrs = new ASN1EncodableVector();
-            attrs.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(clock.instant())))));
-            CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
-            gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().setProvider(Crypto.PROVIDER).build())
-                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attrs)))
-                    .build(Crypto.signer(supplier.keys().getPrivate()), supplier.chain().get(0)));
-            gen.addCertificates(new CollectionStore<>(supplier.chain()));
-            CMSSignedData cms = gen.generate(new CMSProcessableByteArray(pkg.manifestBytes()), false);
-            return pkg.withSignature(cms.getEncoded("DER"));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot sign the crafted manifest", e);
-        }
+        return dev.wasmota.signing.pkg.CraftedPackages.signUnchecked(pkg, supplier, clock);
     }
 }
