@@ -121,6 +121,9 @@ public final class EcuHost implements AutoCloseable {
         Thread.sleep(duration.toMillis());
         RunReport report;
         synchronized (this) {
+            if (runtime != null) {
+                runtime.halt();
+            }
             report = new RunReport(stats(), rollbacks());
         }
         stop();

@@ -85,6 +85,11 @@ final class HostRuntime implements AutoCloseable {
         add(sandbox);
     }
 
+    /** Stops ticking and waits for the ticks in flight, so the statistics read next are final. */
+    synchronized void halt() {
+        scheduler.stop();
+    }
+
     /** Per module: what every instance it ran as did since start, the current one included. */
     synchronized Map<String, ModuleStats> stats() {
         Map<String, ModuleStats> out = new LinkedHashMap<>(retired);

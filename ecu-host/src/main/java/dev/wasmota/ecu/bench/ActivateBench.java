@@ -10,6 +10,7 @@ import dev.wasmota.ecu.slots.Slot;
 import dev.wasmota.ecu.slots.SlotMetadata;
 import dev.wasmota.ecu.slots.SlotStore;
 import dev.wasmota.signing.Digests;
+import dev.wasmota.signing.io.DurableFiles;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,15 +54,21 @@ public final class ActivateBench {
         }
     }
 
-    /** Medians, 99th percentiles and maxima in nanoseconds; the first activation of the JVM separately. */
+    /**
+     * Medians, 99th percentiles and maxima in nanoseconds; the first activation of the JVM
+     * separately; and, for reference, one bare durable replacement of a file of the state's size
+     * in the same directory (write, fsync, rename, fsync of the directory): the storage's floor
+     * under any durable commit.
+     */
     public record Result(long sandboxP50, long sandboxP99, long commitP50, long commitP99, long totalP50,
-            long totalP99, long totalMax, long firstTotal, int rounds) {
+            long totalP99, long totalMax, long firstTotal, long durableWriteP50, int rounds) {
         public List<String> lines() {
             return List.of(
                     ms("activate_sandbox_ms_p50", sandboxP50), ms("activate_sandbox_ms_p99", sandboxP99),
                     ms("activate_commit_ms_p50", commitP50), ms("activate_commit_ms_p99", commitP99),
                     ms("activate_ms_p50", totalP50), ms("activate_ms_p99", totalP99), ms("activate_ms_max", totalMax),
-                    ms("activate_first_ms", firstTotal), "activate_rounds=" + rounds);
+                    ms("activate_first_ms", firstTotal), ms("durable_write_ms_p50", durableWriteP50),
+                    "activate_rounds=" + rounds);
         }
     }
 
@@ -88,6 +95,7 @@ public final class ActivateBench {
             long[] sandbox = new long[o.rounds()];
             long[] commit = new long[o.rounds()];
             long[] sum = new long[o.rounds()];
+            long[] durable = new long[o.rounds()];
             long first = 0;
             for (int i = 0; i < total; i++) {
                 String version = "1.0." + i;
@@ -108,6 +116,10 @@ public final class ActivateBench {
                 if (!health.ok()) {
                     throw new IllegalStateException("health check failed: " + health);
                 }
+                Path stateFile = state.resolve("modules").resolve(MODULE_ID).resolve("state.json");
+                long t3 = System.nanoTime();
+                DurableFiles.writeAtomic(stateFile.resolveSibling("bench-reference.json"), Files.readAllBytes(stateFile));
+                long durableNanos = System.nanoTime() - t3;
                 if (i == 0) {
                     first = t2 - t0;
                 }
@@ -116,6 +128,7 @@ public final class ActivateBench {
                     sandbox[k] = t1 - t0;
                     commit[k] = t2 - t1;
                     sum[k] = t2 - t0;
+                    durable[k] = durableNanos;
                 }
                 progress.accept(i);
             }
@@ -123,7 +136,7 @@ public final class ActivateBench {
             Percentiles c = Percentiles.of(commit);
             Percentiles t = Percentiles.of(sum);
             return new Result(s.median(), s.percentile(99), c.median(), c.percentile(99), t.median(),
-                    t.percentile(99), t.max(), first, o.rounds());
+                    t.percentile(99), t.max(), first, Percentiles.of(durable).median(), o.rounds());
         } finally {
             BenchPackages.deleteTree(state);
         }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,6 +57,13 @@ public final class BenchCommands {
                     System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), gcs);
         }
 
+        /** A usage error (exit 2) unless {@code ok}. */
+        void require(boolean ok, String message) {
+            if (!ok) {
+                throw new ParameterException(spec.commandLine(), message);
+            }
+        }
+
         void print(List<String> lines) {
             PrintWriter out = out();
             lines.forEach(out::println);
@@ -86,6 +94,8 @@ public final class BenchCommands {
 
         @Override
         public Integer call() throws Exception {
+            require(warmup >= 0 && calls >= 1 && idleCalls >= 0 && idleGapUs >= 0,
+                    "--calls must be at least 1; --warmup, --idle-calls and --idle-gap-us at least 0");
             header();
             progress("tick: %d warm-up calls, %d back to back, %d after %d us idle, then raw calls ...", warmup, calls,
                     idleCalls, idleGapUs);
@@ -117,6 +127,8 @@ public final class BenchCommands {
 
         @Override
         public Integer call() throws Exception {
+            require(!duration.isZero() && deadlineUs >= 1 && periodMs >= 1,
+                    "--duration, --deadline-us and --period-ms must be positive");
             header();
             progress("deadline: 8 modules every %d ms, deadline %d us; %s warm-up, then %s measured ...", periodMs,
                     deadlineUs, warmup, duration);
@@ -154,7 +166,7 @@ public final class BenchCommands {
                 description = "what its imports need (default: ${DEFAULT-VALUE})")
         String capabilities;
 
-        @Option(names = "--warmup", defaultValue = "20", description = "activations before measuring (default: ${DEFAULT-VALUE})")
+        @Option(names = "--warmup", defaultValue = "100", description = "activations before measuring (default: ${DEFAULT-VALUE})")
         int warmup;
 
         @Option(names = "--rounds", defaultValue = "100", description = "activations measured (default: ${DEFAULT-VALUE})")
@@ -166,6 +178,7 @@ public final class BenchCommands {
 
         @Override
         public Integer call() throws Exception {
+            require(rounds >= 1 && warmup >= 0, "--rounds must be at least 1 and --warmup at least 0");
             header();
             progress("activate: %s, %d warm-up + %d measured activations (each after staging a new version) ...",
                     wasm.getFileName(), warmup, rounds);
@@ -204,6 +217,7 @@ public final class BenchCommands {
 
         @Override
         public Integer call() throws Exception {
+            require(rounds >= 1 && warmup >= 0, "--rounds must be at least 1 and --warmup at least 0");
             header();
             progress("install: %s, signing %d packages, then %d warm-up + %d measured installs ...",
                     wasm.getFileName(), warmup + rounds, warmup, rounds);
@@ -240,6 +254,7 @@ public final class BenchCommands {
 
         @Override
         public Integer call() throws Exception {
+            require(repeat >= 1, "--repeat must be at least 1");
             header();
             Path v = vectors != null ? vectors
                     : wasm.resolveSibling(wasm.getFileName().toString().replaceFirst("\\.wasm$", "") + ".vectors.json");

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -139,7 +140,7 @@ public final class DeadlineBench {
         long[] samples = overshoots.stream().mapToLong(Long::longValue).toArray();
         Percentiles p = samples.length == 0 ? Percentiles.of(new long[] {0}) : Percentiles.of(samples);
         return new Result(runaway.deadlineMisses(), p.median(), p.percentile(99), p.max(),
-                calls, misses, worst, skipped, Map.copyOf(stats));
+                calls, misses, worst, skipped, Collections.unmodifiableMap(new LinkedHashMap<>(stats)));
     }
 
     private static SandboxedModule sandbox(CompiledModuleCache cache, Path corpus, String name, String caps,

@@ -92,6 +92,7 @@ final class ModuleWorker {
         }
         queue.offer(task);
         if (retired && queue.remove(task)) {
+            queued.decrementAndGet();
             throw new RejectedExecutionException("worker retired");
         }
         if (parked) {
