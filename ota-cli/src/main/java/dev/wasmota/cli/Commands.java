@@ -33,7 +33,7 @@ final class Commands {
     static final class Ota extends Group {
     }
 
-    @Command(name = "oem", mixinStandardHelpOptions = true, description = "The OEM: keys, supplier enrollment.")
+    @Command(name = "oem", mixinStandardHelpOptions = true, description = "The OEM: keys, enrollment, intake, releases, campaigns.")
     static final class Oem extends Group {
     }
 

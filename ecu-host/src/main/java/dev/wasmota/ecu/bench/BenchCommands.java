@@ -72,7 +72,7 @@ public final class BenchCommands {
     }
 
     @Command(name = "tick", mixinStandardHelpOptions = true,
-            description = "Empty tick() call overhead host->WASM->host (empty.wasm): through the sandbox (the module's worker thread, deadline armed), back to back and after an idle gap, and as a raw Chicory call in the caller's thread. Target: sandbox median <= 2 us.")
+            description = {"Measures the empty tick() call overhead host to WASM to host.", "Empty tick() call overhead host->WASM->host (empty.wasm): through the sandbox (the module's worker thread, deadline armed), back to back and after an idle gap, and as a raw Chicory call in the caller's thread. Target: sandbox median <= 2 us."})
     static final class Tick extends Base {
         @Option(names = "--wasm", paramLabel = "FILE", defaultValue = CORPUS + "/empty.wasm",
                 description = "module exporting tick() (default: ${DEFAULT-VALUE})")
@@ -105,7 +105,7 @@ public final class BenchCommands {
     }
 
     @Command(name = "deadline", mixinStandardHelpOptions = true,
-            description = "Eight modules on their periods, one a runaway loop: how far past its deadline the interrupt stops the runaway (p50/p99/max) and the other seven's misses. Target: p99 <= 1 ms, max <= 5 ms, 0 misses.")
+            description = {"Measures how fast a runaway is stopped beside seven modules.", "Eight modules on their periods, one a runaway loop: how far past its deadline the interrupt stops the runaway (p50/p99/max) and the other seven's misses. Target: p99 <= 1 ms, max <= 5 ms, 0 misses."})
     static final class Deadline extends Base {
         @Option(names = "--corpus", paramLabel = "DIR", defaultValue = CORPUS,
                 description = "the test modules (default: ${DEFAULT-VALUE})")
@@ -156,7 +156,7 @@ public final class BenchCommands {
     }
 
     @Command(name = "activate", mixinStandardHelpOptions = true,
-            description = "Activating an installed, compiled module: a fresh sandbox from the shared compiled module plus the init() health check, and the durable slot commit (temp write, fsync, rename, fsync of the directory), each timed, and their sum. Target: <= 2 ms.")
+            description = {"Measures activating an installed, compiled module.", "Activating an installed, compiled module: a fresh sandbox from the shared compiled module plus the init() health check, and the durable slot commit (temp write, fsync, rename, fsync of the directory), each timed, and their sum. Target: <= 2 ms."})
     static final class Activate extends Base {
         @Option(names = "--wasm", paramLabel = "FILE", defaultValue = CORPUS + "/large_100k.wasm",
                 description = "module to activate (default: ${DEFAULT-VALUE})")
@@ -195,7 +195,7 @@ public final class BenchCommands {
     }
 
     @Command(name = "install", mixinStandardHelpOptions = true,
-            description = "A ~100 KB module from package bytes to committed through the ECU host: verify both signatures, stage, compile, instantiate, health check, commit, audit records. Each install a new version and a new build (compiled afresh). Target: <= 150 ms.")
+            description = {"Measures a ~100 KB module from package bytes to committed.", "A ~100 KB module from package bytes to committed through the ECU host: verify both signatures, stage, compile, instantiate, health check, commit, audit records. Each install a new version and a new build (compiled afresh). Target: <= 150 ms."})
     static final class Install extends Base {
         @Option(names = "--wasm", paramLabel = "FILE", defaultValue = CORPUS + "/large_100k.wasm",
                 description = "module to install (default: ${DEFAULT-VALUE})")
@@ -234,7 +234,7 @@ public final class BenchCommands {
     }
 
     @Command(name = "compute", mixinStandardHelpOptions = true,
-            description = "Runs a test-vector file in the vehicle's own sandbox configuration and prints the median wall time of one pass, e.g. compute_ms=12.3 (one warm-up pass first; each pass on a fresh instance).")
+            description = {"Measures one pass of a test-vector file in the vehicle's sandbox.", "Runs a test-vector file in the vehicle's own sandbox configuration and prints the median wall time of one pass, e.g. compute_ms=12.3 (one warm-up pass first; each pass on a fresh instance)."})
     static final class Compute extends Base {
         @Option(names = "--wasm", paramLabel = "FILE", defaultValue = CORPUS + "/sha256.wasm",
                 description = "the module (default: ${DEFAULT-VALUE})")
