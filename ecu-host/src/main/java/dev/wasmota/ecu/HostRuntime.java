@@ -125,7 +125,7 @@ final class HostRuntime implements AutoCloseable {
         byte[] bytes = slots.read(id, state.active());
         Manifest m = new PackageVerifier(config.trust(), Clock.fixed(meta.installedAt(), ZoneOffset.UTC))
                 .verify(PackageFile.fromBytes(bytes)).manifest();
-        CompiledModule compiled = config.compiledModules().get(PackageFile.fromBytes(bytes).wasmBytes(), m.capabilities());
+        CompiledModule compiled = config.compiledModules().get(m.wasmSha256(), PackageFile.fromBytes(bytes).wasmBytes(), m.capabilities());
         SandboxedModule sandbox = SandboxedModule.builder(compiled).id(id)
                 .limits(ModuleLimits.of(m.memoryPages(), config.hostMemoryPages(), m.deadlineUs(), m.periodMs()))
                 .environment(config.environment()).build();

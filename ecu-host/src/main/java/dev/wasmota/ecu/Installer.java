@@ -176,7 +176,7 @@ final class Installer {
     private SandboxedModule trial(Plan plan, InstallContext ctx) {
         Manifest m = plan.manifest();
         try {
-            CompiledModule compiled = config.compiledModules().get(plan.verified().wasm(), m.capabilities());
+            CompiledModule compiled = config.compiledModules().get(m.wasmSha256(), plan.verified().wasm(), m.capabilities());
             checkCompiledOutput(plan, compiled);
             config.stepHook().reached("install.compiled");
             SandboxedModule trial = SandboxedModule.builder(compiled).id(m.moduleId()).limits(plan.limits())

@@ -26,10 +26,10 @@ import java.util.function.IntConsumer;
  *
  * <ol>
  *   <li><b>sandbox</b>: the compiled module looked up in the shared {@link CompiledModuleCache}
- *       (a hit: only the SHA-256 of the bytes is computed), a fresh {@link SandboxedModule} built
+ *       by the digest the package gate already verified (a hit), a fresh {@link SandboxedModule} built
  *       (its worker thread, a new instance with its own memory), and the {@code init()} health check;
  *   <li><b>commit</b>: the durable state switch, {@link SlotStore#commit} of the staged slot
- *       (re-reads and hashes the staged package, writes {@code state.json} to a temp file,
+ *       (the package this store staged from memory is not read back; writes {@code state.json} to a temp file,
  *       fsync, rename, fsync of the directory).
  * </ol>
  *
@@ -104,7 +104,7 @@ public final class ActivateBench {
                         Instant.now()));
 
                 long t0 = System.nanoTime();
-                CompiledModule compiled = cache.get(wasm, o.capabilities());
+                CompiledModule compiled = cache.get(wasmSha256, wasm, o.capabilities());
                 SandboxedModule module = SandboxedModule.builder(compiled).id(MODULE_ID).limits(limits)
                         .environment(env).build();
                 CallResult health = module.init();

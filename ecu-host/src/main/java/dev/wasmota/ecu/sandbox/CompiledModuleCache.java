@@ -40,7 +40,17 @@ public final class CompiledModuleCache {
      * @throws dev.wasmota.signing.error.RejectedException as {@link CompiledModule#compile} does
      */
     public CompiledModule get(byte[] wasm, CapabilitySet capabilities) {
-        String digest = CompiledModule.sha256(wasm);
+        return get(CompiledModule.sha256(wasm), wasm, capabilities);
+    }
+
+    /**
+     * As {@link #get(byte[], CapabilitySet)}, for bytes whose SHA-256 the caller has already
+     * verified (a package's module, checked against its signed manifest by the package gate), so
+     * activation does not hash the module again. Never pass a digest that was not checked against
+     * {@code wasm}: it is the cache key.
+     */
+    public CompiledModule get(String verifiedSha256, byte[] wasm, CapabilitySet capabilities) {
+        String digest = verifiedSha256;
         while (true) {
             CompletableFuture<CompiledModule> mine = new CompletableFuture<>();
             CompletableFuture<CompiledModule> existing;

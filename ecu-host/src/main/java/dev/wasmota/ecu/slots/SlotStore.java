@@ -36,6 +36,13 @@ public final class SlotStore {
     /** The package file's name inside a slot directory. */
     public static final String PACKAGE_FILE = "package.wotapkg";
 
+    /**
+     * Slots this store staged itself since it was opened, with the digest of the bytes it wrote
+     * and forced to disk from memory: committing one of them need not read the package back.
+     * A slot staged by an earlier process is re-read and re-hashed at commit.
+     */
+    private final Map<String, String> stagedHere = new java.util.HashMap<>();
+
     private static final long MAX_STATE_BYTES = 64 * 1024;
     private static final String STATE_FILE = "state.json";
     private static final String FLOOR_FILE = "floor.json";
@@ -147,6 +154,7 @@ public final class SlotStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage " + id + " into slot " + target, e);
         }
+        stagedHere.put(id + "/" + target, metadata.packageSha256());
         hook.reached("stage.written");
         return target;
     }
@@ -164,7 +172,9 @@ public final class SlotStore {
         }
         SlotMetadata metadata = staged(id, slot).orElseThrow(() -> new RejectedException(SlotFailure.EMPTY_SLOT,
                 "slot " + slot + " of " + id + " holds no staged package"));
-        requireIntact(id, slot, metadata);
+        if (!metadata.packageSha256().equals(stagedHere.remove(id + "/" + slot))) {
+            requireIntact(id, slot, metadata);
+        }
         requireAtOrAboveFloor(id, metadata, "commit");
         Map<Slot, SlotMetadata> slots = new EnumMap<>(Slot.class);
         slots.put(slot, metadata);
