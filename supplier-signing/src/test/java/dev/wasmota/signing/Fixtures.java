@@ -66,6 +66,43 @@ public final class Fixtures {
         }
     }
 
+    /** Where {@code needle} first stands in {@code haystack}; fails the test if nowhere. */
+    public static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    /** Offsets where a section of {@code wasm} ends, and the end of the 8-byte header. */
+    public static java.util.Set<Integer> sectionBoundaries(byte[] wasm) {
+        java.util.Set<Integer> out = new java.util.TreeSet<>(List.of(8));
+        int pos = 8;
+        while (pos < wasm.length) {
+            pos++;
+            int size = 0;
+            int shift = 0;
+            int b;
+            do {
+                b = wasm[pos++] & 0xFF;
+                size |= (b & 0x7F) << shift;
+                shift += 7;
+            } while ((b & 0x80) != 0);
+            pos += size;
+            out.add(pos);
+        }
+        if (pos != wasm.length) {
+            throw new AssertionError("sections end at " + pos + ", not at " + wasm.length);
+        }
+        return out;
+    }
+
     public static Path corpus(String name) {
         String dir = System.getProperty("ota.corpus");
         Path p = dir != null ? Path.of(dir) : Path.of("..", "testdata", "wasm");

@@ -1,5 +1,6 @@
 package dev.wasmota.signing.instruction;
 
+import static dev.wasmota.signing.Fixtures.indexOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -93,18 +94,5 @@ class SignedInstructionTest {
     static void assertRejected(Reason reason, org.junit.jupiter.api.function.Executable call) {
         RejectedException e = assertThrows(RejectedException.class, call);
         assertEquals(reason, e.reason(), e.getMessage());
-    }
-
-    static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 }

@@ -11,6 +11,16 @@ public final class CraftedPackages {
     private CraftedPackages() {
     }
 
+    /** The CMS structure of a signed package, for tests that take it apart. */
+    public static org.bouncycastle.cms.CMSSignedData cms(ModulePackage pkg) {
+        try {
+            return new org.bouncycastle.cms.CMSSignedData(new org.bouncycastle.cms.CMSProcessableByteArray(
+                    pkg.manifestBytes()), pkg.signature().orElseThrow());
+        } catch (org.bouncycastle.cms.CMSException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** The package with {@code supplier}'s signature over its manifest bytes, unchecked. */
     public static ModulePackage signUnchecked(ModulePackage pkg, Fixtures.Supplier supplier, Clock clock) {
         return new PackageSigner(clock).signManifestBytes(pkg, supplier.keys().getPrivate(), supplier.chain());

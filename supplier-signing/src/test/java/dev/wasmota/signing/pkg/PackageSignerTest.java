@@ -1,5 +1,7 @@
 package dev.wasmota.signing.pkg;
 
+import static dev.wasmota.signing.Fixtures.indexOf;
+import static dev.wasmota.signing.pkg.CraftedPackages.cms;
 import static dev.wasmota.signing.pkg.PackageVerifierTest.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,8 +31,6 @@ import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
-import org.bouncycastle.cms.CMSProcessableByteArray;
-import org.bouncycastle.cms.CMSSignedData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -180,26 +180,5 @@ class PackageSignerTest {
         ASN1EncodableVector v = new ASN1EncodableVector();
         v.add(new Attribute(COMPILED, new DERSet(new DERUTF8String(RECORD))));
         return signer.countersign(supplierSigned, fx.oem.release().key(), fx.oem.release().cert(), new AttributeTable(v));
-    }
-
-    private static CMSSignedData cms(ModulePackage pkg) {
-        try {
-            return new CMSSignedData(new CMSProcessableByteArray(pkg.manifestBytes()), pkg.signature().orElseThrow());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 }

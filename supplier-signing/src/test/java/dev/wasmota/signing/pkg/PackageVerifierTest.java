@@ -1,5 +1,7 @@
 package dev.wasmota.signing.pkg;
 
+import static dev.wasmota.signing.Fixtures.indexOf;
+import static dev.wasmota.signing.pkg.CraftedPackages.cms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,14 +19,12 @@ import dev.wasmota.signing.pki.OemPki;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.SignerInformationStore;
@@ -204,26 +204,5 @@ class PackageVerifierTest {
         RejectedException e = assertThrows(RejectedException.class, call);
         assertEquals(reason, e.reason(), e.getMessage());
         return e;
-    }
-
-    private static CMSSignedData cms(ModulePackage pkg) {
-        try {
-            return new CMSSignedData(new CMSProcessableByteArray(pkg.manifestBytes()), pkg.signature().orElseThrow());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 }

@@ -1,5 +1,6 @@
 package dev.wasmota.signing.pkg;
 
+import static dev.wasmota.signing.Fixtures.sectionBoundaries;
 import static dev.wasmota.signing.pkg.PackageVerifierTest.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -166,27 +167,6 @@ class PackagerTest {
             cutInside++;
         }
         assertTrue(cutInside > HEALTHY.length - 12, "cut inside " + cutInside);
-    }
-
-    /** Offsets where a section of {@code wasm} ends (and the 8-byte preamble). */
-    static Set<Integer> sectionBoundaries(byte[] wasm) {
-        Set<Integer> out = new java.util.TreeSet<>(List.of(8));
-        int pos = 8;
-        while (pos < wasm.length) {
-            pos++;
-            int size = 0;
-            int shift = 0;
-            int b;
-            do {
-                b = wasm[pos++] & 0xff;
-                size |= (b & 0x7f) << shift;
-                shift += 7;
-            } while ((b & 0x80) != 0);
-            pos += size;
-            out.add(pos);
-        }
-        assertEquals(wasm.length, pos);
-        return out;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.wasmota.signing.wasm;
 
+import static dev.wasmota.signing.Fixtures.sectionBoundaries;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -266,27 +266,6 @@ class WasmBoundsTest {
         assertTrue(nanos < MAX_NANOS, nanos + " ns: " + e.getMessage());
         assertTrue(allocated < MAX_ALLOCATED, allocated + " bytes allocated: " + e.getMessage());
         return e;
-    }
-
-    /** Offsets where a section of {@code wasm} ends, and the 8-byte header. */
-    static Set<Integer> sectionBoundaries(byte[] wasm) {
-        Set<Integer> out = new TreeSet<>(List.of(8));
-        int pos = 8;
-        while (pos < wasm.length) {
-            pos++;
-            int size = 0;
-            int shift = 0;
-            int b;
-            do {
-                b = wasm[pos++] & 0xFF;
-                size |= (b & 0x7F) << shift;
-                shift += 7;
-            } while ((b & 0x80) != 0);
-            pos += size;
-            out.add(pos);
-        }
-        assertEquals(wasm.length, pos);
-        return out;
     }
 
     static byte[] module(byte[]... sections) {
