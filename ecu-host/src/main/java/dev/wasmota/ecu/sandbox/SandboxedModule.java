@@ -68,7 +68,7 @@ public final class SandboxedModule implements AutoCloseable {
     private volatile ModuleWorker worker;
     private volatile boolean closed;
 
-    private SandboxedModule(Builder b) {
+    SandboxedModule(SandboxedModuleBuilder b) {
         this.id = Objects.requireNonNull(b.id, "id");
         this.compiled = b.compiled;
         this.limits = Objects.requireNonNull(b.limits, "limits");
@@ -86,8 +86,8 @@ public final class SandboxedModule implements AutoCloseable {
         firstInstance();
     }
 
-    public static Builder builder(CompiledModule compiled) {
-        return new Builder(compiled);
+    public static SandboxedModuleBuilder builder(CompiledModule compiled) {
+        return new SandboxedModuleBuilder(compiled);
     }
 
     /** Calls {@code export} on the worker and waits for its result (at most deadline + grace). */
@@ -364,65 +364,6 @@ public final class SandboxedModule implements AutoCloseable {
         } catch (RuntimeException e) {
             close();
             throw new RejectedException(PolicyFailure.INVALID_WASM, "cannot be instantiated: " + e.getMessage(), e);
-        }
-    }
-
-    /** Options of a sandbox; {@link #limits} is required. */
-    public static final class Builder {
-        private final CompiledModule compiled;
-        private String id = "module";
-        private ModuleLimits limits;
-        private HostEnvironment environment;
-        private Watchdog watchdog;
-        private Duration stopGrace = Duration.ofMillis(500);
-        private long stackSize = 1 << 20;
-
-        private Builder(CompiledModule compiled) {
-            this.compiled = Objects.requireNonNull(compiled, "compiled");
-        }
-
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        public Builder limits(ModuleLimits limits) {
-            this.limits = limits;
-            return this;
-        }
-
-        /** Buses, clock and log sink; default: fresh simulated ones. */
-        public Builder environment(HostEnvironment environment) {
-            this.environment = environment;
-            return this;
-        }
-
-        /** Default: {@link Watchdog#shared()}. */
-        public Builder watchdog(Watchdog watchdog) {
-            this.watchdog = watchdog;
-            return this;
-        }
-
-        /** How long past a deadline a worker may take to stop before it is abandoned; default 500 ms. */
-        public Builder stopGrace(Duration grace) {
-            if (grace.isNegative() || grace.isZero()) {
-                throw new IllegalArgumentException("stop grace must be positive");
-            }
-            this.stopGrace = grace;
-            return this;
-        }
-
-        /** Stack of the worker thread, which bounds the module's call depth; default 1 MiB. */
-        public Builder stackSize(long bytes) {
-            if (bytes < 64 * 1024) {
-                throw new IllegalArgumentException("stack size below 64 KiB");
-            }
-            this.stackSize = bytes;
-            return this;
-        }
-
-        public SandboxedModule build() {
-            return new SandboxedModule(this);
         }
     }
 }

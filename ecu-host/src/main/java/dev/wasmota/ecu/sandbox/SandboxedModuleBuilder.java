@@ -1,0 +1,63 @@
+package dev.wasmota.ecu.sandbox;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** Options of a {@link SandboxedModule}, with defaults: a fresh simulated environment, the shared watchdog. */
+public final class SandboxedModuleBuilder {
+    final CompiledModule compiled;
+    String id = "module";
+    ModuleLimits limits;
+    HostEnvironment environment;
+    Watchdog watchdog;
+    Duration stopGrace = Duration.ofMillis(500);
+    long stackSize = 1 << 20;
+
+    SandboxedModuleBuilder(CompiledModule compiled) {
+        this.compiled = Objects.requireNonNull(compiled, "compiled");
+    }
+
+    public SandboxedModuleBuilder id(String id) {
+        this.id = id;
+        return this;
+    }
+
+    public SandboxedModuleBuilder limits(ModuleLimits limits) {
+        this.limits = limits;
+        return this;
+    }
+
+    /** Buses, clock and log sink; default: fresh simulated ones. */
+    public SandboxedModuleBuilder environment(HostEnvironment environment) {
+        this.environment = environment;
+        return this;
+    }
+
+    /** Default: {@link Watchdog#shared()}. */
+    public SandboxedModuleBuilder watchdog(Watchdog watchdog) {
+        this.watchdog = watchdog;
+        return this;
+    }
+
+    /** How long past a deadline a worker may take to stop before it is abandoned; default 500 ms. */
+    public SandboxedModuleBuilder stopGrace(Duration grace) {
+        if (grace.isNegative() || grace.isZero()) {
+            throw new IllegalArgumentException("stop grace must be positive");
+        }
+        this.stopGrace = grace;
+        return this;
+    }
+
+    /** Stack of the worker thread, which bounds the module's call depth; default 1 MiB. */
+    public SandboxedModuleBuilder stackSize(long bytes) {
+        if (bytes < 64 * 1024) {
+            throw new IllegalArgumentException("stack size below 64 KiB");
+        }
+        this.stackSize = bytes;
+        return this;
+    }
+
+    public SandboxedModule build() {
+        return new SandboxedModule(this);
+    }
+}
