@@ -8,7 +8,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -16,6 +20,8 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.CertIOException;
@@ -88,20 +94,46 @@ public final class CertIssuer {
     public X509CertificateHolder leaf(X509CertificateHolder issuer, PrivateKey issuerKey, X500Name subject,
                                       SubjectPublicKeyInfo spki, CertRole role, Optional<CapabilitySet> capabilities,
                                       Instant from, Duration validity) {
+        Optional<Extension> caps = capabilities.map(c -> extension(CertRole.CAPABILITIES_EXTENSION, true, new DERUTF8String(c.canonical())));
+        return endEntity(issuer, issuerKey, subject, spki, List.of(role.purpose()), caps, from, validity);
+    }
+
+    /**
+     * A TLS leaf: key usage digitalSignature, the given (critical) extended key usages, such as
+     * {@code id-kp-clientAuth} with a role, and optionally a subject alternative name.
+     */
+    public X509CertificateHolder tlsLeaf(X509CertificateHolder issuer, PrivateKey issuerKey, X500Name subject,
+                                         SubjectPublicKeyInfo spki, List<KeyPurposeId> purposes, Optional<GeneralNames> altNames,
+                                         Instant from, Duration validity) {
+        Optional<Extension> san = altNames.map(n -> extension(Extension.subjectAlternativeName, false, n));
+        return endEntity(issuer, issuerKey, subject, spki, purposes, san, from, validity);
+    }
+
+    private X509CertificateHolder endEntity(X509CertificateHolder issuer, PrivateKey issuerKey, X500Name subject,
+                                            SubjectPublicKeyInfo spki, List<KeyPurposeId> purposes, Optional<Extension> extra,
+                                            Instant from, Duration validity) {
         X509v3CertificateBuilder b = builder(issuer.getSubject(), subject, spki, from, validity);
         try {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            b.addExtension(Extension.extendedKeyUsage, true, new ExtendedKeyUsage(role.purpose()));
+            b.addExtension(Extension.extendedKeyUsage, true, new ExtendedKeyUsage(purposes.toArray(KeyPurposeId[]::new)));
             b.addExtension(Extension.subjectKeyIdentifier, false, EXT.createSubjectKeyIdentifier(spki));
             b.addExtension(Extension.authorityKeyIdentifier, false, EXT.createAuthorityKeyIdentifier(issuer));
-            if (capabilities.isPresent()) {
-                b.addExtension(CertRole.CAPABILITIES_EXTENSION, true, new DERUTF8String(capabilities.get().canonical()));
+            if (extra.isPresent()) {
+                b.addExtension(extra.get());
             }
         } catch (CertIOException e) {
             throw new IllegalStateException(e);
         }
         return b.build(Crypto.signer(issuerKey));
+    }
+
+    private static Extension extension(ASN1ObjectIdentifier oid, boolean critical, ASN1Encodable value) {
+        try {
+            return new Extension(oid, critical, new DEROctetString(value));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, SubjectPublicKeyInfo spki,

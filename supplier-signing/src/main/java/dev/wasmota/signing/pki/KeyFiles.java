@@ -27,11 +27,28 @@ public final class KeyFiles {
         }
     }
 
+    /**
+     * Writes a re-issuable secret, such as a TLS key or key store (mode 0600), replacing any earlier
+     * one atomically.
+     */
+    public static void replaceSecret(Path file, byte[] data) throws IOException {
+        replace(file, data, "rw-------");
+    }
+
     /** Writes a certificate or request file (mode 0644), replacing any earlier one atomically. */
     public static void writePublic(Path file, String pem) throws IOException {
-        Path tmp = DurableFiles.writeTemp(file, pem.getBytes(StandardCharsets.US_ASCII));
+        writePublic(file, pem.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Writes a public file such as a trust store (mode 0644), replacing any earlier one atomically. */
+    public static void writePublic(Path file, byte[] data) throws IOException {
+        replace(file, data, "rw-r--r--");
+    }
+
+    private static void replace(Path file, byte[] data, String mode) throws IOException {
+        Path tmp = DurableFiles.writeTemp(file, data);
         try {
-            setMode(tmp, "rw-r--r--");
+            setMode(tmp, mode);
             DurableFiles.moveIntoPlace(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);

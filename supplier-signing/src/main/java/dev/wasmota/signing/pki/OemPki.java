@@ -9,12 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
@@ -29,10 +36,14 @@ import org.bouncycastle.pkcs.PKCSException;
 public final class OemPki {
     public static final String ORG = "wasmota OEM";
     public static final String TRUST_DIR = "vehicle-trust";
+    /** The CN of broker certificates (clients check the subject alternative name, not this). */
+    public static final String BROKER_CN = "MQTT Broker";
     public static final Duration ROOT_VALIDITY = Duration.ofDays(20 * 365);
     public static final Duration CA_VALIDITY = Duration.ofDays(10 * 365);
     public static final Duration OEM_KEY_VALIDITY = Duration.ofDays(5 * 365);
     public static final Duration SUPPLIER_VALIDITY = Duration.ofDays(2 * 365);
+    /** Validity of TLS client and broker certificates. */
+    public static final Duration TLS_VALIDITY = Duration.ofDays(2 * 365);
 
     /** A private key with its certificate. */
     public record Credential(PrivateKey key, X509CertificateHolder cert) {
@@ -46,12 +57,17 @@ public final class OemPki {
     private final Credential supplierCa;
     private final Credential release;
     private final Credential campaign;
+    private final Clock clock;
+    private final SecureRandom random;
 
-    private OemPki(Credential root, Credential supplierCa, Credential release, Credential campaign) {
+    private OemPki(Credential root, Credential supplierCa, Credential release, Credential campaign, Clock clock,
+                   SecureRandom random) {
         this.root = root;
         this.supplierCa = supplierCa;
         this.release = release;
         this.campaign = campaign;
+        this.clock = clock;
+        this.random = random;
     }
 
     /** Creates a new OEM PKI in {@code dir}, which must be absent or empty. */
@@ -74,17 +90,23 @@ public final class OemPki {
                 CertIssuer.name("OEM Supplier CA", ORG), caKeys.getPublic(), CertRole.SUPPLIER, now, CA_VALIDITY));
         Credential release = rootLeaf(issuer, root, "OEM Release", CertRole.RELEASE, now, random);
         Credential campaign = rootLeaf(issuer, root, "OEM Campaign Director", CertRole.CAMPAIGN, now, random);
-        OemPki pki = new OemPki(root, supplierCa, release, campaign);
+        OemPki pki = new OemPki(root, supplierCa, release, campaign, clock, random);
         pki.write(dir);
         return pki;
     }
 
-    /** Loads the OEM PKI written by {@link #create}. */
+    /** Loads the OEM PKI written by {@link #create}; certificates it issues start now (system clock). */
     public static OemPki load(Path dir) throws IOException {
+        return load(dir, Clock.systemUTC(), new SecureRandom());
+    }
+
+    /** Loads the OEM PKI written by {@link #create}, issuing from {@code clock} and {@code random}. */
+    public static OemPki load(Path dir, Clock clock, SecureRandom random) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new RejectedException(PolicyFailure.MALFORMED_KEY_MATERIAL, dir + " is not an OEM directory (run ota oem init)");
         }
-        return new OemPki(read(dir, "root-ca"), read(dir, "supplier-ca"), read(dir, "release"), read(dir, "campaign"));
+        return new OemPki(read(dir, "root-ca"), read(dir, "supplier-ca"), read(dir, "release"), read(dir, "campaign"),
+                clock, random);
     }
 
     /**
@@ -117,6 +139,49 @@ public final class OemPki {
         }
         return new CertIssuer(random).leaf(supplierCa.cert(), supplierCa.key(), CertIssuer.name(supplierId, "supplier"),
                 csr.getSubjectPublicKeyInfo(), CertRole.SUPPLIER, Optional.of(capabilities), from, validity);
+    }
+
+    /**
+     * A TLS client certificate for the MQTT broker, issued directly by the root: extended key usage
+     * {@code id-kp-clientAuth}, plus {@link CertRole#VEHICLE} for a vehicle, which signs its status
+     * reports with the same key. The CN is {@link ClientKind#commonName(String)}.
+     */
+    public X509CertificateHolder issueClient(ClientKind kind, String name, PublicKey key) {
+        String cn = kind.commonName(name);
+        List<KeyPurposeId> purposes = kind == ClientKind.VEHICLE
+                ? List.of(KeyPurposeId.id_kp_clientAuth, CertRole.VEHICLE.purpose())
+                : List.of(KeyPurposeId.id_kp_clientAuth);
+        return issueTls(CertIssuer.name(cn, ORG), key, purposes, Optional.empty());
+    }
+
+    /** {@link #issueClient(ClientKind, String, PublicKey)} for a fresh Ed25519 key pair. */
+    public Credential issueClient(ClientKind kind, String name) {
+        kind.commonName(name);
+        KeyPair keys = Crypto.generateKeyPair(random);
+        return new Credential(keys.getPrivate(), issueClient(kind, name, keys.getPublic()));
+    }
+
+    /**
+     * The MQTT broker's server certificate for a fresh Ed25519 key, issued directly by the root:
+     * extended key usage {@code id-kp-serverAuth} and a subject alternative name listing
+     * {@code dnsNames} and {@code ipAddresses} (literals such as {@code 127.0.0.1} or {@code ::1}).
+     */
+    public Credential issueBroker(List<String> dnsNames, List<String> ipAddresses) {
+        GeneralNames san = BrokerNames.of(dnsNames, ipAddresses);
+        KeyPair keys = Crypto.generateKeyPair(random);
+        X509CertificateHolder cert = issueTls(CertIssuer.name(BROKER_CN, ORG), keys.getPublic(),
+                List.of(KeyPurposeId.id_kp_serverAuth), Optional.of(san));
+        return new Credential(keys.getPrivate(), cert);
+    }
+
+    private X509CertificateHolder issueTls(X500Name subject, PublicKey key, List<KeyPurposeId> purposes,
+                                           Optional<GeneralNames> san) {
+        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.getEncoded());
+        if (!spki.getAlgorithm().getAlgorithm().equals(EdECObjectIdentifiers.id_Ed25519)) {
+            throw new RejectedException(PolicyFailure.MALFORMED_KEY_MATERIAL, "TLS key is not Ed25519");
+        }
+        return new CertIssuer(random).tlsLeaf(root.cert(), root.key(), subject, spki, purposes, san, clock.instant(),
+                TLS_VALIDITY);
     }
 
     public Credential root() {

@@ -2,12 +2,12 @@ package dev.wasmota.signing.pki;
 
 import dev.wasmota.signing.error.PolicyFailure;
 import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.io.DurableFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.util.ArrayList;
@@ -79,11 +79,13 @@ public final class Pem {
     }
 
     private static List<Object> readAll(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > MAX_BYTES) {
-            throw bad(file + " is " + size + " bytes; PEM files are at most " + MAX_BYTES);
+        byte[] bytes;
+        try {
+            bytes = DurableFiles.readBounded(file, MAX_BYTES);
+        } catch (RejectedException e) {
+            throw bad(file + " is larger than " + MAX_BYTES + " bytes, the most a PEM file may hold");
         }
-        String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
         List<Object> out = new ArrayList<>();
         try (PEMParser parser = new PEMParser(new StringReader(text))) {
             for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
