@@ -173,6 +173,11 @@ public final class EcuHost implements AutoCloseable {
         return log.file();
     }
 
+    /** The host's audit log, for the vehicle's routes to record what they refuse and to report its head. */
+    public AuditLog auditLog() {
+        return log;
+    }
+
     public HostConfig config() {
         return config;
     }

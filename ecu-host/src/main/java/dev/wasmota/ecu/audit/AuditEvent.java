@@ -57,5 +57,10 @@ public enum AuditEvent {
     /** OEM: a campaign-wide rollback sent the previous release to every vehicle that had committed. */
     CAMPAIGN_ROLLED_BACK,
     /** OEM: a vehicle did not answer its instruction before the instruction expired. */
-    CAMPAIGN_INSTRUCTION_EXPIRED
+    CAMPAIGN_INSTRUCTION_EXPIRED,
+    /**
+     * A message on the MQTT pipeline was refused (malformed, oversized, unverifiable, from the
+     * wrong sender) and sent to a dead-letter topic; {@code cause} names the reason.
+     */
+    MESSAGE_DEAD_LETTERED
 }

@@ -44,6 +44,16 @@ public final class CampaignWorkspace implements AutoCloseable {
     /** Opens the workspace of {@code oemDir}; {@code sharedAudit}, if given, is used instead of opening the log. */
     public static CampaignWorkspace open(Path oemDir, Optional<String> dbUrl, Clock clock, Random random, String actor,
                                          Optional<AuditLog> sharedAudit) {
+        return open(oemDir, dbUrl, clock, random, actor, sharedAudit, Optional.empty());
+    }
+
+    /**
+     * Opens the workspace of {@code oemDir}; {@code sharedAudit}, if given, is used instead of
+     * opening the log, and {@code outbox}, if given, instead of the {@link FileOutbox} (an MQTT
+     * dispatcher that writes through it).
+     */
+    public static CampaignWorkspace open(Path oemDir, Optional<String> dbUrl, Clock clock, Random random, String actor,
+                                         Optional<AuditLog> sharedAudit, Optional<Outbox> outbox) {
         OemPki pki;
         try {
             pki = OemPki.load(oemDir);
@@ -60,7 +70,7 @@ public final class CampaignWorkspace implements AutoCloseable {
             throw e;
         }
         CampaignService service = CampaignService.builder(db, releases, pki.campaign(),
-                        new FileOutbox(oemDir.resolve(FileOutbox.DIR)), audit)
+                        outbox.orElseGet(() -> new FileOutbox(oemDir.resolve(FileOutbox.DIR))), audit)
                 .clock(clock).random(random).actor(actor).build();
         return new CampaignWorkspace(releases, db, audit, sharedAudit.isEmpty(), service);
     }

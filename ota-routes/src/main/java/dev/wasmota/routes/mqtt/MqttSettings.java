@@ -1,0 +1,60 @@
+package dev.wasmota.routes.mqtt;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.SocketFactory;
+
+/**
+ * How a party connects to the broker: its URL ({@code tcp://} or {@code ssl://}), the socket
+ * factory (TLS material from the OEM PKI for {@code ssl://}), and session and timing limits.
+ * Defaults: QoS 1, sessions kept 7 days, 10 s to connect, 30 s keep-alive, 9 MiB messages.
+ */
+public record MqttSettings(String brokerUrl, Optional<SocketFactory> socketFactory, int qos, Duration sessionExpiry,
+                           Duration connectTimeout, Duration keepAlive, int maxMessageBytes) {
+    public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(7);
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 9 * 1024 * 1024;
+
+    public MqttSettings {
+        Objects.requireNonNull(brokerUrl, "brokerUrl");
+        Objects.requireNonNull(socketFactory, "socketFactory");
+        List<String> problems = new ArrayList<>();
+        if (!brokerUrl.startsWith("tcp://") && !brokerUrl.startsWith("ssl://")) {
+            problems.add("broker URL '" + brokerUrl + "' is not tcp://host:port or ssl://host:port");
+        }
+        if (brokerUrl.startsWith("ssl://") && socketFactory.isEmpty()) {
+            problems.add("an ssl:// broker needs TLS material (--tls DIR)");
+        }
+        if (qos < 0 || qos > 2) {
+            problems.add("qos " + qos + " is not 0, 1 or 2");
+        }
+        if (sessionExpiry.isNegative() || sessionExpiry.getSeconds() > 0xFFFF_FFFEL) {
+            problems.add("session expiry " + sessionExpiry + " is out of range");
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero() || keepAlive.isNegative()) {
+            problems.add("connect timeout and keep-alive must be positive");
+        }
+        if (maxMessageBytes < 1024) {
+            problems.add("max message size " + maxMessageBytes + " is under 1 KiB");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    /** Settings with the defaults for {@code brokerUrl}, over plain TCP with TCP_NODELAY. */
+    public static MqttSettings of(String brokerUrl) {
+        return new MqttSettings(brokerUrl, Optional.of(new NoDelaySocketFactory()), 1, DEFAULT_SESSION_EXPIRY,
+                Duration.ofSeconds(10), Duration.ofSeconds(30), DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    public MqttSettings withSocketFactory(SocketFactory factory) {
+        return new MqttSettings(brokerUrl, Optional.of(factory), qos, sessionExpiry, connectTimeout, keepAlive, maxMessageBytes);
+    }
+
+    public MqttSettings withBrokerUrl(String url) {
+        return new MqttSettings(url, socketFactory, qos, sessionExpiry, connectTimeout, keepAlive, maxMessageBytes);
+    }
+}

@@ -1,0 +1,201 @@
+package dev.wasmota.routes.oem;
+
+import dev.wasmota.oem.campaign.FileOutbox;
+import dev.wasmota.oem.campaign.IssuedInstruction;
+import dev.wasmota.oem.campaign.Outbox;
+import dev.wasmota.routes.Topics;
+import dev.wasmota.routes.wire.UpdateMessage;
+import dev.wasmota.signing.instruction.Instruction;
+import dev.wasmota.signing.instruction.SignedInstruction;
+import dev.wasmota.signing.io.DurableFiles;
+import dev.wasmota.signing.pki.TrustStore;
+import dev.wasmota.signing.pkg.PackageFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
+
+/**
+ * The campaign outbox over MQTT (a transactional outbox): the campaign service writes each signed
+ * instruction durably to the {@link FileOutbox} once its transaction committed; this dispatcher
+ * claims each file by an atomic rename (so several OEM workers never send one twice), publishes it
+ * with its package to the vehicle's update topic at QoS 1, and moves it to {@code outbox-sent/}
+ * once the broker acknowledged. A failed publish puts it back; a crash leaves it claimed, and the
+ * worker puts its claims back when it starts. Files written by other processes (the campaign
+ * commands) are found by a directory scan every {@code scanEvery}.
+ */
+public final class OutboxDispatcher implements Outbox {
+    public static final String CLAIMED_DIR = "outbox-claimed";
+    public static final String SENT_DIR = "outbox-sent";
+    private static final String OUTGOING = "otaOutgoing";
+    private static final int PACKAGE_CACHE = 8;
+
+    /** One claimed instruction on its way. */
+    public record Outgoing(String vehicleId, String fileName, Path claimed) {
+    }
+
+    private final FileOutbox outbox;
+    private final Path claimDir;
+    private final Path sentDir;
+    private final TrustStore trust;
+    private final Topics topics;
+    private final Clock clock;
+    private final Duration scanEvery;
+    private final ConcurrentLinkedQueue<Path> delivered = new ConcurrentLinkedQueue<>();
+    private final Map<String, byte[]> packages = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > PACKAGE_CACHE;
+        }
+    };
+    private Instant lastScan = Instant.MIN;
+
+    public OutboxDispatcher(Path oemDir, String worker, TrustStore trust, Topics topics, Clock clock, Duration scanEvery) {
+        this.outbox = new FileOutbox(oemDir.resolve(FileOutbox.DIR));
+        this.claimDir = oemDir.toAbsolutePath().resolve(CLAIMED_DIR).resolve(worker);
+        this.sentDir = oemDir.toAbsolutePath().resolve(SENT_DIR);
+        this.trust = trust;
+        this.topics = topics;
+        this.clock = clock;
+        this.scanEvery = scanEvery;
+    }
+
+    /** Writes the instruction to the file outbox and queues it for the next dispatch. */
+    @Override
+    public void deliver(IssuedInstruction issued) {
+        outbox.deliver(issued);
+        delivered.add(outbox.instructionFile(issued));
+    }
+
+    /** Puts back what this worker had claimed when it stopped (crash recovery); returns how many. */
+    public synchronized int recover() {
+        int n = 0;
+        for (Path vehicleDir : list(claimDir)) {
+            for (Path f : list(vehicleDir)) {
+                if (move(f, outbox.directory().resolve(vehicleDir.getFileName()).resolve(f.getFileName()))) {
+                    n++;
+                }
+            }
+        }
+        lastScan = Instant.MIN;
+        return n;
+    }
+
+    /** Claims what is waiting: the instructions delivered in this process, and every scan period all of them. */
+    public synchronized List<Outgoing> take() {
+        List<Path> waiting = new ArrayList<>();
+        for (Path p; (p = delivered.poll()) != null; ) {
+            waiting.add(p);
+        }
+        Instant now = clock.instant();
+        if (!now.isBefore(lastScan.plus(scanEvery)) || lastScan == Instant.MIN) {
+            lastScan = now;
+            for (Path vehicleDir : list(outbox.directory())) {
+                if (!vehicleDir.getFileName().toString().equals(FileOutbox.PACKAGES) && Files.isDirectory(vehicleDir)) {
+                    for (Path f : list(vehicleDir)) {
+                        if (f.getFileName().toString().endsWith(IssuedInstruction.EXTENSION) && !waiting.contains(f)) {
+                            waiting.add(f);
+                        }
+                    }
+                }
+            }
+        }
+        waiting.sort(null);
+        List<Outgoing> claimed = new ArrayList<>();
+        for (Path f : waiting) {
+            String vehicle = f.getParent().getFileName().toString();
+            Path to = claimDir.resolve(vehicle).resolve(f.getFileName());
+            if (move(f, to)) {
+                claimed.add(new Outgoing(vehicle, f.getFileName().toString(), to));
+            }
+        }
+        return claimed;
+    }
+
+    /** Turns the exchange's {@link Outgoing} into the update message for its vehicle's topic. */
+    public void message(Exchange ex) throws IOException {
+        Outgoing o = ex.getIn().getBody(Outgoing.class);
+        byte[] instructionFile = Files.readAllBytes(o.claimed());
+        Instruction i = SignedInstruction.open(instructionFile, trust, clock);
+        ex.setProperty(OUTGOING, o);
+        ex.getIn().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, topics.update(i.vehicleId()));
+        ex.getIn().setBody(new UpdateMessage(instructionFile, packageBytes(i.packageSha256())).encode());
+    }
+
+    /** The broker acknowledged: the instruction moves to {@code outbox-sent/}. */
+    public void sent(Exchange ex) {
+        Outgoing o = ex.getProperty(OUTGOING, Outgoing.class);
+        move(o.claimed(), sentDir.resolve(o.vehicleId()).resolve(o.fileName()));
+    }
+
+    /** Publishing failed: the instruction goes back to the outbox for the next scan. */
+    public void unclaim(Exchange ex) {
+        Outgoing o = ex.getProperty(OUTGOING, Outgoing.class);
+        if (o == null) {
+            o = ex.getIn().getBody(Outgoing.class);
+        }
+        if (o != null) {
+            move(o.claimed(), outbox.directory().resolve(o.vehicleId()).resolve(o.fileName()));
+        }
+    }
+
+    private byte[] packageBytes(String sha256) throws IOException {
+        synchronized (packages) {
+            byte[] cached = packages.get(sha256);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        Path file = outbox.packageFile(sha256);
+        if (Files.size(file) > PackageFile.MAX_FILE_BYTES) {
+            throw new IOException(file + " is over the package size limit");
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        synchronized (packages) {
+            packages.put(sha256, bytes);
+        }
+        return bytes;
+    }
+
+    private static boolean move(Path from, Path to) {
+        try {
+            DurableFiles.createDirectories(to.getParent());
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (NoSuchFileException | FileAlreadyExistsException e) {
+            return false;
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IllegalStateException("the outbox needs atomic renames within " + from.getParent().getParent(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + from + " to " + to, e);
+        }
+    }
+
+    private static List<Path> list(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            s.forEach(out::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.wasmota.routes.vehicle;
+
+import dev.wasmota.routes.camel.DeadLetterRecorder;
+import dev.wasmota.signing.error.RejectedException;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+/** One vehicle's routes: update → install → signed status, and the watch for rollbacks its host did by itself. */
+final class VehicleRoutes extends RouteBuilder {
+    record Endpoints(Endpoint updateIn, Endpoint statusOut, Endpoint deadLetterOut) {
+    }
+
+    private final String vehicleId;
+    private final Endpoints e;
+    private final UpdateHandler updates;
+    private final RollbackWatch watch;
+    private final DeadLetterRecorder deadLetters;
+
+    VehicleRoutes(String vehicleId, Endpoints e, UpdateHandler updates, RollbackWatch watch, DeadLetterRecorder deadLetters) {
+        this.vehicleId = vehicleId;
+        this.e = e;
+        this.updates = updates;
+        this.watch = watch;
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public void configure() {
+        String deadLetter = "direct:vehicle-dead-letter-" + vehicleId;
+        errorHandler(deadLetterChannel(deadLetter).useOriginalMessage()
+                .maximumRedeliveries(setting("ota.route.redeliveries")).redeliveryDelay(setting("ota.route.redeliveryDelayMillis")));
+        onException(RejectedException.class).handled(true).useOriginalMessage().to(deadLetter);
+
+        from(e.updateIn()).routeId("vehicle-update-" + vehicleId)
+                .bean(updates, "handle")
+                .to(e.statusOut())
+                .filter(exchangeProperty(UpdateHandler.DEAD_LETTER_TOO).isNotNull())
+                    .setProperty(Exchange.EXCEPTION_CAUGHT, exchangeProperty(UpdateHandler.DEAD_LETTER_TOO))
+                    .setBody(exchangeProperty(UpdateHandler.ORIGINAL))
+                    .to(deadLetter);
+
+        from("timer:vehicle-watch-" + vehicleId + "?period={{ota.vehicle.watchMillis}}").routeId("vehicle-watch-" + vehicleId)
+                .bean(watch, "check")
+                .split(body())
+                    .to(e.statusOut());
+
+        from(deadLetter).routeId("vehicle-dead-letter-" + vehicleId)
+                .errorHandler(noErrorHandler())
+                .bean(deadLetters, "record")
+                .to(e.deadLetterOut());
+    }
+
+    private int setting(String key) {
+        return Integer.parseInt(getContext().resolvePropertyPlaceholders("{{" + key + "}}").trim());
+    }
+}

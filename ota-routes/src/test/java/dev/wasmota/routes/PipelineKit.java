@@ -1,0 +1,164 @@
+package dev.wasmota.routes;
+
+import dev.wasmota.broker.Broker;
+import dev.wasmota.ecu.EcuHost;
+import dev.wasmota.ecu.HostConfig;
+import dev.wasmota.ecu.HostIdentity;
+import dev.wasmota.oem.campaign.Campaign;
+import dev.wasmota.oem.campaign.CampaignSpec;
+import dev.wasmota.oem.campaign.Targets;
+import dev.wasmota.oem.campaign.WavePlan;
+import dev.wasmota.oem.intake.IntakeOptions;
+import dev.wasmota.oem.release.Release;
+import dev.wasmota.routes.mqtt.MqttSettings;
+import dev.wasmota.routes.oem.OemNode;
+import dev.wasmota.routes.oem.OemNodeConfig;
+import dev.wasmota.routes.supplier.SubmitResult;
+import dev.wasmota.routes.supplier.SupplierClient;
+import dev.wasmota.routes.vehicle.VehicleNode;
+import dev.wasmota.routes.wire.Submission;
+import dev.wasmota.signing.Fixtures;
+import dev.wasmota.signing.pkg.ModulePackage;
+import dev.wasmota.signing.pkg.PackageFile;
+import dev.wasmota.signing.pkg.Packager;
+import dev.wasmota.signing.pki.ClientKind;
+import dev.wasmota.signing.pki.OemPki;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A whole pipeline on one broker for end-to-end tests: the test fixtures' OEM PKI and supplier
+ * {@code acme}, one OEM worker, vehicles {@code veh-N} (each with its own ECU host state, its own
+ * key and MQTT session), and a supplier client. All parties share a fixed clock; every test gets
+ * its own topic root, so tests can share one broker.
+ */
+final class PipelineKit implements AutoCloseable {
+    static final Clock CLOCK = Clock.fixed(Fixtures.T0.plus(Duration.ofHours(1)), ZoneOffset.UTC);
+    private static final AtomicInteger ROOTS = new AtomicInteger();
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    final Path dir;
+    final Fixtures fx;
+    final OemPki pki;
+    final Broker broker;
+    final MqttSettings mqtt;
+    final Map<String, String> settings;
+    final Topics topics;
+    final List<OemNode> oems = new ArrayList<>();
+    final Map<String, EcuHost> hosts = new LinkedHashMap<>();
+    final Map<String, VehicleNode> vehicles = new LinkedHashMap<>();
+    private final String dbUrl;
+
+    PipelineKit(Path dir, Broker broker) {
+        this.dir = dir;
+        this.fx = new Fixtures(dir);
+        try {
+            this.pki = OemPki.load(dir.resolve("oem"), fx.clock, Fixtures.seeded(77));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.broker = broker;
+        this.mqtt = MqttSettings.of(broker.url());
+        String root = "t" + ROOTS.incrementAndGet() + "x" + Long.toHexString(System.nanoTime() & 0xffffff);
+        this.topics = new Topics(root);
+        this.settings = Map.of("ota.topic.root", root, "ota.dispatch.scanMillis", "300", "ota.route.redeliveryDelayMillis", "50");
+        this.dbUrl = "jdbc:h2:file:" + dir.resolve("oem/campaigns/db") + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    Properties properties() {
+        return RouteProperties.with(settings);
+    }
+
+    /** Starts OEM worker {@code worker} on the shared OEM directory and database. */
+    OemNode startOem(String worker) {
+        Map<String, String> s = new LinkedHashMap<>(settings);
+        s.put("ota.oem.worker", worker);
+        OemNodeConfig c = OemNodeConfig.of(dir.resolve("oem"), mqtt).withProperties(s).withDatabase(dbUrl)
+                .withAuditFile(dir.resolve("oem").resolve("audit-" + worker + ".log"))
+                .withClock(CLOCK, new Random(oems.size() + 1))
+                .withIntake(IntakeOptions.builder().soakTicks(200).build())
+                .withRegistry(new SimpleMeterRegistry());
+        OemNode node = OemNode.start(c);
+        oems.add(node);
+        return node;
+    }
+
+    OemNode oem() {
+        return oems.get(0);
+    }
+
+    /** Registers vehicle {@code id} (hardware ecu-a) with the OEM, opens its host and connects it. */
+    VehicleNode startVehicle(String id) {
+        if (oem().campaigns().vehicles().find(id).isEmpty()) {
+            oem().campaigns().vehicles().register(id, "ecu-a");
+        }
+        EcuHost host = hosts.computeIfAbsent(id, v -> EcuHost.open(HostConfig.builder(dir.resolve("vehicles").resolve(v),
+                fx.oem.trustStore()).identity(new HostIdentity("ecu-a", v)).clock(CLOCK).build(), QUIET));
+        VehicleNode node = VehicleNode.start(id, host, credential(id), mqtt, properties(), CLOCK, new SimpleMeterRegistry());
+        vehicles.put(id, node);
+        return node;
+    }
+
+    /** Disconnects vehicle {@code id}; its session (and anything queued for it) stays with the broker. */
+    void stopVehicle(String id) {
+        vehicles.remove(id).close();
+    }
+
+    OemPki.Credential credential(String vehicleId) {
+        return pki.issueClient(ClientKind.VEHICLE, vehicleId);
+    }
+
+    /** healthy at {@code version}, signed by acme. */
+    ModulePackage healthy(String version, long securityVersion, String wasm) {
+        return fx.supplierSigned(Packager.build(Fixtures.wasm(wasm), Fixtures.spec("healthy", version, securityVersion,
+                Fixtures.HEALTHY_CAPS)), fx.acme);
+    }
+
+    /** Submits {@code pkg} as acme over MQTT and waits for the intake result. */
+    SubmitResult submit(ModulePackage pkg) throws InterruptedException {
+        try (SupplierClient s = SupplierClient.connect("acme", mqtt, properties())) {
+            s.submit(new Submission(PackageFile.toBytes(pkg), Optional.empty()));
+            return s.awaitResult(Duration.ofSeconds(60));
+        }
+    }
+
+    /** Creates and starts a campaign of {@code release} to {@code vehicleIds} in {@code waves}. */
+    Campaign campaign(Release release, List<String> vehicleIds, String waves) {
+        Campaign c = oem().campaigns().create(CampaignSpec.builder(release.id(), Targets.vehicles(vehicleIds),
+                WavePlan.parse(waves)).build());
+        return oem().campaigns().start(c.id());
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(25);
+        }
+    }
+
+    @Override
+    public void close() {
+        vehicles.values().forEach(VehicleNode::close);
+        hosts.values().forEach(EcuHost::close);
+        oems.forEach(OemNode::close);
+    }
+}
