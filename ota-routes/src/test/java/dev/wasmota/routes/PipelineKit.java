@@ -23,6 +23,7 @@ import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.Packager;
 import dev.wasmota.signing.pki.ClientKind;
 import dev.wasmota.signing.pki.OemPki;
+import dev.wasmota.signing.pki.TlsMaterial;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -64,18 +65,33 @@ final class PipelineKit implements AutoCloseable {
     final Map<String, EcuHost> hosts = new LinkedHashMap<>();
     final Map<String, VehicleNode> vehicles = new LinkedHashMap<>();
     private final String dbUrl;
+    private final boolean tls;
 
     PipelineKit(Path dir, Broker broker) {
+        this(dir, broker, false);
+    }
+
+    /**
+     * With {@code tls}, every party connects to the broker's TLS listener with its own client
+     * certificate from the OEM root, under the standard topic root the broker's ACLs know.
+     */
+    PipelineKit(Path dir, Broker broker, boolean tls) {
+        this(dir, new Fixtures(dir), broker, tls);
+    }
+
+    /** A kit on fixtures made beforehand in {@code dir} (e.g. to issue the broker's certificate first). */
+    PipelineKit(Path dir, Fixtures fx, Broker broker, boolean tls) {
         this.dir = dir;
-        this.fx = new Fixtures(dir);
+        this.fx = fx;
         try {
             this.pki = OemPki.load(dir.resolve("oem"), fx.clock, Fixtures.seeded(77));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         this.broker = broker;
-        this.mqtt = MqttSettings.of(broker.url());
-        String root = "t" + ROOTS.incrementAndGet() + "x" + Long.toHexString(System.nanoTime() & 0xffffff);
+        this.tls = tls;
+        this.mqtt = MqttSettings.of(tls ? broker.tlsUrl().orElseThrow() : broker.url());
+        String root = tls ? Topics.DEFAULT_ROOT : "t" + ROOTS.incrementAndGet() + "x" + Long.toHexString(System.nanoTime() & 0xffffff);
         this.topics = new Topics(root);
         this.settings = Map.of("ota.topic.root", root, "ota.dispatch.scanMillis", "300", "ota.route.redeliveryDelayMillis", "50");
         this.dbUrl = "jdbc:h2:file:" + dir.resolve("oem/campaigns/db") + ";DB_CLOSE_ON_EXIT=FALSE";
@@ -89,7 +105,7 @@ final class PipelineKit implements AutoCloseable {
     OemNode startOem(String worker) {
         Map<String, String> s = new LinkedHashMap<>(settings);
         s.put("ota.oem.worker", worker);
-        OemNodeConfig c = OemNodeConfig.of(dir.resolve("oem"), mqtt).withProperties(s).withDatabase(dbUrl)
+        OemNodeConfig c = OemNodeConfig.of(dir.resolve("oem"), mqttFor(pki.issueClient(ClientKind.OEM, worker))).withProperties(s).withDatabase(dbUrl)
                 .withAuditFile(dir.resolve("oem").resolve("audit-" + worker + ".log"))
                 .withClock(CLOCK, new Random(oems.size() + 1))
                 .withIntake(IntakeOptions.builder().soakTicks(200).build())
@@ -110,7 +126,9 @@ final class PipelineKit implements AutoCloseable {
         }
         EcuHost host = hosts.computeIfAbsent(id, v -> EcuHost.open(HostConfig.builder(dir.resolve("vehicles").resolve(v),
                 fx.oem.trustStore()).identity(new HostIdentity("ecu-a", v)).clock(CLOCK).build(), QUIET));
-        VehicleNode node = VehicleNode.start(id, host, credential(id), mqtt, properties(), CLOCK, new SimpleMeterRegistry());
+        OemPki.Credential credential = credential(id);
+        VehicleNode node = VehicleNode.start(id, host, credential, mqttFor(credential), properties(), CLOCK,
+                new SimpleMeterRegistry());
         vehicles.put(id, node);
         return node;
     }
@@ -118,6 +136,11 @@ final class PipelineKit implements AutoCloseable {
     /** Disconnects vehicle {@code id}; its session (and anything queued for it) stays with the broker. */
     void stopVehicle(String id) {
         vehicles.remove(id).close();
+    }
+
+    /** The broker settings for a party holding {@code credential}: its TLS client certificate when the kit runs TLS. */
+    MqttSettings mqttFor(OemPki.Credential credential) {
+        return tls ? mqtt.withSocketFactory(TlsMaterial.of(credential, List.of(), pki.root().cert()).socketFactory()) : mqtt;
     }
 
     OemPki.Credential credential(String vehicleId) {
@@ -132,7 +155,8 @@ final class PipelineKit implements AutoCloseable {
 
     /** Submits {@code pkg} as acme over MQTT and waits for the intake result. */
     SubmitResult submit(ModulePackage pkg) throws InterruptedException {
-        try (SupplierClient s = SupplierClient.connect("acme", mqtt, properties())) {
+        try (SupplierClient s = SupplierClient.connect("acme", mqttFor(pki.issueClient(ClientKind.SUPPLIER, "acme")),
+                properties())) {
             s.submit(new Submission(PackageFile.toBytes(pkg), Optional.empty()));
             return s.awaitResult(Duration.ofSeconds(60));
         }
