@@ -204,8 +204,43 @@ class PipelineIT {
                         deadLetter(probe.next(kit.topics.oemDeadLetter(), WAIT).payload()).path("reason").asText());
             }
             assertTrue(kit.hosts.get("veh-1").modules().isEmpty());
+            try (Probe probe = new Probe(kit.mqtt, kit.topics.oemDeadLetter())) {
+                String sha = "0".repeat(64);
+                StatusReport forged = new StatusReport("veh-2", "c1", "i1", "0123456789abcdef", StatusReport.Result.COMMITTED,
+                        "", "", "healthy", "1.0.0", sha, 1, sha, PipelineKit.CLOCK.instant());
+                probe.publish(kit.topics.status("veh-1"), SignedStatus.sign(forged, kit.credential("veh-2")));
+                assertEquals("WRONG_SENDER",
+                        deadLetter(probe.next(kit.topics.oemDeadLetter(), WAIT).payload()).path("reason").asText());
+            }
             assertTrue(AuditLog.read(kit.oem().auditLog().file()).stream()
                     .anyMatch(r -> r.event() == AuditEvent.MESSAGE_DEAD_LETTERED && "UNVERIFIED_STATUS".equals(r.cause())));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BrokerKind.class)
+    void anOlderUpdateDeliveredLateCannotDowngrade(BrokerKind kind) throws Exception {
+        try (PipelineKit kit = new PipelineKit(dir, broker(kind))) {
+            kit.startOem("w1");
+            kit.startVehicle("veh-1");
+            Release v1 = publishV1(kit);
+            Campaign c1 = kit.campaign(v1, List.of("veh-1"), "1");
+            PipelineKit.await("v1 campaign", WAIT, () -> kit.oem().campaigns().get(c1.id()).state() == Campaign.State.COMPLETED);
+            byte[] late = sentUpdate(kit, "veh-1", v1);
+            Release v2 = kit.oem().releases().publish(PackageFile.toBytes(kit.fx.countersigned(kit.healthy("2.0.0", 2,
+                    "healthy_v2.wasm"))));
+            Campaign c2 = kit.campaign(v2, List.of("veh-1"), "1");
+            PipelineKit.await("v2 campaign", WAIT, () -> kit.oem().campaigns().get(c2.id()).state() == Campaign.State.COMPLETED);
+
+            try (Probe probe = new Probe(kit.mqtt, kit.topics.status("veh-1"))) {
+                probe.publish(kit.topics.update("veh-1"), late);
+                StatusReport answer = SignedStatus.open(probe.next(kit.topics.status("veh-1"), WAIT).payload(),
+                        kit.fx.oem.trustStore(), PipelineKit.CLOCK.instant());
+                assertEquals(StatusReport.Result.FAILED, answer.result());
+                assertEquals("2.0.0", answer.activeVersion());
+            }
+            assertEquals("2.0.0", active(kit.hosts.get("veh-1")).activeMetadata().version());
+            assertEquals(Action.Status.COMMITTED, status(kit, c1, "veh-1"), "the late refusal does not rewrite v1's answer");
         }
     }
 

@@ -50,6 +50,19 @@ public record MqttSettings(String brokerUrl, Optional<SocketFactory> socketFacto
                 Duration.ofSeconds(10), Duration.ofSeconds(30), DEFAULT_MAX_MESSAGE_BYTES);
     }
 
+    /**
+     * Settings for {@code brokerUrl} from the routes' placeholders ({@code ota.mqtt.*}: QoS,
+     * session expiry, connect timeout, keep-alive, message size), over plain TCP with TCP_NODELAY.
+     */
+    public static MqttSettings of(String brokerUrl, java.util.Properties p) {
+        return new MqttSettings(brokerUrl, Optional.of(new NoDelaySocketFactory()),
+                dev.wasmota.routes.RouteProperties.intValue(p, "ota.mqtt.qos"),
+                Duration.ofSeconds(dev.wasmota.routes.RouteProperties.intValue(p, "ota.mqtt.sessionExpirySeconds")),
+                Duration.ofSeconds(dev.wasmota.routes.RouteProperties.intValue(p, "ota.mqtt.connectTimeoutSeconds")),
+                Duration.ofSeconds(dev.wasmota.routes.RouteProperties.intValue(p, "ota.mqtt.keepAliveSeconds")),
+                dev.wasmota.routes.RouteProperties.intValue(p, "ota.mqtt.maxMessageBytes"));
+    }
+
     public MqttSettings withSocketFactory(SocketFactory factory) {
         return new MqttSettings(brokerUrl, Optional.of(factory), qos, sessionExpiry, connectTimeout, keepAlive, maxMessageBytes);
     }
