@@ -119,7 +119,7 @@ public final class BrokerSettings {
         private final Path dataDir;
         private String host = "127.0.0.1";
         private int port = 1883;
-        private int maxMessageBytes = 4 * 1024 * 1024;
+        private int maxMessageBytes = 10 * 1024 * 1024;
         private int maxQueuedMessagesPerClient = 100_000;
         private Duration sessionExpiry = Duration.ofDays(7);
         private TlsListener tls;
@@ -136,7 +136,7 @@ public final class BrokerSettings {
         /** The plain listener's port; 0 picks a free one. Default 1883. */
         public Builder port(int port) { this.port = port; return this; }
 
-        /** The largest MQTT packet a client may send, in bytes. Default 4 MiB. */
+        /** The largest MQTT packet a client may send, in bytes. Default 10 MiB: a package at its 8 MiB limit with its instruction fits. */
         public Builder maxMessageBytes(int bytes) { this.maxMessageBytes = bytes; return this; }
 
         /** Messages queued for one client (offline or slow) before new ones are dropped. Default 100 000. */

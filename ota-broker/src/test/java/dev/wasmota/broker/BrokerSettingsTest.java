@@ -18,7 +18,7 @@ class BrokerSettingsTest {
         BrokerSettings s = BrokerSettings.builder(DIR).build();
         assertEquals("127.0.0.1", s.host());
         assertEquals(1883, s.port());
-        assertEquals(4 * 1024 * 1024, s.maxMessageBytes());
+        assertEquals(10 * 1024 * 1024, s.maxMessageBytes());
         assertEquals(100_000, s.maxQueuedMessagesPerClient());
         assertEquals(Duration.ofDays(7), s.sessionExpiry());
         assertTrue(s.tls().isEmpty());

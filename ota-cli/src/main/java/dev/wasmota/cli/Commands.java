@@ -1,5 +1,9 @@
 package dev.wasmota.cli;
 
+import dev.wasmota.broker.cli.BrokerCommand;
+import dev.wasmota.cli.routes.EcuServeCommand;
+import dev.wasmota.cli.routes.OemServeCommand;
+import dev.wasmota.cli.routes.SupplierSubmitCommand;
 import dev.wasmota.ecu.bench.BenchCommands;
 import dev.wasmota.ecu.cli.EcuInstallCommand;
 import dev.wasmota.ecu.cli.EcuLogCommand;
@@ -33,11 +37,11 @@ final class Commands {
     static final class Ota extends Group {
     }
 
-    @Command(name = "oem", mixinStandardHelpOptions = true, description = "The OEM: keys, enrollment, intake, releases, campaigns.")
+    @Command(name = "oem", mixinStandardHelpOptions = true, description = "The OEM: keys, enrollment, intake, releases, campaigns, serving.")
     static final class Oem extends Group {
     }
 
-    @Command(name = "supplier", mixinStandardHelpOptions = true, description = "The supplier: keys, packaging, signing.")
+    @Command(name = "supplier", mixinStandardHelpOptions = true, description = "The supplier: keys, packaging, signing, submitting.")
     static final class Supplier extends Group {
     }
 
@@ -68,26 +72,31 @@ final class Commands {
                 .addSubcommand(new OemIntegrateCommand(env))
                 .addSubcommand(ReleaseCommand.commandLine(env))
                 .addSubcommand(CampaignVehicleCommand.commandLine(env))
-                .addSubcommand(CampaignCommand.commandLine(env));
+                .addSubcommand(CampaignCommand.commandLine(env))
+                .addSubcommand(new OemServeCommand(env));
         CommandLine supplier = group(new Supplier())
                 .addSubcommand(new SupplierKeygenCommand(env))
                 .addSubcommand(new SupplierPackageCommand())
-                .addSubcommand(new SupplierSignCommand(env));
+                .addSubcommand(new SupplierSignCommand(env))
+                .addSubcommand(new SupplierSubmitCommand());
         CommandLine ecu = group(new Ecu())
                 .addSubcommand(new EcuVerifyCommand(env))
                 .addSubcommand(new EcuInstallCommand(env))
                 .addSubcommand(new EcuRunCommand(env))
                 .addSubcommand(new EcuRollbackCommand(env))
-                .addSubcommand(new EcuLogCommand());
+                .addSubcommand(new EcuLogCommand())
+                .addSubcommand(new EcuServeCommand(env));
         CommandLine bench = group(new Bench())
                 .addSubcommand(new VerifyBench())
-                .addSubcommand(new IntegrateBench());
+                .addSubcommand(new IntegrateBench())
+                .addSubcommand(new dev.wasmota.routes.bench.PipelineBench());
         BenchCommands.all().forEach(bench::addSubcommand);
         return group(new Ota())
                 .addSubcommand(oem)
                 .addSubcommand(supplier)
                 .addSubcommand(ecu)
-                .addSubcommand(bench);
+                .addSubcommand(bench)
+                .addSubcommand(new BrokerCommand());
     }
 
     private static CommandLine group(Object command) {

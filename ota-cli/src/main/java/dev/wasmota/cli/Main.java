@@ -21,7 +21,13 @@ public final class Main {
     private Main() {
     }
 
+    /** The logging configuration on the class path: warnings only, on standard error (HiveMQ brings a chatty logback.xml). */
+    static final String LOGGING = "ota-logback.xml";
+
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", LOGGING);
+        }
         System.exit(run(args, CliEnv.system(), System.out, System.err));
     }
 

@@ -53,7 +53,7 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "The unauthenticated plain listener; --no-plain leaves only the TLS listener (default: on).")
     boolean plain;
 
-    @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "4194304",
+    @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "10485760",
             description = "Largest MQTT packet a client may send (default: ${DEFAULT-VALUE}).")
     int maxMessageSize;
 

@@ -20,11 +20,14 @@ public record MqttSettings(String brokerUrl, Optional<SocketFactory> socketFacto
     public MqttSettings {
         Objects.requireNonNull(brokerUrl, "brokerUrl");
         Objects.requireNonNull(socketFactory, "socketFactory");
+        Objects.requireNonNull(sessionExpiry, "sessionExpiry");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(keepAlive, "keepAlive");
         List<String> problems = new ArrayList<>();
         if (!brokerUrl.startsWith("tcp://") && !brokerUrl.startsWith("ssl://")) {
             problems.add("broker URL '" + brokerUrl + "' is not tcp://host:port or ssl://host:port");
         }
-        if (brokerUrl.startsWith("ssl://") && socketFactory.isEmpty()) {
+        if (brokerUrl.startsWith("ssl://") && !(socketFactory.orElse(null) instanceof javax.net.ssl.SSLSocketFactory)) {
             problems.add("an ssl:// broker needs TLS material (--tls DIR)");
         }
         if (qos < 0 || qos > 2) {
@@ -35,6 +38,9 @@ public record MqttSettings(String brokerUrl, Optional<SocketFactory> socketFacto
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero() || keepAlive.isNegative()) {
             problems.add("connect timeout and keep-alive must be positive");
+        }
+        if (keepAlive.getSeconds() > 65535) {
+            problems.add("keep-alive " + keepAlive.getSeconds() + " s is over MQTT's 65535 s");
         }
         if (maxMessageBytes < 1024) {
             problems.add("max message size " + maxMessageBytes + " is under 1 KiB");

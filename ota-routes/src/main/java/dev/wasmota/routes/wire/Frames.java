@@ -23,6 +23,9 @@ public final class Frames {
     /** Encodes {@code parts} under the four-character {@code kind} tag. */
     public static byte[] encode(String kind, byte[]... parts) {
         byte[] tag = tag(kind);
+        if (parts.length > 255) {
+            throw new IllegalArgumentException("a frame holds at most 255 parts, not " + parts.length);
+        }
         int size = HEADER;
         for (byte[] p : parts) {
             size = Math.addExact(size, 4 + p.length);

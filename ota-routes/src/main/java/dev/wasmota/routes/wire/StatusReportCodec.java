@@ -81,21 +81,26 @@ public final class StatusReportCodec {
         if (!FORMAT.equals(text(root, "format")) || !CanonicalJson.isCanonical(bytes, root)) {
             throw bad("status report is not canonical " + FORMAT);
         }
+        String detail = text(root, "detail");
+        if (detail.length() > StatusReport.MAX_DETAIL) {
+            throw bad("status report detail over " + StatusReport.MAX_DETAIL + " characters");
+        }
+        String reportedAt = text(root, "reportedAt");
         StatusReport r;
         try {
+            if (!Instant.parse(reportedAt).toString().equals(reportedAt)) {
+                throw bad("status report field 'reportedAt' is not an ISO-8601 UTC instant in its shortest form");
+            }
             r = new StatusReport(
                     matching(root, "vehicleId", Manifest.HARDWARE_ID), matching(root, "campaignId", Manifest.ID),
                     matching(root, "instructionId", Instruction.INSTRUCTION_ID), matching(root, "nonce", Instruction.NONCE),
                     StatusReport.Result.valueOf(text(root, "result")), matching(root, "reason", REASON),
-                    text(root, "detail"), matching(root, "moduleId", Manifest.ID),
+                    detail, matching(root, "moduleId", Manifest.ID),
                     matching(root, "activeVersion", VERSION), matching(root, "packageSha256", Digests.SHA256_HEX),
                     number(root, "auditSeq"), matching(root, "auditHead", Digests.SHA256_HEX),
-                    Instant.parse(text(root, "reportedAt")));
+                    Instant.parse(reportedAt));
         } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
             throw bad("status report field invalid: " + e.getMessage());
-        }
-        if (r.detail().length() > StatusReport.MAX_DETAIL) {
-            throw bad("status report detail over " + StatusReport.MAX_DETAIL + " characters");
         }
         return r;
     }

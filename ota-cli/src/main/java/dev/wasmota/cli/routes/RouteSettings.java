@@ -1,0 +1,87 @@
+package dev.wasmota.cli.routes;
+
+import dev.wasmota.routes.RouteProperties;
+import dev.wasmota.routes.mqtt.MqttSettings;
+import dev.wasmota.signing.pki.TlsMaterial;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --set KEY=VALUE}: overrides of the routes' settings ({@link RouteProperties#DEFAULTS}), and
+ * the broker connection they describe. An unknown key, or a number that is not one, is a usage error
+ * listing the known keys.
+ */
+public final class RouteSettings {
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a route setting, e.g. ota.topic.root=fleet1 (repeatable; unknown keys are listed)")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    /** The defaults with the overrides and {@code more} applied. */
+    Properties properties(CommandLine cmd, Map<String, String> more) {
+        Map<String, String> all = new LinkedHashMap<>(overrides);
+        all.putAll(more);
+        Properties p;
+        try {
+            p = RouteProperties.with(all);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, e.getMessage());
+        }
+        all.forEach((key, value) -> {
+            if (isNumber(RouteProperties.DEFAULTS.get(key)[0]) && !isNumber(value)) {
+                throw new CommandLine.ParameterException(cmd, "--set " + key + "='" + value + "' is not a whole number");
+            }
+        });
+        return p;
+    }
+
+    String value(String key) {
+        return overrides.getOrDefault(key, RouteProperties.DEFAULTS.get(key)[0]);
+    }
+
+    /**
+     * How to reach {@code brokerUrl}: timings, QoS and message size from {@code p}; for an
+     * {@code ssl://} broker, the TLS material's key and certificate.
+     */
+    static MqttSettings mqtt(CommandLine cmd, String brokerUrl, Optional<TlsMaterial> tls, Properties p) {
+        try {
+            MqttSettings base = MqttSettings.of(brokerUrl);
+            if (brokerUrl.startsWith("ssl://")) {
+                base = base.withSocketFactory(tls.orElseThrow(() -> new CommandLine.ParameterException(cmd,
+                        "the ssl:// broker " + brokerUrl + " needs TLS material: --tls DIR")).socketFactory());
+            }
+            return new MqttSettings(base.brokerUrl(), base.socketFactory(), RouteProperties.intValue(p, "ota.mqtt.qos"),
+                    Duration.ofSeconds(RouteProperties.intValue(p, "ota.mqtt.sessionExpirySeconds")),
+                    Duration.ofSeconds(RouteProperties.intValue(p, "ota.mqtt.connectTimeoutSeconds")),
+                    Duration.ofSeconds(RouteProperties.intValue(p, "ota.mqtt.keepAliveSeconds")),
+                    RouteProperties.intValue(p, "ota.mqtt.maxMessageBytes"));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, e.getMessage());
+        }
+    }
+
+    /** The TLS material (key.pem, cert.pem, ca.pem) in {@code dir}, if one is given; a missing file is a usage error. */
+    static Optional<TlsMaterial> tls(Path dir) throws NoSuchFileException {
+        if (dir == null) {
+            return Optional.empty();
+        }
+        for (String file : List.of(TlsMaterial.KEY_FILE, TlsMaterial.CERT_FILE, TlsMaterial.CA_FILE)) {
+            if (!Files.isRegularFile(dir.resolve(file))) {
+                throw new NoSuchFileException(dir.resolve(file).toString(), null, "TLS material needs key.pem, cert.pem and ca.pem");
+            }
+        }
+        return Optional.of(TlsMaterial.readPem(dir));
+    }
+
+    private static boolean isNumber(String s) {
+        return s != null && s.strip().matches("-?\\d{1,18}");
+    }
+}

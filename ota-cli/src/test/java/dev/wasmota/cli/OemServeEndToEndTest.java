@@ -1,0 +1,175 @@
+package dev.wasmota.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wasmota.broker.BrokerSettings;
+import dev.wasmota.broker.EmbeddedBroker;
+import dev.wasmota.cli.EcuCli.Result;
+import dev.wasmota.signing.cli.CliEnv;
+import dev.wasmota.signing.pki.ClientKind;
+import dev.wasmota.signing.pki.TlsMaterial;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline through the command line, on a broker the test starts: {@code ota oem serve} and
+ * {@code ota ecu serve} each in a background thread, {@code ota supplier submit} of a
+ * supplier-signed package and the intake's answer, the meters on {@code /metrics}, and each serve
+ * stopping cleanly when its thread is interrupted.
+ */
+class OemServeEndToEndTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Pattern METRICS_URL = Pattern.compile("metrics at (http://\\S+/metrics)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void submittedPackageIsAcceptedByServeAndCountedOnMetrics() throws Exception {
+        EcuCli cli = new EcuCli(dir);
+        Path pkg = cli.write(cli.supplierSigned("healthy_v1.wasm", EcuCli.spec("healthy", "1.0.0", EcuCli.HEALTHY_CAPS)),
+                "healthy-signed.wotapkg");
+        try (EmbeddedBroker broker = broker()) {
+            Serving serve = Serving.start("oem", "serve", "--oem", dir.resolve("oem").toString(), "--broker", broker.url(),
+                    "--worker", "w1", "--metrics-port", "0");
+            try {
+                assertTrue(serve.banner.contains("OEM worker w1"), serve.banner);
+
+                Result submitted = cli.ota(Clock.systemUTC(), "supplier", "submit", "--package", pkg.toString(),
+                        "--broker", broker.url(), "--timeout", "60s");
+                assertEquals(0, submitted.code(), submitted::toString);
+                assertTrue(submitted.out().contains("accepted: release healthy@1.0.0"), submitted.out());
+                assertTrue(Files.exists(dir.resolve("oem/audit-w1.log")), "worker w1 keeps its own audit log");
+
+                String body = serve.scrape();
+                assertTrue(Pattern.compile("(?m)^camel_exchanges_total\\{[^}]*routeId=\"oem-intake\"[^}]*} 1(\\.0)?$")
+                        .matcher(body).find(), () -> "one intake exchange counted:\n" + body);
+                assertTrue(body.contains("jvm_memory_used_bytes"), "JVM meters bound");
+            } finally {
+                serve.stop();
+            }
+            assertTrue(serve.out().contains("OEM worker w1 stopping"), serve.out());
+        }
+    }
+
+    @Test
+    void ecuServeRunsTheInstalledModulesOnThePipeline() throws Exception {
+        EcuCli cli = new EcuCli(dir);
+        Path state = dir.resolve("veh-1");
+        Result installed = cli.ota("ecu", "install", "--state", state.toString(), "--trust", cli.trust.toString(),
+                "--hardware-id", "ecu-a", "--vehicle-id", "veh-1", "--package", cli.healthy(1).toString());
+        assertEquals(0, installed.code(), installed::toString);
+        Path tls = dir.resolve("veh-1-tls");
+        TlsMaterial.of(cli.fx.oem.issueClient(ClientKind.VEHICLE, "veh-1"), List.of(), cli.fx.oem.root().cert()).writePem(tls);
+        try (EmbeddedBroker broker = broker()) {
+            Serving serve = Serving.start("ecu", "serve", "--state", state.toString(), "--trust", cli.trust.toString(),
+                    "--tls", tls.toString(), "--broker", broker.url(), "--metrics-port", "0");
+            try {
+                assertTrue(serve.banner.contains("vehicle veh-1 (hardware ecu-a)"), serve.banner);
+                assertTrue(serve.banner.contains("1 module(s) running"), serve.banner);
+                String body = serve.scrape();
+                assertTrue(body.contains("camelContext=\"vehicle-veh-1\""), () -> "the vehicle's routes are metered:\n" + body);
+                awaitMeter(serve, "ecu_module_call_seconds_count{module=\"healthy\"");
+            } finally {
+                serve.stop();
+            }
+            assertTrue(serve.out().contains("vehicle veh-1 stopping"), serve.out());
+        }
+    }
+
+    private static void awaitMeter(Serving serve, String text) throws Exception {
+        long end = System.nanoTime() + WAIT.toNanos();
+        String body = serve.scrape();
+        while (!body.contains(text)) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no " + text + " on /metrics:\n" + body);
+            }
+            Thread.sleep(100);
+            body = serve.scrape();
+        }
+    }
+
+    private EmbeddedBroker broker() throws IOException {
+        return EmbeddedBroker.start(BrokerSettings.builder(Files.createDirectories(dir.resolve("broker")))
+                .port(0).maxMessageBytes(10 * 1024 * 1024).build());
+    }
+
+    /** A serve command running through {@link Main#run} in a thread of its own, until {@link #stop}. */
+    private static final class Serving {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        private final AtomicInteger code = new AtomicInteger(-1);
+        private final Thread thread;
+        private final HttpClient http = HttpClient.newHttpClient();
+        private String banner;
+        private URI metrics;
+
+        private Serving(String... args) {
+            thread = new Thread(() -> code.set(Main.run(args, CliEnv.system(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8))), "serve");
+        }
+
+        static Serving start(String... args) throws InterruptedException {
+            Serving s = new Serving(args);
+            s.thread.start();
+            s.banner = s.awaitOutput("serving; stop with Ctrl-C");
+            Matcher url = METRICS_URL.matcher(s.banner);
+            assertTrue(url.find(), s.banner);
+            s.metrics = URI.create(url.group(1));
+            return s;
+        }
+
+        String out() {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+
+        /** GET /metrics: 200, the Prometheus text format. */
+        String scrape() throws IOException, InterruptedException {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+            return r.body();
+        }
+
+        /** Interrupts the command's thread: it must close everything and end with exit 0. */
+        void stop() throws InterruptedException {
+            thread.interrupt();
+            thread.join(WAIT.toMillis());
+            assertFalse(thread.isAlive(), "serve stops when its thread is interrupted");
+            assertEquals(0, code.get(), () -> "serve exit; stderr: " + err.toString(StandardCharsets.UTF_8));
+        }
+
+        private String awaitOutput(String line) throws InterruptedException {
+            long end = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < end) {
+                String text = out();
+                if (text.contains(line)) {
+                    return text;
+                }
+                if (!thread.isAlive()) {
+                    throw new AssertionError("serve ended: " + text + err.toString(StandardCharsets.UTF_8));
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("no '" + line + "' within " + WAIT + ": " + out() + err.toString(StandardCharsets.UTF_8));
+        }
+    }
+}
