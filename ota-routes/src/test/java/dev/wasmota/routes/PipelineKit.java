@@ -67,7 +67,7 @@ final class PipelineKit implements AutoCloseable {
     private final String dbUrl;
     private final boolean tls;
 
-    PipelineKit(Path dir, Broker broker) {
+    PipelineKit(Path dir, Broker broker) throws java.security.NoSuchAlgorithmException {
         this(dir, broker, false);
     }
 
@@ -75,12 +75,12 @@ final class PipelineKit implements AutoCloseable {
      * With {@code tls}, every party connects to the broker's TLS listener with its own client
      * certificate from the OEM root, under the standard topic root the broker's ACLs know.
      */
-    PipelineKit(Path dir, Broker broker, boolean tls) {
+    PipelineKit(Path dir, Broker broker, boolean tls) throws java.security.NoSuchAlgorithmException {
         this(dir, new Fixtures(dir), broker, tls);
     }
 
     /** A kit on fixtures made beforehand in {@code dir} (e.g. to issue the broker's certificate first). */
-    PipelineKit(Path dir, Fixtures fx, Broker broker, boolean tls) {
+    PipelineKit(Path dir, Fixtures fx, Broker broker, boolean tls) throws java.security.NoSuchAlgorithmException {
         this.dir = dir;
         this.fx = fx;
         try {
@@ -90,7 +90,8 @@ final class PipelineKit implements AutoCloseable {
         }
         this.broker = broker;
         this.tls = tls;
-        this.mqtt = MqttSettings.of(tls ? broker.tlsUrl().orElseThrow() : broker.url());
+        this.mqtt = tls ? MqttSettings.of(broker.tlsUrl().orElseThrow(), javax.net.ssl.SSLContext.getDefault().getSocketFactory())
+                : MqttSettings.of(broker.url());
         String root = tls ? Topics.DEFAULT_ROOT : "t" + ROOTS.incrementAndGet() + "x" + Long.toHexString(System.nanoTime() & 0xffffff);
         this.topics = new Topics(root);
         this.settings = Map.of("ota.topic.root", root, "ota.dispatch.scanMillis", "300", "ota.route.redeliveryDelayMillis", "50");

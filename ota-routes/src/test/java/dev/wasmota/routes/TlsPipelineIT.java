@@ -56,7 +56,7 @@ class TlsPipelineIT {
                     () -> kit.oem().campaigns().get(c.id()).state() == Campaign.State.COMPLETED);
             assertEquals("1.0.0", kit.hosts.get("veh-1").modules().get(0).activeMetadata().version());
 
-            MqttSettings noCertificate = MqttSettings.of(broker.tlsUrl().orElseThrow()).withSocketFactory(
+            MqttSettings noCertificate = MqttSettings.of(broker.tlsUrl().orElseThrow(),
                     javax.net.ssl.SSLContext.getDefault().getSocketFactory());
             assertThrows(RejectedException.class, () -> MqttClients.connect(noCertificate, "stranger", false));
             Fixtures otherOem = new Fixtures(dir.resolve("other"), 9);

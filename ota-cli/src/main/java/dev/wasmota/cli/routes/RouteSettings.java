@@ -53,16 +53,11 @@ public final class RouteSettings {
      */
     static MqttSettings mqtt(CommandLine cmd, String brokerUrl, Optional<TlsMaterial> tls, Properties p) {
         try {
-            MqttSettings base = MqttSettings.of(brokerUrl);
-            if (brokerUrl.startsWith("ssl://")) {
-                base = base.withSocketFactory(tls.orElseThrow(() -> new CommandLine.ParameterException(cmd,
-                        "the ssl:// broker " + brokerUrl + " needs TLS material: --tls DIR")).socketFactory());
+            if (!brokerUrl.startsWith("ssl://")) {
+                return MqttSettings.of(brokerUrl, p);
             }
-            return new MqttSettings(base.brokerUrl(), base.socketFactory(), RouteProperties.intValue(p, "ota.mqtt.qos"),
-                    Duration.ofSeconds(RouteProperties.intValue(p, "ota.mqtt.sessionExpirySeconds")),
-                    Duration.ofSeconds(RouteProperties.intValue(p, "ota.mqtt.connectTimeoutSeconds")),
-                    Duration.ofSeconds(RouteProperties.intValue(p, "ota.mqtt.keepAliveSeconds")),
-                    RouteProperties.intValue(p, "ota.mqtt.maxMessageBytes"));
+            return MqttSettings.of(brokerUrl, p, tls.orElseThrow(() -> new CommandLine.ParameterException(cmd,
+                    "the ssl:// broker " + brokerUrl + " needs TLS material: --tls DIR")).socketFactory());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());
         }

@@ -52,7 +52,12 @@ public record MqttSettings(String brokerUrl, Optional<SocketFactory> socketFacto
 
     /** Settings with the defaults for {@code brokerUrl}, over plain TCP with TCP_NODELAY. */
     public static MqttSettings of(String brokerUrl) {
-        return new MqttSettings(brokerUrl, Optional.of(new NoDelaySocketFactory()), 1, DEFAULT_SESSION_EXPIRY,
+        return of(brokerUrl, new NoDelaySocketFactory());
+    }
+
+    /** Settings with the defaults for {@code brokerUrl} over {@code sockets} (an SSL socket factory for {@code ssl://}). */
+    public static MqttSettings of(String brokerUrl, SocketFactory sockets) {
+        return new MqttSettings(brokerUrl, Optional.of(sockets), 1, DEFAULT_SESSION_EXPIRY,
                 Duration.ofSeconds(10), Duration.ofSeconds(30), DEFAULT_MAX_MESSAGE_BYTES);
     }
 
@@ -61,7 +66,12 @@ public record MqttSettings(String brokerUrl, Optional<SocketFactory> socketFacto
      * session expiry, connect timeout, keep-alive, message size), over plain TCP with TCP_NODELAY.
      */
     public static MqttSettings of(String brokerUrl, java.util.Properties p) {
-        return new MqttSettings(brokerUrl, Optional.of(new NoDelaySocketFactory()),
+        return of(brokerUrl, p, new NoDelaySocketFactory());
+    }
+
+    /** {@link #of(String, java.util.Properties)} over {@code sockets} (an SSL socket factory for {@code ssl://}). */
+    public static MqttSettings of(String brokerUrl, java.util.Properties p, SocketFactory sockets) {
+        return new MqttSettings(brokerUrl, Optional.of(sockets),
                 dev.wasmota.routes.RouteProperties.intValue(p, "ota.mqtt.qos"),
                 Duration.ofSeconds(dev.wasmota.routes.RouteProperties.intValue(p, "ota.mqtt.sessionExpirySeconds")),
                 Duration.ofSeconds(dev.wasmota.routes.RouteProperties.intValue(p, "ota.mqtt.connectTimeoutSeconds")),
