@@ -35,6 +35,8 @@ public final class MosquittoBroker implements Broker {
         this.tlsUrl = tlsUrl;
     }
 
+    private static final Duration STARTUP_SETTLE = Duration.ofMillis(250);
+
     /** Starts Mosquitto on the settings' ports (0 = free) and returns once every listener accepts connections. */
     public static MosquittoBroker start(BrokerSettings settings) {
         return start(settings, BINARY);
@@ -70,6 +72,11 @@ public final class MosquittoBroker implements Broker {
                         + " (exit " + (process.isAlive() ? "none, still running" : process.exitValue()) + "); its log:\n"
                         + broker.logTail());
             }
+        }
+        if (!survivesStartup(process)) {
+            broker.close();
+            throw new BrokerException("mosquitto stopped right after opening its ports (exit " + process.exitValue()
+                    + "); its log:\n" + broker.logTail());
         }
         return broker;
     }
@@ -112,6 +119,19 @@ public final class MosquittoBroker implements Broker {
     @Override
     public String toString() {
         return "MosquittoBroker[" + (url != null ? url : "") + (tlsUrl != null ? " " + tlsUrl : "") + "]";
+    }
+
+    /**
+     * Mosquitto opens its listening sockets before it loads a TLS listener's certificates, and
+     * exits when they are unusable: a listener that accepted is not yet a broker that runs.
+     */
+    private static boolean survivesStartup(Process process) {
+        try {
+            return !process.waitFor(STARTUP_SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return process.isAlive();
+        }
     }
 
     private static boolean awaitAccepting(Process process, String host, int port) {
