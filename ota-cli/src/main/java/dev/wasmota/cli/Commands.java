@@ -89,12 +89,14 @@ final class Commands {
         CommandLine bench = group(new Bench())
                 .addSubcommand(new VerifyBench())
                 .addSubcommand(new IntegrateBench())
-                .addSubcommand(new dev.wasmota.routes.bench.PipelineBench());
+                .addSubcommand(new dev.wasmota.routes.bench.PipelineBench())
+                .addSubcommand(new dev.wasmota.sim.bench.CampaignBench());
         BenchCommands.all().forEach(bench::addSubcommand);
         return group(new Ota())
                 .addSubcommand(oem)
                 .addSubcommand(supplier)
                 .addSubcommand(ecu)
+                .addSubcommand(new dev.wasmota.sim.cli.SimCommand())
                 .addSubcommand(bench)
                 .addSubcommand(new BrokerCommand());
     }

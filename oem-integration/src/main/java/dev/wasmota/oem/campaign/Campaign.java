@@ -20,6 +20,7 @@ import java.util.Set;
  * @param advanceAt success rate, in percent of a wave, at which the next wave starts
  * @param stopAt error rate, in percent of a wave, at which the campaign stops
  * @param validity how long each instruction stays valid after it is issued (whole seconds)
+ * @param hold how long each wave is observed after it starts before the next may start (whole seconds; 0: none)
  * @param state where the campaign is in its lifecycle
  * @param currentWave the wave last started, from 1; 0 before the start
  * @param waveCount how many waves the plan made of the targets
@@ -39,6 +40,7 @@ public record Campaign(
         int advanceAt,
         int stopAt,
         Duration validity,
+        Duration hold,
         State state,
         int currentWave,
         int waveCount,
@@ -51,7 +53,7 @@ public record Campaign(
     public enum State {
         /** Defined, with its waves planned; nothing issued yet. */
         CREATED,
-        /** Waves are issued; each wave that reaches the advance threshold starts the next. */
+        /** Waves are issued; each wave that reaches the advance threshold and has run its hold starts the next. */
         RUNNING,
         /** Held by an operator, or by a wave that ended below the advance threshold: no new wave starts. */
         PAUSED,

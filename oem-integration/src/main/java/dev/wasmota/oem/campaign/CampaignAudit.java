@@ -22,7 +22,8 @@ final class CampaignAudit {
         return base(AuditEvent.CAMPAIGN_CREATED, k).outcome(Outcome.SUCCESS).cause(MANUAL)
                 .detail(k.release() + " to " + targets + " vehicles (" + k.targets() + ") in " + k.waveCount()
                         + " waves " + k.wavePlan() + "; advance at " + k.advanceAt() + "%, stop at " + k.stopAt()
-                        + "%, instructions valid " + k.validity().getSeconds() + "s").build();
+                        + "%, instructions valid " + k.validity().getSeconds() + "s, hold " + k.hold().getSeconds()
+                        + "s").build();
     }
 
     AuditRecord started(Campaign k) {

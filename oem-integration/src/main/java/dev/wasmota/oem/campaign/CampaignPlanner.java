@@ -44,7 +44,7 @@ final class CampaignPlanner {
         }
         Campaign k = new Campaign(id, spec.release(), release.securityVersion(), release.packageSha256(),
                 release.wasmSha256(), spec.targets(), spec.waves(), spec.advanceAt(), spec.stopAt(), spec.validity(),
-                Campaign.State.CREATED, 0, slices.size(), Optional.empty(), Optional.empty(), now, now);
+                spec.hold(), Campaign.State.CREATED, 0, slices.size(), Optional.empty(), Optional.empty(), now, now);
         CampaignRows.insert(c, k);
         int position = 0;
         for (int w = 0; w < slices.size(); w++) {

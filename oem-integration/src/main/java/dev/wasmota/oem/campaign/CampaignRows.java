@@ -22,9 +22,9 @@ final class CampaignRows {
     static void insert(Connection c, Campaign k) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("""
                 INSERT INTO campaign (id, module_id, release_version, security_version, package_sha256, wasm_sha256,
-                  target_hardware, wave_plan, advance_at, stop_at, validity_seconds, state, current_wave, cause,
-                  created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                  target_hardware, wave_plan, advance_at, stop_at, validity_seconds, hold_seconds, state, current_wave,
+                  cause, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             p.setString(1, k.id());
             p.setString(2, k.release().moduleId());
             p.setString(3, k.release().version());
@@ -36,11 +36,12 @@ final class CampaignRows {
             p.setInt(9, k.advanceAt());
             p.setInt(10, k.stopAt());
             p.setLong(11, k.validity().getSeconds());
-            p.setString(12, k.state().name());
-            p.setInt(13, k.currentWave());
-            p.setString(14, k.cause().orElse(null));
-            p.setObject(15, CampaignDatabase.time(k.createdAt()));
-            p.setObject(16, CampaignDatabase.time(k.updatedAt()));
+            p.setLong(12, k.hold().getSeconds());
+            p.setString(13, k.state().name());
+            p.setInt(14, k.currentWave());
+            p.setString(15, k.cause().orElse(null));
+            p.setObject(16, CampaignDatabase.time(k.createdAt()));
+            p.setObject(17, CampaignDatabase.time(k.updatedAt()));
             p.executeUpdate();
         }
     }
@@ -61,6 +62,27 @@ final class CampaignRows {
 
     static List<Campaign> all(Connection c) throws SQLException {
         return query(c, "SELECT * FROM campaign ORDER BY created_at, id", null);
+    }
+
+    /**
+     * Ids of the RUNNING campaigns with a hold whose current wave is still running and has run its
+     * hold by {@code now}: the wave rules may pass it although no report came in.
+     */
+    static List<String> runningWithHoldElapsed(Connection c, Instant now) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT k.id, k.hold_seconds, w.started_at FROM campaign k"
+                + " JOIN campaign_wave w ON w.campaign_id = k.id AND w.wave_index = k.current_wave"
+                + " WHERE k.state = 'RUNNING' AND k.hold_seconds > 0 AND w.state = 'RUNNING' ORDER BY k.id")) {
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    Duration hold = Duration.ofSeconds(rs.getLong("hold_seconds"));
+                    if (Wave.holdOver(CampaignDatabase.instant(rs, "started_at"), hold, now)) {
+                        out.add(rs.getString("id"));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     static void update(Connection c, String id, Campaign.State state, int currentWave, String cause, Instant now)
@@ -171,7 +193,8 @@ final class CampaignRows {
         return new Campaign(id, new ReleaseId(module, rs.getString("release_version")), rs.getLong("security_version"),
                 rs.getString("package_sha256"), rs.getString("wasm_sha256"), targets,
                 WavePlan.parse(rs.getString("wave_plan")), rs.getInt("advance_at"), rs.getInt("stop_at"),
-                Duration.ofSeconds(rs.getLong("validity_seconds")), Campaign.State.valueOf(rs.getString("state")),
+                Duration.ofSeconds(rs.getLong("validity_seconds")), Duration.ofSeconds(rs.getLong("hold_seconds")),
+                Campaign.State.valueOf(rs.getString("state")),
                 rs.getInt("current_wave"), waveCount(c, id), Optional.ofNullable(rs.getString("cause")),
                 Optional.ofNullable(rollbackVersion).map(v -> new ReleaseId(module, v)),
                 CampaignDatabase.instant(rs, "created_at"), CampaignDatabase.instant(rs, "updated_at"));

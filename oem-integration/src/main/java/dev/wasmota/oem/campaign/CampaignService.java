@@ -15,10 +15,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The OEM's campaigns: create a rollout of a release to vehicles in waves, start, pause, resume,
@@ -103,8 +105,9 @@ public final class CampaignService {
 
     /**
      * Resumes a PAUSED campaign. A current wave that has every answer is taken as passed (an
-     * operator's resume overrides a wave that ended below the advance threshold), so the next
-     * wave starts, or the campaign completes; the stop threshold still applies.
+     * operator's resume overrides a wave that ended below the advance threshold, and what is left
+     * of its hold), so the next wave starts, or the campaign completes; the stop threshold still
+     * applies. A current wave that reached the advance threshold still runs its hold.
      */
     public Campaign resume(String id) {
         Effects fx = new Effects();
@@ -117,6 +120,9 @@ public final class CampaignService {
                 CampaignRows.updateWave(c, id, wave.index(), Wave.State.PASSED, null);
                 detail += "; wave " + wave.index() + " accepted at " + current.successPercent() + "% success, below "
                         + k.advanceAt() + "%";
+                if (!wave.heldFor(k.hold(), clock.instant())) {
+                    detail += ", before the end of its " + StatusTable.human(k.hold()) + " hold";
+                }
             }
             CampaignRows.update(c, id, Campaign.State.RUNNING, k.currentWave(), null, clock.instant());
             fx.records.add(audit.resumed(k, detail));
@@ -201,11 +207,20 @@ public final class CampaignService {
         }
     }
 
-    /** Counts every instruction past its expiry without an answer as failed, and applies the wave rules; returns how many. */
+    /**
+     * Counts every instruction past its expiry without an answer as failed, and applies the wave
+     * rules to those campaigns and to every running campaign whose current wave's hold has ended
+     * (so it advances without waiting for another report); returns how many instructions expired.
+     */
     public int tick() {
         Instant now = clock.instant();
+        Set<String> due = db.transaction(c -> {
+            Set<String> ids = new LinkedHashSet<>(ActionRows.campaignsWithExpired(c, now));
+            ids.addAll(CampaignRows.runningWithHoldElapsed(c, now));
+            return ids;
+        });
         int expired = 0;
-        for (String id : db.transaction(c -> ActionRows.campaignsWithExpired(c, now))) {
+        for (String id : due) {
             Effects fx = new Effects();
             expired += run(fx, c -> {
                 Campaign k = CampaignRows.lock(c, id);

@@ -20,13 +20,17 @@ import java.util.Optional;
  * @param advanceAt success rate in percent (1..100) of a wave at which the next starts
  * @param stopAt error rate in percent (1..100) of a wave at which the campaign stops
  * @param validity how long each instruction is valid, whole seconds, 1 s .. {@link #MAX_VALIDITY}
+ * @param hold the observation period of each wave: how long after a wave starts it must run before the next
+ *     may start, even once it reached the advance threshold; whole seconds, 0 (none) .. {@link #MAX_HOLD}
  */
 public record CampaignSpec(Optional<String> id, ReleaseId release, Targets targets, WavePlan waves, int advanceAt,
-                           int stopAt, Duration validity) {
+                           int stopAt, Duration validity, Duration hold) {
     public static final int DEFAULT_ADVANCE_AT = 90;
     public static final int DEFAULT_STOP_AT = 10;
     public static final Duration DEFAULT_VALIDITY = Duration.ofHours(24);
     public static final Duration MAX_VALIDITY = Duration.ofDays(90);
+    public static final Duration DEFAULT_HOLD = Duration.ZERO;
+    public static final Duration MAX_HOLD = Duration.ofDays(7);
 
     public CampaignSpec {
         Objects.requireNonNull(id, "id");
@@ -34,6 +38,7 @@ public record CampaignSpec(Optional<String> id, ReleaseId release, Targets targe
         Objects.requireNonNull(targets, "targets");
         Objects.requireNonNull(waves, "waves");
         Objects.requireNonNull(validity, "validity");
+        Objects.requireNonNull(hold, "hold");
     }
 
     public static Builder builder(ReleaseId release, Targets targets, WavePlan waves) {
@@ -54,6 +59,9 @@ public record CampaignSpec(Optional<String> id, ReleaseId release, Targets targe
         if (validity.getNano() != 0 || validity.getSeconds() < 1 || validity.compareTo(MAX_VALIDITY) > 0) {
             out.add("instruction validity " + validity + " is not whole seconds within 1s.." + MAX_VALIDITY.toDays() + "d");
         }
+        if (hold.getNano() != 0 || hold.isNegative() || hold.compareTo(MAX_HOLD) > 0) {
+            out.add("wave hold " + hold + " is not whole seconds within 0s.." + MAX_HOLD.toDays() + "d");
+        }
         return out;
     }
 
@@ -66,7 +74,7 @@ public record CampaignSpec(Optional<String> id, ReleaseId release, Targets targe
         return this;
     }
 
-    /** Builds a {@link CampaignSpec}: thresholds {@value #DEFAULT_ADVANCE_AT}% and {@value #DEFAULT_STOP_AT}%, validity 24 h. */
+    /** Builds a {@link CampaignSpec}: thresholds {@value #DEFAULT_ADVANCE_AT}% and {@value #DEFAULT_STOP_AT}%, validity 24 h, no hold. */
     public static final class Builder {
         private final ReleaseId release;
         private final Targets targets;
@@ -75,6 +83,7 @@ public record CampaignSpec(Optional<String> id, ReleaseId release, Targets targe
         private int advanceAt = DEFAULT_ADVANCE_AT;
         private int stopAt = DEFAULT_STOP_AT;
         private Duration validity = DEFAULT_VALIDITY;
+        private Duration hold = DEFAULT_HOLD;
 
         private Builder(ReleaseId release, Targets targets, WavePlan waves) {
             this.release = release;
@@ -102,8 +111,14 @@ public record CampaignSpec(Optional<String> id, ReleaseId release, Targets targe
             return this;
         }
 
+        /** How long each wave is observed after it starts before the next may start; 0 for none. */
+        public Builder hold(Duration value) {
+            hold = value;
+            return this;
+        }
+
         public CampaignSpec build() {
-            return new CampaignSpec(id, release, targets, waves, advanceAt, stopAt, validity);
+            return new CampaignSpec(id, release, targets, waves, advanceAt, stopAt, validity, hold);
         }
     }
 }

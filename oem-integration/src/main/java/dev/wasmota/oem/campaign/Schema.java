@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class Schema {
     /** The version this program writes. */
-    static final int LATEST = 1;
+    static final int LATEST = 2;
 
     static final String VERSION_TABLE = """
             CREATE TABLE IF NOT EXISTS schema_version (
@@ -73,6 +73,10 @@ final class Schema {
             "CREATE UNIQUE INDEX IF NOT EXISTS action_vehicle_counter ON campaign_action (vehicle_id, counter)",
             "CREATE INDEX IF NOT EXISTS action_by_status ON campaign_action (status, expires_at)");
 
+    /** The per-campaign wave hold (observation period); campaigns created before it have none. */
+    private static final List<String> V2 = List.of(
+            "ALTER TABLE campaign ADD COLUMN IF NOT EXISTS hold_seconds BIGINT DEFAULT 0 NOT NULL");
+
     private Schema() {
     }
 
@@ -80,6 +84,7 @@ final class Schema {
     static List<String> migration(int version) {
         return switch (version) {
             case 1 -> V1;
+            case 2 -> V2;
             default -> throw new IllegalArgumentException("no migration to schema version " + version);
         };
     }

@@ -3,6 +3,7 @@ package dev.wasmota.oem.campaign;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Renders campaigns as the plain-text tables {@code ota oem campaign status} prints. */
 public final class StatusTable {
@@ -44,7 +45,8 @@ public final class StatusTable {
                 .append(k.cause().map(c -> ": " + c).orElse("")).append('\n');
         out.append("rules     waves ").append(k.wavePlan()).append(" (cumulative); advance at ").append(k.advanceAt())
                 .append("%, stop at ").append(k.stopAt()).append("%; instructions valid ").append(human(k.validity()))
-                .append('\n');
+                .append("; hold ").append(human(k.hold())).append('\n');
+        holdLine(k, s).ifPresent(out::append);
         k.rollbackTo().ifPresent(r -> out.append("rollback  to ").append(r).append('\n'));
         out.append('\n');
         List<String[]> rows = new ArrayList<>();
@@ -57,13 +59,30 @@ public final class StatusTable {
         return out.append(render(rows)).toString();
     }
 
-    /** A duration the way DURATION options are written: {@code 24h}, {@code 90m}, {@code 45s}. */
+    /** A duration the way DURATION options are written: {@code 24h}, {@code 90m}, {@code 45s}, {@code 0s}. */
     public static String human(Duration d) {
         long s = d.getSeconds();
+        if (s == 0) {
+            return "0s";
+        }
         if (s % 3600 == 0) {
             return s / 3600 + "h";
         }
         return s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+
+    /** When the hold of the current wave ends, while that wave still runs in a running or paused campaign. */
+    private static Optional<String> holdLine(Campaign k, CampaignStatus s) {
+        if (k.hold().isZero() || k.currentWave() < 1 || !(k.state() == Campaign.State.RUNNING
+                || k.state() == Campaign.State.PAUSED)) {
+            return Optional.empty();
+        }
+        Wave current = s.waves().get(k.currentWave() - 1).wave();
+        if (current.state() != Wave.State.RUNNING) {
+            return Optional.empty();
+        }
+        return current.holdEndsAt(k.hold())
+                .map(end -> "observed  wave " + current.index() + " until " + end + " at least\n");
     }
 
     private static String wave(Campaign k) {

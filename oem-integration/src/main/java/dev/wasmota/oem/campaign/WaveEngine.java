@@ -14,10 +14,11 @@ import java.util.stream.Collectors;
 /**
  * The rules that move a campaign through its waves, applied inside a transaction: a wave whose
  * error rate reaches the stop threshold stops the campaign (checked first, over every started
- * wave, so late failures in a wave already passed count too); the current wave passes when its
- * success rate reaches the advance threshold, and a running campaign then starts the next wave or
- * completes; a wave that has every answer but stays below the advance threshold pauses the
- * campaign for an operator to decide.
+ * wave, so late failures in a wave already passed count too, and during a hold); the current wave
+ * passes when its success rate reaches the advance threshold and it has run for the campaign's
+ * hold since it started (so faults that show only after an install are seen before the next wave),
+ * and a running campaign then starts the next wave or completes; a wave that has every answer but
+ * stays below the advance threshold pauses the campaign for an operator to decide.
  */
 final class WaveEngine {
     private final InstructionIssuer issuer;
@@ -64,9 +65,7 @@ final class WaveEngine {
         Wave current = waves.get(k.currentWave() - 1);
         WaveCounts n = counts.get(current.index());
         if (current.state() == Wave.State.RUNNING) {
-            if (n.successReaches(k.advanceAt())) {
-                CampaignRows.updateWave(c, k.id(), current.index(), Wave.State.PASSED, null);
-            } else {
+            if (!n.successReaches(k.advanceAt())) {
                 if (n.answered() && k.state() == Campaign.State.RUNNING) {
                     String why = "wave " + current.index() + " ended at " + n.successPercent()
                             + "% success, below the advance threshold " + k.advanceAt() + "%; resume to go on";
@@ -75,6 +74,10 @@ final class WaveEngine {
                 }
                 return reload(c, k);
             }
+            if (!current.heldFor(k.hold(), clock.instant())) {
+                return reload(c, k);
+            }
+            CampaignRows.updateWave(c, k.id(), current.index(), Wave.State.PASSED, null);
         }
         if (k.state() == Campaign.State.RUNNING) {
             if (k.currentWave() < k.waveCount()) {

@@ -57,6 +57,11 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
             description = "how long each instruction is valid after it is issued, e.g. 30m, 24h (default: ${DEFAULT-VALUE})")
     Duration expires;
 
+    @Option(names = "--hold", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "0s",
+            description = "how long each wave is observed after it starts before the next may start, even once it "
+                    + "reached the advance threshold, e.g. 30m, 24h; at most 7 days (default: ${DEFAULT-VALUE}, none)")
+    Duration hold;
+
     @Option(names = "--id", paramLabel = "ID", description = "the campaign id (default: generated, c-<hex>)")
     String id;
 
@@ -88,6 +93,9 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
         if (expires.getNano() != 0 || expires.getSeconds() < 1) {
             throw new ParameterException(spec.commandLine(), "--expires must be whole seconds, at least 1s");
         }
+        if (hold.getNano() != 0) {
+            throw new ParameterException(spec.commandLine(), "--hold must be whole seconds");
+        }
         Targets targets;
         try {
             targets = target.hardware != null ? Targets.hardware(target.hardware) : Targets.vehicles(target.vehicles);
@@ -96,14 +104,15 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
         }
         ReleaseId release = what.pkg != null ? publish(ws, what.pkg).id() : parseRelease(what.release);
         CampaignSpec.Builder b = CampaignSpec.builder(release, targets, waves).advanceAt(advanceAt).stopAt(stopAt)
-                .validity(expires);
+                .validity(expires).hold(hold);
         if (id != null) {
             b.id(id);
         }
         Campaign k = ws.campaigns().create(b.build());
         out.printf("created campaign %s: %s to %d vehicles (%s) in %d waves %s; advance at %d%%, stop at %d%%,"
-                        + " instructions valid %s%n", k.id(), k.release(), ws.campaigns().status(k.id()).total().members(),
-                k.targets(), k.waveCount(), k.wavePlan(), k.advanceAt(), k.stopAt(), StatusTable.human(k.validity()));
+                        + " instructions valid %s, hold %s%n", k.id(), k.release(),
+                ws.campaigns().status(k.id()).total().members(), k.targets(), k.waveCount(), k.wavePlan(), k.advanceAt(),
+                k.stopAt(), StatusTable.human(k.validity()), StatusTable.human(k.hold()));
         return 0;
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +44,49 @@ class CampaignPersistenceTest {
             assertEquals(1, kit.service.vehicles().find("veh-2").orElseThrow().lastCounter());
             assertEquals(true, kit.answer(first, COMMITTED).duplicate());
             assertEquals(Campaign.State.RUNNING, kit.service.resume(k.id()).state());
-            assertEquals(1, kit.db.schemaVersion());
+            assertEquals(Schema.LATEST, kit.db.schemaVersion());
+        }
+    }
+
+    @Test
+    void migratesAnEmptyVersionOneDatabase() throws Exception {
+        String url = "jdbc:h2:mem:version-one";
+        try (Connection keep = DriverManager.getConnection(url); Statement s = keep.createStatement()) {
+            s.execute(Schema.VERSION_TABLE);
+            for (String sql : Schema.migration(1)) {
+                s.execute(sql);
+            }
+            s.execute("INSERT INTO schema_version (version, applied_at) VALUES (1, CURRENT_TIMESTAMP)");
+
+            try (CampaignDatabase db = CampaignDatabase.open(url, new MutableClock(java.time.Instant.EPOCH))) {
+                assertEquals(2, db.schemaVersion());
+            }
+            try (CampaignDatabase db = CampaignDatabase.open(url, new MutableClock(java.time.Instant.EPOCH))) {
+                assertEquals(2, db.schemaVersion());
+            }
+        }
+    }
+
+    @Test
+    void campaignOfAVersionOneDatabaseHasNoHoldAndRunsAsBefore() throws Exception {
+        String url = CampaignDatabase.defaultUrl(dir.resolve("oem"));
+        try (CampaignKit kit = new CampaignKit(dir, url)) {
+            List<String> vehicles = kit.vehicles(4);
+            String id = kit.service.create(kit.spec(kit.v2, vehicles, "2,100%").advanceAt(100).id("c-old").build()).id();
+            kit.close();
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE campaign DROP COLUMN hold_seconds");
+                s.execute("DELETE FROM schema_version WHERE version > 1");
+            }
+
+            kit.open();
+
+            assertEquals(Schema.LATEST, kit.db.schemaVersion());
+            assertEquals(Duration.ZERO, kit.service.get(id).hold());
+            kit.service.start(id);
+            kit.answerAll(kit.outbox.of(id), COMMITTED);
+            assertEquals(2, kit.service.get(id).currentWave());
+            assertEquals(4, kit.outbox.of(id).size());
         }
     }
 

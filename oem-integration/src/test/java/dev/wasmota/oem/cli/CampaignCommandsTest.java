@@ -161,6 +161,48 @@ class CampaignCommandsTest {
         refused(3, "release", "publish", "--oem", oem, "--package", supplierOnly.toString());
     }
 
+    @Test
+    void holdsEachWaveForTheHoldGivenAtCreation() throws Exception {
+        registerVehicles();
+        CampaignCli.Result created = ok("campaign", "create", "--oem", oem, "--package", v2.toString(), "--vehicles",
+                "veh-1,veh-2,veh-3", "--waves", "1,100%", "--advance-at", "100%", "--hold", "30s", "--id", "c-hold");
+        assertTrue(created.out().contains(", hold 30s\n"), created.out());
+        ok("campaign", "start", "--oem", oem, "--campaign", "c-hold");
+        Instruction first = instructionFor("veh-1");
+        ok("campaign", "report", "--oem", oem, "--campaign", "c-hold", "--vehicle", "veh-1",
+                "--instruction", first.instructionId(), "--nonce", first.nonce(), "--result", "committed");
+
+        String holding = ok("campaign", "status", "--oem", oem, "--campaign", "c-hold").out();
+        clock.advance(Duration.ofSeconds(30));
+        String after = ok("campaign", "status", "--oem", oem, "--campaign", "c-hold").out();
+
+        assertTrue(holding.contains("; hold 30s\n"), holding);
+        assertTrue(holding.contains("state     RUNNING, wave 1/2"), holding);
+        assertTrue(after.contains("state     RUNNING, wave 2/2"), after);
+        assertEquals("c-hold", instructionFor("veh-3").campaignId());
+    }
+
+    @Test
+    void refusesHoldOverSevenDaysWithExit4() {
+        registerVehicles();
+
+        CampaignCli.Result r = refused(4, "campaign", "create", "--oem", oem, "--package", v2.toString(), "--vehicles",
+                "veh-1", "--waves", "1", "--hold", "169h");
+
+        assertTrue(r.err().contains("wave hold"), r.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "campaign create --oem O --release healthy@1.0.0 --vehicles veh-1 --waves 1 --hold 1500ms",
+        "campaign create --oem O --release healthy@1.0.0 --vehicles veh-1 --waves 1 --hold -1s"})
+    void refusesMalformedHoldWithExit2(String line) {
+        CampaignCli.Result r = cli.run(line.replace(" O ", " " + oem + " ").split(" "));
+
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().startsWith("usage error: "), r.err());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "campaign",

@@ -8,6 +8,9 @@ import org.apache.camel.builder.RouteBuilder;
 
 /** One vehicle's routes: update → install → signed status, and the watch for rollbacks its host did by itself. */
 final class VehicleRoutes extends RouteBuilder {
+    /** One timer thread for every vehicle's watch in a process; distinct first delays keep their endpoints apart. */
+    private static final java.util.concurrent.atomic.AtomicLong WATCH_DELAYS = new java.util.concurrent.atomic.AtomicLong(500);
+
     record Endpoints(Endpoint updateIn, Endpoint statusOut, Endpoint deadLetterOut) {
     }
 
@@ -17,8 +20,12 @@ final class VehicleRoutes extends RouteBuilder {
     private final RollbackWatch watch;
     private final DeadLetterRecorder deadLetters;
 
-    VehicleRoutes(String vehicleId, Endpoints e, UpdateHandler updates, RollbackWatch watch, DeadLetterRecorder deadLetters) {
+    private final long linkDelayMillis;
+
+    VehicleRoutes(String vehicleId, Endpoints e, UpdateHandler updates, RollbackWatch watch, DeadLetterRecorder deadLetters,
+                  long linkDelayMillis) {
         this.vehicleId = vehicleId;
+        this.linkDelayMillis = linkDelayMillis;
         this.e = e;
         this.updates = updates;
         this.watch = watch;
@@ -31,8 +38,11 @@ final class VehicleRoutes extends RouteBuilder {
         errorHandler(deadLetterChannel(deadLetter).useOriginalMessage()
                 .maximumRedeliveries(setting("ota.route.redeliveries")).redeliveryDelay(setting("ota.route.redeliveryDelayMillis")));
         onException(RejectedException.class).handled(true).useOriginalMessage().to(deadLetter);
+        onException(PowerLoss.class).handled(false).maximumRedeliveries(0).logExhausted(false).logStackTrace(false)
+                .logHandled(false).logContinued(false);
 
         from(e.updateIn()).routeId("vehicle-update-" + vehicleId)
+                .delay(linkDelayMillis)
                 .bean(updates, "handle")
                 .to(e.statusOut())
                 .filter(exchangeProperty(UpdateHandler.DEAD_LETTER_TOO).isNotNull())
@@ -40,7 +50,8 @@ final class VehicleRoutes extends RouteBuilder {
                     .setBody(exchangeProperty(UpdateHandler.ORIGINAL))
                     .to(deadLetter);
 
-        from("timer:vehicle-watch-" + vehicleId + "?period={{ota.vehicle.watchMillis}}").routeId("vehicle-watch-" + vehicleId)
+        from("timer:vehicle-watch?period={{ota.vehicle.watchMillis}}&delay=" + WATCH_DELAYS.incrementAndGet())
+                .routeId("vehicle-watch-" + vehicleId)
                 .bean(watch, "check")
                 .split(body())
                     .to(e.statusOut());

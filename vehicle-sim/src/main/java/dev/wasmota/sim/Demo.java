@@ -1,0 +1,116 @@
+package dev.wasmota.sim;
+
+import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.oem.campaign.Campaign;
+import dev.wasmota.oem.release.Release;
+import dev.wasmota.sim.report.HtmlReport;
+import dev.wasmota.sim.report.SimReport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * {@code ota sim demo}: the whole story on one machine. 50 vehicles, a supplier and the OEM on the
+ * embedded broker: v1 rolls out in waves and every vehicle commits; a faulty v2 (it traps when a
+ * car cruises steadily) reaches the first wave, whose hosts roll back by themselves, and the
+ * campaign stops at its error threshold before the next wave; then an attacker's tampered package
+ * is refused by every vehicle. Ends with a summary and the HTML report.
+ */
+public final class Demo {
+    /** What the demo ended with, for its caller (and its test) to check. */
+    public record Outcome(Campaign.State v1, Campaign.State v2, Map<String, Integer> activeVersions, int rolledBack,
+                          int tamperedSent, int tamperedRefused, boolean slotsUnchanged, int logsIntact, SimReport report,
+                          Path reportFile) {
+    }
+
+    private Demo() {
+    }
+
+    public static Outcome run(Path workDir, int vehicles, Path corpus, Path reportFile, Narrator narrator) throws Exception {
+        Instant started = Instant.now();
+        narrator.say("starting the embedded MQTT broker, the OEM, supplier acme and " + vehicles + " vehicles");
+        try (Fleet fleet = Fleet.start(FleetConfig.of(workDir, vehicles),
+                n -> narrator.progress(n, vehicles, "vehicles connected " + n + "/" + vehicles))) {
+            fleet.events().narrateWith(line -> { });
+            narrator.say(vehicles + " vehicles online at " + fleet.brokerUrl() + ": each its own ECU host, slots, audit"
+                    + " log, key and MQTT session; compiled modules shared");
+            Scenario s = new Scenario(fleet, narrator, corpus);
+
+            Release v1 = s.submit("healthy_v1.wasm", "1.0.0", 1, Optional.of("healthy_v1.vectors.json"));
+            Campaign.State v1End = s.rollout(v1, "10%,50%,100%", Duration.ZERO, Duration.ofSeconds(90), false);
+            narrator.say(count(fleet, "1.0.0") + " of " + vehicles + " vehicles run healthy 1.0.0");
+
+            Release v2 = s.submit("faulty_v2.wasm", "2.0.0", 2, Optional.empty());
+            narrator.say("v2 passed intake: its bug shows only when a car holds a steady 50-60 km/h for 30 ms");
+            Campaign.State v2End = s.rollout(v2, "10%,100%", Duration.ofSeconds(25), Duration.ofSeconds(60), false);
+            int wave1 = Math.max(1, (int) Math.ceil(vehicles * 0.10));
+            waitFor(() -> rolledBack(fleet) >= wave1, Duration.ofSeconds(25));
+            int rolledBack = rolledBack(fleet);
+            fleet.events().rollback("FAULT_THRESHOLD", rolledBack);
+            narrator.say(rolledBack + " vehicles trapped under a steady cruise and rolled back to 1.0.0 by themselves;"
+                    + " the other " + (vehicles - rolledBack) + " never received v2");
+
+            Map<String, String> slotsBefore = activePackages(fleet);
+            int before = refused(fleet);
+            int sent = fleet.tap().tamperAll();
+            narrator.say("an attacker on the network sends every vehicle its last update again, one bit of the module flipped");
+            waitFor(() -> refused(fleet) - before >= sent, Duration.ofSeconds(30));
+            int refused = refused(fleet) - before;
+            boolean unchanged = activePackages(fleet).equals(slotsBefore);
+            narrator.say(refused + " of " + sent + " tampered packages refused at the vehicles (dead-lettered, audited); "
+                    + (unchanged ? "no slot changed" : "SLOTS CHANGED"));
+
+            Map<String, Integer> versions = versions(fleet);
+            int intact = (int) fleet.vehicles().values().stream().filter(v -> AuditLog.verify(v.host().auditFile()).ok()).count();
+            narrator.say("summary: active " + versions + "; " + intact + " of " + vehicles + " vehicle audit logs verify");
+            SimReport report = new SimReport("ota sim demo", started, Duration.between(started, Instant.now()), vehicles,
+                    s.campaigns, fleet.events().faults(), fleet.events().rollbacks(), fleet.events().refusals(),
+                    narrator.story());
+            HtmlReport.write(report, reportFile);
+            narrator.say("report: " + reportFile.toAbsolutePath());
+            return new Outcome(v1End, v2End, versions, rolledBack, sent, refused, unchanged, intact, report, reportFile);
+        }
+    }
+
+    /** Each vehicle's active package digest. */
+    static Map<String, String> activePackages(Fleet fleet) {
+        Map<String, String> m = new TreeMap<>();
+        for (SimVehicle v : fleet.vehicles().values()) {
+            v.host().modules().forEach(s -> m.put(v.id + "/" + s.moduleId(), s.activeMetadata().packageSha256()));
+        }
+        return m;
+    }
+
+    static int count(Fleet fleet, String version) {
+        return (int) fleet.vehicles().values().stream()
+                .filter(v -> v.activeVersion(Scenario.MODULE).filter(version::equals).isPresent()).count();
+    }
+
+    static Map<String, Integer> versions(Fleet fleet) {
+        Map<String, Integer> m = new TreeMap<>();
+        for (SimVehicle v : fleet.vehicles().values()) {
+            m.merge(v.activeVersion(Scenario.MODULE).orElse("none"), 1, Integer::sum);
+        }
+        return m;
+    }
+
+    static int rolledBack(Fleet fleet) {
+        return (int) fleet.vehicles().values().stream().filter(v -> v.rollbacks().values().stream()
+                .mapToLong(Long::longValue).sum() > 0).count();
+    }
+
+    static int refused(Fleet fleet) {
+        return fleet.events().refusals().entrySet().stream().filter(e -> !e.getKey().equals("INJECTION_FAILED"))
+                .mapToInt(Map.Entry::getValue).sum();
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier done, Duration atMost) throws InterruptedException {
+        long end = System.nanoTime() + atMost.toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+    }
+}

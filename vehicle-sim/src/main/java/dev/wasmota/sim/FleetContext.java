@@ -1,0 +1,23 @@
+package dev.wasmota.sim;
+
+import dev.wasmota.ecu.sandbox.CompiledModuleCache;
+import dev.wasmota.routes.mqtt.MqttSettings;
+import dev.wasmota.signing.pki.OemPki;
+import dev.wasmota.signing.pki.TrustStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.camel.CamelContext;
+
+/**
+ * What every simulated vehicle of one simulator shares: the broker settings, the routes' settings
+ * and one Camel context, compiled modules (compiled once per module, not per vehicle), the OEM
+ * trust anchors and PKI that issues vehicle certificates, a clock, a scheduler for faults and the
+ * drive cycle, and the event counts.
+ */
+record FleetContext(Path dir, MqttSettings mqtt, Properties properties, CamelContext camel, CompiledModuleCache compiled,
+                    TrustStore trust, OemPki pki, Clock clock, ScheduledExecutorService scheduler, MeterRegistry registry,
+                    FleetEvents events, boolean runModules) {
+}

@@ -1,0 +1,74 @@
+package dev.wasmota.sim;
+
+import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.oem.campaign.Campaign;
+import dev.wasmota.oem.release.Release;
+import dev.wasmota.sim.report.HtmlReport;
+import dev.wasmota.sim.report.SimReport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code ota sim run}: a fleet with injected faults. The simulator that runs the OEM submits v1
+ * and rolls it out to the whole fleet (all shards) in waves; a vehicles-only shard serves its
+ * vehicles for the given time. Either way it ends with a summary and, for the OEM's shard, the
+ * HTML report.
+ */
+public final class FleetRun {
+    /** How a run ended. */
+    public record Outcome(Optional<Campaign.State> campaign, Map<String, Integer> activeVersions, Map<String, Integer> faults,
+                          int logsIntact, int vehicles, Optional<SimReport> report) {
+    }
+
+    /** What to roll out and how. */
+    public record Plan(String waves, int stopAt, Duration hold, Duration timeout, Duration vehiclesOnlyFor) {
+    }
+
+    private FleetRun() {
+    }
+
+    public static Outcome run(FleetConfig config, Plan plan, Path corpus, Optional<Path> reportFile, Narrator narrator)
+            throws Exception {
+        Instant started = Instant.now();
+        int shard = config.lastVehicle() - config.firstVehicle() + 1;
+        narrator.say("starting " + shard + " vehicles (" + FleetConfig.vehicleId(config.firstVehicle()) + ".."
+                + FleetConfig.vehicleId(config.lastVehicle()) + " of " + config.vehicles() + ")"
+                + (config.runsOem() ? ", the OEM and supplier acme" : "") + "; faults: " + config.faults());
+        try (Fleet fleet = Fleet.start(config, n -> narrator.progress(n, shard, "vehicles connected " + n + "/" + shard))) {
+            fleet.events().narrateWith(narrator::say);
+            narrator.say(shard + " vehicles online at " + fleet.brokerUrl());
+            Optional<Campaign.State> end = Optional.empty();
+            Scenario s = new Scenario(fleet, narrator, corpus);
+            if (config.runsOem()) {
+                Release v1 = s.submit("healthy_v1.wasm", "1.0.0", 1, Optional.of("healthy_v1.vectors.json"));
+                end = Optional.of(s.rollout(v1, plan.waves(), plan.hold(), plan.timeout(), true));
+            } else {
+                narrator.say("serving for " + plan.vehiclesOnlyFor().toSeconds() + " s (the OEM runs elsewhere)");
+                Demo.waitFor(() -> false, plan.vehiclesOnlyFor());
+            }
+            Map<String, Integer> versions = Demo.versions(fleet);
+            int intact = (int) fleet.vehicles().values().stream().filter(v -> AuditLog.verify(v.host().auditFile()).ok()).count();
+            int rolledBack = Demo.rolledBack(fleet);
+            if (rolledBack > 0) {
+                fleet.events().rollback("FAULT_THRESHOLD", rolledBack);
+            }
+            narrator.say("summary: active " + versions + "; faults injected " + fleet.events().faults() + "; refusals "
+                    + fleet.events().refusals() + "; " + intact + " of " + shard + " vehicle audit logs verify");
+            Optional<SimReport> report = Optional.empty();
+            if (config.runsOem()) {
+                SimReport r = new SimReport("ota sim run --vehicles " + config.vehicles(), started,
+                        Duration.between(started, Instant.now()), config.vehicles(), s.campaigns, fleet.events().faults(),
+                        fleet.events().rollbacks(), fleet.events().refusals(), narrator.story());
+                if (reportFile.isPresent()) {
+                    HtmlReport.write(r, reportFile.get());
+                    narrator.say("report: " + reportFile.get().toAbsolutePath());
+                }
+                report = Optional.of(r);
+            }
+            return new Outcome(end, versions, fleet.events().faults(), intact, shard, report);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.wasmota.sim;
+
+import dev.wasmota.ecu.EcuHost;
+import dev.wasmota.ecu.HostConfig;
+import dev.wasmota.ecu.HostIdentity;
+import dev.wasmota.ecu.sandbox.HostEnvironment;
+import dev.wasmota.ecu.sandbox.SimulatedCanBus;
+import dev.wasmota.routes.vehicle.PowerLoss;
+import dev.wasmota.routes.vehicle.VehicleNode;
+import dev.wasmota.signing.pki.ClientKind;
+import dev.wasmota.signing.pki.OemPki;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One simulated vehicle: a real ECU host (its own state directory, slots and audit log) running
+ * its modules on the simulated CAN bus fed by its drive cycle, on the pipeline through its own
+ * MQTT sessions and key; and the faults it was drawn for.
+ */
+final class SimVehicle implements AutoCloseable {
+    static final String HARDWARE = "ecu-a";
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(-10);
+    static final Duration SLOW_LINK = Duration.ofSeconds(3);
+    static final List<String> INSTALL_STEPS = List.of("install.verified", "install.compiled", "install.instantiated",
+            "install.health-checked", "stage.package.renamed", "stage.written", "commit.temp-written", "commit.renamed",
+            "install.instruction-recorded", "install.logged");
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    final String id;
+    final Set<FaultKind> faults;
+    private final FleetContext fleet;
+    private final long cycleOffset;
+    private final Clock clock;
+    private final SimulatedCanBus can = new SimulatedCanBus();
+    private final OemPki.Credential credential;
+    private final String powerLossStep;
+    private final AtomicBoolean powerLossArmed;
+    private volatile EcuHost host;
+    private volatile VehicleNode node;
+    private final Object lifecycle = new Object();
+
+    SimVehicle(String id, int index, Set<FaultKind> faults, FleetContext fleet, java.util.Random random) {
+        this.id = id;
+        this.faults = faults;
+        this.fleet = fleet;
+        this.cycleOffset = (index * 7_919L) % DriveCycle.CYCLE_MILLIS;
+        this.clock = faults.contains(FaultKind.CLOCK_SKEW) ? Clock.offset(fleet.clock(), CLOCK_SKEW) : fleet.clock();
+        this.credential = fleet.pki().issueClient(ClientKind.VEHICLE, id);
+        this.powerLossStep = INSTALL_STEPS.get(random.nextInt(INSTALL_STEPS.size()));
+        this.powerLossArmed = new AtomicBoolean(faults.contains(FaultKind.POWER_LOSS));
+        if (faults.contains(FaultKind.CLOCK_SKEW)) {
+            fleet.events().fault(FaultKind.CLOCK_SKEW, id, "clock " + CLOCK_SKEW.toMinutes() + " min off");
+        }
+        if (faults.contains(FaultKind.SLOW_LINK)) {
+            fleet.events().fault(FaultKind.SLOW_LINK, id, "every update takes " + SLOW_LINK.toSeconds() + " s to arrive");
+        }
+    }
+
+    /** Opens the host, starts its modules, connects. */
+    void start() {
+        synchronized (lifecycle) {
+            host = EcuHost.open(HostConfig.builder(fleet.dir().resolve("vehicles").resolve(id), fleet.trust())
+                    .identity(new HostIdentity(HARDWARE, id)).clock(clock)
+                    .environment(HostEnvironment.simulated().withCan(can).withLog((module, line) -> { }))
+                    .compiledModules(fleet.compiled()).stepHook(this::step).build(), QUIET);
+            if (fleet.runModules()) {
+                host.start();
+            }
+            connect();
+        }
+    }
+
+    private void connect() {
+        node = VehicleNode.start(id, host, credential, fleet.mqtt(), fleet.properties(), clock, fleet.registry(),
+                new VehicleNode.Options(Optional.of(fleet.camel()),
+                        faults.contains(FaultKind.SLOW_LINK) ? SLOW_LINK : Duration.ZERO));
+    }
+
+    private void step(String step) {
+        if (step.equals(powerLossStep) && powerLossArmed.compareAndSet(true, false)) {
+            fleet.events().fault(FaultKind.POWER_LOSS, id, "power lost at " + step + "; restarting");
+            fleet.scheduler().schedule(this::reboot, 300, TimeUnit.MILLISECONDS);
+            throw new PowerLoss(step);
+        }
+    }
+
+    /** After a power loss: the connection drops without goodbye, the host restarts from disk (recovery), reconnects. */
+    private void reboot() {
+        synchronized (lifecycle) {
+            node.dropConnection();
+            host.close();
+            start();
+        }
+    }
+
+    /** Drops off the network for {@code outage}, then reconnects; the broker keeps what arrives meanwhile. */
+    void dropNetwork(Duration outage) {
+        synchronized (lifecycle) {
+            fleet.events().fault(FaultKind.NETWORK_DROP, id, "offline for " + outage.toSeconds() + " s");
+            node.dropConnection();
+        }
+        fleet.scheduler().schedule(() -> {
+            synchronized (lifecycle) {
+                connect();
+            }
+        }, outage.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Sets the CAN signals for {@code millis} into the run. */
+    void drive(long millis) {
+        can.set(DriveCycle.SPEED_CAN_ID, DriveCycle.speed(millis, cycleOffset));
+    }
+
+    /** The version of {@code moduleId} active on this vehicle, if any. */
+    Optional<String> activeVersion(String moduleId) {
+        return host.modules().stream().filter(m -> m.moduleId().equals(moduleId)).findFirst()
+                .map(m -> m.activeMetadata().version());
+    }
+
+    /** Automatic rollbacks this host did, by module, since it last started. */
+    Map<String, Long> rollbacks() {
+        return host.rollbacks();
+    }
+
+    EcuHost host() {
+        return host;
+    }
+
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (node != null) {
+                node.close();
+            }
+            if (host != null) {
+                host.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.wasmota.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wasmota.oem.campaign.Campaign;
+import dev.wasmota.sim.report.SimReport;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo's story, checked step by step on a 20-vehicle fleet. */
+class DemoIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tellsTheWholeStoryAndEveryStepEndsAsItShould() throws Exception {
+        StringWriter text = new StringWriter();
+        Path report = dir.resolve("report.html");
+        Demo.Outcome o = Demo.run(dir.resolve("work"), 20, Path.of(System.getProperty("ota.corpus")), report,
+                new Narrator(new PrintWriter(text), false));
+
+        assertEquals(Campaign.State.COMPLETED, o.v1(), "v1 reaches every vehicle");
+        assertEquals(Campaign.State.STOPPED, o.v2(), "faulty v2 stops at its error threshold");
+        assertEquals(2, o.rolledBack(), "the first wave (10% of 20) rolled back by itself");
+        assertEquals(Map.of("1.0.0", 20), o.activeVersions(), "every vehicle ends on v1");
+        assertEquals(20, o.tamperedSent());
+        assertEquals(20, o.tamperedRefused(), "every tampered package refused");
+        assertTrue(o.slotsUnchanged(), "no slot changed by the tampered packages");
+        assertEquals(20, o.logsIntact(), "every vehicle's audit log verifies");
+
+        SimReport r = o.report();
+        SimReport.CampaignRun v1 = r.campaigns().get(0);
+        assertEquals(20, v1.waves().stream().mapToInt(SimReport.WaveRun::committed).sum());
+        v1.waves().forEach(w -> assertEquals("PASSED", w.state()));
+        SimReport.CampaignRun v2 = r.campaigns().get(1);
+        assertEquals("FAILED", v2.waves().get(0).state());
+        assertEquals("CANCELLED", v2.waves().get(1).state());
+        assertEquals(0, v2.waves().get(1).committed(), "the second wave never got v2");
+        assertTrue(v2.outcome().startsWith("STOPPED"), v2.outcome());
+        assertEquals(2, r.rollbacksByCause().get("FAULT_THRESHOLD"));
+        assertEquals(20, r.refusalsByReason().values().stream().mapToInt(Integer::intValue).sum());
+
+        String told = text.toString();
+        for (String step : new String[] {"submits it over MQTT", "OEM intake:", "OEM countersigns", "COMPLETED",
+                "STOPPED", "rolled back to 1.0.0 by themselves", "tampered packages refused", "report:"}) {
+            assertTrue(told.contains(step), "the story tells '" + step + "':\n" + told);
+        }
+        String html = Files.readString(report);
+        assertTrue(html.contains("committed-over-time-" + v1.campaignId()), "the report has the v1 chart");
+        assertTrue(html.contains("faults-by-cause"));
+    }
+}
