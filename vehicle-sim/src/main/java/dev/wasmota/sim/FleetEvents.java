@@ -22,6 +22,12 @@ final class FleetEvents {
         narrator.accept("fault " + kind.label() + " on " + vehicle + ": " + detail);
     }
 
+    /** Something in the simulator itself went wrong for a vehicle: counted and told, never silent. */
+    void problem(String vehicle, String detail) {
+        refusals.computeIfAbsent("SIMULATOR_PROBLEM", k -> new AtomicInteger()).incrementAndGet();
+        narrator.accept("simulator problem on " + vehicle + ": " + detail);
+    }
+
     void rollback(String cause, int n) {
         rollbacks.computeIfAbsent(cause, k -> new AtomicInteger()).addAndGet(n);
     }

@@ -27,6 +27,9 @@ public final class FleetRun {
     public record Plan(String waves, int stopAt, Duration hold, Duration timeout, Duration vehiclesOnlyFor) {
     }
 
+    /** Time for faults injected after the last commit (a second copy, a corrupted copy) to land and be counted. */
+    static final Duration SETTLE = Duration.ofSeconds(2);
+
     private FleetRun() {
     }
 
@@ -45,6 +48,7 @@ public final class FleetRun {
             if (config.runsOem()) {
                 Release v1 = s.submit("healthy_v1.wasm", "1.0.0", 1, Optional.of("healthy_v1.vectors.json"));
                 end = Optional.of(s.rollout(v1, plan.waves(), plan.hold(), plan.timeout(), true));
+                Demo.waitFor(() -> false, SETTLE);
             } else {
                 narrator.say("serving for " + plan.vehiclesOnlyFor().toSeconds() + " s (the OEM runs elsewhere)");
                 Demo.waitFor(() -> false, plan.vehiclesOnlyFor());

@@ -95,9 +95,13 @@ final class SimVehicle implements AutoCloseable {
     /** After a power loss: the connection drops without goodbye, the host restarts from disk (recovery), reconnects. */
     private void reboot() {
         synchronized (lifecycle) {
-            node.dropConnection();
-            host.close();
-            start();
+            try {
+                node.dropConnection();
+                host.close();
+                start();
+            } catch (RuntimeException e) {
+                fleet.events().problem(id, "restart after power loss failed: " + e);
+            }
         }
     }
 
@@ -109,7 +113,11 @@ final class SimVehicle implements AutoCloseable {
         }
         fleet.scheduler().schedule(() -> {
             synchronized (lifecycle) {
-                connect();
+                try {
+                    connect();
+                } catch (RuntimeException e) {
+                    fleet.events().problem(id, "reconnect failed: " + e);
+                }
             }
         }, outage.toMillis(), TimeUnit.MILLISECONDS);
     }

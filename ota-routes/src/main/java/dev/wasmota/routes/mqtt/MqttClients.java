@@ -21,8 +21,19 @@ public final class MqttClients {
      * @throws RejectedException {@link RouteFailure#BROKER_UNAVAILABLE} with the broker's reason
      */
     public static HeldMessagesClient connect(MqttSettings s, String clientId, boolean persistent) {
+        return connect(s, clientId, persistent, false);
+    }
+
+    /**
+     * A connected client for a route consumer: with {@code manualAcks}, a message is acknowledged
+     * only when its exchange completed, so one whose handling failed (or was cut short by a crash)
+     * is delivered again when the session resumes. Set before connecting, because a persistent
+     * session delivers its queued messages right after CONNACK.
+     */
+    public static HeldMessagesClient connect(MqttSettings s, String clientId, boolean persistent, boolean manualAcks) {
         try {
             HeldMessagesClient client = new HeldMessagesClient(s.brokerUrl(), clientId, new MemoryPersistence());
+            client.setManualAcks(manualAcks);
             client.connect(options(s, persistent));
             return client;
         } catch (MqttException e) {

@@ -80,9 +80,9 @@ public final class OemNode implements AutoCloseable {
         dispatcher.recover();
         int qos = RouteProperties.intValue(p, "ota.mqtt.qos");
         String group = p.getProperty("ota.oem.group");
-        HeldMessagesClient intakeClient = connect(worker + "-intake", true);
-        HeldMessagesClient statusClient = connect(worker + "-status", true);
-        HeldMessagesClient outClient = connect(worker + "-out", false);
+        HeldMessagesClient intakeClient = connect(worker + "-intake", true, true);
+        HeldMessagesClient statusClient = connect(worker + "-status", true, true);
+        HeldMessagesClient outClient = connect(worker + "-out", false, false);
         camel = CamelNodes.create("oem-" + worker, p, config.registry());
         IntakeOptions intakeOptions = config.intakeOptions().toBuilder().clock(config.clock()).audit(audit).build();
         OemRoutes.Endpoints endpoints = new OemRoutes.Endpoints(
@@ -103,8 +103,8 @@ public final class OemNode implements AutoCloseable {
         }
     }
 
-    private HeldMessagesClient connect(String clientId, boolean persistent) {
-        HeldMessagesClient c = MqttClients.connect(config.mqtt(), clientId, persistent);
+    private HeldMessagesClient connect(String clientId, boolean persistent, boolean manualAcks) {
+        HeldMessagesClient c = MqttClients.connect(config.mqtt(), clientId, persistent, manualAcks);
         clients.add(c);
         return c;
     }

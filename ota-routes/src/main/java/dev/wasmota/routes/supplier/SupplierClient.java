@@ -54,7 +54,7 @@ public final class SupplierClient implements AutoCloseable {
         Topics topics = new Topics(properties.getProperty("ota.topic.root"));
         int qos = RouteProperties.intValue(properties, "ota.mqtt.qos");
         String id = "supplier-" + supplierId + "-" + Long.toHexString(System.nanoTime());
-        HeldMessagesClient in = MqttClients.connect(mqtt, id, false);
+        HeldMessagesClient in = MqttClients.connect(mqtt, id, false, true);
         HeldMessagesClient out = null;
         CamelContext camel = CamelNodes.create(id, properties, new SimpleMeterRegistry());
         try {

@@ -61,7 +61,7 @@ public final class VehicleNode implements AutoCloseable {
                                     Properties properties, Clock clock, MeterRegistry registry, Options options) {
         Topics topics = new Topics(properties.getProperty("ota.topic.root"));
         int qos = RouteProperties.intValue(properties, "ota.mqtt.qos");
-        HeldMessagesClient in = MqttClients.connect(mqtt, "vehicle-" + vehicleId, true);
+        HeldMessagesClient in = MqttClients.connect(mqtt, "vehicle-" + vehicleId, true, true);
         HeldMessagesClient out;
         try {
             out = MqttClients.connect(mqtt, "vehicle-" + vehicleId + "-out", false);

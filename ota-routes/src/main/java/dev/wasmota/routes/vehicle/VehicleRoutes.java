@@ -35,11 +35,12 @@ final class VehicleRoutes extends RouteBuilder {
     @Override
     public void configure() {
         String deadLetter = "direct:vehicle-dead-letter-" + vehicleId;
-        errorHandler(deadLetterChannel(deadLetter).useOriginalMessage()
-                .maximumRedeliveries(setting("ota.route.redeliveries")).redeliveryDelay(setting("ota.route.redeliveryDelayMillis")));
-        onException(RejectedException.class).handled(true).useOriginalMessage().to(deadLetter);
-        onException(PowerLoss.class).handled(false).maximumRedeliveries(0).logExhausted(false).logStackTrace(false)
-                .logHandled(false).logContinued(false);
+        errorHandler(defaultErrorHandler().logExhausted(false).logStackTrace(false));
+        onException(PowerLoss.class).handled(false).maximumRedeliveries(0).logExhausted(false).logHandled(false);
+        onException(RejectedException.class).handled(true).maximumRedeliveries(0).useOriginalMessage().to(deadLetter);
+        onException(Exception.class).handled(true).useOriginalMessage()
+                .maximumRedeliveries(setting("ota.route.redeliveries"))
+                .redeliveryDelay(setting("ota.route.redeliveryDelayMillis")).to(deadLetter);
 
         from(e.updateIn()).routeId("vehicle-update-" + vehicleId)
                 .delay(linkDelayMillis)
