@@ -46,6 +46,8 @@ import org.apache.camel.CamelContext;
  */
 public final class Fleet implements AutoCloseable {
     private static final Duration DRIVE_PERIOD = Duration.ofMillis(50);
+    /** Vehicles per Camel context: measured, adding routes to one context of thousands serialises the fleet's start. */
+    static final int VEHICLES_PER_CONTEXT = 64;
 
     private final FleetConfig config;
     private final List<AutoCloseable> open = new ArrayList<>();
@@ -128,11 +130,21 @@ public final class Fleet implements AutoCloseable {
             }
             supplier = SimSupplier.enroll("acme", pki, clock);
         }
-        CamelContext camel = CamelNodes.create("fleet", properties, registry);
-        camel.start();
-        open.add(camel);
-        context = new FleetContext(config.dir(), mqtt, properties, camel, new CompiledModuleCache(), pki.trustStore(), pki,
+        context = new FleetContext(config.dir(), mqtt, properties, i -> camelFor(i, registry), new CompiledModuleCache(), pki.trustStore(), pki,
                 clock, scheduler, registry, events, config.runModules());
+    }
+
+    private final Map<Integer, CamelContext> contexts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private CamelContext camelFor(int vehicleIndex, MeterRegistry registry) {
+        return contexts.computeIfAbsent(vehicleIndex / VEHICLES_PER_CONTEXT, k -> {
+            CamelContext c = CamelNodes.create("fleet-" + k, properties, registry);
+            c.start();
+            synchronized (open) {
+                open.add(c);
+            }
+            return c;
+        });
     }
 
     /** Connects this simulator's vehicles, 32 at a time; {@code progress} hears how many are up. */
@@ -253,8 +265,10 @@ public final class Fleet implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (int i = open.size() - 1; i >= 0; i--) {
-            closeQuietly(open.get(i));
+        synchronized (open) {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                closeQuietly(open.get(i));
+            }
         }
     }
 

@@ -38,6 +38,7 @@ final class SimVehicle implements AutoCloseable {
     final Set<FaultKind> faults;
     private final FleetContext fleet;
     private final long cycleOffset;
+    private final int index;
     private final Clock clock;
     private final SimulatedCanBus can = new SimulatedCanBus();
     private final OemPki.Credential credential;
@@ -51,6 +52,7 @@ final class SimVehicle implements AutoCloseable {
         this.id = id;
         this.faults = faults;
         this.fleet = fleet;
+        this.index = index;
         this.cycleOffset = (index * 7_919L) % DriveCycle.CYCLE_MILLIS;
         this.clock = faults.contains(FaultKind.CLOCK_SKEW) ? Clock.offset(fleet.clock(), CLOCK_SKEW) : fleet.clock();
         this.credential = fleet.pki().issueClient(ClientKind.VEHICLE, id);
@@ -80,7 +82,7 @@ final class SimVehicle implements AutoCloseable {
 
     private void connect() {
         node = VehicleNode.start(id, host, credential, fleet.mqtt(), fleet.properties(), clock, fleet.registry(),
-                new VehicleNode.Options(Optional.of(fleet.camel()),
+                new VehicleNode.Options(Optional.of(fleet.camel().apply(index)),
                         faults.contains(FaultKind.SLOW_LINK) ? SLOW_LINK : Duration.ZERO));
     }
 
