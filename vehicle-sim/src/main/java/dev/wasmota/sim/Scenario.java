@@ -27,6 +27,8 @@ import java.util.Optional;
  */
 final class Scenario {
     static final String MODULE = "healthy";
+    /** How long a completed campaign (it completes at its advance threshold) waits for its last answers. */
+    static final Duration STRAGGLERS = Duration.ofSeconds(15);
 
     private final Fleet fleet;
     private final Narrator narrator;
@@ -93,6 +95,10 @@ final class Scenario {
             fleet.dropNetworks();
         }
         Campaign.State end = watch.await(timeout, narrator, fleet.events());
+        if (end == Campaign.State.COMPLETED) {
+            watch.settle(STRAGGLERS, narrator, fleet.events(), () -> watch.run().waves().stream()
+                    .allMatch(w -> w.pending() == 0));
+        }
         SimReport.CampaignRun run = watch.run();
         campaigns.add(run);
         for (SimReport.WaveRun w : run.waves()) {
