@@ -73,6 +73,17 @@ public final class SignedInstruction {
      * Does not check vehicle, package, expiry or counter: see {@link #check}.
      */
     public static Instruction open(byte[] file, TrustStore trust, Clock clock) {
+        try {
+            return verified(file, trust, clock);
+        } catch (RejectedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new RejectedException(TrustFailure.BAD_SIGNATURE, "instruction signature structure is malformed: " + e);
+        }
+    }
+
+    /** {@link #open}, letting Bouncy Castle's unchecked exceptions for malformed structures through to its one catch. */
+    private static Instruction verified(byte[] file, TrustStore trust, Clock clock) {
         if (file.length > MAX_FILE_BYTES) {
             throw new RejectedException(InstructionFailure.MALFORMED_INSTRUCTION,
                     "instruction file of " + file.length + " bytes exceeds " + MAX_FILE_BYTES);

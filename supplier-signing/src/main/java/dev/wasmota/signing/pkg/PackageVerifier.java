@@ -52,12 +52,26 @@ public final class PackageVerifier {
 
     /** Verifies both signatures (what a vehicle requires). */
     public VerifiedPackage verify(ModulePackage pkg) {
-        return check(pkg, true);
+        return checked(pkg, true);
     }
 
     /** Verifies the supplier signature only (the OEM's intake, before it countersigns). */
     public VerifiedPackage verifySupplier(ModulePackage pkg) {
-        return check(pkg, false);
+        return checked(pkg, false);
+    }
+
+    /**
+     * The one isolation point around Bouncy Castle's CMS and certificate parsing, which throws
+     * unchecked exceptions for malformed structures (found by fuzzing): they are bad signatures.
+     */
+    private VerifiedPackage checked(ModulePackage pkg, boolean requireRelease) {
+        try {
+            return check(pkg, requireRelease);
+        } catch (RejectedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new RejectedException(TrustFailure.BAD_SIGNATURE, "the signature's structure is malformed: " + e);
+        }
     }
 
     private VerifiedPackage check(ModulePackage pkg, boolean requireRelease) {

@@ -45,6 +45,16 @@ public final class ChainValidator {
      */
     public List<X509CertificateHolder> validate(X509CertificateHolder leaf, Collection<X509CertificateHolder> pool,
                                                 CertRole role, Instant at) {
+        try {
+            return path(leaf, pool, role, at);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw untrusted("a certificate's extensions are malformed: " + e.getMessage());
+        }
+    }
+
+    /** Bouncy Castle throws unchecked exceptions for malformed extensions; {@link #validate} turns them into refusals. */
+    private List<X509CertificateHolder> path(X509CertificateHolder leaf, Collection<X509CertificateHolder> pool,
+                                             CertRole role, Instant at) {
         if (pool.size() > MAX_POOL) {
             throw untrusted("signature carries " + pool.size() + " certificates; at most " + MAX_POOL);
         }

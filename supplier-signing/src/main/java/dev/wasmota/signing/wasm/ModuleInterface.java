@@ -1,6 +1,5 @@
 package dev.wasmota.signing.wasm;
 
-import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.Export;
@@ -36,15 +35,15 @@ public record ModuleInterface(WasmModule module, List<Manifest.Export> exports, 
     /** Parses and validates {@code wasm}; refuses anything that is not valid WebAssembly (exit 4). */
     public static ModuleInterface read(byte[] wasm) {
         WasmBounds.check(wasm);
-        WasmModule module;
         try {
-            module = Parser.parse(wasm);
-        } catch (ChicoryException e) {
-            throw new RejectedException(PolicyFailure.INVALID_WASM, "not valid WebAssembly: " + e.getMessage());
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            throw new RejectedException(PolicyFailure.INVALID_WASM, "not valid WebAssembly: " + e.getMessage());
+            return of(Parser.parse(wasm));
+        } catch (RejectedException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError | AssertionError e) {
+            // Chicory's parser accepts some invalid modules (an export naming a function that does not
+            // exist, found by fuzzing) and then fails reading them: whatever it throws, the bytes are not valid.
+            throw new RejectedException(PolicyFailure.INVALID_WASM, "not valid WebAssembly: " + e);
         }
-        return of(module);
     }
 
     /** The interface of an already parsed module. */
