@@ -130,7 +130,7 @@ public final class OutboxDispatcher implements Outbox {
     /** Turns the exchange's {@link Outgoing} into the update message for its vehicle's topic. */
     public void message(Exchange ex) throws IOException {
         Outgoing o = ex.getIn().getBody(Outgoing.class);
-        byte[] instructionFile = Files.readAllBytes(o.claimed());
+        byte[] instructionFile = DurableFiles.readBounded(o.claimed(), SignedInstruction.MAX_FILE_BYTES);
         Instruction i = SignedInstruction.open(instructionFile, trust, clock);
         ex.setProperty(OUTGOING, o);
         ex.getIn().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, topics.update(i.vehicleId()));
@@ -161,11 +161,7 @@ public final class OutboxDispatcher implements Outbox {
                 return cached;
             }
         }
-        Path file = outbox.packageFile(sha256);
-        if (Files.size(file) > PackageFile.MAX_FILE_BYTES) {
-            throw new IOException(file + " is over the package size limit");
-        }
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes = DurableFiles.readBounded(outbox.packageFile(sha256), PackageFile.MAX_FILE_BYTES);
         synchronized (packages) {
             packages.put(sha256, bytes);
         }
