@@ -2,12 +2,11 @@ package dev.wasmota.broker;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.embedded.EmbeddedHiveMQBuilder;
+import dev.wasmota.broker.internal.BrokerFiles;
 import dev.wasmota.broker.internal.HiveMqConfig;
 import dev.wasmota.broker.internal.HiveMqTls;
 import dev.wasmota.broker.internal.Ports;
 import dev.wasmota.broker.internal.QuietLogging;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,14 +44,14 @@ public final class EmbeddedBroker implements Broker {
         settings.validate();
         long t0 = System.nanoTime();
         Path root = settings.dataDir().toAbsolutePath().resolve("hivemq");
-        Path conf = createDirectories(root.resolve("conf"));
-        Path data = createDirectories(root.resolve("data"));
-        Path extensions = createDirectories(root.resolve("extensions"));
+        Path conf = BrokerFiles.createDirectories(root.resolve("conf"));
+        Path data = BrokerFiles.createDirectories(root.resolve("data"));
+        Path extensions = BrokerFiles.createDirectories(root.resolve("extensions"));
         int plainPort = settings.plainListener() ? Ports.resolve(settings.host(), settings.port()) : -1;
         HiveMqConfig.TlsStores stores = settings.tls()
                 .map(t -> HiveMqTls.writeStores(t.materialDir(), conf, Ports.resolve(settings.host(), t.port())))
                 .orElse(null);
-        write(conf.resolve("config.xml"), HiveMqConfig.render(settings, plainPort, stores));
+        BrokerFiles.write(conf.resolve("config.xml"), HiveMqConfig.render(settings, plainPort, stores));
 
         EmbeddedHiveMQBuilder builder = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf).withDataFolder(data).withExtensionsFolder(extensions)
@@ -146,21 +145,5 @@ public final class EmbeddedBroker implements Broker {
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         String message = root.getMessage();
         return message == null || message.isBlank() ? root.getClass().getSimpleName() : message.lines().findFirst().orElse("");
-    }
-
-    private static Path createDirectories(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new BrokerException("cannot create " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new BrokerException("cannot write " + file + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.wasmota.broker;
 
+import dev.wasmota.broker.internal.BrokerFiles;
 import dev.wasmota.broker.internal.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,12 +48,12 @@ public final class MosquittoBroker implements Broker {
         if (!Files.isExecutable(binary)) {
             throw new BrokerException(binary + " not found: install mosquitto: apt-get install -y mosquitto");
         }
-        Path dir = directory(settings.dataDir().toAbsolutePath().resolve("mosquitto"));
+        Path dir = BrokerFiles.createDirectories(settings.dataDir().toAbsolutePath().resolve("mosquitto"));
         int plainPort = settings.plainListener() ? Ports.resolve(settings.host(), settings.port()) : -1;
         int tlsPort = settings.tls().map(t -> Ports.resolve(settings.host(), t.port())).orElse(-1);
         Path config = dir.resolve("mosquitto.conf");
-        write(dir.resolve("acl"), MosquittoConfig.acl(settings.oemClients()));
-        write(config, MosquittoConfig.render(settings, dir, plainPort, tlsPort));
+        BrokerFiles.write(dir.resolve("acl"), MosquittoConfig.acl(settings.oemClients()));
+        BrokerFiles.write(config, MosquittoConfig.render(settings, dir, plainPort, tlsPort));
         Path log = dir.resolve("mosquitto.log");
 
         Process process;
@@ -140,21 +141,5 @@ public final class MosquittoBroker implements Broker {
             if (Ports.awaitAccepting(host, port, Duration.ofMillis(200))) return true;
         }
         return false;
-    }
-
-    private static Path directory(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new BrokerException("cannot create " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new BrokerException("cannot write " + file + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -2,17 +2,14 @@ package dev.wasmota.routes;
 
 import dev.wasmota.routes.mqtt.HeldMessagesClient;
 import dev.wasmota.routes.mqtt.MqttClients;
+import dev.wasmota.routes.mqtt.MessageListener;
 import dev.wasmota.routes.mqtt.MqttSettings;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /** A bare MQTT client for tests: watches topics (dead letters, status) and injects messages an attacker or a flaky network would. */
 final class Probe implements AutoCloseable {
@@ -24,32 +21,7 @@ final class Probe implements AutoCloseable {
 
     Probe(MqttSettings mqtt, String... filters) throws MqttException {
         client = MqttClients.connect(mqtt, "probe-" + Long.toHexString(System.nanoTime()), false);
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                received.add(new Message(topic, message.getPayload()));
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse r) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException e) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {
-            }
-
-            @Override
-            public void authPacketArrived(int code, MqttProperties p) {
-            }
-        });
+        client.setCallback(new MessageListener((topic, message) -> received.add(new Message(topic, message.getPayload()))));
         for (String f : filters) {
             client.subscribe(f, 1);
         }

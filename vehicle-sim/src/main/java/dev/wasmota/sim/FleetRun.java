@@ -24,7 +24,7 @@ public final class FleetRun {
     }
 
     /** What to roll out and how. */
-    public record Plan(String waves, int stopAt, Duration hold, Duration timeout, Duration vehiclesOnlyFor) {
+    public record Plan(String waves, Duration hold, Duration timeout, Duration vehiclesOnlyFor) {
     }
 
     /** Time for faults injected after the last commit (a second copy, a corrupted copy) to land and be counted. */
@@ -48,10 +48,10 @@ public final class FleetRun {
             if (config.runsOem()) {
                 Release v1 = s.submit("healthy_v1.wasm", "1.0.0", 1, Optional.of("healthy_v1.vectors.json"));
                 end = Optional.of(s.rollout(v1, plan.waves(), plan.hold(), plan.timeout(), true));
-                Demo.waitFor(() -> false, SETTLE);
+                Thread.sleep(SETTLE.toMillis());
             } else {
                 narrator.say("serving for " + plan.vehiclesOnlyFor().toSeconds() + " s (the OEM runs elsewhere)");
-                Demo.waitFor(() -> false, plan.vehiclesOnlyFor());
+                Thread.sleep(plan.vehiclesOnlyFor().toMillis());
             }
             Map<String, Integer> versions = Demo.versions(fleet);
             int intact = (int) fleet.vehicles().values().stream().filter(v -> AuditLog.verify(v.host().auditFile()).ok()).count();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmota.routes.DeadLetter;
 import dev.wasmota.routes.Topics;
 import dev.wasmota.routes.mqtt.HeldMessagesClient;
+import dev.wasmota.routes.mqtt.MessageListener;
 import dev.wasmota.routes.mqtt.MqttClients;
 import dev.wasmota.routes.mqtt.MqttSettings;
 import dev.wasmota.routes.wire.Frames;
@@ -12,13 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * The simulator's hand on the network: it sees the updates the OEM sends (to deliver a second copy
@@ -43,7 +40,13 @@ final class Tap implements AutoCloseable {
         this.events = events;
         this.scheduler = scheduler;
         this.client = MqttClients.connect(mqtt, "sim-tap-" + Long.toHexString(System.nanoTime()), false);
-        client.setCallback(new Callback());
+        client.setCallback(new MessageListener((topic, message) -> {
+            if (topic.endsWith("/update")) {
+                updateSeen(topic, message.getPayload());
+            } else {
+                deadLetterSeen(message.getPayload());
+            }
+        }));
         MqttSubscription updates = new MqttSubscription(topics.update("+"), 1);
         updates.setNoLocal(true);
         client.subscribe(new MqttSubscription[] {updates, new MqttSubscription(topics.vehicleDeadLetterFilter(), 1)});
@@ -121,36 +124,5 @@ final class Tap implements AutoCloseable {
     @Override
     public void close() {
         MqttClients.closeQuietly(client);
-    }
-
-    private final class Callback implements MqttCallback {
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            if (topic.endsWith("/update")) {
-                updateSeen(topic, message.getPayload());
-            } else {
-                deadLetterSeen(message.getPayload());
-            }
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse r) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException e) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String uri) {
-        }
-
-        @Override
-        public void authPacketArrived(int code, MqttProperties p) {
-        }
     }
 }

@@ -46,7 +46,7 @@ class FaultsIT {
                 FaultSpec.parse(kind.label() + "=2"), 3, Map.of("ota.topic.root", "f" + kind.ordinal()), true);
         StringWriter text = new StringWriter();
         Duration wait = kind == FaultKind.CLOCK_SKEW ? Duration.ofSeconds(15) : Duration.ofSeconds(60);
-        FleetRun.Outcome o = FleetRun.run(config, new FleetRun.Plan("100%", 10, Duration.ZERO, wait,
+        FleetRun.Outcome o = FleetRun.run(config, new FleetRun.Plan("100%", Duration.ZERO, wait,
                 Duration.ZERO), Path.of(System.getProperty("ota.corpus")), Optional.of(dir.resolve("r.html")),
                 new Narrator(new PrintWriter(text), false));
         SimReport r = o.report().orElseThrow();

@@ -3,14 +3,14 @@ package dev.wasmota.routes.oem;
 import dev.wasmota.routes.camel.DeadLetterRecorder;
 import dev.wasmota.signing.error.RejectedException;
 import org.apache.camel.Endpoint;
-import org.apache.camel.builder.RouteBuilder;
+import dev.wasmota.routes.camel.OtaRouteBuilder;
 
 /**
  * The OEM's routes. Logic lives in the beans; each route is a few lines with a {@code routeId}.
  * A refusal goes straight to the dead-letter route; any other failure is retried
  * {@code {{ota.route.redeliveries}}} times first.
  */
-final class OemRoutes extends RouteBuilder {
+final class OemRoutes extends OtaRouteBuilder {
     record Endpoints(Endpoint intakeIn, Endpoint statusIn, Endpoint out, String releasesTopic) {
     }
 
@@ -67,9 +67,5 @@ final class OemRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .bean(deadLetters, "record")
                 .to(e.out());
-    }
-
-    private int setting(String key) {
-        return Integer.parseInt(getContext().resolvePropertyPlaceholders("{{" + key + "}}").trim());
     }
 }

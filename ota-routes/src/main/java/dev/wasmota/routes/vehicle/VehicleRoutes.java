@@ -4,10 +4,10 @@ import dev.wasmota.routes.camel.DeadLetterRecorder;
 import dev.wasmota.signing.error.RejectedException;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.builder.RouteBuilder;
+import dev.wasmota.routes.camel.OtaRouteBuilder;
 
 /** One vehicle's routes: update → install → signed status, and the watch for rollbacks its host did by itself. */
-final class VehicleRoutes extends RouteBuilder {
+final class VehicleRoutes extends OtaRouteBuilder {
     /** One timer thread for every vehicle's watch in a process; distinct first delays keep their endpoints apart. */
     private static final java.util.concurrent.atomic.AtomicLong WATCH_DELAYS = new java.util.concurrent.atomic.AtomicLong(500);
 
@@ -61,9 +61,5 @@ final class VehicleRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .bean(deadLetters, "record")
                 .to(e.deadLetterOut());
-    }
-
-    private int setting(String key) {
-        return Integer.parseInt(getContext().resolvePropertyPlaceholders("{{" + key + "}}").trim());
     }
 }

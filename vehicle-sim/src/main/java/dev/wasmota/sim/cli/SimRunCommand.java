@@ -99,7 +99,7 @@ public final class SimRunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        FleetRun.Outcome o = FleetRun.run(config, new FleetRun.Plan(waves, 10, hold, timeout, duration), corpus,
+        FleetRun.Outcome o = FleetRun.run(config, new FleetRun.Plan(waves, hold, timeout, duration), corpus,
                 vehiclesOnly ? Optional.empty() : Optional.of(report), SimOutput.narrator(spec.commandLine().getOut()));
         return o.logsIntact() == o.vehicles() ? 0 : 1;
     }
