@@ -20,6 +20,13 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
 public final class DeadLetterRecorder {
     public static final String METER = "ota.dead.letters";
     public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+    /**
+     * Exchange property: a refusal that was answered (a status report, an intake result) and must
+     * also be dead-lettered, after the answer went out.
+     */
+    public static final String ALSO = "otaDeadLetterToo";
+    /** Exchange property: the original payload, for that dead letter. */
+    public static final String ORIGINAL = "otaOriginalPayload";
 
     private final AuditLog audit;
     private final String actor;

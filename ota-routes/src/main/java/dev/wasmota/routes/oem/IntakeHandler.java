@@ -10,6 +10,7 @@ import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseStore;
 import dev.wasmota.routes.RouteFailure;
 import dev.wasmota.routes.Topics;
+import dev.wasmota.routes.camel.DeadLetterRecorder;
 import dev.wasmota.routes.wire.Submission;
 import dev.wasmota.signing.Digests;
 import dev.wasmota.signing.error.RejectedException;
@@ -54,12 +55,19 @@ public final class IntakeHandler {
     public void handle(Exchange ex) throws java.io.IOException {
         String topic = ex.getIn().getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class);
         String supplier = topics.submitter(topic);
-        Submission submission = Submission.decode(ex.getIn().getBody(byte[].class));
-        VerifiedPackage v = new PackageVerifier(pki.trustStore(), clock)
-                .verifySupplier(PackageFile.fromBytes(submission.packageFile()));
-        if (!v.manifest().supplierId().equals(supplier)) {
-            throw new RejectedException(RouteFailure.WRONG_SENDER, "a package of supplier " + v.manifest().supplierId()
-                    + " was submitted on supplier " + supplier + "'s topic");
+        byte[] payload = ex.getIn().getBody(byte[].class);
+        Submission submission = null;
+        try {
+            submission = Submission.decode(payload);
+            VerifiedPackage v = new PackageVerifier(pki.trustStore(), clock)
+                    .verifySupplier(PackageFile.fromBytes(submission.packageFile()));
+            if (!v.manifest().supplierId().equals(supplier)) {
+                throw new RejectedException(RouteFailure.WRONG_SENDER, "a package of supplier " + v.manifest().supplierId()
+                        + " was submitted on supplier " + supplier + "'s topic");
+            }
+        } catch (RejectedException e) {
+            refusedUnread(ex, supplier, payload, submission == null ? payload : submission.packageFile(), e);
+            return;
         }
         IntakeResult result = pipeline.integrate(submission.packageFile(), submission.vectors());
         byte[] report = IntakeReportJson.bytes(result.report());
@@ -80,6 +88,32 @@ public final class IntakeHandler {
             answer.put("detail", x.detail());
         }
         answer.set("report", IntakeReportJson.tree(result.report()));
+        answer(ex, supplier, answer);
+    }
+
+    /**
+     * A submission refused before the intake ran (malformed, not signed by a supplier this OEM
+     * trusts, or signed by another supplier than the topic's): the topic's supplier still gets a
+     * result naming the reason and exit code (for the package it submitted, or for the whole
+     * message when that is not even a submission), and the message is dead-lettered as well,
+     * since nothing in it can be trusted.
+     */
+    private void refusedUnread(Exchange ex, String supplier, byte[] payload, byte[] submitted, RejectedException e)
+            throws java.io.IOException {
+        ObjectNode answer = JsonNodeFactory.instance.objectNode();
+        answer.put("format", RESULT_FORMAT);
+        answer.put("submittedSha256", Digests.sha256Hex(submitted));
+        answer.put("accepted", false);
+        answer.put("check", "submission");
+        answer.put("reason", e.reason().name());
+        answer.put("exitCode", e.exitCode().code());
+        answer.put("detail", e.userMessage());
+        ex.setProperty(DeadLetterRecorder.ALSO, e);
+        ex.setProperty(DeadLetterRecorder.ORIGINAL, payload);
+        answer(ex, supplier, answer);
+    }
+
+    private void answer(Exchange ex, String supplier, ObjectNode answer) throws java.io.IOException {
         ex.getIn().removeHeaders("CamelPahoMqtt5*");
         ex.getIn().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, topics.result(supplier));
         ex.getIn().setBody(JSON.writeValueAsBytes(answer));

@@ -3,6 +3,7 @@ package dev.wasmota.routes.oem;
 import dev.wasmota.routes.camel.DeadLetterRecorder;
 import dev.wasmota.signing.error.RejectedException;
 import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
 import dev.wasmota.routes.camel.OtaRouteBuilder;
 
 /**
@@ -40,10 +41,16 @@ final class OemRoutes extends OtaRouteBuilder {
         from(e.intakeIn()).routeId("oem-intake")
                 .bean(intake, "handle")
                 .to(e.out())
-                .filter(exchangeProperty(IntakeHandler.RELEASE_EVENT).isNotNull())
-                    .setBody(exchangeProperty(IntakeHandler.RELEASE_EVENT))
-                    .setHeader("CamelPahoMqtt5OverrideTopic", constant(e.releasesTopic()))
-                    .to(e.out());
+                .choice()
+                    .when(exchangeProperty(IntakeHandler.RELEASE_EVENT).isNotNull())
+                        .setBody(exchangeProperty(IntakeHandler.RELEASE_EVENT))
+                        .setHeader("CamelPahoMqtt5OverrideTopic", constant(e.releasesTopic()))
+                        .to(e.out())
+                    .when(exchangeProperty(DeadLetterRecorder.ALSO).isNotNull())
+                        .setProperty(Exchange.EXCEPTION_CAUGHT, exchangeProperty(DeadLetterRecorder.ALSO))
+                        .setBody(exchangeProperty(DeadLetterRecorder.ORIGINAL))
+                        .to("direct:oem-dead-letter")
+                .end();
 
         from(e.statusIn()).routeId("oem-status")
                 .bean(status, "handle");

@@ -4,6 +4,7 @@ import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.ecu.InstallContext;
 import dev.wasmota.ecu.InstallResult;
 import dev.wasmota.ecu.slots.ModuleState;
+import dev.wasmota.routes.camel.DeadLetterRecorder;
 import dev.wasmota.routes.wire.SignedStatus;
 import dev.wasmota.routes.wire.StatusReport;
 import dev.wasmota.routes.wire.UpdateMessage;
@@ -27,9 +28,9 @@ import org.apache.camel.Exchange;
  */
 public final class UpdateHandler {
     /** Exchange property: the refusal to dead-letter after the status report went out. */
-    public static final String DEAD_LETTER_TOO = "otaDeadLetterToo";
+    public static final String DEAD_LETTER_TOO = DeadLetterRecorder.ALSO;
     /** Exchange property: the original payload, for that dead letter. */
-    public static final String ORIGINAL = "otaOriginalPayload";
+    public static final String ORIGINAL = DeadLetterRecorder.ORIGINAL;
 
     private final EcuHost host;
     private final String vehicleId;
@@ -69,7 +70,7 @@ public final class UpdateHandler {
 
     private Optional<Instruction> opened(byte[] instruction) {
         try {
-            return Optional.of(SignedInstruction.open(instruction, host.config().trust(), clock));
+            return Optional.of(SignedInstruction.open(instruction, host.trust(), clock));
         } catch (RejectedException e) {
             return Optional.empty();
         }
