@@ -11,6 +11,7 @@ import dev.wasmota.ecu.slots.SlotRecovery;
 import dev.wasmota.ecu.slots.SlotStore;
 import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.pkg.VerifiedPackage;
+import dev.wasmota.signing.pki.TrustStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,33 +29,45 @@ import java.util.Optional;
 public final class EcuHost implements AutoCloseable {
     /** The audit log's file name in the state directory. */
     public static final String AUDIT_FILE = "audit.log";
+    /** The state directory's trust directory: provisioned anchors (CLI) and the trust update in force. */
+    public static final String TRUST_DIR = "trust";
 
     private final HostConfig config;
     private final SlotStore slots;
     private final AuditLog log;
     private final HostAudit audit;
+    private final HostTrust trust;
     private final Installer installer;
     private final PrintStream events;
     private HostRuntime runtime;
 
-    private EcuHost(HostConfig config, SlotStore slots, AuditLog log, PrintStream events) {
+    private EcuHost(HostConfig config, SlotStore slots, AuditLog log, HostAudit audit, HostTrust trust, PrintStream events) {
         this.config = config;
         this.slots = slots;
         this.log = log;
-        this.audit = new HostAudit(log);
-        this.installer = new Installer(config, slots, audit);
+        this.audit = audit;
+        this.trust = trust;
+        this.installer = new Installer(config, slots, audit, trust::current);
         this.events = events;
     }
 
     /**
      * Opens the host's state: recovers the slot store and the audit log after any crash, and
      * records what recovery found, so the next step starts from a committed slot and a
-     * consistent log.
+     * consistent log. The stored trust update, if any, is verified against the provisioned root
+     * again and put in force.
      */
     public static EcuHost open(HostConfig config, PrintStream events) {
         SlotStore slots = SlotStore.open(config.stateDir().resolve("slots"), config.stepHook());
         AuditLog log = AuditLog.open(config.stateDir().resolve(AUDIT_FILE), config.clock());
-        EcuHost host = new EcuHost(config, slots, log, events);
+        EcuHost host;
+        try {
+            HostAudit audit = new HostAudit(log);
+            host = new EcuHost(config, slots, log, audit, HostTrust.open(config, audit), events);
+        } catch (RuntimeException | Error e) {
+            log.close();
+            throw e;
+        }
         try {
             host.reconcile(slots.recovery());
         } catch (RuntimeException | Error e) {
@@ -62,6 +75,30 @@ public final class EcuHost implements AutoCloseable {
             throw e;
         }
         return host;
+    }
+
+    /**
+     * Puts a trust update signed by the OEM root in force: verifies it against the provisioned root
+     * (before parsing it), refuses a sequence not above the one in force (a trust rollback, logged
+     * as a security event, like a forged update), stores it durably (atomic write and fsync), makes
+     * every later verification use its revocations, and logs {@code TRUST_UPDATED}. The very update
+     * in force, delivered again, changes nothing. Modules installed before keep running; nothing
+     * new signed with a revoked key or certificate installs.
+     *
+     * @throws RejectedException a trust failure (exit 3) or {@code TRUST_UPDATE_ROLLBACK}/{@code MALFORMED_TRUST_UPDATE} (exit 4)
+     */
+    public TrustChange applyTrustUpdate(byte[] signedUpdate, String actor) {
+        return trust.apply(signedUpdate, actor);
+    }
+
+    /** {@link #applyTrustUpdate(byte[], String)} by this host itself. */
+    public TrustChange applyTrustUpdate(byte[] signedUpdate) {
+        return applyTrustUpdate(signedUpdate, HostAudit.ACTOR);
+    }
+
+    /** The trust in force: the provisioned root and the revocations of the newest trust update accepted. */
+    public TrustStore trust() {
+        return trust.current();
     }
 
     /** Verifies both signatures and this host's policy; changes nothing. */

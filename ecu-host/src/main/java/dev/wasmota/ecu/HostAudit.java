@@ -9,6 +9,7 @@ import dev.wasmota.signing.error.ExitCode;
 import dev.wasmota.signing.error.InstructionFailure;
 import dev.wasmota.signing.error.PolicyFailure;
 import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.error.TrustUpdateFailure;
 import dev.wasmota.signing.manifest.Manifest;
 import java.util.Optional;
 import java.util.Set;
@@ -23,7 +24,8 @@ final class HostAudit {
             UpdateFailure.WRONG_HARDWARE.name(), UpdateFailure.TRUST_ANCHOR_MISMATCH.name(),
             UpdateFailure.COMPILED_OUTPUT_MISMATCH.name(), InstructionFailure.EXPIRED.name(),
             InstructionFailure.NOT_YET_VALID.name(), InstructionFailure.WRONG_VEHICLE.name(),
-            InstructionFailure.PACKAGE_MISMATCH.name(), InstructionFailure.REPLAYED.name());
+            InstructionFailure.PACKAGE_MISMATCH.name(), InstructionFailure.REPLAYED.name(),
+            TrustUpdateFailure.TRUST_UPDATE_ROLLBACK.name());
 
     private final AuditLog log;
 
@@ -53,6 +55,16 @@ final class HostAudit {
         }
         append(base(AuditEvent.INSTALL_REFUSED, m, ctx).outcome(e.exitCode() == ExitCode.MODULE_FAULT
                 ? Outcome.FAILURE : Outcome.REFUSED).cause(e.reason().name()).detail(e.getMessage()));
+    }
+
+    /** Records a refused trust update: a security event when the refusal is one (forged, replayed), then the refusal. */
+    void trustRefused(String actor, RejectedException e) {
+        if (e.exitCode() == ExitCode.TRUST || SECURITY_POLICY.contains(e.reason().name())) {
+            append(AuditRecord.builder(AuditEvent.SECURITY_EVENT).actor(actor).outcome(Outcome.REFUSED)
+                    .cause(e.reason().name()).detail(e.getMessage()));
+        }
+        append(AuditRecord.builder(AuditEvent.TRUST_UPDATED).actor(actor).outcome(Outcome.REFUSED)
+                .cause(e.reason().name()).detail(e.getMessage()));
     }
 
     private AuditRecord.Builder base(AuditEvent event, Manifest m, InstallContext ctx) {

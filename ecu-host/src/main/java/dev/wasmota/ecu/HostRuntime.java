@@ -116,14 +116,15 @@ final class HostRuntime implements AutoCloseable {
 
     /**
      * The active slot's module, re-verified as of its install time (signatures and chains; a
-     * certificate that expired since does not stop a vehicle), compiled through the shared cache
+     * certificate that expired or was revoked since does not stop a vehicle: revocation refuses
+     * new installs, what was installed before keeps running), compiled through the shared cache
      * and health-checked.
      */
     private SandboxedModule load(String id) {
         ModuleState state = slots.state(id).orElseThrow();
         SlotMetadata meta = state.activeMetadata();
         byte[] bytes = slots.read(id, state.active());
-        Manifest m = new PackageVerifier(config.trust(), Clock.fixed(meta.installedAt(), ZoneOffset.UTC))
+        Manifest m = new PackageVerifier(config.trust().anchorsOnly(), Clock.fixed(meta.installedAt(), ZoneOffset.UTC))
                 .verify(PackageFile.fromBytes(bytes)).manifest();
         CompiledModule compiled = config.compiledModules().get(m.wasmSha256(), PackageFile.fromBytes(bytes).wasmBytes(), m.capabilities());
         SandboxedModule sandbox = SandboxedModule.builder(compiled).id(id)

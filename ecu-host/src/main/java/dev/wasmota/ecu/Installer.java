@@ -38,9 +38,13 @@ final class Installer {
     private final SlotStore slots;
     private final HostAudit audit;
     private final InstructionLedger ledger;
+    private final java.util.function.Supplier<dev.wasmota.signing.pki.TrustStore> trust;
 
-    Installer(HostConfig config, SlotStore slots, HostAudit audit) {
+    /** {@code trust} gives the host's trust store in force (root and revocations) at each install. */
+    Installer(HostConfig config, SlotStore slots, HostAudit audit,
+              java.util.function.Supplier<dev.wasmota.signing.pki.TrustStore> trust) {
         this.config = config;
+        this.trust = trust;
         this.slots = slots;
         this.audit = audit;
         this.ledger = new InstructionLedger(config.stateDir());
@@ -60,7 +64,7 @@ final class Installer {
     }
 
     private VerifiedPackage verify(byte[] packageBytes) {
-        return new PackageVerifier(config.trust(), config.clock()).verify(PackageFile.fromBytes(packageBytes));
+        return new PackageVerifier(trust.get(), config.clock()).verify(PackageFile.fromBytes(packageBytes));
     }
 
     private Plan policy(VerifiedPackage verified, byte[] packageBytes) {
@@ -99,7 +103,7 @@ final class Installer {
         Plan plan;
         try {
             if (ctx.instruction().isPresent()) {
-                Instruction i = SignedInstruction.open(ctx.instruction().get(), config.trust(), config.clock());
+                Instruction i = SignedInstruction.open(ctx.instruction().get(), trust.get(), config.clock());
                 ctx = ctx.identified(i.campaignId(), i.instructionId());
                 instruction = Optional.of(checkInstruction(i, packageBytes));
             }
@@ -128,8 +132,7 @@ final class Installer {
         Slot slot;
         try {
             healthCheck(trial, plan, ctx);
-            slot = slots.stage(m.moduleId(), packageBytes, SlotMetadata.forPackage(packageBytes, m.version(),
-                    m.securityVersion(), m.wasmSha256(), config.clock().instant()));
+            slot = stage(plan, ctx);
             audit.append(audit.update(AuditEvent.INSTALL_STAGED, m, plan.current(), ctx).outcome(Outcome.SUCCESS)
                     .detail("staged in slot " + slot));
         } catch (RuntimeException | Error e) {
@@ -137,7 +140,7 @@ final class Installer {
             throw e;
         }
         try {
-            ModuleState committed = slots.commit(m.moduleId(), slot);
+            ModuleState committed = commit(plan, slot, ctx);
             if (instruction.isPresent()) {
                 ledger.record(instruction.get());
                 config.stepHook().reached("install.instruction-recorded");
@@ -154,6 +157,39 @@ final class Installer {
         activated.accept(trial);
         return new InstallResult(m.moduleId(), m.version(),
                 plan.current().map(s -> s.activeMetadata().version()), slot, InstallResult.Outcome.COMMITTED, compileMs, ms(start));
+    }
+
+    /** Writes the package into the inactive slot; a refusal there (a full disk) is logged as one. */
+    private Slot stage(Plan plan, InstallContext ctx) {
+        Manifest m = plan.manifest();
+        try {
+            return slots.stage(m.moduleId(), plan.packageBytes(), SlotMetadata.forPackage(plan.packageBytes(), m.version(),
+                    m.securityVersion(), m.wasmSha256(), config.clock().instant()));
+        } catch (RejectedException e) {
+            refusedIfLoggable(m, ctx, e);
+            throw e;
+        }
+    }
+
+    private ModuleState commit(Plan plan, Slot slot, InstallContext ctx) {
+        try {
+            return slots.commit(plan.manifest().moduleId(), slot);
+        } catch (RejectedException e) {
+            refusedIfLoggable(plan.manifest(), ctx, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Logs a refusal; when the log cannot take it either (the disk that refused the slot is full),
+     * the refusal still stands and the log's failure rides along as a suppressed exception.
+     */
+    private void refusedIfLoggable(Manifest m, InstallContext ctx, RejectedException e) {
+        try {
+            audit.refused(m, ctx, e);
+        } catch (RuntimeException logFailure) {
+            e.addSuppressed(logFailure);
+        }
     }
 
     /**

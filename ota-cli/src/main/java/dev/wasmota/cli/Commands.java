@@ -69,6 +69,7 @@ final class Commands {
         CommandLine oem = group(new Oem())
                 .addSubcommand(new OemInitCommand(env))
                 .addSubcommand(new OemEnrollCommand(env))
+                .addSubcommand(new dev.wasmota.oem.cli.OemRevokeCommand(env))
                 .addSubcommand(new OemIntegrateCommand(env))
                 .addSubcommand(ReleaseCommand.commandLine(env))
                 .addSubcommand(CampaignVehicleCommand.commandLine(env))
@@ -84,6 +85,7 @@ final class Commands {
                 .addSubcommand(new EcuInstallCommand(env))
                 .addSubcommand(new EcuRunCommand(env))
                 .addSubcommand(new EcuRollbackCommand(env))
+                .addSubcommand(new dev.wasmota.ecu.cli.EcuTrustCommand(env))
                 .addSubcommand(new EcuLogCommand())
                 .addSubcommand(new EcuServeCommand(env));
         CommandLine bench = group(new Bench())

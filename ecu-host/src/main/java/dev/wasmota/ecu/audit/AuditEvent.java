@@ -28,6 +28,11 @@ public enum AuditEvent {
      * floor, capability violation, replayed or expired instruction; {@code cause} names it.
      */
     SECURITY_EVENT,
+    /**
+     * A trust update signed by the OEM root came into force (vehicle), or was issued or queued to
+     * the fleet (OEM): {@code detail} gives its sequence and how many keys and certificates it revokes.
+     */
+    TRUST_UPDATED,
     /** State was recovered after a crash (torn log line truncated, temp files removed, slot fallback). */
     RECOVERY,
     /** OEM: a supplier package passed intake checks and integration tests. */

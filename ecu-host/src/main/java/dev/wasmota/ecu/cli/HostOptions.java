@@ -8,6 +8,7 @@ import dev.wasmota.signing.io.DurableFiles;
 import dev.wasmota.signing.cli.CliEnv;
 import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.pki.Pem;
+import dev.wasmota.signing.pki.SignedTrustUpdate;
 import dev.wasmota.signing.pki.TrustStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,10 +22,11 @@ import picocli.CommandLine.Option;
 /**
  * Options every {@code ota ecu} command that opens the host shares, and the provisioning rule:
  * the first {@code --trust} and {@code --hardware-id} given are copied into the state directory;
- * later ones must match.
+ * later ones must match. A trust update in a {@code --trust} directory newer than the host's is
+ * applied (verified, stored, logged) as {@code ota ecu trust} would.
  */
 public final class HostOptions {
-    static final String TRUST_DIR = "trust";
+    static final String TRUST_DIR = EcuHost.TRUST_DIR;
 
     @Option(names = "--state", required = true, paramLabel = "DIR", description = "the ECU's state: slots, audit log, identity")
     Path state;
@@ -38,27 +40,40 @@ public final class HostOptions {
 
     /** Opens the host, provisioning trust and identity on first use. */
     EcuHost open(Optional<Path> trustDir, CliEnv env, PrintStream events) throws IOException {
-        TrustStore trust = provisionTrust(trustDir);
+        Optional<TrustStore> given = provisionTrust(trustDir);
+        TrustStore trust = new TrustStore(Pem.readCertificate(state.resolve(TRUST_DIR).resolve(TrustStore.ROOT_FILE)));
         Optional<HostIdentity> wanted = hardwareId == null ? Optional.empty()
                 : Optional.of(new HostIdentity(hardwareId, vehicleId != null ? vehicleId : "vehicle-1"));
         Optional<HostIdentity> identity = HostIdentity.provision(state, wanted);
         HostConfig.Builder b = HostConfig.builder(state, trust).clock(env.clock());
         identity.ifPresent(b::identity);
-        return EcuHost.open(b.build(), events);
+        EcuHost host = EcuHost.open(b.build(), events);
+        try {
+            if (given.isPresent() && given.get().sequence() > host.trust().sequence()) {
+                byte[] update = DurableFiles.readBounded(trustDir.orElseThrow().resolve(TrustStore.UPDATE_FILE),
+                        SignedTrustUpdate.MAX_FILE_BYTES);
+                events.println("trust: " + host.applyTrustUpdate(update, "cli").summary() + ", from " + trustDir.get());
+            }
+        } catch (RuntimeException | IOException e) {
+            host.close();
+            throw e;
+        }
+        return host;
     }
 
-    private TrustStore provisionTrust(Optional<Path> given) throws IOException {
+    /** Checks {@code --trust} against (or provisions it as) the stored anchors; returns what it holds. */
+    private Optional<TrustStore> provisionTrust(Optional<Path> given) throws IOException {
         Path stored = state.resolve(TRUST_DIR).resolve(TrustStore.ROOT_FILE);
         if (given.isEmpty()) {
             if (!Files.exists(stored)) {
                 throw new NoSuchFileException(stored.toString(), null, "no trust anchors provisioned; install once with --trust");
             }
-            return TrustStore.load(stored.getParent());
+            return Optional.empty();
         }
         TrustStore trust = TrustStore.load(given.get());
         byte[] encoded = Pem.encode(trust.root()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         if (Files.exists(stored)) {
-            if (!Arrays.equals(TrustStore.load(stored.getParent()).root().getEncoded(), trust.root().getEncoded())) {
+            if (!Arrays.equals(Pem.readCertificate(stored).getEncoded(), trust.root().getEncoded())) {
                 throw new RejectedException(UpdateFailure.TRUST_ANCHOR_MISMATCH, given.get()
                         + " holds other trust anchors than this ECU was provisioned with");
             }
@@ -66,6 +81,6 @@ public final class HostOptions {
             DurableFiles.createDirectories(stored.getParent());
             DurableFiles.writeAtomic(stored, encoded);
         }
-        return trust;
+        return Optional.of(trust);
     }
 }

@@ -60,6 +60,26 @@ class IntakeRefusalTest {
     }
 
     @Test
+    void refusesPackageSignedWithARevokedSupplierKeyOnceTheOemRevokedIt() throws Exception {
+        assertTrue(integrate(kit.healthy(), Optional.empty()).accepted(), "accepted before the revocation");
+        dev.wasmota.signing.pki.OemPki fromDisk = dev.wasmota.signing.pki.OemPki.load(dir.resolve("oem"), kit.fx.clock,
+                Fixtures.seeded(9));
+        fromDisk.revoke(List.of(new dev.wasmota.signing.pki.Revocation(
+                dev.wasmota.signing.pki.Revocation.keySha256(kit.fx.acme.chain().get(0)), "acme key leaked")), List.of());
+        int seen = kit.records().size();
+
+        IntakeResult r = integrate(kit.healthy(), Optional.empty());
+        assertRefused(r, IntakeCheck.SUPPLIER_SIGNATURE, TrustFailure.CERTIFICATE_REVOKED, 3);
+        assertTrue(r.rejection().orElseThrow().getMessage().contains("acme key leaked"), r.rejection().toString());
+        List<AuditRecord> added = kit.records().subList(seen, kit.records().size());
+        assertEquals(List.of(AuditEvent.SECURITY_EVENT, AuditEvent.INTAKE_REJECTED),
+                added.stream().map(AuditRecord::event).toList());
+        assertEquals("CERTIFICATE_REVOKED", added.get(1).cause());
+        assertTrue(integrate(kit.brakeTemp(), Optional.empty()).accepted(), "another supplier still passes");
+        kit.assertLogVerifies();
+    }
+
+    @Test
     void refusesBadSupplierSignatureAndRecordsASecurityEvent() throws Exception {
         ModulePackage pkg = kit.healthy();
         byte[] sig = pkg.signature().orElseThrow();

@@ -1,12 +1,16 @@
 package dev.wasmota.routes.vehicle;
 
 import dev.wasmota.routes.camel.DeadLetterRecorder;
+import dev.wasmota.routes.wire.TrustUpdateMessage;
 import dev.wasmota.signing.error.RejectedException;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import dev.wasmota.routes.camel.OtaRouteBuilder;
 
-/** One vehicle's routes: update → install → signed status, and the watch for rollbacks its host did by itself. */
+/**
+ * One vehicle's routes: update → install → signed status, or a trust update → the host's trust;
+ * and the watch for rollbacks its host did by itself.
+ */
 final class VehicleRoutes extends OtaRouteBuilder {
     /** One timer thread for every vehicle's watch in a process; distinct first delays keep their endpoints apart. */
     private static final java.util.concurrent.atomic.AtomicLong WATCH_DELAYS = new java.util.concurrent.atomic.AtomicLong(500);
@@ -17,13 +21,15 @@ final class VehicleRoutes extends OtaRouteBuilder {
     private final String vehicleId;
     private final Endpoints e;
     private final UpdateHandler updates;
+    private final TrustUpdateHandler trustUpdates;
     private final RollbackWatch watch;
     private final DeadLetterRecorder deadLetters;
 
     private final long linkDelayMillis;
 
-    VehicleRoutes(String vehicleId, Endpoints e, UpdateHandler updates, RollbackWatch watch, DeadLetterRecorder deadLetters,
-                  long linkDelayMillis) {
+    VehicleRoutes(String vehicleId, Endpoints e, UpdateHandler updates, TrustUpdateHandler trustUpdates, RollbackWatch watch,
+                  DeadLetterRecorder deadLetters, long linkDelayMillis) {
+        this.trustUpdates = trustUpdates;
         this.vehicleId = vehicleId;
         this.linkDelayMillis = linkDelayMillis;
         this.e = e;
@@ -44,12 +50,18 @@ final class VehicleRoutes extends OtaRouteBuilder {
 
         from(e.updateIn()).routeId("vehicle-update-" + vehicleId)
                 .delay(linkDelayMillis)
-                .bean(updates, "handle")
-                .to(e.statusOut())
-                .filter(exchangeProperty(UpdateHandler.DEAD_LETTER_TOO).isNotNull())
-                    .setProperty(Exchange.EXCEPTION_CAUGHT, exchangeProperty(UpdateHandler.DEAD_LETTER_TOO))
-                    .setBody(exchangeProperty(UpdateHandler.ORIGINAL))
-                    .to(deadLetter);
+                .choice()
+                    .when(method(TrustUpdateMessage.class, "isTrustUpdate"))
+                        .bean(trustUpdates, "handle")
+                    .otherwise()
+                        .bean(updates, "handle")
+                        .to(e.statusOut())
+                        .filter(exchangeProperty(UpdateHandler.DEAD_LETTER_TOO).isNotNull())
+                            .setProperty(Exchange.EXCEPTION_CAUGHT, exchangeProperty(UpdateHandler.DEAD_LETTER_TOO))
+                            .setBody(exchangeProperty(UpdateHandler.ORIGINAL))
+                            .to(deadLetter)
+                        .end()
+                .end();
 
         from("timer:vehicle-watch?period={{ota.vehicle.watchMillis}}&delay=" + WATCH_DELAYS.incrementAndGet())
                 .routeId("vehicle-watch-" + vehicleId)

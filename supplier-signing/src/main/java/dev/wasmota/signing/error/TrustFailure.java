@@ -14,7 +14,7 @@ public enum TrustFailure implements Reason {
     CERTIFICATE_EXPIRED,
     /** A certificate on the chain is not valid yet at the verification time. */
     CERTIFICATE_NOT_YET_VALID,
-    /** The certificate on the chain was revoked by the trust store. */
+    /** A certificate on the chain, or its key, is revoked by the trust update in force (a compromised key). */
     CERTIFICATE_REVOKED,
     /** The manifest names another supplier than the signing certificate. */
     SUPPLIER_MISMATCH,

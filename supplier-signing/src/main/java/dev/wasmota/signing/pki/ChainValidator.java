@@ -22,7 +22,8 @@ import org.bouncycastle.cert.X509CertificateHolder;
 /**
  * Checks that a signing certificate chains to the trust store's root through exactly the CAs its
  * {@link CertRole} allows, that every certificate on the path holds the right constraints and
- * role, and that each is valid at the given instant.
+ * role, that none below the root is revoked by the trust store's trust update (its key or the
+ * certificate itself), and that each is valid at the given instant.
  */
 public final class ChainValidator {
     /** Most certificates a signature may carry with it. */
@@ -72,11 +73,21 @@ public final class ChainValidator {
         if (!current.getIssuer().equals(root.getSubject()) || !signedBy(current, root)) {
             throw untrusted("'" + current.getSubject() + "' is not issued by the trusted root for a " + role + " certificate");
         }
+        checkRevocations(path);
         path.add(root);
         for (X509CertificateHolder c : path) {
             checkTime(c, at);
         }
         return path;
+    }
+
+    private void checkRevocations(List<X509CertificateHolder> belowRoot) {
+        for (X509CertificateHolder c : belowRoot) {
+            trust.revocationOf(c).ifPresent(why -> {
+                throw new RejectedException(TrustFailure.CERTIFICATE_REVOKED, "certificate '" + c.getSubject()
+                        + "' (serial " + c.getSerialNumber().toString(16) + ") is revoked: " + why);
+            });
+        }
     }
 
     /** The capability LIST a supplier certificate permits; empty if it carries none. */

@@ -57,11 +57,13 @@ public final class OemPki {
     private final Credential supplierCa;
     private final Credential release;
     private final Credential campaign;
+    private final Path dir;
     private final Clock clock;
     private final SecureRandom random;
 
-    private OemPki(Credential root, Credential supplierCa, Credential release, Credential campaign, Clock clock,
+    private OemPki(Path dir, Credential root, Credential supplierCa, Credential release, Credential campaign, Clock clock,
                    SecureRandom random) {
+        this.dir = dir;
         this.root = root;
         this.supplierCa = supplierCa;
         this.release = release;
@@ -90,7 +92,7 @@ public final class OemPki {
                 CertIssuer.name("OEM Supplier CA", ORG), caKeys.getPublic(), CertRole.SUPPLIER, now, CA_VALIDITY));
         Credential release = rootLeaf(issuer, root, "OEM Release", CertRole.RELEASE, now, random);
         Credential campaign = rootLeaf(issuer, root, "OEM Campaign Director", CertRole.CAMPAIGN, now, random);
-        OemPki pki = new OemPki(root, supplierCa, release, campaign, clock, random);
+        OemPki pki = new OemPki(dir, root, supplierCa, release, campaign, clock, random);
         pki.write(dir);
         return pki;
     }
@@ -105,7 +107,7 @@ public final class OemPki {
         if (!Files.isDirectory(dir)) {
             throw new RejectedException(PolicyFailure.MALFORMED_KEY_MATERIAL, dir + " is not an OEM directory (run ota oem init)");
         }
-        return new OemPki(read(dir, "root-ca"), read(dir, "supplier-ca"), read(dir, "release"), read(dir, "campaign"),
+        return new OemPki(dir, read(dir, "root-ca"), read(dir, "supplier-ca"), read(dir, "release"), read(dir, "campaign"),
                 clock, random);
     }
 
@@ -200,9 +202,47 @@ public final class OemPki {
         return campaign;
     }
 
-    /** The vehicle's trust anchors. */
+    /**
+     * The vehicle's trust anchors: the root, and the revocations of the trust update currently in
+     * {@code vehicle-trust/} (read afresh at each call, so intake sees a revocation at once).
+     */
     public TrustStore trustStore() {
-        return new TrustStore(root.cert());
+        try {
+            return new TrustStore(root.cert()).withStoredUpdate(trustDir());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the trust update in " + trustDir(), e);
+        }
+    }
+
+    /** {@code DIR/vehicle-trust}: what vehicles are provisioned with. */
+    public Path trustDir() {
+        return dir.resolve(TRUST_DIR);
+    }
+
+    /** The file the current trust update lives in ({@code vehicle-trust/}{@value TrustStore#UPDATE_FILE}). */
+    public Path trustUpdateFile() {
+        return trustDir().resolve(TrustStore.UPDATE_FILE);
+    }
+
+    /**
+     * Revokes {@code keys} and {@code certificates}: signs the next trust update with the root key
+     * (sequence + 1, every earlier revocation kept) and writes it durably into
+     * {@code vehicle-trust/}. Returns it, or empty when everything given is revoked already (nothing
+     * is written then). One revocation at a time per OEM directory (a file lock).
+     */
+    public Optional<TrustUpdate> revoke(List<Revocation> keys, List<Revocation> certificates) throws IOException {
+        try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(dir.resolve("trust-update.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = lock.lock()) {
+            Optional<TrustUpdate> current = trustStore().update();
+            TrustUpdate next = TrustUpdate.next(current, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), keys,
+                    certificates);
+            if (next.addedSince(current) == 0) {
+                return Optional.empty();
+            }
+            dev.wasmota.signing.io.DurableFiles.writeAtomic(trustUpdateFile(), SignedTrustUpdate.sign(next, root));
+            return Optional.of(next);
+        }
     }
 
     private void write(Path dir) throws IOException {
