@@ -3,6 +3,8 @@ package dev.wasmota.cli;
 import dev.wasmota.signing.cli.CliEnv;
 import dev.wasmota.signing.error.ExitCode;
 import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.io.DurableFiles;
+import dev.wasmota.signing.io.StorageFailure;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -14,8 +16,9 @@ import picocli.CommandLine;
 
 /**
  * The {@code ota} entry point. The one place a failure becomes an exit code and a line on
- * standard error: refusals by their reason's exit code, usage errors 2, anything else 1 with the
- * place it came from (the stack trace only with {@code OTA_DEBUG=1}).
+ * standard error: refusals by their reason's exit code, usage errors 2, a full disk 4
+ * ({@code STORAGE_FULL}, wherever the write was), anything else 1 with the place it came from
+ * (the stack trace only with {@code OTA_DEBUG=1}).
  */
 public final class Main {
     private Main() {
@@ -42,6 +45,10 @@ public final class Main {
         return cmd.execute(args);
     }
 
+    private static String firstLine(String message) {
+        return message == null ? "no space left on device" : message.lines().findFirst().orElse("");
+    }
+
     private static int usage(CommandLine.ParameterException ex, PrintWriter err) {
         err.println("usage error: " + ex.getMessage());
         err.println("try: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
@@ -55,6 +62,12 @@ public final class Main {
         }
         if (ex instanceof CommandLine.ParameterException p) {
             return usage(p, err);
+        }
+        if (DurableFiles.isNoSpace(ex)) {
+            RejectedException full = new RejectedException(StorageFailure.STORAGE_FULL, "the disk is full: "
+                    + firstLine(ex.getMessage()));
+            err.println(full.userMessage());
+            return full.exitCode().code();
         }
         if (ex instanceof NoSuchFileException n) {
             err.println("usage error: no such file: " + n.getFile() + (n.getReason() != null ? " (" + n.getReason() + ")" : ""));

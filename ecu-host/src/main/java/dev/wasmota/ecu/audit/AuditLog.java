@@ -5,6 +5,7 @@ import dev.wasmota.ecu.audit.VerifyResult.Problem;
 import dev.wasmota.signing.io.BoundedLineReader;
 import dev.wasmota.signing.io.BoundedLineReader.Line;
 import dev.wasmota.signing.io.DurableFiles;
+import dev.wasmota.signing.io.StorageFailure;
 import dev.wasmota.signing.error.RejectedException;
 import java.io.Closeable;
 import java.io.IOException;
@@ -110,8 +111,10 @@ public final class AuditLog implements Closeable {
 
     /**
      * Appends {@code record}, assigning its seq, time, prevHash and hash, and forces it to disk.
-     * Returns the record as written. If writing fails the log refuses further appends
-     * ({@link AuditFailure#LOG_FAILED}) until reopened, which recovers it.
+     * Returns the record as written. If writing fails, what it wrote is cut off again and the
+     * failure thrown ({@link StorageFailure#STORAGE_FULL} when the disk is full); if even that cut
+     * fails, the log refuses further appends ({@link AuditFailure#LOG_FAILED}) until reopened,
+     * which recovers it.
      */
     public synchronized AuditRecord append(AuditRecord record) {
         if (closed) {
@@ -131,16 +134,42 @@ public final class AuditLog implements Closeable {
         }
         byte[] line = Arrays.copyOf(json, json.length + 1);
         line[json.length] = '\n';
+        long sizeBefore = -1;
         try {
+            sizeBefore = channel.size();
             DurableFiles.appendDurably(channel, line);
         } catch (IOException | RuntimeException e) {
-            failed = true;
+            failed = !undoPartialAppend(sizeBefore);
+            if (DurableFiles.isNoSpace(e)) {
+                throw new RejectedException(StorageFailure.STORAGE_FULL, "the disk is full: cannot append the "
+                        + record.event() + " record to audit log " + file + "; nothing was recorded", e);
+            }
             throw new UncheckedIOException("cannot append to audit log " + file,
                     e instanceof IOException io ? io : new IOException(e));
         }
         lastSeq = seq;
         headHash = hash;
         return sealed;
+    }
+
+    /**
+     * Cuts what a failed append wrote (a disk that filled midway leaves part of a line), so the
+     * log ends on its last whole record and later appends chain on. Returns whether that worked;
+     * if not, the torn tail stays for {@link #open} to recover.
+     */
+    private boolean undoPartialAppend(long sizeBefore) {
+        if (sizeBefore < 0) {
+            return false;
+        }
+        try {
+            if (channel.size() > sizeBefore) {
+                channel.truncate(sizeBefore);
+                channel.force(true);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The seq of the last record, 0 when the log is empty. */

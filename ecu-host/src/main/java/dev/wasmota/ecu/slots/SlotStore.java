@@ -1,6 +1,7 @@
 package dev.wasmota.ecu.slots;
 
 import dev.wasmota.signing.io.DurableFiles;
+import dev.wasmota.signing.io.StorageFailure;
 import dev.wasmota.ecu.slots.StateCodec.MalformedStateException;
 import dev.wasmota.signing.error.RejectedException;
 import java.io.IOException;
@@ -152,7 +153,8 @@ public final class SlotStore {
             replace(dir.resolve(PACKAGE_FILE), packageBytes, "stage.package");
             replace(dir.resolve(STAGED_FILE), StateCodec.encodeStaged(id, target, metadata), "stage.metadata");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot stage " + id + " into slot " + target, e);
+            throw writeFailure(e, "cannot stage " + id + " " + metadata.version() + " (" + packageBytes.length
+                    + " bytes) into slot " + target);
         }
         stagedHere.put(id + "/" + target, metadata.packageSha256());
         hook.reached("stage.written");
@@ -243,7 +245,7 @@ public final class SlotStore {
             DurableFiles.createDirectories(moduleDir(id));
             replace(moduleDir(id).resolve(FLOOR_FILE), StateCodec.encodeFloor(id, securityVersion), "floor");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot raise the floor of " + id, e);
+            throw writeFailure(e, "cannot raise the floor of " + id);
         }
     }
 
@@ -294,8 +296,21 @@ public final class SlotStore {
         try {
             replace(moduleDir(state.moduleId()).resolve(STATE_FILE), StateCodec.encodeState(state), step);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the state of " + state.moduleId(), e);
+            throw writeFailure(e, "cannot write the state of " + state.moduleId());
         }
+    }
+
+    /**
+     * A failed durable write as thrown to the caller: a full disk is a refusal with its own
+     * reason ({@link StorageFailure#STORAGE_FULL}); the committed state is unchanged either way,
+     * since every write goes to a temp file that is removed when it fails.
+     */
+    private static RuntimeException writeFailure(IOException e, String what) {
+        if (DurableFiles.isNoSpace(e)) {
+            return new RejectedException(StorageFailure.STORAGE_FULL, "the disk is full: " + what
+                    + "; the active slot is unchanged", e);
+        }
+        return new UncheckedIOException(what, e);
     }
 
     private void replace(Path target, byte[] data, String step) throws IOException {

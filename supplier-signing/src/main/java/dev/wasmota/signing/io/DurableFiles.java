@@ -143,6 +143,23 @@ public final class DurableFiles {
         }
     }
 
+    /**
+     * Whether {@code failure} or one of its causes is the file system running out of space
+     * (ENOSPC) or quota (EDQUOT), as the JDK reports them on Linux and macOS.
+     */
+    public static boolean isNoSpace(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException) {
+                String text = t instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                        ? f.getReason() + " " + t.getMessage() : t.getMessage();
+                if (text != null && (text.contains("No space left on device") || text.contains("Disk quota exceeded"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static RejectedException tooLarge(Path file, long size, long max) {
         return new RejectedException(
                 StorageFailure.FILE_TOO_LARGE, file + " has " + size + " bytes, more than the " + max + " allowed");

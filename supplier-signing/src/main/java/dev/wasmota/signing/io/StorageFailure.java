@@ -3,10 +3,18 @@ package dev.wasmota.signing.io;
 import dev.wasmota.signing.error.ExitCode;
 import dev.wasmota.signing.error.Reason;
 
-/** Why a file on the host's own storage was refused before it was read into memory. */
+/**
+ * Why the host's own storage refused: a file too large to read, or a file system too full to
+ * write. Both are limits of the device, not bugs and not trust failures (exit 4).
+ */
 public enum StorageFailure implements Reason {
     /** The file is larger than the caller's bound; nothing was allocated for it. */
-    FILE_TOO_LARGE;
+    FILE_TOO_LARGE,
+    /**
+     * The file system is full (ENOSPC, or the disk quota is used up): a durable write could not
+     * complete, was undone, and nothing it was part of changed.
+     */
+    STORAGE_FULL;
 
     @Override
     public ExitCode exitCode() {
