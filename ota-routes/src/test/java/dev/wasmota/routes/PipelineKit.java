@@ -64,6 +64,10 @@ final class PipelineKit implements AutoCloseable {
     final List<OemNode> oems = new ArrayList<>();
     final Map<String, EcuHost> hosts = new LinkedHashMap<>();
     final Map<String, VehicleNode> vehicles = new LinkedHashMap<>();
+    /** Each started vehicle's meters. */
+    final Map<String, SimpleMeterRegistry> registries = new LinkedHashMap<>();
+    /** How vehicles reach the broker, applied to each one's settings as it starts (e.g. through a hostile proxy). */
+    java.util.function.UnaryOperator<MqttSettings> vehicleLink = java.util.function.UnaryOperator.identity();
     private final String dbUrl;
     private final boolean tls;
 
@@ -94,8 +98,18 @@ final class PipelineKit implements AutoCloseable {
                 : MqttSettings.of(broker.url());
         String root = tls ? Topics.DEFAULT_ROOT : "t" + ROOTS.incrementAndGet() + "x" + Long.toHexString(System.nanoTime() & 0xffffff);
         this.topics = new Topics(root);
-        this.settings = Map.of("ota.topic.root", root, "ota.dispatch.scanMillis", "300", "ota.route.redeliveryDelayMillis", "50");
+        this.settings = settings(root);
         this.dbUrl = "jdbc:h2:file:" + dir.resolve("oem/campaigns/db") + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    /** The route settings every party of a kit on topic root {@code root} runs with. */
+    static Map<String, String> settings(String root) {
+        return Map.of("ota.topic.root", root, "ota.dispatch.scanMillis", "300", "ota.route.redeliveryDelayMillis", "50");
+    }
+
+    /** The OEM's campaign database, shared by every OEM worker of the kit (one process at a time). */
+    String dbUrl() {
+        return dbUrl;
     }
 
     Properties properties() {
@@ -122,14 +136,24 @@ final class PipelineKit implements AutoCloseable {
 
     /** Registers vehicle {@code id} (hardware ecu-a) with the OEM, opens its host and connects it. */
     VehicleNode startVehicle(String id) {
-        if (oem().campaigns().vehicles().find(id).isEmpty()) {
+        return startVehicle(id, VehicleNode.Options.standalone());
+    }
+
+    /**
+     * Opens vehicle {@code id}'s host and connects it as {@code options} say (e.g. a slow link);
+     * registers it with the OEM when an OEM runs in this JVM (otherwise that is the caller's job).
+     */
+    VehicleNode startVehicle(String id, VehicleNode.Options options) {
+        if (!oems.isEmpty() && oem().campaigns().vehicles().find(id).isEmpty()) {
             oem().campaigns().vehicles().register(id, "ecu-a");
         }
         EcuHost host = hosts.computeIfAbsent(id, v -> EcuHost.open(HostConfig.builder(dir.resolve("vehicles").resolve(v),
                 fx.oem.trustStore()).identity(new HostIdentity("ecu-a", v)).clock(CLOCK).build(), QUIET));
         OemPki.Credential credential = credential(id);
-        VehicleNode node = VehicleNode.start(id, host, credential, mqttFor(credential), properties(), CLOCK,
-                new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registries.put(id, registry);
+        VehicleNode node = VehicleNode.start(id, host, credential, vehicleLink.apply(mqttFor(credential)), properties(), CLOCK,
+                registry, options);
         vehicles.put(id, node);
         return node;
     }

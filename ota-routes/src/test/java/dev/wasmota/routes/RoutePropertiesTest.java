@@ -34,7 +34,8 @@ class RoutePropertiesTest {
                 "ota.mqtt.sessionExpirySeconds", "ota.mqtt.connectTimeoutSeconds", "ota.mqtt.keepAliveSeconds",
                 "ota.mqtt.maxMessageBytes", "ota.oem.group", "ota.oem.worker", "ota.dispatch.periodMillis",
                 "ota.dispatch.scanMillis", "ota.campaign.tickMillis", "ota.route.redeliveries",
-                "ota.route.redeliveryDelayMillis", "ota.vehicle.watchMillis", "ota.supplier.resultTimeoutSeconds")));
+                "ota.route.redeliveryDelayMillis", "ota.vehicle.watchMillis", "ota.supplier.resultTimeoutSeconds",
+                "ota.mqtt.packetTimeoutMillis", "ota.mqtt.minBytesPerSecond")));
     }
 
     @Test
@@ -48,6 +49,8 @@ class RoutePropertiesTest {
         assertEquals(mqtt.connectTimeout().getSeconds(), RouteProperties.intValue(p, "ota.mqtt.connectTimeoutSeconds"));
         assertEquals(mqtt.keepAlive().getSeconds(), RouteProperties.intValue(p, "ota.mqtt.keepAliveSeconds"));
         assertEquals(mqtt.maxMessageBytes(), RouteProperties.intValue(p, "ota.mqtt.maxMessageBytes"));
+        assertEquals(mqtt.packetGuard().timeout().toMillis(), RouteProperties.intValue(p, "ota.mqtt.packetTimeoutMillis"));
+        assertEquals(mqtt.packetGuard().minBytesPerSecond(), RouteProperties.intValue(p, "ota.mqtt.minBytesPerSecond"));
         assertEquals(Topics.DEFAULT_ROOT, new Topics(p.getProperty("ota.topic.root")).root());
     }
 

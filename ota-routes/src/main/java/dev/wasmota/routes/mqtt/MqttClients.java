@@ -2,6 +2,7 @@ package dev.wasmota.routes.mqtt;
 
 import dev.wasmota.routes.RouteFailure;
 import dev.wasmota.signing.error.RejectedException;
+import javax.net.SocketFactory;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -9,7 +10,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 /**
  * Connects the Paho clients the routes use. A persistent client ({@code cleanStart=false} with a
  * session expiry) keeps its subscriptions and queued QoS 1 messages at the broker while it is
- * offline; every client reconnects by itself.
+ * offline; every client reconnects by itself ({@link Reconnector}). Every connection carries the slow-retrieval guard
+ * of its settings ({@link GuardedSocketFactory}).
  */
 public final class MqttClients {
     private MqttClients() {
@@ -47,13 +49,14 @@ public final class MqttClients {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(!persistent);
         o.setSessionExpiryInterval(persistent ? s.sessionExpiry().getSeconds() : 0L);
-        o.setAutomaticReconnect(true);
-        o.setAutomaticReconnectDelay(1, 30);
+        // HeldMessagesClient reconnects with a back-off of its own (Reconnector): Paho's is shared by every client of the JVM
+        o.setAutomaticReconnect(false);
         o.setConnectionTimeout((int) Math.max(1, s.connectTimeout().getSeconds()));
         o.setKeepAliveInterval((int) s.keepAlive().getSeconds());
         o.setMaximumPacketSize((long) s.maxMessageBytes() + 1024);
         o.setReceiveMaximum(64);
-        s.socketFactory().ifPresent(o::setSocketFactory);
+        SocketFactory sockets = s.socketFactory().orElseGet(SocketFactory::getDefault);
+        o.setSocketFactory(GuardedSocketFactory.wrap(sockets, s.packetGuard(), o.getMaximumPacketSize()));
         return o;
     }
 

@@ -10,10 +10,11 @@ import javax.net.SocketFactory;
 /**
  * How a party connects to the broker: its URL ({@code tcp://} or {@code ssl://}), the socket
  * factory (TLS material from the OEM PKI for {@code ssl://}), and session and timing limits.
- * Defaults: QoS 1, sessions kept 7 days, 10 s to connect, 30 s keep-alive, 9 MiB messages.
+ * Defaults: QoS 1, sessions kept 7 days, 10 s to connect, 30 s keep-alive, 9 MiB messages, and
+ * the slow-retrieval guard's {@link PacketGuard#DEFAULT} on every connection.
  */
 public record MqttSettings(String brokerUrl, Optional<SocketFactory> socketFactory, int qos, Duration sessionExpiry,
-                           Duration connectTimeout, Duration keepAlive, int maxMessageBytes) {
+                           Duration connectTimeout, Duration keepAlive, int maxMessageBytes, PacketGuard packetGuard) {
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(7);
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 9 * 1024 * 1024;
 
@@ -23,6 +24,7 @@ public record MqttSettings(String brokerUrl, Optional<SocketFactory> socketFacto
         Objects.requireNonNull(sessionExpiry, "sessionExpiry");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(keepAlive, "keepAlive");
+        Objects.requireNonNull(packetGuard, "packetGuard");
         List<String> problems = new ArrayList<>();
         if (!brokerUrl.startsWith("tcp://") && !brokerUrl.startsWith("ssl://")) {
             problems.add("broker URL '" + brokerUrl + "' is not tcp://host:port or ssl://host:port");
@@ -50,6 +52,12 @@ public record MqttSettings(String brokerUrl, Optional<SocketFactory> socketFacto
         }
     }
 
+    /** Settings with the default {@link PacketGuard}. */
+    public MqttSettings(String brokerUrl, Optional<SocketFactory> socketFactory, int qos, Duration sessionExpiry,
+                        Duration connectTimeout, Duration keepAlive, int maxMessageBytes) {
+        this(brokerUrl, socketFactory, qos, sessionExpiry, connectTimeout, keepAlive, maxMessageBytes, PacketGuard.DEFAULT);
+    }
+
     /** Settings with the defaults for {@code brokerUrl}, over plain TCP with TCP_NODELAY. */
     public static MqttSettings of(String brokerUrl) {
         return of(brokerUrl, new NoDelaySocketFactory());
@@ -63,7 +71,8 @@ public record MqttSettings(String brokerUrl, Optional<SocketFactory> socketFacto
 
     /**
      * Settings for {@code brokerUrl} from the routes' placeholders ({@code ota.mqtt.*}: QoS,
-     * session expiry, connect timeout, keep-alive, message size), over plain TCP with TCP_NODELAY.
+     * session expiry, connect timeout, keep-alive, message size, packet timeout and minimum
+     * transfer rate), over plain TCP with TCP_NODELAY.
      */
     public static MqttSettings of(String brokerUrl, java.util.Properties p) {
         return of(brokerUrl, p, new NoDelaySocketFactory());
@@ -76,14 +85,24 @@ public record MqttSettings(String brokerUrl, Optional<SocketFactory> socketFacto
                 Duration.ofSeconds(dev.wasmota.routes.RouteProperties.intValue(p, "ota.mqtt.sessionExpirySeconds")),
                 Duration.ofSeconds(dev.wasmota.routes.RouteProperties.intValue(p, "ota.mqtt.connectTimeoutSeconds")),
                 Duration.ofSeconds(dev.wasmota.routes.RouteProperties.intValue(p, "ota.mqtt.keepAliveSeconds")),
-                dev.wasmota.routes.RouteProperties.intValue(p, "ota.mqtt.maxMessageBytes"));
+                dev.wasmota.routes.RouteProperties.intValue(p, "ota.mqtt.maxMessageBytes"), PacketGuard.of(p));
     }
 
     public MqttSettings withSocketFactory(SocketFactory factory) {
-        return new MqttSettings(brokerUrl, Optional.of(factory), qos, sessionExpiry, connectTimeout, keepAlive, maxMessageBytes);
+        return new MqttSettings(brokerUrl, Optional.of(factory), qos, sessionExpiry, connectTimeout, keepAlive, maxMessageBytes,
+                packetGuard);
     }
 
     public MqttSettings withBrokerUrl(String url) {
-        return new MqttSettings(url, socketFactory, qos, sessionExpiry, connectTimeout, keepAlive, maxMessageBytes);
+        return new MqttSettings(url, socketFactory, qos, sessionExpiry, connectTimeout, keepAlive, maxMessageBytes, packetGuard);
+    }
+
+    public MqttSettings withPacketGuard(PacketGuard guard) {
+        return new MqttSettings(brokerUrl, socketFactory, qos, sessionExpiry, connectTimeout, keepAlive, maxMessageBytes, guard);
+    }
+
+    /** These settings with {@code listener} hearing of every connection dropped for a slow retrieval. */
+    public MqttSettings withSlowRetrievalListener(SlowRetrieval.Listener listener) {
+        return withPacketGuard(packetGuard.withListener(listener));
     }
 }

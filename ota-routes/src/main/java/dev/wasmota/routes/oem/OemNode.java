@@ -3,6 +3,8 @@ package dev.wasmota.routes.oem;
 import dev.wasmota.ecu.audit.AuditLog;
 import dev.wasmota.oem.campaign.CampaignService;
 import dev.wasmota.oem.campaign.CampaignWorkspace;
+import dev.wasmota.oem.campaign.FileOutbox;
+import dev.wasmota.oem.trust.TrustDistribution;
 import dev.wasmota.oem.intake.IntakeOptions;
 import dev.wasmota.oem.intake.IntakePipeline;
 import dev.wasmota.oem.release.ReleaseStore;
@@ -13,6 +15,7 @@ import dev.wasmota.routes.camel.DeadLetterRecorder;
 import dev.wasmota.routes.mqtt.HeldMessagesClient;
 import dev.wasmota.routes.mqtt.MqttClients;
 import dev.wasmota.routes.mqtt.MqttEndpoints;
+import dev.wasmota.routes.mqtt.SlowRetrievalRecorder;
 import dev.wasmota.signing.pki.OemPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,14 +38,17 @@ public final class OemNode implements AutoCloseable {
     private final AuditLog audit;
     private final CampaignWorkspace workspace;
     private final OutboxDispatcher dispatcher;
+    private final TrustDistribution trust;
     private final List<HeldMessagesClient> clients = new ArrayList<>();
     private CamelContext camel;
 
-    private OemNode(OemNodeConfig config, AuditLog audit, CampaignWorkspace workspace, OutboxDispatcher dispatcher) {
+    private OemNode(OemNodeConfig config, AuditLog audit, CampaignWorkspace workspace, OutboxDispatcher dispatcher,
+                    TrustDistribution trust) {
         this.config = config;
         this.audit = audit;
         this.workspace = workspace;
         this.dispatcher = dispatcher;
+        this.trust = trust;
     }
 
     /** Opens the OEM directory, connects to the broker and starts the routes. */
@@ -63,7 +69,9 @@ public final class OemNode implements AutoCloseable {
                     config.clock(), Duration.ofMillis(RouteProperties.intValue(p, "ota.dispatch.scanMillis")));
             CampaignWorkspace ws = CampaignWorkspace.open(config.oemDir(), config.dbUrl(), config.clock(), config.random(),
                     "oem-serve:" + worker, Optional.of(audit), Optional.of(dispatcher));
-            node = new OemNode(config, audit, ws, dispatcher);
+            node = new OemNode(config, audit, ws, dispatcher, new TrustDistribution(pki,
+                    new FileOutbox(config.oemDir().resolve(FileOutbox.DIR)), ws.vehicles(), Optional.of(audit),
+                    "oem-serve:" + worker));
             node.startRoutes(pki, topics, worker, p);
             return node;
         } catch (RuntimeException | Error e) {
@@ -94,7 +102,7 @@ public final class OemNode implements AutoCloseable {
             camel.addRoutes(new OemRoutes(endpoints,
                     new IntakeHandler(new IntakePipeline(pki, intakeOptions), workspace.releases(), pki, topics, config.clock()),
                     new StatusHandler(workspace.campaigns(), pki.trustStore(), topics, config.clock()),
-                    dispatcher, new CampaignTicker(workspace.campaigns()),
+                    dispatcher, new CampaignTicker(workspace.campaigns(), this::distributeTrustUpdate),
                     new DeadLetterRecorder(audit, "oem-serve:" + worker, topics.oemDeadLetter(), config.clock(),
                             config.registry())));
             camel.start();
@@ -104,9 +112,22 @@ public final class OemNode implements AutoCloseable {
     }
 
     private HeldMessagesClient connect(String clientId, boolean persistent, boolean manualAcks) {
-        HeldMessagesClient c = MqttClients.connect(config.mqtt(), clientId, persistent, manualAcks);
+        String actor = "oem-serve:" + config.properties().getProperty("ota.oem.worker");
+        HeldMessagesClient c = MqttClients.connect(config.mqtt().withSlowRetrievalListener(
+                new SlowRetrievalRecorder(audit, actor, "oem", config.registry())), clientId, persistent, manualAcks);
         clients.add(c);
         return c;
+    }
+
+    /**
+     * Queues the trust update in {@code vehicle-trust/} (written by {@code ota oem revoke}) to every
+     * registered vehicle if it was not queued yet, and hands it to the dispatcher at once; the
+     * campaign tick calls this too. Returns how many vehicles it was queued to.
+     */
+    public int distributeTrustUpdate() {
+        List<java.nio.file.Path> queued = trust.queueIfNew();
+        dispatcher.enqueue(queued);
+        return queued.size();
     }
 
     public CampaignService campaigns() {

@@ -9,6 +9,7 @@ import dev.wasmota.routes.mqtt.HeldMessagesClient;
 import dev.wasmota.routes.mqtt.MqttClients;
 import dev.wasmota.routes.mqtt.MqttEndpoints;
 import dev.wasmota.routes.mqtt.MqttSettings;
+import dev.wasmota.routes.mqtt.SlowRetrievalRecorder;
 import dev.wasmota.signing.pki.OemPki;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -22,7 +23,9 @@ import org.apache.camel.CamelContext;
  * One vehicle on the pipeline: its ECU host behind a persistent MQTT session (client id
  * {@code vehicle-<id>}, QoS 1), so updates published while it is offline wait at the broker and
  * arrive when it reconnects. The vehicle signs its status reports with its own key, whose
- * certificate the OEM root issued for the vehicle role. The host stays the caller's to close.
+ * certificate the OEM root issued for the vehicle role. A connection dropped because an update
+ * trickled in too slowly is a {@code SECURITY_EVENT} ({@code SLOW_RETRIEVAL}) in the host's audit
+ * log. The host stays the caller's to close.
  */
 public final class VehicleNode implements AutoCloseable {
     /**
@@ -61,10 +64,12 @@ public final class VehicleNode implements AutoCloseable {
                                     Properties properties, Clock clock, MeterRegistry registry, Options options) {
         Topics topics = new Topics(properties.getProperty("ota.topic.root"));
         int qos = RouteProperties.intValue(properties, "ota.mqtt.qos");
-        HeldMessagesClient in = MqttClients.connect(mqtt, "vehicle-" + vehicleId, true, true);
+        MqttSettings guarded = mqtt.withSlowRetrievalListener(
+                new SlowRetrievalRecorder(host.auditLog(), "vehicle-routes", "vehicle", registry));
+        HeldMessagesClient in = MqttClients.connect(guarded, "vehicle-" + vehicleId, true, true);
         HeldMessagesClient out;
         try {
-            out = MqttClients.connect(mqtt, "vehicle-" + vehicleId + "-out", false);
+            out = MqttClients.connect(guarded, "vehicle-" + vehicleId + "-out", false);
         } catch (RuntimeException e) {
             MqttClients.closeQuietly(in);
             throw e;
@@ -80,7 +85,7 @@ public final class VehicleNode implements AutoCloseable {
                     MqttEndpoints.consumer(camel, "vehicle-update-in-" + vehicleId, topics.update(vehicleId), in, qos),
                     MqttEndpoints.producer(camel, "vehicle-status-out-" + vehicleId, topics.status(vehicleId), out, qos),
                     MqttEndpoints.producer(camel, "vehicle-dead-letter-out-" + vehicleId, topics.vehicleDeadLetter(vehicleId), out, qos));
-            routes = new VehicleRoutes(vehicleId, e, updates, watch, new DeadLetterRecorder(host.auditLog(),
+            routes = new VehicleRoutes(vehicleId, e, updates, new TrustUpdateHandler(host), watch, new DeadLetterRecorder(host.auditLog(),
                     "vehicle-routes", topics.vehicleDeadLetter(vehicleId), clock, registry), options.linkDelay().toMillis());
             camel.addRoutes(routes);
             camel.start();

@@ -44,6 +44,43 @@ class MqttSettingsTest {
         assertEquals(Duration.ofSeconds(30), s.keepAlive());
         assertEquals(9 * 1024 * 1024, s.maxMessageBytes());
         assertEquals(MqttSettings.DEFAULT_MAX_MESSAGE_BYTES, s.maxMessageBytes());
+        assertEquals(PacketGuard.DEFAULT, s.packetGuard());
+        assertEquals(Duration.ofSeconds(10), s.packetGuard().timeout());
+        assertEquals(32 * 1024, s.packetGuard().minBytesPerSecond());
+    }
+
+    @Test
+    void readsThePacketGuardFromTheRouteSettingsAndKeepsItInCopies() {
+        java.util.Properties p = dev.wasmota.routes.RouteProperties.with(java.util.Map.of(
+                "ota.mqtt.packetTimeoutMillis", "2000", "ota.mqtt.minBytesPerSecond", "100"));
+        MqttSettings s = MqttSettings.of("tcp://h:1883", p).withBrokerUrl("tcp://other:1883")
+                .withSocketFactory(SocketFactory.getDefault());
+        assertEquals(Duration.ofSeconds(2), s.packetGuard().timeout());
+        assertEquals(100, s.packetGuard().minBytesPerSecond());
+        SlowRetrieval.Listener l = e -> { };
+        assertSame(l, s.withSlowRetrievalListener(l).packetGuard().listener());
+        assertEquals(Duration.ofSeconds(2), s.withSlowRetrievalListener(l).packetGuard().timeout());
+    }
+
+    @Test
+    void boundsAPacketByTheBasePlusItsSizeAtTheMinimumRate() {
+        PacketGuard g = PacketGuard.DEFAULT;
+        assertEquals(10_000_000_000L, g.allowanceNanos(0));
+        assertEquals(11_000_000_000L, g.allowanceNanos(32 * 1024));
+        long largest = 268_435_455L;
+        PacketGuard slowest = new PacketGuard(Duration.ofDays(1), 1, SlowRetrieval.Listener.NONE);
+        assertEquals(Duration.ofDays(1).toNanos() + largest * 1_000_000_000L, slowest.allowanceNanos(largest), "no overflow");
+        assertFalse(PacketGuard.OFF.enabled());
+        assertTrue(g.enabled());
+    }
+
+    @Test
+    void refusesANegativePacketTimeoutAndANonPositiveRateNamingBoth() {
+        String why = problem(() -> new PacketGuard(Duration.ofMillis(-1), 0, SlowRetrieval.Listener.NONE));
+        assertTrue(why.contains("packet timeout -1 ms"), why);
+        assertTrue(why.contains("minimum transfer rate 0 B/s"), why);
+        assertTrue(problem(() -> PacketGuard.of(dev.wasmota.routes.RouteProperties.with(java.util.Map.of(
+                "ota.mqtt.minBytesPerSecond", "-5")))).contains("-5 B/s"));
     }
 
     @Test
