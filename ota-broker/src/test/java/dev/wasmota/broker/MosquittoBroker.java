@@ -24,13 +24,15 @@ public final class MosquittoBroker implements Broker {
     private static final int LOG_LINES_ON_FAILURE = 30;
 
     private final Process process;
+    private final Path config;
     private final Path log;
     private final String url;
     private final String tlsUrl;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private MosquittoBroker(Process process, Path log, String url, String tlsUrl) {
+    private MosquittoBroker(Process process, Path config, Path log, String url, String tlsUrl) {
         this.process = process;
+        this.config = config;
         this.log = log;
         this.url = url;
         this.tlsUrl = tlsUrl;
@@ -54,22 +56,73 @@ public final class MosquittoBroker implements Broker {
         Path config = dir.resolve("mosquitto.conf");
         BrokerFiles.write(dir.resolve("acl"), MosquittoConfig.acl(settings.oemClients()));
         BrokerFiles.write(config, MosquittoConfig.render(settings, dir, plainPort, tlsPort));
-        Path log = dir.resolve("mosquitto.log");
+        String url = plainPort < 0 ? null : "tcp://" + settings.host() + ":" + plainPort;
+        String tlsUrl = tlsPort < 0 ? null : "ssl://" + settings.host() + ":" + tlsPort;
+        return launch(binary, config, dir.resolve("mosquitto.log"), settings.host(), url, tlsUrl, plainPort, tlsPort);
+    }
 
+    /**
+     * Stops this broker (SIGTERM: Mosquitto writes its persistence file, with every persistent
+     * session and its queued messages) and starts it again from the same configuration: the same
+     * ports and data directory, as an operator's restart would. Returns the new broker.
+     */
+    public MosquittoBroker restart() {
+        close();
+        return again();
+    }
+
+    /** Starts a new broker from this stopped one's configuration: same ports, same persistence. */
+    public MosquittoBroker again() {
+        if (!closed.get()) throw new BrokerException("stop " + this + " before starting it again");
+        return launch(BINARY, config, log, host(url != null ? url : tlsUrl), url, tlsUrl, port(url), port(tlsUrl));
+    }
+
+    /** Freezes the broker process (SIGSTOP): its sockets stay open, but nothing is read or answered. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a {@linkplain #pause() paused} broker run again (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new BrokerException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new BrokerException("cannot signal mosquitto: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerException("interrupted while signalling mosquitto", e);
+        }
+    }
+
+    private static String host(String url) {
+        return url.substring(url.indexOf("://") + 3, url.lastIndexOf(':'));
+    }
+
+    private static int port(String url) {
+        return url == null ? -1 : Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    }
+
+    private static MosquittoBroker launch(Path binary, Path config, Path log, String host, String url, String tlsUrl,
+                                          int plainPort, int tlsPort) {
         Process process;
         try {
             process = new ProcessBuilder(binary.toString(), "-c", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new BrokerException("cannot run " + binary + ": " + e.getMessage(), e);
         }
-        String url = plainPort < 0 ? null : "tcp://" + settings.host() + ":" + plainPort;
-        String tlsUrl = tlsPort < 0 ? null : "ssl://" + settings.host() + ":" + tlsPort;
-        MosquittoBroker broker = new MosquittoBroker(process, log, url, tlsUrl);
+        MosquittoBroker broker = new MosquittoBroker(process, config, log, url, tlsUrl);
         for (int port : List.of(plainPort, tlsPort)) {
-            if (port >= 0 && !awaitAccepting(process, settings.host(), port)) {
+            if (port >= 0 && !awaitAccepting(process, host, port)) {
                 broker.close();
-                throw new BrokerException("mosquitto did not accept connections on " + settings.host() + ":" + port
+                throw new BrokerException("mosquitto did not accept connections on " + host + ":" + port
                         + " (exit " + (process.isAlive() ? "none, still running" : process.exitValue()) + "); its log:\n"
                         + broker.logTail());
             }

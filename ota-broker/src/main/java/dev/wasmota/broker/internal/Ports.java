@@ -17,7 +17,9 @@ public final class Ports {
     /** The requested port if it is free on {@code host}, a free port if 0 was requested. */
     public static int resolve(String host, int requested) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            // SO_REUSEADDR: a listener still refuses the bind, but connections of a broker stopped a moment ago
+            // (TIME_WAIT) do not, so a broker restarts on its port at once.
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), requested));
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -4,10 +4,12 @@ import dev.wasmota.oem.campaign.FileOutbox;
 import dev.wasmota.oem.campaign.IssuedInstruction;
 import dev.wasmota.oem.campaign.Outbox;
 import dev.wasmota.routes.Topics;
+import dev.wasmota.routes.wire.TrustUpdateMessage;
 import dev.wasmota.routes.wire.UpdateMessage;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.instruction.SignedInstruction;
 import dev.wasmota.signing.io.DurableFiles;
+import dev.wasmota.signing.pki.SignedTrustUpdate;
 import dev.wasmota.signing.pki.TrustStore;
 import dev.wasmota.signing.pkg.PackageFile;
 import java.io.IOException;
@@ -21,7 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,9 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
  * with its package to the vehicle's update topic at QoS 1, and moves it to {@code outbox-sent/}
  * once the broker acknowledged. A failed publish puts it back; a crash leaves it claimed, and the
  * worker puts its claims back when it starts. Files written by other processes (the campaign
- * commands) are found by a directory scan every {@code scanEvery}.
+ * commands) are found by a directory scan every {@code scanEvery}. Trust updates queued for a
+ * vehicle ({@link FileOutbox#TRUST_EXTENSION}) travel the same way, as {@link TrustUpdateMessage}s,
+ * ahead of that vehicle's instructions.
  */
 public final class OutboxDispatcher implements Outbox {
     public static final String CLAIMED_DIR = "outbox-claimed";
@@ -63,7 +66,13 @@ public final class OutboxDispatcher implements Outbox {
             return size() > PACKAGE_CACHE;
         }
     };
-    private Instant lastScan = Instant.MIN;
+    /**
+     * When the last full scan ran, on the monotonic clock: the period must not depend on the wall
+     * clock (fixed in tests; set back by a time sync in the field, which would stop the rescans
+     * that put back instructions whose publishing failed).
+     */
+    private long lastScanNanos;
+    private boolean scanned;
 
     public OutboxDispatcher(Path oemDir, String worker, TrustStore trust, Topics topics, Clock clock, Duration scanEvery) {
         this.outbox = new FileOutbox(oemDir.resolve(FileOutbox.DIR));
@@ -82,6 +91,11 @@ public final class OutboxDispatcher implements Outbox {
         delivered.add(outbox.instructionFile(issued));
     }
 
+    /** Queues outbox files written in this process (trust updates) for the next dispatch. */
+    public void enqueue(List<Path> files) {
+        delivered.addAll(files);
+    }
+
     /** Puts back what this worker had claimed when it stopped (crash recovery); returns how many. */
     public synchronized int recover() {
         int n = 0;
@@ -92,7 +106,7 @@ public final class OutboxDispatcher implements Outbox {
                 }
             }
         }
-        lastScan = Instant.MIN;
+        scanned = false;
         return n;
     }
 
@@ -102,13 +116,14 @@ public final class OutboxDispatcher implements Outbox {
         for (Path p; (p = delivered.poll()) != null; ) {
             waiting.add(p);
         }
-        Instant now = clock.instant();
-        if (!now.isBefore(lastScan.plus(scanEvery)) || lastScan == Instant.MIN) {
-            lastScan = now;
+        long now = System.nanoTime();
+        if (!scanned || now - lastScanNanos >= scanEvery.toNanos()) {
+            scanned = true;
+            lastScanNanos = now;
             for (Path vehicleDir : list(outbox.directory())) {
                 if (!vehicleDir.getFileName().toString().equals(FileOutbox.PACKAGES) && Files.isDirectory(vehicleDir)) {
                     for (Path f : list(vehicleDir)) {
-                        if (f.getFileName().toString().endsWith(IssuedInstruction.EXTENSION) && !waiting.contains(f)) {
+                        if (isOutgoing(f) && !waiting.contains(f)) {
                             waiting.add(f);
                         }
                     }
@@ -127,14 +142,32 @@ public final class OutboxDispatcher implements Outbox {
         return claimed;
     }
 
-    /** Turns the exchange's {@link Outgoing} into the update message for its vehicle's topic. */
+    private static boolean isOutgoing(Path f) {
+        String name = f.getFileName().toString();
+        return name.endsWith(IssuedInstruction.EXTENSION) || name.endsWith(FileOutbox.TRUST_EXTENSION);
+    }
+
+    /** Turns the exchange's {@link Outgoing} into the update (or trust update) message for its vehicle's topic. */
     public void message(Exchange ex) throws IOException {
         Outgoing o = ex.getIn().getBody(Outgoing.class);
+        if (o.fileName().endsWith(FileOutbox.TRUST_EXTENSION)) {
+            trustMessage(ex, o);
+            return;
+        }
         byte[] instructionFile = DurableFiles.readBounded(o.claimed(), SignedInstruction.MAX_FILE_BYTES);
         Instruction i = SignedInstruction.open(instructionFile, trust, clock);
         ex.setProperty(OUTGOING, o);
         ex.getIn().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, topics.update(i.vehicleId()));
         ex.getIn().setBody(new UpdateMessage(instructionFile, packageBytes(i.packageSha256())).encode());
+    }
+
+    /** A trust update, checked against the root before it leaves, for {@code o}'s vehicle. */
+    private void trustMessage(Exchange ex, Outgoing o) throws IOException {
+        byte[] file = DurableFiles.readBounded(o.claimed(), SignedTrustUpdate.MAX_FILE_BYTES);
+        SignedTrustUpdate.open(file, trust.root());
+        ex.setProperty(OUTGOING, o);
+        ex.getIn().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, topics.update(o.vehicleId()));
+        ex.getIn().setBody(new TrustUpdateMessage(file).encode());
     }
 
     /** The broker acknowledged: the instruction moves to {@code outbox-sent/}. */
