@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmota.broker.Broker;
 import dev.wasmota.broker.BrokerKind;
-import dev.wasmota.broker.BrokerSettings;
 import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.ecu.UpdateFailure;
 import dev.wasmota.ecu.audit.AuditEvent;
@@ -95,8 +94,7 @@ class AttacksIT {
 
     @BeforeAll
     void fleetRunsV2() throws Exception {
-        broker = BrokerKind.MOSQUITTO.start(BrokerSettings.builder(dir.resolve("broker")).port(0)
-                .maxMessageBytes(10 * 1024 * 1024).build());
+        broker = BrokerKind.MOSQUITTO.start(Brokers.settings(dir.resolve("broker")));
         kit = new PipelineKit(dir.resolve("pipeline"), broker);
         kit.startOem("w1");
         kit.startVehicle(VICTIM);

@@ -11,7 +11,6 @@ import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.ecu.audit.AuditEvent;
 import dev.wasmota.ecu.audit.AuditLog;
 import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.oem.campaign.Action;
 import dev.wasmota.oem.campaign.Campaign;
 import dev.wasmota.oem.release.Release;
@@ -63,10 +62,10 @@ class BrokerRestartIT {
             Release v1 = kit.oem().releases().publish(PackageFile.toBytes(kit.fx.countersigned(kit.healthy("1.0.0", 1,
                     "healthy_v1.wasm"))));
             Campaign c = kit.campaign(v1, ids, "1,2,100%");
-            PipelineKit.await("the first vehicle to commit", WAIT, () -> committed(kit, ids) >= 1);
+            PipelineKit.await("the first vehicle to commit", WAIT, () -> kit.running(ids, "1.0.0") >= 1);
 
             broker = restart(kind, broker, data);
-            int atRestart = committed(kit, ids);
+            int atRestart = kit.running(ids, "1.0.0");
             assertTrue(atRestart < VEHICLES, "the restart must land mid-campaign; " + atRestart + " had committed");
 
             PipelineKit.await("the campaign to complete after the restart", WAIT,
@@ -109,14 +108,4 @@ class BrokerRestartIT {
         return kind.start(settings(data, port));
     }
 
-    private static int committed(PipelineKit kit, List<String> ids) {
-        int n = 0;
-        for (String id : ids) {
-            List<ModuleState> m = kit.hosts.get(id).modules();
-            if (!m.isEmpty() && m.get(0).activeMetadata().version().equals("1.0.0")) {
-                n++;
-            }
-        }
-        return n;
-    }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmota.broker.Broker;
 import dev.wasmota.broker.BrokerKind;
-import dev.wasmota.broker.BrokerSettings;
 import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.ecu.audit.AuditEvent;
 import dev.wasmota.ecu.audit.AuditLog;
@@ -31,9 +30,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,26 +44,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class PipelineIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Map<BrokerKind, Broker> BROKERS = new EnumMap<>(BrokerKind.class);
+    private static final Brokers BROKERS = new Brokers();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
 
-    static synchronized Broker broker(BrokerKind kind) throws IOException {
-        Broker b = BROKERS.get(kind);
-        if (b == null) {
-            Path data = Files.createTempDirectory("broker-" + kind.name().toLowerCase());
-            b = kind.start(BrokerSettings.builder(data).port(0).maxMessageBytes(10 * 1024 * 1024).build());
-            BROKERS.put(kind, b);
-        }
-        return b;
+    static Broker broker(BrokerKind kind) throws IOException {
+        return BROKERS.get(kind);
     }
 
     @AfterAll
     static void stopBrokers() {
-        BROKERS.values().forEach(Broker::close);
-        BROKERS.clear();
+        BROKERS.close();
     }
 
     @ParameterizedTest

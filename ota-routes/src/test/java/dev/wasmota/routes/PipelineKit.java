@@ -158,6 +158,18 @@ final class PipelineKit implements AutoCloseable {
         return node;
     }
 
+    /** How many of {@code ids} run {@code version} in their active slot. */
+    int running(List<String> ids, String version) {
+        int n = 0;
+        for (String id : ids) {
+            List<dev.wasmota.ecu.slots.ModuleState> m = hosts.get(id).modules();
+            if (!m.isEmpty() && m.get(0).activeMetadata().version().equals(version)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Disconnects vehicle {@code id}; its session (and anything queued for it) stays with the broker. */
     void stopVehicle(String id) {
         vehicles.remove(id).close();

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmota.broker.Broker;
 import dev.wasmota.broker.BrokerKind;
-import dev.wasmota.broker.BrokerSettings;
 import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.ecu.audit.AuditEvent;
 import dev.wasmota.ecu.audit.AuditLog;
@@ -32,7 +31,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,27 +49,20 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class RevocationIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Map<BrokerKind, Broker> BROKERS = new EnumMap<>(BrokerKind.class);
+    private static final Brokers BROKERS = new Brokers();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> FLEET = List.of("veh-1", "veh-2");
 
     @TempDir
     Path dir;
 
-    static synchronized Broker broker(BrokerKind kind) throws IOException {
-        Broker b = BROKERS.get(kind);
-        if (b == null) {
-            Path data = Files.createTempDirectory("broker-" + kind.name().toLowerCase());
-            b = kind.start(BrokerSettings.builder(data).port(0).maxMessageBytes(10 * 1024 * 1024).build());
-            BROKERS.put(kind, b);
-        }
-        return b;
+    static Broker broker(BrokerKind kind) throws IOException {
+        return BROKERS.get(kind);
     }
 
     @AfterAll
     static void stopBrokers() {
-        BROKERS.values().forEach(Broker::close);
-        BROKERS.clear();
+        BROKERS.close();
     }
 
     @ParameterizedTest
