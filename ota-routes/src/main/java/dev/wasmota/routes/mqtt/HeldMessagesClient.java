@@ -1,7 +1,9 @@
 package dev.wasmota.routes.mqtt;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -25,8 +27,18 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * {@code connectComplete} below), and reconnects by itself after a lost connection with its own
  * back-off ({@link Reconnector}), not Paho's automatic reconnect, whose back-off all clients of a
  * JVM share.
+ *
+ * <p>A manual acknowledgement ({@link #messageArrivedComplete}) made while the client is not
+ * connected, or of a message that arrived on a connection since lost (and was not delivered again
+ * since), is dropped, not sent: the broker delivers that message again on the new connection (its
+ * session kept it unacknowledged), and the consumer acknowledges it there. Paho
+ * would otherwise queue the stale PUBACK while disconnected, and on the next connect its sender
+ * finds that PUBACK ahead of CONNECT, stops at once, and the connect waits for it forever (seen
+ * after broker restarts: the client never sent CONNECT again). MQTT 5 also forbids sending it on
+ * the new connection [MQTT-4.4.0-1].
  */
 public final class HeldMessagesClient extends MqttClient {
+    private static final System.Logger LOG = System.getLogger(HeldMessagesClient.class.getName());
     private final Object lock = new Object();
     private final List<Object[]> held = new ArrayList<>();
     /** One thread at most, only while there is work: connect notifications in order, off Paho's callback thread. */
@@ -38,6 +50,16 @@ public final class HeldMessagesClient extends MqttClient {
             });
     private final Reconnector reconnector;
     private MqttCallback target;
+    /** Guards {@link #connection}, {@link #arrivedOn} and {@link #lateAcks}. */
+    private final Object acks = new Object();
+    /** How many connections were lost so far: the number of the current (or next) one. */
+    private int connection;
+    /**
+     * The connection each unacknowledged QoS 1 or 2 message last arrived on, by packet id (at most
+     * 65535 entries); a message delivered again replaces its entry.
+     */
+    private final Map<Integer, Integer> arrivedOn = new HashMap<>();
+    private int lateAcks;
 
     public HeldMessagesClient(String serverUri, String clientId, MqttClientPersistence persistence) throws MqttException {
         super(serverUri, clientId, persistence);
@@ -110,6 +132,36 @@ public final class HeldMessagesClient extends MqttClient {
         super.close(force);
     }
 
+    /**
+     * Acknowledges message {@code messageId} if it arrived on the connection the client still has;
+     * otherwise drops the acknowledgement (the broker delivers the message again).
+     */
+    @Override
+    public void messageArrivedComplete(int messageId, int qos) throws MqttException {
+        synchronized (acks) {
+            Integer on = arrivedOn.remove(messageId);
+            if (!isConnected() || on != null && on != connection) {
+                lateAcks++;
+                LOG.log(System.Logger.Level.INFO, getClientId() + ": not acknowledging message " + messageId
+                        + " after its connection was lost; the broker delivers it again");
+                return;
+            }
+            super.messageArrivedComplete(messageId, qos);
+        }
+    }
+
+    /** How many acknowledgements were dropped because their message's connection had been lost. */
+    public int lateAcksDropped() {
+        synchronized (acks) {
+            return lateAcks;
+        }
+    }
+
+    /** How many reconnect attempts were forced down because no CONNACK came in time. */
+    public int abandonedConnects() {
+        return reconnector.abandonedConnects();
+    }
+
     /** How many messages are held for a consumer that has not set its callback yet. */
     public int heldCount() {
         synchronized (lock) {
@@ -126,6 +178,11 @@ public final class HeldMessagesClient extends MqttClient {
     private final class Holder implements MqttCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) throws Exception {
+            if (message.getQos() > 0) {
+                synchronized (acks) {
+                    arrivedOn.put(message.getId(), connection);
+                }
+            }
             MqttCallback t;
             synchronized (lock) {
                 t = target;
@@ -139,6 +196,9 @@ public final class HeldMessagesClient extends MqttClient {
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
+            synchronized (acks) {
+                connection++;
+            }
             MqttCallback t = target();
             if (t != null) {
                 t.disconnected(response);

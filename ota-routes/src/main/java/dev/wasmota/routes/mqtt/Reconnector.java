@@ -23,16 +23,25 @@ import org.eclipse.paho.mqttv5.common.MqttException;
  * run is repeatable); one daemon thread schedules every client's attempts, which are
  * asynchronous.
  *
- * <p>An attempt waits until the lost connection's Paho threads have ended. Paho's sender does not
- * start again while the previous one is still winding down (for instance while the consumer's
- * exchange of the lost connection finishes): the new connect then sleeps in
- * {@code CommsSender.start} forever, never sending CONNECT (seen in a thread dump after a broker
- * restart; the broker dropped the silent connection 95 s later).
+ * <p>An attempt first waits (at most {@value #WIND_DOWN_MAX_MILLIS} ms) until the lost
+ * connection's receiver and sender threads have ended, since a receiver that fails late shuts
+ * down whatever connection the client has by then.
+ *
+ * <p>Every attempt is watched: one that has neither succeeded nor failed within twice the connect
+ * timeout is forced down and tried again. Paho's asynchronous connect has no deadline of its own
+ * once the socket is open, so a broker that accepts the connection and never answers CONNACK, or
+ * a connect that wedges inside Paho (its sender exits at once when a packet other than CONNECT is
+ * queued ahead of it, and the connect then waits for it forever; {@link HeldMessagesClient} keeps
+ * acknowledgements of a lost connection out of that queue, and this is what remains when one gets
+ * through anyway), would otherwise leave the client offline for good. A wedged connect leaves one
+ * sleeping Paho thread behind.
  */
 final class Reconnector {
     static final long MIN_MILLIS = 1000;
     static final long MAX_MILLIS = 30_000;
+    private static final System.Logger LOG = System.getLogger(Reconnector.class.getName());
     private static final long WIND_DOWN_POLL_MILLIS = 100;
+    private static final long WIND_DOWN_MAX_MILLIS = 5000;
     private static final ScheduledExecutorService TIMER = timer();
 
     private final MqttAsyncClient client;
@@ -41,6 +50,8 @@ final class Reconnector {
     private int attempts;
     private boolean scheduled;
     private boolean stopped;
+    private long windDownSince;
+    private int abandoned;
     private volatile boolean reconnecting;
 
     Reconnector(MqttAsyncClient client) {
@@ -59,6 +70,7 @@ final class Reconnector {
     synchronized void connectionLost() {
         if (!stopped && options != null && !scheduled) {
             scheduled = true;
+            windDownSince = 0;
             TIMER.schedule(this::attempt, delayMillis(attempts, random), TimeUnit.MILLISECONDS);
         }
     }
@@ -66,6 +78,11 @@ final class Reconnector {
     /** The client is being disconnected or closed on purpose: no more attempts. */
     synchronized void stop() {
         stopped = true;
+    }
+
+    /** How many connect attempts were forced down because no CONNACK came in time. */
+    synchronized int abandonedConnects() {
+        return abandoned;
     }
 
     /**
@@ -86,35 +103,47 @@ final class Reconnector {
         return step / 2 + random.nextLong(step / 2 + 1);
     }
 
+    /** How long an attempt may take before it is forced down: twice the connect timeout. */
+    static long deadlineMillis(MqttConnectionOptions o) {
+        return 2_000L * Math.max(1, o.getConnectionTimeout());
+    }
+
     private void attempt() {
+        MqttConnectionOptions o;
         synchronized (this) {
             scheduled = false;
             if (stopped || client.isConnected()) {
                 return;
             }
-            if (lastConnectionAlive()) {
+            long now = System.nanoTime();
+            if (windDownSince == 0) {
+                windDownSince = now;
+            }
+            if (lastConnectionAlive() && now - windDownSince < TimeUnit.MILLISECONDS.toNanos(WIND_DOWN_MAX_MILLIS)) {
                 scheduled = true;
                 TIMER.schedule(this::attempt, WIND_DOWN_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 return;
             }
             attempts++;
             reconnecting = true;
+            o = options;
         }
         try {
-            client.connect(options, null, new MqttActionListener() {
+            IMqttToken token = client.connect(o, null, new MqttActionListener() {
                 @Override
-                public void onSuccess(IMqttToken token) {
+                public void onSuccess(IMqttToken t) {
                     synchronized (Reconnector.this) {
                         attempts = 0;
                     }
                 }
 
                 @Override
-                public void onFailure(IMqttToken token, Throwable cause) {
+                public void onFailure(IMqttToken t, Throwable cause) {
                     reconnecting = false;
                     connectionLost();
                 }
             });
+            TIMER.schedule(() -> watch(token), deadlineMillis(o), TimeUnit.MILLISECONDS);
         } catch (MqttException e) {
             reconnecting = false;
             if (e.getReasonCode() != MqttClientException.REASON_CODE_CLIENT_CONNECTED) {
@@ -123,10 +152,34 @@ final class Reconnector {
         }
     }
 
-    /** Whether a Paho thread of this client's last connection (sender, receiver, connect) still runs. */
+    /** Forces down an attempt that has not ended by its deadline, and schedules the next one. */
+    private void watch(IMqttToken token) {
+        synchronized (this) {
+            if (stopped || token.isComplete() || client.isConnected()) {
+                return;
+            }
+            abandoned++;
+        }
+        LOG.log(System.Logger.Level.WARNING, client.getClientId() + ": no CONNACK within " + deadlineMillis(options)
+                + " ms; dropping the connection attempt and trying again");
+        reconnecting = false;
+        // off the timer thread: Paho takes up to a second to stop the attempt's receiver
+        Thread drop = new Thread(() -> {
+            try {
+                client.disconnectForcibly(0, 0, false);
+            } catch (MqttException e) {
+                LOG.log(System.Logger.Level.WARNING, client.getClientId() + ": could not drop the stalled connect: " + e);
+            }
+            connectionLost();
+        }, "mqtt-drop-stalled-connect");
+        drop.setDaemon(true);
+        drop.start();
+    }
+
+    /** Whether the receiver or sender thread of this client's last connection still runs. */
     private boolean lastConnectionAlive() {
         String id = client.getClientId();
-        Set<String> names = Set.of("MQTT Snd: " + id, "MQTT Rec: " + id, "MQTT Con: " + id);
+        Set<String> names = Set.of("MQTT Snd: " + id, "MQTT Rec: " + id);
         ThreadGroup root = Thread.currentThread().getThreadGroup();
         while (root.getParent() != null) {
             root = root.getParent();
