@@ -20,7 +20,8 @@ import java.util.Random;
  * {@code state}), {@code state ID} answers {@code state ID STATE}, and {@code stop} closes the
  * node and exits 0.
  *
- * <p>Arguments: {@code OEM_DIR BROKER_URL TOPIC_ROOT DB_URL AUDIT_FILE WORKER}.
+ * <p>Arguments: {@code OEM_DIR BROKER_URL TOPIC_ROOT DB_URL AUDIT_FILE WORKER SEED}; each run needs its own
+ * seed, or a restarted worker would issue the instruction ids its predecessor already used.
  */
 public final class OemChild {
     private OemChild() {
@@ -30,7 +31,7 @@ public final class OemChild {
         Map<String, String> settings = new LinkedHashMap<>(PipelineKit.settings(args[2]));
         settings.put("ota.oem.worker", args[5]);
         OemNodeConfig config = OemNodeConfig.of(Path.of(args[0]), MqttSettings.of(args[1])).withProperties(settings)
-                .withDatabase(args[3]).withAuditFile(Path.of(args[4])).withClock(PipelineKit.CLOCK, new Random(1))
+                .withDatabase(args[3]).withAuditFile(Path.of(args[4])).withClock(PipelineKit.CLOCK, new Random(Long.parseLong(args[6])))
                 .withIntake(IntakeOptions.builder().soakTicks(200).build()).withRegistry(new SimpleMeterRegistry());
         OemNode node = OemNode.start(config);
         System.out.println("ready");
@@ -39,7 +40,7 @@ public final class OemChild {
             String[] words = line.strip().split(" ");
             if (words[0].equals("start")) {
                 node.campaigns().start(words[1]);
-                System.out.println("state " + words[1] + " " + node.campaigns().get(words[1]).state());
+                System.out.println("started " + words[1]);
             } else if (words[0].equals("state")) {
                 System.out.println("state " + words[1] + " " + node.campaigns().get(words[1]).state());
             } else if (words[0].equals("stop")) {

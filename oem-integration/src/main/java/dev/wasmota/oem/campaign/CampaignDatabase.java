@@ -68,6 +68,7 @@ public final class CampaignDatabase implements AutoCloseable {
         }
         CampaignDatabase db = new CampaignDatabase(c, url, clock);
         try {
+            writeEveryCommit(c, url);
             c.setAutoCommit(false);
             db.migrate();
             return db;
@@ -77,6 +78,21 @@ public final class CampaignDatabase implements AutoCloseable {
                 throw r;
             }
             throw new IllegalStateException("campaign database " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes an embedded H2 database write each commit to its file before the commit returns. H2
+     * otherwise writes commits in the background up to a second later, so an OEM killed right
+     * after a campaign step (whose instructions were already in the outbox and on their way) came
+     * back without it. The write reaches the operating system, which keeps it across a killed
+     * process; surviving a power cut as well would need a sync per commit.
+     */
+    private static void writeEveryCommit(Connection c, String url) throws SQLException {
+        if (url.startsWith("jdbc:h2:")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET WRITE_DELAY 0");
+            }
         }
     }
 
