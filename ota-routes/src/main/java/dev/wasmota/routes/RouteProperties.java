@@ -20,7 +20,8 @@ public final class RouteProperties {
         m.put("ota.topic.root", new String[] {Topics.DEFAULT_ROOT, "first levels of every topic"});
         m.put("ota.mqtt.qos", new String[] {"1", "QoS of every subscription and publish"});
         m.put("ota.mqtt.sessionExpirySeconds", new String[] {"604800", "how long the broker keeps an offline party's session and queued messages"});
-        m.put("ota.mqtt.connectTimeoutSeconds", new String[] {"10", "time allowed to connect to the broker"});
+        m.put("ota.mqtt.connectTimeoutSeconds", new String[] {"10", "time allowed to connect to the broker; a reconnect "
+                + "attempt with no CONNACK within twice this is dropped and tried again"});
         m.put("ota.mqtt.keepAliveSeconds", new String[] {"30", "MQTT keep-alive"});
         m.put("ota.mqtt.maxMessageBytes", new String[] {"9437184", "largest message sent or accepted (a package with its instruction)"});
         m.put("ota.mqtt.packetTimeoutMillis", new String[] {"10000", "time any MQTT packet may take once its first byte arrived, before the size allowance (slow-retrieval guard; 0 turns it off)"});
