@@ -119,11 +119,34 @@ final class FaultKit {
             assertEquals(releaseSha, s.activeMetadata().packageSha256(), id);
             assertVerifies(host.auditFile());
         }
-        List<AuditRecord> oemRecords = oemLogs.stream().flatMap(f -> AuditLog.read(f).stream()).toList();
+        // the campaign completes as the last report's transaction commits; its audit record follows
+        long end = System.nanoTime() + 10_000_000_000L;
+        List<AuditRecord> oemRecords = read(oemLogs);
+        while (System.nanoTime() < end && !everyoneReported(oemRecords, ids)) {
+            sleepBriefly();
+            oemRecords = read(oemLogs);
+        }
         for (String id : ids) {
             assertEquals(1, statusRecords(oemRecords, id), id + "'s status is recorded once");
         }
         oemLogs.forEach(FaultKit::assertVerifies);
+    }
+
+    private static List<AuditRecord> read(List<Path> logs) {
+        return logs.stream().flatMap(f -> AuditLog.read(f).stream()).toList();
+    }
+
+    private static boolean everyoneReported(List<AuditRecord> oemRecords, List<String> ids) {
+        return ids.stream().allMatch(id -> statusRecords(oemRecords, id) > 0);
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     static void assertVerifies(Path log) {

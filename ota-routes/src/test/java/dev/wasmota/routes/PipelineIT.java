@@ -85,6 +85,8 @@ class PipelineIT {
                 assertEquals("1.0.0", s.activeMetadata().version());
                 assertEquals(release.packageSha256(), s.activeMetadata().packageSha256());
             }
+            // the campaign completes as the last report's transaction commits; its audit record follows
+            PipelineKit.await("the 3 reports' audit records", WAIT, () -> statusRecords(kit) >= 3);
             List<AuditRecord> oemLog = AuditLog.read(kit.oem().auditLog().file());
             assertEquals(3, oemLog.stream().filter(r -> r.event() == AuditEvent.CAMPAIGN_STATUS_RECEIVED).count());
             assertTrue(oemLog.stream().anyMatch(r -> r.event() == AuditEvent.CAMPAIGN_STATUS_RECEIVED
