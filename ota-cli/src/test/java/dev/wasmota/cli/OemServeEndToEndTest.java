@@ -71,6 +71,24 @@ class OemServeEndToEndTest {
     }
 
     @Test
+    void retireEndsAStoppedWorkersSessionsAndExits() throws Exception {
+        EcuCli cli = new EcuCli(dir);
+        try (EmbeddedBroker broker = broker()) {
+            Serving w2 = Serving.start("oem", "serve", "--oem", dir.resolve("oem").toString(), "--broker", broker.url(),
+                    "--worker", "w2", "--metrics-port", "0");
+            w2.stop();
+
+            Result retired = cli.ota(Clock.systemUTC(), "oem", "serve", "--oem", dir.resolve("oem").toString(), "--broker",
+                    broker.url(), "--worker", "w2", "--retire");
+            assertEquals(0, retired.code(), retired::toString);
+            assertTrue(retired.out().contains("retired OEM worker w2: 0 queued messages handled, 0 outbox claims put back, "
+                    + "sessions ended"), retired.out());
+            List<dev.wasmota.ecu.audit.AuditRecord> log = dev.wasmota.ecu.audit.AuditLog.read(dir.resolve("oem/audit-w2.log"));
+            assertEquals(dev.wasmota.ecu.audit.AuditEvent.OEM_WORKER_RETIRED, log.get(log.size() - 1).event());
+        }
+    }
+
+    @Test
     void ecuServeRunsTheInstalledModulesOnThePipeline() throws Exception {
         EcuCli cli = new EcuCli(dir);
         Path state = dir.resolve("veh-1");

@@ -41,7 +41,7 @@ class PipelineCliTest {
     void everyPipelineCommandPrintsHelpNamingItsOptions() {
         Map<List<String>, List<String>> options = Map.of(
                 List.of("oem", "serve"), List.of("--oem", "--broker", "--broker-port", "--tls", "--worker", "--db",
-                        "--metrics-port", "--set", "--max-message-size"),
+                        "--metrics-port", "--set", "--max-message-size", "--retire"),
                 List.of("supplier", "submit"), List.of("--package", "--vectors", "--broker", "--tls", "--no-wait", "--timeout"),
                 List.of("ecu", "serve"), List.of("--state", "--trust", "--tls", "--broker", "--metrics-port", "--set"),
                 List.of("broker"), List.of("--port", "--tls", "--max-message-size"));
@@ -64,6 +64,13 @@ class PipelineCliTest {
             assertTrue(r.err().startsWith("usage error: unknown setting 'ota.no.such'"), r.err());
             assertTrue(r.err().contains("ota.topic.root") && r.err().contains("ota.oem.worker"), r.err());
         }
+    }
+
+    @Test
+    void retireWithoutAWorkerIsAUsageError() {
+        Result r = ota("oem", "serve", "--oem", dir.resolve("oem").toString(), "--retire");
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().contains("--retire needs --worker NAME"), r.err());
     }
 
     @Test

@@ -64,6 +64,11 @@ public enum AuditEvent {
     /** OEM: a vehicle did not answer its instruction before the instruction expired. */
     CAMPAIGN_INSTRUCTION_EXPIRED,
     /**
+     * OEM: a worker was retired: what the broker had queued for it was handled, its claims put
+     * back, and its MQTT sessions ended, so the broker no longer gives it a share.
+     */
+    OEM_WORKER_RETIRED,
+    /**
      * A message on the MQTT pipeline was refused (malformed, oversized, unverifiable, from the
      * wrong sender) and sent to a dead-letter topic; {@code cause} names the reason.
      */

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -35,9 +36,16 @@ import picocli.CommandLine.Spec;
                 "instructions to vehicles, records their status reports and dead letters. Without",
                 "--broker it starts the embedded broker on 127.0.0.1 (sessions kept in DIR/broker).",
                 "Several workers (--worker) may serve one OEM directory and database. Stops on",
-                "Ctrl-C or SIGTERM, closing the node, the broker and the metrics server."})
+                "Ctrl-C or SIGTERM, closing the node, the broker and the metrics server.",
+                "With --retire it retires worker --worker for good instead: puts back its outbox",
+                "claims, handles what the broker queued for its sessions, ends them (so the broker",
+                "stops giving it a share of submissions and status reports) and exits."})
 public final class OemServeCommand implements Callable<Integer> {
     static final int DEFAULT_BROKER_PORT = 1883;
+    /** A retirement ends once nothing has arrived for this long and everything is acknowledged. */
+    static final Duration RETIRE_QUIET = Duration.ofSeconds(3);
+    /** A retirement still receiving after this long is refused (exit 2), its sessions kept. */
+    static final Duration RETIRE_LIMIT = Duration.ofMinutes(5);
 
     @Spec
     CommandSpec spec;
@@ -67,6 +75,10 @@ public final class OemServeCommand implements Callable<Integer> {
     @Option(names = "--db", paramLabel = "URL", description = "the campaign database's JDBC URL (default: H2 in DIR)")
     String db;
 
+    @Option(names = "--retire", description = "retire worker --worker (see above) and exit; refused after "
+            + "5 minutes of messages still arriving, with its sessions kept")
+    boolean retire;
+
     @Mixin
     RouteSettings settings;
 
@@ -89,6 +101,9 @@ public final class OemServeCommand implements Callable<Integer> {
         if (!Files.isDirectory(oemDir)) {
             throw new NoSuchFileException(oemDir.toString(), null, "no OEM directory; create one with ota oem init");
         }
+        if (retire && worker == null) {
+            throw new CommandLine.ParameterException(cmd, "--retire needs --worker NAME: the worker to retire");
+        }
         Properties p = settings.properties(cmd, worker == null ? Map.of() : Map.of("ota.oem.worker", worker));
         String name = p.getProperty("ota.oem.worker");
         try (Foreground fg = new Foreground(cmd.getErr())) {
@@ -104,7 +119,18 @@ public final class OemServeCommand implements Callable<Integer> {
             if (db != null) {
                 config = config.withDatabase(db);
             }
-            fg.hold("OEM node", startNode(config));
+            OemNode node = fg.hold("OEM node", startNode(config));
+            if (retire) {
+                out.println("retiring OEM worker " + name + ": draining its sessions");
+                out.flush();
+                OemNode.Retirement r = node.retire(RETIRE_QUIET, RETIRE_LIMIT, line -> {
+                    out.println(line);
+                    out.flush();
+                });
+                out.printf("retired OEM worker %s: %d queued messages handled, %d outbox claims put back, sessions ended "
+                        + "(%.1f s)%n", name, r.handled(), r.claimsReturned(), r.took().toMillis() / 1000.0);
+                return 0;
+            }
             Topics topics = new Topics(p.getProperty("ota.topic.root"));
             out.printf("OEM worker %s serving %s on %s: intake %s, status %s (topics under %s/)%n", name, oemDir, url,
                     topics.submitFilter(), topics.statusFilter(), topics.root());

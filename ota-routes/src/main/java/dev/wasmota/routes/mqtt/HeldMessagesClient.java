@@ -17,6 +17,7 @@ import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.MqttReturnCode;
 
 /**
  * A Paho client that holds the messages a persistent session delivers right after CONNACK until
@@ -60,6 +61,7 @@ public final class HeldMessagesClient extends MqttClient {
      */
     private final Map<Integer, Integer> arrivedOn = new HashMap<>();
     private int lateAcks;
+    private long arrived;
 
     public HeldMessagesClient(String serverUri, String clientId, MqttClientPersistence persistence) throws MqttException {
         super(serverUri, clientId, persistence);
@@ -150,6 +152,32 @@ public final class HeldMessagesClient extends MqttClient {
         }
     }
 
+    /** How many QoS 1 or 2 messages arrived so far, on any connection. */
+    public long messagesArrived() {
+        synchronized (acks) {
+            return arrived;
+        }
+    }
+
+    /** How many QoS 1 or 2 messages arrived and are not acknowledged yet. */
+    public int unacknowledged() {
+        synchronized (acks) {
+            return arrivedOn.size();
+        }
+    }
+
+    /**
+     * Disconnects and has the broker discard this client's session at once (session expiry 0 in
+     * DISCONNECT [MQTT-3.14.2.2]): nothing more is queued for it. Messages still queued in the
+     * session are lost, so drain it first.
+     */
+    public void endSession(long timeoutMillis) throws MqttException {
+        reconnector.stop();
+        MqttProperties p = new MqttProperties();
+        p.setSessionExpiryInterval(0L);
+        aClient.disconnect(timeoutMillis, null, null, MqttReturnCode.RETURN_CODE_SUCCESS, p).waitForCompletion(timeoutMillis);
+    }
+
     /** How many acknowledgements were dropped because their message's connection had been lost. */
     public int lateAcksDropped() {
         synchronized (acks) {
@@ -181,6 +209,7 @@ public final class HeldMessagesClient extends MqttClient {
             if (message.getQos() > 0) {
                 synchronized (acks) {
                     arrivedOn.put(message.getId(), connection);
+                    arrived++;
                 }
             }
             MqttCallback t;

@@ -1,6 +1,8 @@
 package dev.wasmota.routes.oem;
 
+import dev.wasmota.ecu.audit.AuditEvent;
 import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.ecu.audit.AuditRecord;
 import dev.wasmota.oem.campaign.CampaignService;
 import dev.wasmota.oem.campaign.CampaignWorkspace;
 import dev.wasmota.oem.campaign.FileOutbox;
@@ -8,6 +10,7 @@ import dev.wasmota.oem.trust.TrustDistribution;
 import dev.wasmota.oem.intake.IntakeOptions;
 import dev.wasmota.oem.intake.IntakePipeline;
 import dev.wasmota.oem.release.ReleaseStore;
+import dev.wasmota.routes.RouteFailure;
 import dev.wasmota.routes.RouteProperties;
 import dev.wasmota.routes.Topics;
 import dev.wasmota.routes.camel.CamelNodes;
@@ -16,6 +19,7 @@ import dev.wasmota.routes.mqtt.HeldMessagesClient;
 import dev.wasmota.routes.mqtt.MqttClients;
 import dev.wasmota.routes.mqtt.MqttEndpoints;
 import dev.wasmota.routes.mqtt.SlowRetrievalRecorder;
+import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.pki.OemPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +28,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
+import org.eclipse.paho.mqttv5.common.MqttException;
 
 /**
  * The OEM side of the pipeline in one process ({@code ota oem serve}): intake of supplier
@@ -40,7 +46,16 @@ public final class OemNode implements AutoCloseable {
     private final OutboxDispatcher dispatcher;
     private final TrustDistribution trust;
     private final List<HeldMessagesClient> clients = new ArrayList<>();
+    /** The intake and status consumers' clients, with the shared filter each subscribes to. */
+    private final List<Subscribed> subscribed = new ArrayList<>();
     private CamelContext camel;
+
+    private record Subscribed(HeldMessagesClient client, String filter) {
+    }
+
+    /** What {@link #retire} did: messages its sessions brought since the node started, claims put back. */
+    public record Retirement(long handled, int claimsReturned, Duration took) {
+    }
 
     private OemNode(OemNodeConfig config, AuditLog audit, CampaignWorkspace workspace, OutboxDispatcher dispatcher,
                     TrustDistribution trust) {
@@ -93,9 +108,13 @@ public final class OemNode implements AutoCloseable {
         HeldMessagesClient outClient = connect(worker + "-out", false, false);
         camel = CamelNodes.create("oem-" + worker, p, config.registry());
         IntakeOptions intakeOptions = config.intakeOptions().toBuilder().clock(config.clock()).audit(audit).build();
+        String intakeFilter = Topics.shared(group, topics.submitFilter());
+        String statusFilter = Topics.shared(group, topics.statusFilter());
+        subscribed.add(new Subscribed(intakeClient, intakeFilter));
+        subscribed.add(new Subscribed(statusClient, statusFilter));
         OemRoutes.Endpoints endpoints = new OemRoutes.Endpoints(
-                MqttEndpoints.consumer(camel, "oem-intake-in", Topics.shared(group, topics.submitFilter()), intakeClient, qos),
-                MqttEndpoints.consumer(camel, "oem-status-in", Topics.shared(group, topics.statusFilter()), statusClient, qos),
+                MqttEndpoints.consumer(camel, "oem-intake-in", intakeFilter, intakeClient, qos),
+                MqttEndpoints.consumer(camel, "oem-status-in", statusFilter, statusClient, qos),
                 MqttEndpoints.producer(camel, "oem-out", topics.oemDeadLetter(), outClient, qos),
                 topics.releases());
         try {
@@ -128,6 +147,102 @@ public final class OemNode implements AutoCloseable {
         List<java.nio.file.Path> queued = trust.queueIfNew();
         dispatcher.enqueue(queued);
         return queued.size();
+    }
+
+    /**
+     * Retires this worker for good. Its intake and status sessions are persistent and hold a
+     * share of the shared subscriptions, so a worker that simply stops keeps receiving its share
+     * (Mosquitto queues it for the session's whole expiry, 7 days) and nobody handles it. Here the
+     * worker stops taking outbox work and puts back what it had claimed, unsubscribes both
+     * sessions, handles what the broker had queued for them until nothing has arrived for
+     * {@code quiet} and every message is acknowledged, and then ends both sessions (session expiry
+     * 0), which the audit log records. Call it on a node just started under the retiring worker's
+     * name; close the node afterwards.
+     *
+     * @throws RejectedException {@link RouteFailure#TIMED_OUT} if messages were still arriving or
+     *     unacknowledged after {@code limit}: the sessions are then kept, so nothing is lost
+     */
+    public Retirement retire(Duration quiet, Duration limit, Consumer<String> progress) {
+        long start = System.nanoTime();
+        String worker = config.properties().getProperty("ota.oem.worker");
+        try {
+            camel.getRouteController().stopRoute("oem-dispatch");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the dispatch route: " + e.getMessage(), e);
+        }
+        int returned = dispatcher.recover();
+        long lastProgress = System.nanoTime();
+        while (true) {
+            unsubscribe(); // again on each round: after a reconnect the consumer subscribes again
+            long count = arrived();
+            long lastChange = System.nanoTime();
+            while (unacknowledged() > 0 || System.nanoTime() - lastChange < quiet.toNanos()) {
+                long now = System.nanoTime();
+                if (arrived() != count) {
+                    count = arrived();
+                    lastChange = now;
+                }
+                if (now - start >= limit.toNanos()) {
+                    throw new RejectedException(RouteFailure.TIMED_OUT, "worker " + worker + " still had messages arriving "
+                            + "or unacknowledged after " + limit.toSeconds() + " s (" + count + " handled, "
+                            + unacknowledged() + " in hand); its sessions are kept: run the retirement again");
+                }
+                if (now - lastProgress >= 5_000_000_000L) {
+                    lastProgress = now;
+                    progress.accept("draining worker " + worker + ": " + count + " handled so far, "
+                            + unacknowledged() + " in hand");
+                }
+                sleep(100, worker);
+            }
+            unsubscribe();
+            if (arrived() == count && unacknowledged() == 0) {
+                break;
+            }
+        }
+        long handled = arrived();
+        for (Subscribed s : subscribed) {
+            try {
+                s.client().endSession(5000);
+            } catch (MqttException e) {
+                throw new RejectedException(RouteFailure.BROKER_UNAVAILABLE, "could not end session " + s.client().getClientId()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        audit.append(AuditRecord.builder(AuditEvent.OEM_WORKER_RETIRED).actor("oem-serve:" + worker)
+                .detail("worker " + worker + " retired: " + handled + " queued messages handled, " + returned
+                        + " claims put back, sessions " + subscribed.stream().map(x -> x.client().getClientId()).toList()
+                        + " ended").build());
+        return new Retirement(handled, returned, took);
+    }
+
+    private static void sleep(long millis, String worker) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while draining worker " + worker, e);
+        }
+    }
+
+    private long arrived() {
+        return subscribed.stream().mapToLong(s -> s.client().messagesArrived()).sum();
+    }
+
+    private int unacknowledged() {
+        return subscribed.stream().mapToInt(s -> s.client().unacknowledged()).sum();
+    }
+
+    /** Stops the broker giving this worker's sessions a share of new messages (what is queued still comes). */
+    private void unsubscribe() {
+        for (Subscribed s : subscribed) {
+            try {
+                s.client().unsubscribe(s.filter());
+            } catch (MqttException e) {
+                throw new RejectedException(RouteFailure.BROKER_UNAVAILABLE, "could not unsubscribe "
+                        + s.client().getClientId() + " from " + s.filter() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     public CampaignService campaigns() {
