@@ -53,6 +53,7 @@ final class GuardedInputStream extends InputStream implements MqttFrameTracker.E
         }
         if (b < 0) {
             watchdog.unregister(this);
+            failIfFailed(); // closed by the guard (a TLS socket then reads as ended): say why
             return b;
         }
         try {
@@ -75,6 +76,7 @@ final class GuardedInputStream extends InputStream implements MqttFrameTracker.E
         }
         if (n < 0) {
             watchdog.unregister(this);
+            failIfFailed(); // closed by the guard (a TLS socket then reads as ended): say why
             return n;
         }
         try {
