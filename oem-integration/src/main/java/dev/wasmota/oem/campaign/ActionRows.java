@@ -92,6 +92,12 @@ final class ActionRows {
         }
     }
 
+    /** The actions whose instruction was issued, is not answered and is still valid at {@code now}. */
+    static List<Action> unanswered(Connection c, Instant now) throws SQLException {
+        return query(c, "SELECT * FROM campaign_action WHERE status = 'INSTRUCTED' AND expires_at >= ?"
+                + " ORDER BY campaign_id, vehicle_id, kind", CampaignDatabase.time(now));
+    }
+
     /** Ids of the campaigns with an instruction that expired before {@code now} without an answer. */
     static List<String> campaignsWithExpired(Connection c, Instant now) throws SQLException {
         List<String> out = new ArrayList<>();

@@ -40,6 +40,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
  * files are claimed by atomic rename, so no instruction is sent twice.
  */
 public final class OemNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(OemNode.class.getName());
     private final OemNodeConfig config;
     private final AuditLog audit;
     private final CampaignWorkspace workspace;
@@ -101,6 +102,11 @@ public final class OemNode implements AutoCloseable {
 
     private void startRoutes(OemPki pki, Topics topics, String worker, Properties p) {
         dispatcher.recover();
+        int redelivered = dispatcher.redeliverMissing(workspace.campaigns().unanswered());
+        if (redelivered > 0) {
+            LOG.log(System.Logger.Level.WARNING, "OEM worker " + worker + ": " + redelivered + " unanswered instructions "
+                    + "were recorded but not in the outbox (a campaign step cut short after its commit); delivered again");
+        }
         int qos = RouteProperties.intValue(p, "ota.mqtt.qos");
         String group = p.getProperty("ota.oem.group");
         HeldMessagesClient intakeClient = connect(worker + "-intake", true, true);

@@ -110,6 +110,37 @@ public final class OutboxDispatcher implements Outbox {
         return n;
     }
 
+    /**
+     * Delivers again each of {@code unanswered} (the campaign service's unanswered instructions)
+     * that the outbox holds nowhere: not waiting, not claimed by any worker, not sent. A campaign
+     * step delivers its instructions once its transaction committed, so a process killed in
+     * between leaves them recorded but undelivered; the worker calls this when it starts. An
+     * instruction moving between those places while it is checked may be delivered twice, which
+     * the vehicle's instruction ledger makes harmless. Returns how many were delivered.
+     */
+    public synchronized int redeliverMissing(List<IssuedInstruction> unanswered) {
+        int n = 0;
+        for (IssuedInstruction i : unanswered) {
+            if (!held(i.instruction().vehicleId(), i.fileName())) {
+                deliver(i);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private boolean held(String vehicleId, String fileName) {
+        if (Files.exists(outbox.directory().resolve(vehicleId).resolve(fileName))) {
+            return true;
+        }
+        for (Path worker : list(claimDir.getParent())) {
+            if (Files.exists(worker.resolve(vehicleId).resolve(fileName))) {
+                return true;
+            }
+        }
+        return Files.exists(sentDir.resolve(vehicleId).resolve(fileName));
+    }
+
     /** Claims what is waiting: the instructions delivered in this process, and every scan period all of them. */
     public synchronized List<Outgoing> take() {
         List<Path> waiting = new ArrayList<>();
