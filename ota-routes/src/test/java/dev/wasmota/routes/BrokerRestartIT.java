@@ -43,16 +43,11 @@ class BrokerRestartIT {
     @ParameterizedTest
     @EnumSource(BrokerKind.class)
     void campaignCompletesOnceAfterTheBrokerRestartsMidWave(BrokerKind kind) throws Exception {
-        BrokerSettings settings = BrokerSettings.builder(dir.resolve("broker")).port(0).maxMessageBytes(10 * 1024 * 1024)
-                .build();
+        BrokerSettings settings = settings();
         Broker broker = kind.start(settings);
         try (PipelineKit kit = new PipelineKit(dir.resolve("pipeline"), broker)) {
-            kit.startOem("w1");
             List<String> ids = FaultKit.vehicles(8);
-            FaultKit.connect(kit, ids, SLOW_LINK);
-            Release release = kit.oem().releases().publish(PackageFile.toBytes(kit.fx.countersigned(kit.healthy(
-                    FaultKit.VERSION, 1, "healthy_v1.wasm"))));
-            Campaign c = kit.campaign(release, ids, "2,4,8");
+            Campaign c = campaign(kit, ids, SLOW_LINK, "2,4,8");
 
             PipelineKit.await("wave 2 to be sent", WAIT, () -> FaultKit.files(kit, OutboxDispatcher.SENT_DIR) > 2);
             long t0 = System.nanoTime();
@@ -77,16 +72,10 @@ class BrokerRestartIT {
 
     @Test
     void campaignCompletesWhenMosquittoRestartsAsTheFirstReportIsHandled() throws Exception {
-        BrokerSettings settings = BrokerSettings.builder(dir.resolve("broker")).port(0).maxMessageBytes(10 * 1024 * 1024)
-                .build();
-        MosquittoBroker broker = MosquittoBroker.start(settings);
+        MosquittoBroker broker = MosquittoBroker.start(settings());
         try (PipelineKit kit = new PipelineKit(dir.resolve("pipeline"), broker)) {
-            kit.startOem("w1");
             List<String> ids = FaultKit.vehicles(6);
-            FaultKit.connect(kit, ids, Duration.ofMillis(800));
-            Release release = kit.oem().releases().publish(PackageFile.toBytes(kit.fx.countersigned(kit.healthy(
-                    FaultKit.VERSION, 1, "healthy_v1.wasm"))));
-            Campaign c = kit.campaign(release, ids, "1,2,100%");
+            Campaign c = campaign(kit, ids, Duration.ofMillis(800), "1,2,100%");
             PipelineKit.await("the first vehicle to commit", WAIT, () -> FaultKit.vehiclesCommitted(kit) >= 1);
 
             broker = broker.restart();
@@ -98,6 +87,19 @@ class BrokerRestartIT {
         } finally {
             broker.close();
         }
+    }
+
+    private BrokerSettings settings() {
+        return BrokerSettings.builder(dir.resolve("broker")).port(0).maxMessageBytes(10 * 1024 * 1024).build();
+    }
+
+    /** OEM w1, vehicles {@code ids} each taking {@code linkDelay} per update, and healthy 1.0.0 rolling out to them. */
+    private static Campaign campaign(PipelineKit kit, List<String> ids, Duration linkDelay, String waves) {
+        kit.startOem("w1");
+        FaultKit.connect(kit, ids, linkDelay);
+        Release release = kit.oem().releases().publish(PackageFile.toBytes(kit.fx.countersigned(kit.healthy(
+                FaultKit.VERSION, 1, "healthy_v1.wasm"))));
+        return kit.campaign(release, ids, waves);
     }
 
     /** The same broker again: same port, same data directory. */

@@ -23,12 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +52,7 @@ class StalledConnectIT {
             MqttSettings s = MqttSettings.of(broker.url());
             consumer = MqttClients.connect(s, "late-ack-consumer", true, true);
             BlockingQueue<MqttMessage> arrived = new LinkedBlockingQueue<>();
-            consumer.setCallback(collect(arrived));
+            consumer.setCallback(new MessageListener((topic, m) -> arrived.add(m)));
             consumer.subscribe("late/ack", 1);
             publisher = MqttClients.connect(s, "late-ack-publisher", false);
             publisher.publish("late/ack", "update".getBytes(StandardCharsets.UTF_8), 1, false);
@@ -114,35 +109,6 @@ class StalledConnectIT {
             MqttClients.closeQuietly(client);
             broker.close();
         }
-    }
-
-    private static MqttCallback collect(BlockingQueue<MqttMessage> into) {
-        return new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                into.add(message);
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverURI) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
-        };
     }
 
     private static void await(String what, BooleanSupplier done) throws InterruptedException {
