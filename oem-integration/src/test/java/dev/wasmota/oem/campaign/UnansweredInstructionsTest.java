@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,22 +22,14 @@ class UnansweredInstructionsTest {
     @TempDir
     Path dir;
 
-    CampaignKit kit;
-    List<String> vehicles;
-
-    @BeforeEach
-    void setUp() {
-        kit = new CampaignKit(dir);
-        vehicles = kit.vehicles(3);
-    }
-
-    @AfterEach
-    void tearDown() {
-        kit.close();
-    }
-
     @Test
     void rebuiltExactlyAsIssuedWhileRunningOrPausedAndUntilTheyExpire() {
+        try (CampaignKit kit = new CampaignKit(dir)) {
+            rebuiltExactlyAsIssued(kit, kit.vehicles(3));
+        }
+    }
+
+    private static void rebuiltExactlyAsIssued(CampaignKit kit, List<String> vehicles) {
         Campaign k = kit.service.start(kit.service.create(kit.spec(kit.v2, vehicles, "1,100%").advanceAt(100).build()).id());
         IssuedInstruction issued = kit.outbox.lastTo("veh-1");
         List<IssuedInstruction> unanswered = kit.service.unanswered();
@@ -64,6 +54,12 @@ class UnansweredInstructionsTest {
 
     @Test
     void afterARollbackOnlyTheRollbackInstructionsAndNothingAfterAnAbort() {
+        try (CampaignKit kit = new CampaignKit(dir)) {
+            onlyRollbacksAndNothingAfterAnAbort(kit, kit.vehicles(3));
+        }
+    }
+
+    private static void onlyRollbacksAndNothingAfterAnAbort(CampaignKit kit, List<String> vehicles) {
         Campaign k = kit.service.start(kit.service.create(kit.spec(kit.v2, vehicles, "100%").advanceAt(100).stopAt(100)
                 .build()).id());
         List<IssuedInstruction> wave = kit.outbox.of(k.id());
