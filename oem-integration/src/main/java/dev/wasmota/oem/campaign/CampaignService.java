@@ -6,7 +6,6 @@ import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseFailure;
 import dev.wasmota.oem.release.ReleaseStore;
 import dev.wasmota.signing.error.RejectedException;
-import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pki.OemPki;
 import java.nio.charset.StandardCharsets;
@@ -278,41 +277,11 @@ public final class CampaignService {
     }
 
     /**
-     * Every instruction issued, not answered and still valid now, as it was issued (the signed
-     * file kept in the database, its release and that release's package in the store). A step
-     * hands its instructions to the outbox once its transaction committed, so a process killed
-     * in between leaves an instruction recorded that was never delivered: a restarted OEM
-     * delivers again those its outbox does not hold. Only those the campaign still means to send
-     * (see {@link #stillMeant}).
+     * Every instruction issued, not answered and still valid now, as it was issued: what a
+     * restarted OEM checks against its outbox (see {@link UnansweredInstructions}).
      */
     public List<IssuedInstruction> unanswered() {
-        return db.transaction(c -> {
-            List<IssuedInstruction> out = new java.util.ArrayList<>();
-            for (Action a : ActionRows.unanswered(c, clock.instant())) {
-                Action.Issued i = a.issued().orElseThrow();
-                Campaign k = CampaignRows.find(c, a.campaignId(), false).orElseThrow();
-                if (!stillMeant(k.state(), a.kind())) {
-                    continue;
-                }
-                Release release = releases.get(a.kind() == Action.Kind.ROLLBACK ? k.rollbackTo().orElseThrow() : k.release());
-                byte[] file = ActionRows.instructionFile(c, i.instructionId()).orElseThrow();
-                Instruction instruction = new Instruction(i.instructionId(), k.id(), a.vehicleId(), release.moduleId(),
-                        i.packageSha256(), i.counter(), i.issuedAt(), i.expiresAt(), i.nonce());
-                out.add(new IssuedInstruction(instruction, file, a.kind(), release, releases.packageFile(release)));
-            }
-            return out;
-        });
-    }
-
-    /**
-     * Whether an instruction of {@code kind} in a campaign now in {@code state} is still to reach
-     * its vehicle: installs while the campaign runs, is paused or completed (vehicles answer
-     * after the last wave advanced); rollbacks of a rolled-back campaign. Not after an abort or
-     * a stop, which issue nothing more.
-     */
-    private static boolean stillMeant(Campaign.State state, Action.Kind kind) {
-        return kind == Action.Kind.ROLLBACK ? state == Campaign.State.ROLLED_BACK
-                : state == Campaign.State.RUNNING || state == Campaign.State.PAUSED || state == Campaign.State.COMPLETED;
+        return db.transaction(c -> UnansweredInstructions.of(c, releases, clock.instant()));
     }
 
     private Campaign followUp(Connection c, Campaign k, Action a, Action.Status result, Effects fx) throws SQLException {
