@@ -62,6 +62,8 @@ public final class HeldMessagesClient extends MqttClient {
     private final Map<Integer, Integer> arrivedOn = new HashMap<>();
     private int lateAcks;
     private long arrived;
+    /** Whether the consumer acknowledges (only then are arrivals tracked: Paho acknowledges the others itself). */
+    private volatile boolean manualAcks;
 
     public HeldMessagesClient(String serverUri, String clientId, MqttClientPersistence persistence) throws MqttException {
         super(serverUri, clientId, persistence);
@@ -152,7 +154,13 @@ public final class HeldMessagesClient extends MqttClient {
         }
     }
 
-    /** How many QoS 1 or 2 messages arrived so far, on any connection. */
+    @Override
+    public void setManualAcks(boolean manual) {
+        manualAcks = manual;
+        super.setManualAcks(manual);
+    }
+
+    /** How many QoS 1 or 2 messages arrived so far, on any connection (counted with manual acknowledgement). */
     public long messagesArrived() {
         synchronized (acks) {
             return arrived;
@@ -206,7 +214,7 @@ public final class HeldMessagesClient extends MqttClient {
     private final class Holder implements MqttCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) throws Exception {
-            if (message.getQos() > 0) {
+            if (manualAcks && message.getQos() > 0) {
                 synchronized (acks) {
                     arrivedOn.put(message.getId(), connection);
                     arrived++;
