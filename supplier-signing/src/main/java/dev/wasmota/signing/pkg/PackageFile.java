@@ -61,6 +61,25 @@ public final class PackageFile {
         }
     }
 
+    /**
+     * A package file's bytes, unparsed, refused as {@link #read(Path)} refuses it when it is larger
+     * than {@link #MAX_FILE_BYTES}: the same reason and exit code on every path a package file takes,
+     * checked before anything is allocated for it.
+     */
+    public static byte[] readBytes(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > MAX_FILE_BYTES) {
+                throw malformed("package file of " + size + " bytes exceeds the " + MAX_FILE_BYTES + "-byte limit");
+            }
+            byte[] bytes = Channels.newInputStream(ch).readNBytes((int) MAX_FILE_BYTES + 1);
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw malformed("package file grew past the " + MAX_FILE_BYTES + "-byte limit while it was read");
+            }
+            return bytes;
+        }
+    }
+
     /** Parses package bytes held in memory (e.g. an MQTT payload). */
     public static ModulePackage fromBytes(byte[] bytes) {
         if (bytes.length > MAX_FILE_BYTES) {
