@@ -302,13 +302,18 @@ public final class SlotStore {
 
     /**
      * A failed durable write as thrown to the caller: a full disk is a refusal with its own
-     * reason ({@link StorageFailure#STORAGE_FULL}); the committed state is unchanged either way,
+     * reason ({@link StorageFailure#STORAGE_FULL}), and so is one that takes no writes
+     * ({@link StorageFailure#STORAGE_READ_ONLY}); the committed state is unchanged either way,
      * since every write goes to a temp file that is removed when it fails.
      */
     private static RuntimeException writeFailure(IOException e, String what) {
         if (DurableFiles.isNoSpace(e)) {
             return new RejectedException(StorageFailure.STORAGE_FULL, "the disk is full: " + what
                     + "; the active slot is unchanged", e);
+        }
+        if (DurableFiles.isWriteRefused(e)) {
+            return new RejectedException(StorageFailure.STORAGE_READ_ONLY, what + ": the file system takes no writes ("
+                    + e.getMessage() + "); the active slot is unchanged", e);
         }
         return new UncheckedIOException(what, e);
     }

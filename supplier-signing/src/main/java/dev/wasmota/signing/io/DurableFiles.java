@@ -144,6 +144,28 @@ public final class DurableFiles {
     }
 
     /**
+     * Whether {@code failure} or one of its causes is a file system that takes no writes: mounted
+     * read-only (EROFS), or writing not permitted (EACCES, EPERM), as the JDK reports them on Linux
+     * and macOS. Use it only where the failed operation was a write, since EACCES also refuses reads.
+     */
+    public static boolean isWriteRefused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.file.AccessDeniedException) {
+                return true;
+            }
+            if (t instanceof IOException) {
+                String text = t instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                        ? f.getReason() + " " + t.getMessage() : t.getMessage();
+                if (text != null && (text.contains("Read-only file system") || text.contains("Operation not permitted")
+                        || text.contains("Permission denied"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether {@code failure} or one of its causes is the file system running out of space
      * (ENOSPC) or quota (EDQUOT), as the JDK reports them on Linux and macOS.
      */

@@ -4,8 +4,9 @@ import dev.wasmota.signing.error.ExitCode;
 import dev.wasmota.signing.error.Reason;
 
 /**
- * Why the host's own storage refused: a file too large to read, or a file system too full to
- * write. Both are limits of the device, not bugs and not trust failures (exit 4).
+ * Why the host's own storage refused: a file too large to read, a file system too full to write,
+ * or one that takes no writes at all. All are limits of the device, not bugs and not trust
+ * failures (exit 4).
  */
 public enum StorageFailure implements Reason {
     /** The file is larger than the caller's bound; nothing was allocated for it. */
@@ -14,7 +15,12 @@ public enum StorageFailure implements Reason {
      * The file system is full (ENOSPC, or the disk quota is used up): a durable write could not
      * complete, was undone, and nothing it was part of changed.
      */
-    STORAGE_FULL;
+    STORAGE_FULL,
+    /**
+     * The file system takes no writes here: mounted read-only (EROFS), or this process may not
+     * write there (EACCES, EPERM). Nothing was changed.
+     */
+    STORAGE_READ_ONLY;
 
     @Override
     public ExitCode exitCode() {
