@@ -7,16 +7,19 @@ package dev.wasmota.ecu.sandbox;
  */
 @FunctionalInterface
 public interface LogSink {
+    /** The {@code System.Logger} name module lines go to by default. */
+    String LOGGER = "dev.wasmota.ecu.module";
+
     /** One sanitized line (valid UTF-8, no control characters, at most the host's line limit). */
     void line(String moduleId, String line);
 
-    /** Lines to {@code System.Logger} "dev.wasmota.ecu.module" at DEBUG, off the worker thread. */
+    /** Lines to {@code System.Logger} {@value #LOGGER} at INFO, off the worker thread. */
     static LogSink systemLogger() {
         return AsyncLogSink.SystemLogger.SINK;
     }
 
-    /** Lines to {@code out} as {@code [module] line}, off the worker thread. */
-    static LogSink printTo(java.io.PrintStream out) {
+    /** Lines to {@code out} as {@code [module] line}, off the worker thread; close it to write what is still queued. */
+    static AsyncLogSink printTo(java.io.PrintStream out) {
         return new AsyncLogSink((id, line) -> out.println("[" + id + "] " + line));
     }
 }

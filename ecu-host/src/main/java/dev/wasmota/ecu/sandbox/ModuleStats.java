@@ -10,10 +10,11 @@ package dev.wasmota.ecu.sandbox;
  * @param traps ticks that trapped
  * @param otherFaults stack overflows, memory exhaustion, internal errors
  * @param skippedTicks periods skipped because the previous tick had not finished
+ * @param droppedLogLines {@code ecu.log} lines dropped: over the rate limit or out of bounds
  * @param tripped whether the fault window tripped (the module is then suspended)
  */
 public record ModuleStats(String module, long calls, long worstCallNanos, long deadlineMisses, long traps,
-        long otherFaults, long skippedTicks, boolean tripped) {
+        long otherFaults, long skippedTicks, long droppedLogLines, boolean tripped) {
 
     public long faults() {
         return deadlineMisses + traps + otherFaults;
@@ -22,8 +23,8 @@ public record ModuleStats(String module, long calls, long worstCallNanos, long d
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT,
-                "%s: calls=%d worst_us=%.1f deadline_misses=%d traps=%d other_faults=%d skipped=%d%s", module,
-                calls, worstCallNanos / 1e3, deadlineMisses, traps, otherFaults, skippedTicks,
+                "%s: calls=%d worst_us=%.1f deadline_misses=%d traps=%d other_faults=%d skipped=%d log_dropped=%d%s",
+                module, calls, worstCallNanos / 1e3, deadlineMisses, traps, otherFaults, skippedTicks, droppedLogLines,
                 tripped ? " TRIPPED" : "");
     }
 }

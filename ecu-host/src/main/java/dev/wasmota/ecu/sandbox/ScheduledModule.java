@@ -16,6 +16,9 @@ final class ScheduledModule {
     private final Timer callTimer;
     private final Counter missCounter;
     private final Counter trapCounter;
+    private final Counter skippedCounter;
+    private final Counter droppedLogCounter;
+    private long droppedLogLinesCounted;
     private final Scheduler.ResultListener results;
     private volatile CompletableFuture<CallResult> inFlight = CompletableFuture.completedFuture(null);
     private volatile ScheduledFuture<?> schedule;
@@ -38,6 +41,10 @@ final class ScheduledModule {
                 .description("wall time of one tick on the module's worker").register(registry);
         this.missCounter = Counter.builder("ecu.module.deadline.misses").tag("module", id).register(registry);
         this.trapCounter = Counter.builder("ecu.module.traps").tag("module", id).register(registry);
+        this.skippedCounter = Counter.builder("ecu.module.ticks.skipped").tag("module", id)
+                .description("periods skipped because the previous tick had not finished").register(registry);
+        this.droppedLogCounter = Counter.builder("ecu.module.log.dropped").tag("module", id)
+                .description("ecu.log lines dropped: over the rate limit or out of bounds").register(registry);
     }
 
     void schedule(ScheduledFuture<?> f) {
@@ -60,6 +67,7 @@ final class ScheduledModule {
             synchronized (this) {
                 skipped++;
             }
+            skippedCounter.increment();
             return;
         }
         try {
@@ -80,6 +88,11 @@ final class ScheduledModule {
         results.result(module.id(), r);
         callTimer.record(r.elapsedNanos(), TimeUnit.NANOSECONDS);
         synchronized (this) {
+            long dropped = module.hostFunctions().droppedLogLines();
+            if (dropped > droppedLogLinesCounted) {
+                droppedLogCounter.increment(dropped - droppedLogLinesCounted);
+                droppedLogLinesCounted = dropped;
+            }
             calls++;
             worstNanos = Math.max(worstNanos, r.elapsedNanos());
             if (r.ok()) {
@@ -111,6 +124,7 @@ final class ScheduledModule {
     }
 
     synchronized ModuleStats stats() {
-        return new ModuleStats(module.id(), calls, worstNanos, misses, traps, others, skipped, window.tripped());
+        return new ModuleStats(module.id(), calls, worstNanos, misses, traps, others, skipped,
+                module.hostFunctions().droppedLogLines(), window.tripped());
     }
 }

@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  * Runs sandboxed modules, each calling {@code tick()} on its own period. Dispatch only queues the
  * tick on the module's worker, so a slow or runaway module can never delay another's ticks. Counts
  * per-module statistics and Micrometer meters ({@code ecu.module.call} timer, counters
- * {@code ecu.module.deadline.misses}, {@code ecu.module.traps}, and {@code ecu.module.faults}
- * tagged {@code kind} for every fault, all tagged {@code module}); when a module's fault window
+ * {@code ecu.module.deadline.misses}, {@code ecu.module.traps}, {@code ecu.module.ticks.skipped},
+ * {@code ecu.module.log.dropped}, and {@code ecu.module.faults} tagged {@code kind} for every fault,
+ * all tagged {@code module}, the counters registered at zero when the module is added); when a module's fault window
  * trips, the module is suspended and the {@link TripListener} is told, off the tick path. The
  * scheduler does not own the modules: closing it leaves them open.
  */
