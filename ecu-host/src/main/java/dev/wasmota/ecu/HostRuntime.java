@@ -10,6 +10,7 @@ import dev.wasmota.ecu.sandbox.ModuleStats;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
 import dev.wasmota.ecu.sandbox.Scheduler;
 import dev.wasmota.ecu.slots.ModuleState;
+import dev.wasmota.ecu.slots.SlotFailure;
 import dev.wasmota.ecu.slots.SlotMetadata;
 import dev.wasmota.ecu.slots.SlotStore;
 import dev.wasmota.signing.error.RejectedException;
@@ -121,12 +122,14 @@ final class HostRuntime implements AutoCloseable {
      * and health-checked.
      */
     private SandboxedModule load(String id) {
-        ModuleState state = slots.state(id).orElseThrow();
+        ModuleState state = slots.state(id).orElseThrow(() -> new RejectedException(SlotFailure.NOT_INSTALLED,
+                "module " + id + " has no committed slot"));
         SlotMetadata meta = state.activeMetadata();
         byte[] bytes = slots.read(id, state.active());
         Manifest m = new PackageVerifier(config.trust().anchorsOnly(), Clock.fixed(meta.installedAt(), ZoneOffset.UTC))
                 .verify(PackageFile.fromBytes(bytes)).manifest();
         CompiledModule compiled = config.compiledModules().get(m.wasmSha256(), PackageFile.fromBytes(bytes).wasmBytes(), m.capabilities());
+        ExportContract.check(m, compiled);
         SandboxedModule sandbox = SandboxedModule.builder(compiled).id(id)
                 .limits(ModuleLimits.of(m.memoryPages(), config.hostMemoryPages(), m.deadlineUs(), m.periodMs()))
                 .environment(config.environment()).build();

@@ -214,6 +214,7 @@ final class Installer {
         try {
             CompiledModule compiled = config.compiledModules().get(m.wasmSha256(), plan.verified().wasm(), m.capabilities());
             checkCompiledOutput(plan, compiled);
+            ExportContract.check(m, compiled);
             config.stepHook().reached("install.compiled");
             SandboxedModule trial = SandboxedModule.builder(compiled).id(m.moduleId()).limits(plan.limits())
                     .environment(config.environment()).build();
