@@ -9,7 +9,10 @@ import dev.wasmota.ecu.sandbox.SandboxedModule;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.ecu.slots.SlotRecovery;
 import dev.wasmota.ecu.slots.SlotStore;
+import dev.wasmota.ecu.slots.SlotFailure;
 import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.io.StorageFailure;
+import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.VerifiedPackage;
 import dev.wasmota.signing.pki.TrustStore;
 import java.io.PrintStream;
@@ -22,9 +25,10 @@ import java.util.Optional;
 /**
  * The ECU host: the process on the vehicle that installs verified modules into A/B slots and
  * runs several suppliers' modules side by side, each compiled, in its own sandbox, under its
- * deadline, rolling back by itself when one faults. One entry point for the command line, the
+ * deadline, rolling back by itself when one faults, and confirming a new slot (raising its
+ * anti-rollback floor) once it has run its probation. One entry point for the command line, the
  * simulator and the routes: {@link #open}, then {@link #install}, {@link #rollback},
- * {@link #start}/{@link #run}.
+ * {@link #confirm}, {@link #start}/{@link #run}.
  */
 public final class EcuHost implements AutoCloseable {
     /** The audit log's file name in the state directory. */
@@ -39,7 +43,10 @@ public final class EcuHost implements AutoCloseable {
     private final HostTrust trust;
     private final Installer installer;
     private final PrintStream events;
+    private final Quarantine quarantine;
+    private final Probation probation;
     private HostRuntime runtime;
+    private ProbationWatch watch;
 
     private EcuHost(HostConfig config, SlotStore slots, AuditLog log, HostAudit audit, HostTrust trust, PrintStream events) {
         this.config = config;
@@ -49,15 +56,29 @@ public final class EcuHost implements AutoCloseable {
         this.trust = trust;
         this.installer = new Installer(config, slots, audit, trust::current);
         this.events = events;
+        this.quarantine = new Quarantine(audit, events);
+        this.probation = new Probation(config, slots, audit);
     }
 
     /**
      * Opens the host's state: recovers the slot store and the audit log after any crash, and
      * records what recovery found, so the next step starts from a committed slot and a
      * consistent log. The stored trust update, if any, is verified against the provisioned root
-     * again and put in force.
+     * again and put in force. A module whose stored state is damaged is quarantined (logged, not
+     * started); the others are not affected.
+     *
+     * @throws RejectedException {@link StorageFailure#STORAGE_READ_ONLY} when the state directory
+     *     takes no writes (a read-only file system, no permission): the host must log what it does
      */
     public static EcuHost open(HostConfig config, PrintStream events) {
+        try {
+            return openWritable(config, events);
+        } catch (RuntimeException e) {
+            throw StateStorage.refusalIfReadOnly(config.stateDir(), e);
+        }
+    }
+
+    private static EcuHost openWritable(HostConfig config, PrintStream events) {
         SlotStore slots = SlotStore.open(config.stateDir().resolve("slots"), config.stepHook());
         AuditLog log = AuditLog.open(config.stateDir().resolve(AUDIT_FILE), config.clock());
         EcuHost host;
@@ -113,24 +134,65 @@ public final class EcuHost implements AutoCloseable {
      * @throws RejectedException with the CONTRACT exit code; the active slot is unchanged
      */
     public synchronized InstallResult install(byte[] packageBytes, InstallContext ctx) {
-        return installer.install(packageBytes, ctx, sandbox -> {
+        InstallResult r = installer.install(packageBytes, ctx, sandbox -> {
             if (runtime != null) {
                 runtime.activate(sandbox);
             } else {
                 sandbox.close();
             }
         });
+        if (r.outcome() == InstallResult.Outcome.COMMITTED) {
+            quarantine.lift(r.moduleId());
+            probation.restart(r.moduleId());
+        }
+        return r;
     }
 
-    /** Activates the previous slot of {@code moduleId} by hand; if the host is running, the module restarts from it. */
+    /**
+     * Installs the package file at {@code file}: its size is checked before it is read, and a file
+     * over the package limit is refused ({@code MALFORMED_PACKAGE}, exit 4) and logged like every
+     * other refusal.
+     *
+     * @throws java.nio.file.NoSuchFileException if there is no such file (nothing is logged)
+     */
+    public InstallResult install(Path file, InstallContext ctx) throws java.io.IOException {
+        byte[] bytes;
+        try {
+            bytes = PackageFile.readBytes(file);
+        } catch (RejectedException e) {
+            synchronized (this) {
+                audit.refused(null, ctx, e);
+            }
+            throw e;
+        }
+        return install(bytes, ctx);
+    }
+
+    /**
+     * Activates the previous slot of {@code moduleId} by hand (a service operation, refused when the
+     * ECU's {@link HostPolicy} forbids them); if the host is running, the module restarts from it.
+     * A previous slot below the floor (its newer slot was confirmed) is refused as a security event.
+     */
     public synchronized ModuleState rollback(String moduleId, String actor) {
-        ModuleState before = slots.state(moduleId).orElse(null);
+        try {
+            requireNotQuarantined(moduleId, "roll back");
+            installer.hostPolicy().requireServiceOperation("rolling " + moduleId + " back by hand");
+        } catch (RejectedException e) {
+            audit.operationRefused(AuditEvent.ROLLBACK, moduleId, actor, e);
+            throw e;
+        }
+        return rollbackToPrevious(moduleId, actor);
+    }
+
+    private ModuleState rollbackToPrevious(String moduleId, String actor) {
+        ModuleState before;
         ModuleState after;
         try {
+            before = slots.state(moduleId).orElseThrow(() -> new RejectedException(SlotFailure.NOT_INSTALLED,
+                    "module " + moduleId + " has never been installed"));
             after = slots.rollback(moduleId);
         } catch (RejectedException e) {
-            audit.append(AuditRecord.builder(AuditEvent.ROLLBACK).moduleId(moduleId).actor(actor)
-                    .outcome(Outcome.REFUSED).cause(e.reason().name()).detail(e.getMessage()));
+            audit.operationRefused(AuditEvent.ROLLBACK, moduleId, actor, e);
             throw e;
         }
         audit.append(AuditRecord.builder(AuditEvent.ROLLBACK).moduleId(moduleId).actor(actor)
@@ -138,17 +200,78 @@ public final class EcuHost implements AutoCloseable {
                 .toVersion(after.activeMetadata().version()).toWasmSha256(after.activeMetadata().wasmSha256())
                 .securityVersion(after.activeMetadata().securityVersion()).outcome(Outcome.SUCCESS).cause("MANUAL")
                 .detail("rolled back by hand"));
+        probation.restart(moduleId);
         if (runtime != null) {
             runtime.reload(moduleId);
         }
         return after;
     }
 
-    /** Starts every installed module on its period. */
+    /**
+     * Confirms the active slot of {@code moduleId} by hand, before its probation ends: the floor
+     * rises to its security version at once, so its rollback target is refused from then on. A
+     * service operation (refused when the ECU's {@link HostPolicy} forbids them); a confirmed slot
+     * stays as it is.
+     *
+     * @return the module's status after
+     */
+    public synchronized ProbationStatus confirm(String moduleId, String actor) {
+        ModuleState state;
+        try {
+            requireNotQuarantined(moduleId, "confirm");
+            state = slots.state(moduleId).orElseThrow(() -> new RejectedException(SlotFailure.NOT_INSTALLED,
+                    "module " + moduleId + " has never been installed"));
+            installer.hostPolicy().requireServiceOperation("confirming " + moduleId + " by hand");
+        } catch (RejectedException e) {
+            audit.operationRefused(AuditEvent.CONFIRMED, moduleId, actor, e);
+            throw e;
+        }
+        probation.confirm(state, actor, "MANUAL", "confirmed by hand (" + actor + ")");
+        return probation.status(state);
+    }
+
+    /** Where the active slot of {@code moduleId} stands in its confirmation step; empty if not installed or quarantined. */
+    public Optional<ProbationStatus> probation(String moduleId) {
+        if (quarantine.contains(moduleId)) {
+            return Optional.empty();
+        }
+        return slots.state(moduleId).map(probation::status);
+    }
+
+    /** The quarantined modules: id and {@code CAUSE: detail}. */
+    public Map<String, String> quarantined() {
+        return quarantine.describe();
+    }
+
+    private void requireNotQuarantined(String moduleId, String what) {
+        if (quarantine.contains(moduleId)) {
+            throw new RejectedException(UpdateFailure.MODULE_QUARANTINED, "cannot " + what + " " + moduleId
+                    + ": it is quarantined (" + quarantined().get(moduleId) + ")");
+        }
+    }
+
+    /**
+     * Starts every installed module on its period, the quarantined left out, and counts each
+     * active slot's time towards its {@link Probation}.
+     */
     public synchronized void start() {
         if (runtime == null) {
             runtime = new HostRuntime(config, slots, audit, events);
-            runtime.start();
+            runtime.start(modules().stream().map(ModuleState::moduleId).toList());
+            HostRuntime running = runtime;
+            watch = new ProbationWatch(probation, slots, this::watched, running::module, config.clock(),
+                    config.faultWindow(), events).start();
+        }
+    }
+
+    private List<String> watched() {
+        return slots.modules().stream().filter(id -> !quarantine.contains(id)).toList();
+    }
+
+    private void stopWatch() {
+        if (watch != null) {
+            watch.close();
+            watch = null;
         }
     }
 
@@ -158,6 +281,7 @@ public final class EcuHost implements AutoCloseable {
         Thread.sleep(duration.toMillis());
         RunReport report;
         synchronized (this) {
+            stopWatch();
             if (runtime != null) {
                 runtime.halt();
             }
@@ -191,15 +315,19 @@ public final class EcuHost implements AutoCloseable {
     }
 
     public synchronized void stop() {
+        stopWatch();
         if (runtime != null) {
             runtime.close();
             runtime = null;
         }
     }
 
-    /** Installed modules and their slot states. */
+    /**
+     * Installed modules and their slot states, the quarantined left out; a module whose state
+     * cannot be read is quarantined now.
+     */
     public List<ModuleState> modules() {
-        return slots.modules().stream().map(slots::state).flatMap(Optional::stream).toList();
+        return quarantine.readable(slots);
     }
 
     public long floor(String moduleId) {
@@ -236,11 +364,13 @@ public final class EcuHost implements AutoCloseable {
             recovered(null, "removed " + recovery.removedTempFiles().size() + " temp files of interrupted writes");
         }
         for (SlotRecovery.Issue issue : recovery.issues()) {
-            recovered(issue.moduleId(), issue.kind() + (issue.slot() != null ? " slot " + issue.slot() : "") + ": "
-                    + issue.detail());
+            if (!quarantine.takes(issue)) {
+                recovered(issue.moduleId(), issue.kind() + (issue.slot() != null ? " slot " + issue.slot() : "") + ": "
+                        + issue.detail());
+            }
             if (issue.kind() == SlotRecovery.Kind.ACTIVE_SLOT_BROKEN) {
                 try {
-                    rollback(issue.moduleId(), HostAudit.ACTOR);
+                    rollbackToPrevious(issue.moduleId(), HostAudit.ACTOR);
                 } catch (RejectedException e) {
                     events.println(issue.moduleId() + ": active slot broken and no usable previous slot: " + e.getMessage());
                 }
@@ -254,6 +384,11 @@ public final class EcuHost implements AutoCloseable {
             if (logged.isEmpty() || !logged.get().equals(active)) {
                 recovered(state.moduleId(), "slot " + state.active() + " (" + state.activeMetadata().version()
                         + ") is active but its commit was not logged before an interruption; recorded now");
+            }
+            if (probation.confirmedUnlogged(state, records)) {
+                recovered(state.moduleId(), "slot " + state.active() + " (" + state.activeMetadata().version()
+                        + ") is confirmed (floor " + slots.floor(state.moduleId())
+                        + ") but its confirmation was not logged before an interruption; recorded now");
             }
         }
     }
@@ -277,8 +412,12 @@ public final class EcuHost implements AutoCloseable {
                 .detail(detail);
         if (moduleId != null) {
             b.moduleId(moduleId);
-            slots.state(moduleId).ifPresent(s -> b.toVersion(s.activeMetadata().version())
-                    .toWasmSha256(s.activeMetadata().wasmSha256()));
+            try {
+                slots.state(moduleId).ifPresent(s -> b.toVersion(s.activeMetadata().version())
+                        .toWasmSha256(s.activeMetadata().wasmSha256()));
+            } catch (RejectedException | java.io.UncheckedIOException unreadable) {
+                // the record names the module; its state is what the detail reports as damaged
+            }
         }
         audit.append(b);
         events.println("recovery: " + (moduleId != null ? moduleId + ": " : "") + detail);

@@ -5,6 +5,7 @@ import dev.wasmota.ecu.audit.AuditLog;
 import dev.wasmota.ecu.audit.AuditRecord;
 import dev.wasmota.ecu.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.slots.ModuleState;
+import dev.wasmota.ecu.slots.SlotFailure;
 import dev.wasmota.signing.error.ExitCode;
 import dev.wasmota.signing.error.InstructionFailure;
 import dev.wasmota.signing.error.PolicyFailure;
@@ -25,7 +26,12 @@ final class HostAudit {
             UpdateFailure.COMPILED_OUTPUT_MISMATCH.name(), InstructionFailure.EXPIRED.name(),
             InstructionFailure.NOT_YET_VALID.name(), InstructionFailure.WRONG_VEHICLE.name(),
             InstructionFailure.PACKAGE_MISMATCH.name(), InstructionFailure.REPLAYED.name(),
-            TrustUpdateFailure.TRUST_UPDATE_ROLLBACK.name());
+            TrustUpdateFailure.TRUST_UPDATE_ROLLBACK.name(), UpdateFailure.SERVICE_OPERATION_FORBIDDEN.name(),
+            SlotFailure.BELOW_FLOOR.name());
+    /** How an update was authorized, as the {@code authorization} precondition of its records. */
+    static final String BY_INSTRUCTION = "campaign-instruction";
+    /** ... or not: a local operation without a campaign instruction. */
+    static final String SERVICE_OPERATION = "service-operation";
 
     private final AuditLog log;
 
@@ -40,16 +46,27 @@ final class HostAudit {
     /** An update record: the module, its versions and digests before and after, campaign and instruction. */
     AuditRecord.Builder update(AuditEvent event, Manifest m, Optional<ModuleState> before, InstallContext ctx) {
         AuditRecord.Builder b = AuditRecord.builder(event).moduleId(m.moduleId()).toVersion(m.version())
-                .toWasmSha256(m.wasmSha256()).securityVersion(m.securityVersion()).actor(ctx.actor());
+                .toWasmSha256(m.wasmSha256()).securityVersion(m.securityVersion()).actor(ctx.actor())
+                .precondition("authorization", authorization(ctx));
         before.ifPresent(s -> b.fromVersion(s.activeMetadata().version()).fromWasmSha256(s.activeMetadata().wasmSha256()));
         ctx.campaignId().ifPresent(b::campaignId);
         ctx.instructionId().ifPresent(b::instructionId);
         return b;
     }
 
+    /** {@link #BY_INSTRUCTION} when a signed campaign instruction came with the install, else {@link #SERVICE_OPERATION}. */
+    static String authorization(InstallContext ctx) {
+        return ctx.instruction().isPresent() ? BY_INSTRUCTION : SERVICE_OPERATION;
+    }
+
+    /** Whether a refusal is an attack or an attempt worth a {@code SECURITY_EVENT}: every trust failure, and some policy ones. */
+    static boolean isSecurityEvent(RejectedException e) {
+        return e.exitCode() == ExitCode.TRUST || SECURITY_POLICY.contains(e.reason().name());
+    }
+
     /** Records a refused install, preceded by a security event when the refusal is one. */
     void refused(Manifest m, InstallContext ctx, RejectedException e) {
-        if (e.exitCode() == ExitCode.TRUST || SECURITY_POLICY.contains(e.reason().name())) {
+        if (isSecurityEvent(e)) {
             append(base(AuditEvent.SECURITY_EVENT, m, ctx).outcome(Outcome.REFUSED).cause(e.reason().name())
                     .detail(e.getMessage()));
         }
@@ -57,9 +74,19 @@ final class HostAudit {
                 ? Outcome.FAILURE : Outcome.REFUSED).cause(e.reason().name()).detail(e.getMessage()));
     }
 
+    /** Records a refused operation on a module ({@code event} REFUSED), preceded by a security event when the refusal is one. */
+    void operationRefused(AuditEvent event, String moduleId, String actor, RejectedException e) {
+        if (isSecurityEvent(e)) {
+            append(AuditRecord.builder(AuditEvent.SECURITY_EVENT).moduleId(moduleId).actor(actor)
+                    .outcome(Outcome.REFUSED).cause(e.reason().name()).detail(e.getMessage()));
+        }
+        append(AuditRecord.builder(event).moduleId(moduleId).actor(actor).outcome(Outcome.REFUSED)
+                .cause(e.reason().name()).detail(e.getMessage()));
+    }
+
     /** Records a refused trust update: a security event when the refusal is one (forged, replayed), then the refusal. */
     void trustRefused(String actor, RejectedException e) {
-        if (e.exitCode() == ExitCode.TRUST || SECURITY_POLICY.contains(e.reason().name())) {
+        if (isSecurityEvent(e)) {
             append(AuditRecord.builder(AuditEvent.SECURITY_EVENT).actor(actor).outcome(Outcome.REFUSED)
                     .cause(e.reason().name()).detail(e.getMessage()));
         }
@@ -68,7 +95,7 @@ final class HostAudit {
     }
 
     private AuditRecord.Builder base(AuditEvent event, Manifest m, InstallContext ctx) {
-        AuditRecord.Builder b = AuditRecord.builder(event).actor(ctx.actor());
+        AuditRecord.Builder b = AuditRecord.builder(event).actor(ctx.actor()).precondition("authorization", authorization(ctx));
         if (m != null) {
             b.moduleId(m.moduleId()).toVersion(m.version()).toWasmSha256(m.wasmSha256()).securityVersion(m.securityVersion());
         }

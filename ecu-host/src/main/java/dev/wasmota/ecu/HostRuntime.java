@@ -49,12 +49,10 @@ final class HostRuntime implements AutoCloseable {
                 .onTrip(this::tripped).build();
     }
 
-    /** Loads and starts every installed module from its active slot. */
-    synchronized void start() {
-        for (String id : slots.modules()) {
-            if (slots.state(id).isPresent()) {
-                loadOrLog(id).ifPresent(this::add);
-            }
+    /** Loads and starts each of {@code moduleIds} from its active slot; one that cannot start is logged and left out. */
+    synchronized void start(java.util.List<String> moduleIds) {
+        for (String id : moduleIds) {
+            loadOrLog(id).ifPresent(this::add);
         }
         scheduler.start();
     }
@@ -147,7 +145,9 @@ final class HostRuntime implements AutoCloseable {
     private Optional<SandboxedModule> loadOrLog(String id) {
         try {
             return Optional.of(load(id));
-        } catch (RejectedException e) {
+        } catch (RejectedException | java.io.UncheckedIOException failure) {
+            RejectedException e = failure instanceof RejectedException r ? r
+                    : new RejectedException(SlotFailure.STATE_UNREADABLE, failure.getMessage(), failure);
             events.println("module " + id + " not started: " + e.userMessage());
             audit.append(AuditRecord.builder(AuditEvent.ACTIVATED).moduleId(id).actor(HostAudit.ACTOR)
                     .outcome(Outcome.FAILURE).cause(e.reason().name()).detail(e.getMessage()));

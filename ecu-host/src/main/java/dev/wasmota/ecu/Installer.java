@@ -27,9 +27,11 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The install path: verify both signatures (nothing parsed before) → host policy (hardware,
- * anti-rollback floor, limits) → compile → instantiate → {@code init()} health check → stage in
- * the inactive slot → atomic commit, logged → raise the floor. The module proves itself from
+ * The install path: verify both signatures (nothing parsed before) → the campaign instruction, or
+ * the ECU's policy for service operations without one → host policy (hardware, anti-rollback
+ * floor, limits) → compile → the export contract ({@code tick}, {@code init}) → instantiate →
+ * {@code init()} health check → stage in the inactive slot → atomic commit, logged → raise the
+ * floor to the lowest security version installed (the new slot is on {@link Probation}). The module proves itself from
  * memory before anything durable changes, so a refused install keeps both the active slot and the
  * rollback target. Every step is logged before it is acknowledged.
  */
@@ -39,6 +41,7 @@ final class Installer {
     private final HostAudit audit;
     private final InstructionLedger ledger;
     private final java.util.function.Supplier<dev.wasmota.signing.pki.TrustStore> trust;
+    private final HostPolicy hostPolicy;
 
     /** {@code trust} gives the host's trust store in force (root and revocations) at each install. */
     Installer(HostConfig config, SlotStore slots, HostAudit audit,
@@ -48,6 +51,12 @@ final class Installer {
         this.slots = slots;
         this.audit = audit;
         this.ledger = new InstructionLedger(config.stateDir());
+        this.hostPolicy = HostPolicy.load(config.stateDir());
+    }
+
+    /** The ECU's policy for service operations, read from the state directory when the host opened. */
+    HostPolicy hostPolicy() {
+        return hostPolicy;
     }
 
     /** A verified package that passed the host's policy, ready to stage. */
@@ -106,6 +115,9 @@ final class Installer {
                 Instruction i = SignedInstruction.open(ctx.instruction().get(), trust.get(), config.clock());
                 ctx = ctx.identified(i.campaignId(), i.instructionId());
                 instruction = Optional.of(checkInstruction(i, packageBytes));
+            } else {
+                hostPolicy.requireServiceOperation("installing " + verified.manifest().moduleId() + " "
+                        + verified.manifest().version() + " without a campaign instruction");
             }
             plan = policy(verified, packageBytes);
         } catch (RejectedException e) {
@@ -147,7 +159,8 @@ final class Installer {
             }
             audit.append(audit.update(AuditEvent.INSTALL_COMMITTED, m, plan.current(), ctx).outcome(Outcome.SUCCESS)
                     .detail("slot " + slot + " active" + (committed.previous() == null ? ""
-                            : "; slot " + committed.previous() + " kept as rollback target")));
+                            : "; slot " + committed.previous() + " kept as rollback target")
+                            + (instruction.isPresent() ? "" : "; a service operation (no campaign instruction)")));
             config.stepHook().reached("install.logged");
             raiseFloor(committed);
         } catch (RuntimeException | Error e) {

@@ -14,6 +14,18 @@ public enum UpdateFailure implements Reason {
     /** The ECU's identity (hardware id) is not known and the package needs it. */
     IDENTITY_UNKNOWN,
     /**
+     * A service operation (an install without a campaign instruction, a rollback or a confirmation
+     * by hand) on an ECU whose policy ({@link HostPolicy}) allows only what campaigns instruct.
+     */
+    SERVICE_OPERATION_FORBIDDEN,
+    /**
+     * The trust anchors this ECU was provisioned with are missing or unreadable: it can verify
+     * nothing, so it installs and starts nothing (exit 3).
+     */
+    TRUST_ANCHORS_MISSING(ExitCode.TRUST),
+    /** The module is quarantined: its stored state is damaged, so the host does not touch it (exit 3). */
+    MODULE_QUARANTINED(ExitCode.TRUST),
+    /**
      * The vehicle's own compilation of the module differs from what the OEM's countersignature
      * records: one of the two compilers is not what it claims (exit 3).
      */

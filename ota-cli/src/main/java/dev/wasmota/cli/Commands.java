@@ -85,6 +85,8 @@ final class Commands {
                 .addSubcommand(new EcuInstallCommand(env))
                 .addSubcommand(new EcuRunCommand(env))
                 .addSubcommand(new EcuRollbackCommand(env))
+                .addSubcommand(new dev.wasmota.ecu.cli.EcuConfirmCommand(env))
+                .addSubcommand(new dev.wasmota.ecu.cli.EcuStatusCommand(env))
                 .addSubcommand(new dev.wasmota.ecu.cli.EcuTrustCommand(env))
                 .addSubcommand(new EcuLogCommand())
                 .addSubcommand(new EcuServeCommand(env));

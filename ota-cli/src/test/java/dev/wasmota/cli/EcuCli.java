@@ -57,7 +57,7 @@ final class EcuCli {
     record Result(int code, String out, String err) {
         /** The {@code ota ecu run} table's row for {@code module}. */
         Row row(String module) {
-            return out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length == 8 && f[0].equals(module))
+            return out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length == 11 && f[0].equals(module))
                     .map(Row::new).findFirst()
                     .orElseThrow(() -> new AssertionError("no run-table row for " + module + " in:\n" + out));
         }
@@ -65,10 +65,11 @@ final class EcuCli {
 
     /** A row of the {@code ota ecu run} table. */
     record Row(String module, String version, long calls, double worstUs, long misses, long traps, long other,
-               long rollbacks) {
+               long skipped, long logDropped, long rollbacks, String status) {
         Row(String[] f) {
             this(f[0], f[1], Long.parseLong(f[2]), Double.parseDouble(f[3]), Long.parseLong(f[4]),
-                    Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]));
+                    Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
+                    Long.parseLong(f[9]), f[10]);
         }
     }
 
@@ -140,6 +141,14 @@ final class EcuCli {
         return ota("ecu", "rollback", "--state", state.toString(), "--module", module);
     }
 
+    Result confirm(Path state, String module) {
+        return ota("ecu", "confirm", "--state", state.toString(), "--module", module);
+    }
+
+    Result status(Path state) {
+        return ota("ecu", "status", "--state", state.toString());
+    }
+
     Result log(Path state, String... more) {
         return ota(Stream.concat(Stream.of("ecu", "log", "--state", state.toString()), Stream.of(more))
                 .toArray(String[]::new));
@@ -155,6 +164,31 @@ final class EcuCli {
             @Override
             public Instant instant() {
                 return Fixtures.T0.plus(Duration.ofMinutes(10).multipliedBy(readings.getAndIncrement()));
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    /**
+     * A clock that runs {@code factor} times faster than real time from the fixtures' T0, so a
+     * run of a second or two is many minutes to the host: long enough for a probation (the fault
+     * window, 5 minutes) many times over.
+     */
+    static Clock fast(long factor) {
+        long origin = System.nanoTime();
+        return new Clock() {
+            @Override
+            public Instant instant() {
+                return Fixtures.T0.plusNanos((System.nanoTime() - origin) * factor);
             }
 
             @Override
@@ -196,6 +230,13 @@ final class EcuCli {
         return released("healthy_v" + major + ".wasm", spec("healthy", major + ".0.0", HEALTHY_CAPS));
     }
 
+    /** healthy_v1 or healthy_v2 as {@code major}.0.0 at security version {@code major}. */
+    Path healthyAtSecurityVersion(int major) {
+        PackageSpec s = spec("healthy", major + ".0.0", HEALTHY_CAPS);
+        return released("healthy_v" + major + ".wasm", new PackageSpec(s.moduleId(), s.version(), major, s.supplierId(),
+                s.capabilities(), s.memoryPages(), s.deadlineUs(), s.periodMs(), s.hardwareIds(), s.sbomSha256()));
+    }
+
     /**
      * A package whose manifest asks for {@code spec}'s capabilities although acme's certificate
      * does not permit them: signed without {@link PackageSigner#sign}'s own check (as a forger
@@ -208,6 +249,22 @@ final class EcuCli {
         ModulePackage raw = Packager.build(Fixtures.wasm(wasmFile), asAcme);
         ModulePackage signed = dev.wasmota.signing.pkg.CraftedPackages.signUnchecked(raw, fx.acme, fx.clock);
         return write(fx.countersigned(signed), "forged-" + name(wasmFile, spec));
+    }
+
+    /**
+     * {@code wasmFile} under a manifest written by hand (exports read from the module, nothing
+     * checked), signed with acme's real key and countersigned: what a bypassed intake could
+     * release, e.g. a module the packager refuses for its exports.
+     */
+    Path releasedPastIntake(String wasmFile, PackageSpec spec) {
+        byte[] wasm = Fixtures.wasm(wasmFile);
+        dev.wasmota.signing.manifest.Manifest m = new dev.wasmota.signing.manifest.Manifest(spec.moduleId(), spec.version(),
+                spec.securityVersion(), fx.acme.id(), dev.wasmota.signing.Digests.sha256Hex(wasm), wasm.length,
+                dev.wasmota.signing.wasm.ModuleInterface.read(wasm).exports(), spec.capabilities(), spec.memoryPages(),
+                spec.deadlineUs(), spec.periodMs(), spec.hardwareIds(), spec.sbomSha256());
+        ModulePackage raw = new ModulePackage(dev.wasmota.signing.manifest.ManifestCodec.canonicalBytes(m), wasm,
+                Optional.empty());
+        return write(fx.countersigned(fx.supplierSigned(raw, fx.acme)), "past-intake-" + name(wasmFile, spec));
     }
 
     /** A copy of {@code pkg} with one byte of its module (the .wasm inside the file) flipped. */

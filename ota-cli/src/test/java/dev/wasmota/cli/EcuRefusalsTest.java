@@ -101,6 +101,51 @@ class EcuRefusalsTest {
     }
 
     @Test
+    void moduleWithoutTickCountersignedPastIntakeIsRefusedAtInstall() {
+        Path state = withV1("no-tick");
+        Path pkg = cli.releasedPastIntake("no_tick.wasm", spec("notick", "1.0.0", NONE));
+
+        Result r = assertRefused(4, cli.install(state, pkg));
+        assertTrue(r.err().startsWith("rejected (EXPORT_MISMATCH): notick 1.0.0: the module does not export tick: ()->()"),
+                r.err());
+        assertFalse(Files.exists(state.resolve("slots/modules/notick")), "nothing staged");
+        assertTrue(cli.log(state).out().contains("INSTALL_REFUSED REFUSED module=notick version=1.0.0"));
+        Result run = cli.run(state, "500ms");
+        assertTrue(run.out().contains("running 1 module(s)"), run.out());
+        assertTrue(run.row("healthy").calls() > 0, run.out());
+    }
+
+    @Test
+    void tickOrInitOfAnotherTypeIsRefusedAtInstall() {
+        Path state = withV1("export-types");
+        Result tick = assertRefused(4, cli.install(state, cli.releasedPastIntake("tick_with_param.wasm",
+                spec("badtick", "1.0.0", NONE))));
+        assertTrue(tick.err().contains("export tick has type (i32)->(); the host calls it as ()->()"), tick.err());
+        Result init = assertRefused(4, cli.install(state, cli.releasedPastIntake("init_wrong_type.wasm",
+                spec("badinit", "1.0.0", NONE))));
+        assertTrue(init.err().contains("export init has type ()->(i64); the host calls it as ()->(i32)"), init.err());
+        assertV1StillActive(state);
+    }
+
+    @Test
+    void oversizedPackageIsRefusedAsMalformedWithItsRecordOnEveryPath() throws Exception {
+        Path state = withV1("oversized");
+        Path huge = dir.resolve("huge.wotapkg");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(dev.wasmota.signing.pkg.PackageFile.MAX_FILE_BYTES + 1);
+        }
+
+        Result verify = assertRefused(4, cli.verify(huge));
+        Result install = assertRefused(4, cli.install(state, huge));
+        for (Result r : List.of(verify, install)) {
+            assertTrue(r.err().startsWith("rejected (MALFORMED_PACKAGE): package file of "
+                    + (dev.wasmota.signing.pkg.PackageFile.MAX_FILE_BYTES + 1) + " bytes exceeds the"), r.err());
+        }
+        assertTrue(cli.log(state).out().contains("INSTALL_REFUSED REFUSED cause=MALFORMED_PACKAGE"), cli.log(state).out());
+        assertV1StillActive(state);
+    }
+
+    @Test
     void packageForOtherHardwareIsRefused() {
         Path state = withV1("hardware");
         Path pkg = cli.released("healthy_v2.wasm",

@@ -60,7 +60,7 @@ class EcuUsageTest {
 
     @Test
     void everyEcuCommandPrintsHelp() {
-        for (String cmd : List.of("verify", "install", "run", "rollback", "log")) {
+        for (String cmd : List.of("verify", "install", "run", "rollback", "confirm", "status", "log")) {
             Result r = cli.ota("ecu", cmd, "--help");
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().startsWith("Usage: ota ecu " + cmd), r.out());

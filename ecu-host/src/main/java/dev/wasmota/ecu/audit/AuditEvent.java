@@ -24,6 +24,18 @@ public enum AuditEvent {
     /** The anti-rollback security-version floor of a module was raised. */
     FLOOR_RAISED,
     /**
+     * A module's active slot was marked successful: it ran its probation (the fault window)
+     * without a rollback ({@code cause} {@code PROBATION_PASSED}), or was confirmed by hand
+     * ({@code MANUAL}); the floor rises to its security version, so its rollback target is then refused.
+     */
+    CONFIRMED,
+    /**
+     * A module's stored state is damaged (its state or floor unreadable, its active slot below the
+     * floor): the host leaves that module alone (it is not started) and runs the others;
+     * {@code cause} names the damage.
+     */
+    QUARANTINED,
+    /**
      * An attack or violation was seen and blocked: bad signature, rollback attempt below the
      * floor, capability violation, replayed or expired instruction; {@code cause} names it.
      */

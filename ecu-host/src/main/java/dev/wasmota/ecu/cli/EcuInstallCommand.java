@@ -6,8 +6,9 @@ import dev.wasmota.ecu.InstallResult;
 import dev.wasmota.signing.cli.CliEnv;
 import dev.wasmota.signing.cli.CliFiles;
 import dev.wasmota.signing.instruction.SignedInstruction;
-import dev.wasmota.signing.pkg.PackageFile;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -24,7 +25,10 @@ import picocli.CommandLine.Spec;
                 "floor, limits), stages the package in the inactive slot, compiles it,",
                 "instantiates it, runs init() as a health check and commits it atomically. On",
                 "any refusal the active slot is unchanged. Every step is written to the audit",
-                "log first."})
+                "log first. Without --instruction the install is a service operation, logged as",
+                "one and refused when the ECU's policy (STATE/policy.json) forbids them. The new",
+                "slot is on probation until it has run the fault window without a rollback (or",
+                "ota ecu confirm); until then its rollback target stays installable."})
 public final class EcuInstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -49,12 +53,16 @@ public final class EcuInstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] bytes = CliFiles.readBounded(spec.commandLine(), pkg, PackageFile.MAX_FILE_BYTES, "package");
+        if (!Files.isRegularFile(pkg)) {
+            throw new NoSuchFileException(pkg.toString(), null, "package not found");
+        }
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
-        try (EcuHost ecu = host.open(Optional.ofNullable(trust), env, out)) {
+        try (HostOptions.Session session = host.open(Optional.ofNullable(trust), env, out)) {
+            EcuHost ecu = session.ecu();
             InstallContext ctx = instruction == null ? InstallContext.manual() : InstallContext.instructed(
                     CliFiles.readBounded(spec.commandLine(), instruction, SignedInstruction.MAX_FILE_BYTES, "instruction"), "cli");
-            InstallResult r = ecu.install(bytes, ctx);
+            InstallResult r = ecu.install(pkg, ctx);
+            session.flushModuleLog();
             if (r.outcome() == InstallResult.Outcome.ALREADY_ACTIVE) {
                 out.printf("%s %s is already active (slot %s); nothing changed%n", r.moduleId(), r.version(), r.slot());
             } else {

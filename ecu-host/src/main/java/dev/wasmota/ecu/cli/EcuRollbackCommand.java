@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
 /** {@code ota ecu rollback}: activates the previous slot of a module. */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = {"Activates the previous slot of a module.",
-                "Refused if there is none or it is below the module's anti-rollback floor."})
+                "Refused if there is none or it is below the module's anti-rollback floor (its",
+                "newer slot was confirmed: a security event). A service operation: refused when",
+                "the ECU's policy (STATE/policy.json) forbids them."})
 public final class EcuRollbackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,7 +37,8 @@ public final class EcuRollbackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
-        try (EcuHost ecu = host.open(Optional.empty(), env, out)) {
+        try (HostOptions.Session session = host.open(Optional.empty(), env, out)) {
+            EcuHost ecu = session.ecu();
             ModuleState s = ecu.rollback(module, "cli");
             out.printf("%s: slot %s active, version %s%n", module, s.active(), s.activeMetadata().version());
         }

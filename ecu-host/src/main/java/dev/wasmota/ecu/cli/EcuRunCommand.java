@@ -1,12 +1,16 @@
 package dev.wasmota.ecu.cli;
 
 import dev.wasmota.ecu.EcuHost;
+import dev.wasmota.ecu.ProbationStatus;
+import dev.wasmota.ecu.UpdateFailure;
+import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.ecu.sandbox.ModuleStats;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.signing.cli.CliEnv;
 import dev.wasmota.signing.cli.DurationConverter;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -22,7 +26,12 @@ import picocli.CommandLine.Spec;
                 "Each module runs compiled in its own sandbox under its deadline; DURATION is",
                 "like 500ms, 10s or 2m. A module whose faults trip the fault window is rolled",
                 "back to its previous slot by the host itself. Prints per module: calls, worst",
-                "call time, deadline misses, traps, other faults and rollbacks."})
+                "call time, deadline misses, traps, other faults, skipped ticks, dropped log",
+                "lines, rollbacks and status: confirmed, probation:SERVED/REQUIRED (a slot is",
+                "confirmed once it has run the fault window without a rollback; the floor then",
+                "rises to its security version), or quarantined (its stored state is damaged:",
+                "not started, the others run; exit 3 if every module is). Module log lines are",
+                "printed as [module] line."})
 public final class EcuRunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -43,25 +52,39 @@ public final class EcuRunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
-        try (EcuHost ecu = host.open(Optional.empty(), env, out)) {
-            if (ecu.modules().isEmpty()) {
+        try (HostOptions.Session session = host.open(Optional.empty(), env, out)) {
+            EcuHost ecu = session.ecu();
+            List<ModuleState> modules = ecu.modules();
+            Map<String, String> quarantined = ecu.quarantined();
+            if (modules.isEmpty() && quarantined.isEmpty()) {
                 out.println("no modules installed in " + host.state + "; nothing to run");
                 return 0;
             }
-            out.printf("running %d module(s) for %s ...%n", ecu.modules().size(), duration);
-            EcuHost.RunReport report = ecu.run(duration);
-            Map<String, ModuleStats> stats = report.stats();
-            Map<String, Long> rollbacks = report.rollbacks();
-            out.printf("%-20s %-10s %8s %10s %8s %6s %6s %9s%n", "module", "version", "calls", "worst_us", "misses",
-                    "traps", "other", "rollbacks");
-            for (ModuleState m : ecu.modules()) {
-                ModuleStats s = stats.get(m.moduleId());
-                out.printf("%-20s %-10s %8d %10.1f %8d %6d %6d %9d%n", m.moduleId(), m.activeMetadata().version(),
-                        s == null ? 0 : s.calls(), s == null ? 0 : s.worstCallNanos() / 1e3,
-                        s == null ? 0 : s.deadlineMisses(), s == null ? 0 : s.traps(), s == null ? 0 : s.otherFaults(),
-                        rollbacks.getOrDefault(m.moduleId(), 0L));
+            if (modules.isEmpty()) {
+                throw new RejectedException(UpdateFailure.MODULE_QUARANTINED, "every installed module is quarantined, nothing"
+                        + " runs: " + quarantined);
             }
+            out.printf("running %d module(s) for %s ...%n", modules.size(), duration);
+            EcuHost.RunReport report = ecu.run(duration);
+            session.flushModuleLog();
+            printTable(out, ecu, report, quarantined);
         }
         return 0;
+    }
+
+    private static void printTable(PrintStream out, EcuHost ecu, EcuHost.RunReport report, Map<String, String> quarantined) {
+        Map<String, ModuleStats> stats = report.stats();
+        out.printf("%-20s %-10s %8s %10s %8s %6s %6s %8s %8s %9s %s%n", "module", "version", "calls", "worst_us",
+                "misses", "traps", "other", "skipped", "log_drop", "rollbacks", "status");
+        for (ModuleState m : ecu.modules()) {
+            ModuleStats s = stats.getOrDefault(m.moduleId(), new ModuleStats(m.moduleId(), 0, 0, 0, 0, 0, 0, 0, false));
+            String status = ecu.probation(m.moduleId()).map(ProbationStatus::label).orElse("-");
+            out.printf("%-20s %-10s %8d %10.1f %8d %6d %6d %8d %8d %9d %s%n", m.moduleId(), m.activeMetadata().version(),
+                    s.calls(), s.worstCallNanos() / 1e3, s.deadlineMisses(), s.traps(), s.otherFaults(), s.skippedTicks(),
+                    s.droppedLogLines(), report.rollbacks().getOrDefault(m.moduleId(), 0L), status);
+        }
+        for (String id : quarantined.keySet()) {
+            out.printf("%-20s %-10s %8d %10.1f %8d %6d %6d %8d %8d %9d %s%n", id, "-", 0, 0.0, 0, 0, 0, 0, 0, 0, "quarantined");
+        }
     }
 }

@@ -44,7 +44,8 @@ public final class EcuTrustCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         byte[] bytes = CliFiles.readBounded(spec.commandLine(), update, SignedTrustUpdate.MAX_FILE_BYTES, "trust update");
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
-        try (EcuHost ecu = host.open(Optional.empty(), env, out)) {
+        try (HostOptions.Session session = host.open(Optional.empty(), env, out)) {
+            EcuHost ecu = session.ecu();
             TrustChange c = ecu.applyTrustUpdate(bytes, "cli");
             out.println(c.applied() ? c.summary() + " in force (was " + c.fromSequence() + ")"
                     : c.summary() + " is already in force; nothing changed");

@@ -27,7 +27,12 @@ final class SlotStoreRecovery {
         recovery.removed.addAll(DurableFiles.removeTempFiles(store.stateDir()));
         recovery.removed.addAll(DurableFiles.removeTempFiles(store.modulesDir()));
         for (Path entry : recovery.entries()) {
-            recovery.check(entry);
+            try {
+                recovery.check(entry);
+            } catch (IOException e) {
+                recovery.issues.add(new Issue(entry.getFileName().toString(), Kind.STATE_UNREADABLE, null,
+                        "cannot read " + entry + ": " + e));
+            }
         }
         return new SlotRecovery(recovery.removed, recovery.issues);
     }
@@ -52,7 +57,7 @@ final class SlotStoreRecovery {
         Optional<ModuleState> state;
         try {
             state = store.state(name);
-        } catch (RejectedException e) {
+        } catch (RejectedException | java.io.UncheckedIOException e) {
             issues.add(new Issue(name, Kind.STATE_UNREADABLE, null, e.getMessage()));
             return;
         }
@@ -62,7 +67,7 @@ final class SlotStoreRecovery {
     private Optional<Long> floor(String id) {
         try {
             return Optional.of(store.floor(id));
-        } catch (RejectedException e) {
+        } catch (RejectedException | java.io.UncheckedIOException e) {
             issues.add(new Issue(id, Kind.FLOOR_UNREADABLE, null, e.getMessage()));
             return Optional.empty();
         }
