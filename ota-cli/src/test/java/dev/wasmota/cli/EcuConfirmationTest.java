@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.cli.EcuCli.Result;
-import dev.wasmota.ecu.HostPolicy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,12 +43,12 @@ class EcuConfirmationTest {
         Path state = v2OnProbation("probation-passed");
 
         Result run = cli.run(EcuCli.fast(1_000), state, "2s");
-        assertEquals("confirmed", run.row("healthy").status(), run.out());
-        assertTrue(cli.status(state).out().contains("2 confirmed"), "floor 2: " + cli.status(state).out());
 
         Result r = assertRefused(4, cli.install(state, v1));
         assertTrue(r.err().startsWith("rejected (ANTI_ROLLBACK)"), r.err());
         assertTrue(r.err().contains("below the floor 2"), r.err());
+        assertEquals("confirmed", run.row("healthy").status(), run.out());
+        assertTrue(cli.status(state).out().contains("2 confirmed"), "floor 2: " + cli.status(state).out());
         Result back = assertRefused(4, cli.rollback(state, "healthy"));
         assertTrue(back.err().startsWith("rejected (BELOW_FLOOR)"), back.err());
         String log = cli.log(state).out();
@@ -96,7 +96,7 @@ class EcuConfirmationTest {
     @Test
     void anEcuWhosePolicyForbidsServiceOperationsRefusesThem() throws Exception {
         Path state = v2OnProbation("locked");
-        HostPolicy.provision(state, false);
+        Files.writeString(state.resolve("policy.json"), "{\"serviceOperations\":\"forbidden\"}");
 
         Result install = assertRefused(4, cli.install(state, v1));
         assertTrue(install.err().startsWith("rejected (SERVICE_OPERATION_FORBIDDEN): installing healthy 1.0.0 without a"
