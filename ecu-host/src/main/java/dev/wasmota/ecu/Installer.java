@@ -31,9 +31,9 @@ import java.util.function.Consumer;
  * the ECU's policy for service operations without one → host policy (hardware, anti-rollback
  * floor, limits) → compile → the export contract ({@code tick}, {@code init}) → instantiate →
  * {@code init()} health check → stage in the inactive slot → atomic commit, logged → raise the
- * floor to the lowest security version installed (the new slot is on {@link Probation}). The module proves itself from
- * memory before anything durable changes, so a refused install keeps both the active slot and the
- * rollback target. Every step is logged before it is acknowledged.
+ * floor to the lowest security version installed (the new slot is on {@link Probation}). The
+ * module proves itself from memory before anything durable changes, so a refused install keeps
+ * both the active slot and the rollback target. Every step is logged before it is acknowledged.
  */
 final class Installer {
     private final HostConfig config;
