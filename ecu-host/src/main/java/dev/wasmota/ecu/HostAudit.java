@@ -22,7 +22,8 @@ final class HostAudit {
     private static final Set<String> SECURITY_POLICY = Set.of(PolicyFailure.CAPABILITY_NOT_CERTIFIED.name(),
             PolicyFailure.IMPORT_NOT_PERMITTED.name(), UpdateFailure.ANTI_ROLLBACK.name(),
             UpdateFailure.WRONG_HARDWARE.name(), UpdateFailure.TRUST_ANCHOR_MISMATCH.name(),
-            UpdateFailure.COMPILED_OUTPUT_MISMATCH.name(), InstructionFailure.EXPIRED.name(),
+            UpdateFailure.COMPILED_OUTPUT_MISMATCH.name(), UpdateFailure.MODULE_OWNED_BY_ANOTHER_SUPPLIER.name(),
+            UpdateFailure.OWNER_MISMATCH.name(), InstructionFailure.EXPIRED.name(),
             InstructionFailure.NOT_YET_VALID.name(), InstructionFailure.WRONG_VEHICLE.name(),
             InstructionFailure.PACKAGE_MISMATCH.name(), InstructionFailure.REPLAYED.name(),
             TrustUpdateFailure.TRUST_UPDATE_ROLLBACK.name());

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 
 /**
  * The install path: verify both signatures (nothing parsed before) → host policy (hardware,
- * anti-rollback floor, limits) → compile → instantiate → {@code init()} health check → stage in
+ * the installed module's supplier, anti-rollback floor, limits) → compile → instantiate → {@code init()} health check → stage in
  * the inactive slot → atomic commit, logged → raise the floor. The module proves itself from
  * memory before anything durable changes, so a refused install keeps both the active slot and the
  * rollback target. Every step is logged before it is acknowledged.
@@ -39,6 +39,7 @@ final class Installer {
     private final HostAudit audit;
     private final InstructionLedger ledger;
     private final java.util.function.Supplier<dev.wasmota.signing.pki.TrustStore> trust;
+    private final ModuleOwnerPolicy owners;
 
     /** {@code trust} gives the host's trust store in force (root and revocations) at each install. */
     Installer(HostConfig config, SlotStore slots, HostAudit audit,
@@ -48,6 +49,7 @@ final class Installer {
         this.slots = slots;
         this.audit = audit;
         this.ledger = new InstructionLedger(config.stateDir());
+        this.owners = new ModuleOwnerPolicy(slots, trust);
     }
 
     /** A verified package that passed the host's policy, ready to stage. */
@@ -77,6 +79,7 @@ final class Installer {
                         + m.hardwareIds() + "; this ECU is " + id.hardwareId());
             }
         }
+        owners.check(verified);
         long floor = slots.floor(m.moduleId());
         if (m.securityVersion() < floor) {
             throw new RejectedException(UpdateFailure.ANTI_ROLLBACK, "security version " + m.securityVersion() + " of "
