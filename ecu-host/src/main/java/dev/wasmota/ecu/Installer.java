@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 
 /**
  * The install path: verify both signatures (nothing parsed before) → host policy (hardware,
- * the installed module's supplier, anti-rollback floor, limits) → compile → instantiate → {@code init()} health check → stage in
+ * installed supplier, anti-rollback floor, limits) → compile → instantiate → {@code init()} health check → stage in
  * the inactive slot → atomic commit, logged → raise the floor. The module proves itself from
  * memory before anything durable changes, so a refused install keeps both the active slot and the
  * rollback target. Every step is logged before it is acknowledged.
