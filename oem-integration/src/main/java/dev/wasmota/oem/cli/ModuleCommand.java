@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota oem module}: who owns each module id; alone, it asks for a subcommand (exit 2). */
 @Command(name = "module", mixinStandardHelpOptions = true,
-        description = {"Module ownership: the supplier whose package of a module id the intake first countersigned owns"
-                + " it; only the OEM hands it to another supplier."})
+        description = {"Who owns each module id; hands a module to another supplier.",
+                "%nThe supplier whose package of a module id the intake first countersigned owns it; only the OEM"
+                        + " hands it to another supplier (transfer).%n"})
 public final class ModuleCommand implements Callable<Integer> {
     static final String ACTOR = "cli";
 
@@ -128,7 +129,7 @@ public final class ModuleCommand implements Callable<Integer> {
 
     /** {@code ota oem module list}. */
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = {"Lists each module id's owner, the highest security version countersigned, and its transfers."})
+            description = {"Lists each module's owner, highest security version and transfers."})
     static final class ListOwners implements Callable<Integer> {
         @Spec
         CommandSpec spec;
