@@ -28,8 +28,8 @@ import java.util.function.Consumer;
 
 /**
  * The install path: verify both signatures (nothing parsed before) → the campaign instruction, or
- * the ECU's policy for service operations without one → host policy (hardware, anti-rollback
- * floor, limits) → compile → the export contract ({@code tick}, {@code init}) → instantiate →
+ * the ECU's policy for service operations without one → host policy (hardware, installed supplier,
+ * anti-rollback floor, limits) → compile → the export contract ({@code tick}, {@code init}) → instantiate →
  * {@code init()} health check → stage in the inactive slot → atomic commit, logged → raise the
  * floor to the lowest security version installed (the new slot is on {@link Probation}). The
  * module proves itself from memory before anything durable changes, so a refused install keeps
@@ -42,6 +42,7 @@ final class Installer {
     private final InstructionLedger ledger;
     private final java.util.function.Supplier<dev.wasmota.signing.pki.TrustStore> trust;
     private final HostPolicy hostPolicy;
+    private final ModuleOwnerPolicy owners;
 
     /** {@code trust} gives the host's trust store in force (root and revocations) at each install. */
     Installer(HostConfig config, SlotStore slots, HostAudit audit,
@@ -52,6 +53,7 @@ final class Installer {
         this.audit = audit;
         this.ledger = new InstructionLedger(config.stateDir());
         this.hostPolicy = HostPolicy.load(config.stateDir());
+        this.owners = new ModuleOwnerPolicy(slots, trust);
     }
 
     /** The ECU's policy for service operations, read from the state directory when the host opened. */
@@ -86,6 +88,7 @@ final class Installer {
                         + m.hardwareIds() + "; this ECU is " + id.hardwareId());
             }
         }
+        owners.check(verified);
         long floor = slots.floor(m.moduleId());
         if (m.securityVersion() < floor) {
             throw new RejectedException(UpdateFailure.ANTI_ROLLBACK, "security version " + m.securityVersion() + " of "

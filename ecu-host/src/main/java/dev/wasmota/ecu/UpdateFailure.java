@@ -26,6 +26,13 @@ public enum UpdateFailure implements Reason {
     /** The module is quarantined: its stored state is damaged, so the host does not touch it (exit 3). */
     MODULE_QUARANTINED(ExitCode.TRUST),
     /**
+     * The package's supplier is not the installed module's, and the OEM's countersignature carries
+     * no transfer of the module from the one to the other: a takeover of another supplier's module.
+     */
+    MODULE_OWNED_BY_ANOTHER_SUPPLIER,
+    /** The owner the OEM's countersignature states is not the package's supplier or module, or its transfers do not chain. */
+    OWNER_MISMATCH,
+    /**
      * The vehicle's own compilation of the module differs from what the OEM's countersignature
      * records: one of the two compilers is not what it claims (exit 3).
      */

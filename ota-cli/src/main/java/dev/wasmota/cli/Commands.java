@@ -72,6 +72,7 @@ final class Commands {
                 .addSubcommand(new dev.wasmota.oem.cli.OemRevokeCommand(env))
                 .addSubcommand(new OemIntegrateCommand(env))
                 .addSubcommand(ReleaseCommand.commandLine(env))
+                .addSubcommand(dev.wasmota.oem.cli.ModuleCommand.commandLine(env))
                 .addSubcommand(CampaignVehicleCommand.commandLine(env))
                 .addSubcommand(CampaignCommand.commandLine(env))
                 .addSubcommand(new OemServeCommand(env));

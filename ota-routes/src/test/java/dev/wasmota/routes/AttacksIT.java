@@ -161,6 +161,14 @@ class AttacksIT {
         expectTrustRefusal(TrustFailure.SUPPLIER_MISMATCH, PackageFile.toBytes(kit.fx.countersigned(reSigned)));
     }
 
+    @Test
+    void anotherSuppliersPackageOfTheVictimsModuleIsRefusedThoughTheOemCountersignedIt() throws Exception {
+        Fixtures.Supplier globex = kit.fx.supplier("globex", Fixtures.SUPPLIER_CAPS, Fixtures.T0, OemPki.SUPPLIER_VALIDITY, 9);
+        ModulePackage takeover = kit.fx.countersigned(kit.fx.supplierSigned(Packager.build(Fixtures.wasm("healthy_v2.wasm"),
+                spec("9.0.0", 9, "ecu-a")), globex));
+        expectReport(UpdateFailure.MODULE_OWNED_BY_ANOTHER_SUPPLIER, update(VICTIM, PackageFile.toBytes(takeover)));
+    }
+
     // ---- rollback, freeze, replay ----
 
     @Test
@@ -300,6 +308,23 @@ class AttacksIT {
             PipelineKit.await("the OEM's audit record of the refusal " + r, WAIT, () -> AuditLog.read(kit.oem().auditLog().file())
                     .stream().anyMatch(a -> a.event() == AuditEvent.MESSAGE_DEAD_LETTERED && r.name().equals(a.cause())));
         }
+        assertTrue(AuditLog.verify(kit.oem().auditLog().file()).ok());
+    }
+
+    @Test
+    void intakeRefusesAnotherSuppliersPackageOfAnOwnedModuleOverMqtt() throws Exception {
+        SubmitResult owner = kit.submit(kit.healthy("6.0.0", 6, "healthy_v1.wasm"));
+        assertTrue(owner.accepted(), owner.json().toString());
+        Fixtures.Supplier globex = kit.fx.supplier("globex", Fixtures.SUPPLIER_CAPS, Fixtures.T0, OemPki.SUPPLIER_VALIDITY, 9);
+
+        SubmitResult takeover = kit.submit(kit.fx.supplierSigned(Packager.build(Fixtures.wasm("healthy_v2.wasm"),
+                spec("9.0.0", 9, "ecu-a")), globex), "globex");
+
+        assertFalse(takeover.accepted());
+        assertEquals(Optional.of("MODULE_OWNED_BY_ANOTHER_SUPPLIER"), takeover.reason(), takeover.json().toString());
+        assertEquals(ExitCode.POLICY.code(), takeover.exitCode());
+        PipelineKit.await("the OEM's security event", WAIT, () -> AuditLog.read(kit.oem().auditLog().file()).stream()
+                .anyMatch(a -> a.event() == AuditEvent.SECURITY_EVENT && "MODULE_OWNED_BY_ANOTHER_SUPPLIER".equals(a.cause())));
         assertTrue(AuditLog.verify(kit.oem().auditLog().file()).ok());
     }
 

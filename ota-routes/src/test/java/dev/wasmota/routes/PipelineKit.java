@@ -192,7 +192,12 @@ final class PipelineKit implements AutoCloseable {
 
     /** Submits {@code pkg} as acme over MQTT and waits for the intake result. */
     SubmitResult submit(ModulePackage pkg) throws InterruptedException {
-        try (SupplierClient s = SupplierClient.connect("acme", mqttFor(pki.issueClient(ClientKind.SUPPLIER, "acme")),
+        return submit(pkg, "acme");
+    }
+
+    /** Submits {@code pkg} on supplier {@code supplierId}'s topic over MQTT and waits for the intake result. */
+    SubmitResult submit(ModulePackage pkg, String supplierId) throws InterruptedException {
+        try (SupplierClient s = SupplierClient.connect(supplierId, mqttFor(pki.issueClient(ClientKind.SUPPLIER, supplierId)),
                 properties())) {
             s.submit(new Submission(PackageFile.toBytes(pkg), Optional.empty()));
             return s.awaitResult(Duration.ofSeconds(60));

@@ -135,6 +135,12 @@ public final class Fixtures {
         return new PackageSigner(clock).countersign(supplierSigned, oem.release().key(), oem.release().cert());
     }
 
+    /** Countersigned by the OEM stating {@code owner} as the module's owner, as an intake would (or a bypassed one). */
+    public ModulePackage countersigned(ModulePackage supplierSigned, dev.wasmota.signing.pkg.ReleaseAttributes.ModuleOwner owner) {
+        return new PackageSigner(clock).countersign(supplierSigned, oem.release().key(), oem.release().cert(),
+                dev.wasmota.signing.pkg.ReleaseAttributes.of(owner));
+    }
+
     /** healthy_v1, signed by acme and countersigned by the OEM. */
     public ModulePackage released() {
         return countersigned(supplierSigned(unsignedHealthy("1.0.0", "healthy_v1.wasm"), acme));

@@ -53,6 +53,13 @@ public enum AuditEvent {
     INTAKE_REJECTED,
     /** OEM: a release was countersigned with the OEM release key. */
     RELEASE_COUNTERSIGNED,
+    /** OEM: the first package of a module id passed intake, so its supplier now owns the module id. */
+    MODULE_OWNER_RECORDED,
+    /**
+     * OEM: the OEM handed a module over to another supplier (signed with the release key);
+     * {@code detail} names both suppliers, the security version the new owner starts at, and why.
+     */
+    MODULE_OWNER_TRANSFERRED,
     /** OEM: a campaign was created. */
     CAMPAIGN_CREATED,
     /** OEM: a campaign started its first wave. */

@@ -4,6 +4,9 @@ import dev.wasmota.ecu.audit.AuditEvent;
 import dev.wasmota.ecu.audit.AuditLog;
 import dev.wasmota.ecu.audit.AuditRecord;
 import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.oem.owner.ModuleOwnership;
+import dev.wasmota.oem.owner.OwnershipAudit;
+import dev.wasmota.oem.owner.OwnershipFailure;
 import dev.wasmota.signing.error.ExitCode;
 import dev.wasmota.signing.error.PolicyFailure;
 import dev.wasmota.signing.error.RejectedException;
@@ -12,16 +15,17 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The intake's records in the OEM audit log: {@code INTAKE_ACCEPTED} then {@code
- * RELEASE_COUNTERSIGNED} for a release, {@code INTAKE_REJECTED} for a refusal, preceded by a
- * {@code SECURITY_EVENT} when the refusal looks like an attack (a trust failure, capabilities
- * beyond the certificate, an import outside them). Each record lists every check's result.
+ * The intake's records in the OEM audit log: {@code INTAKE_ACCEPTED}, {@code
+ * MODULE_OWNER_RECORDED} for a module's first release, then {@code RELEASE_COUNTERSIGNED} for a
+ * release; {@code INTAKE_REJECTED} for a refusal, preceded by a {@code SECURITY_EVENT} when the
+ * refusal looks like an attack (a trust failure, capabilities beyond the certificate, an import
+ * outside them, another supplier's module id). Each record lists every check's result.
  */
 final class IntakeAudit {
     static final String ACTOR = "oem-intake";
     private static final int MAX_DETAIL = 2000;
     private static final Set<String> SECURITY_POLICY = Set.of(PolicyFailure.CAPABILITY_NOT_CERTIFIED.name(),
-            PolicyFailure.IMPORT_NOT_PERMITTED.name());
+            PolicyFailure.IMPORT_NOT_PERMITTED.name(), OwnershipFailure.MODULE_OWNED_BY_ANOTHER_SUPPLIER.name());
 
     private final Optional<AuditLog> log;
 
@@ -29,8 +33,11 @@ final class IntakeAudit {
         this.log = log;
     }
 
-    /** Records the accepted intake and the countersignature; returns the records as appended. */
-    List<AuditRecord> accepted(IntakeReport report) {
+    /**
+     * Records the accepted intake, the module's first owner when this release made it one, and
+     * the countersignature; returns the records as appended.
+     */
+    List<AuditRecord> accepted(IntakeReport report, Optional<ModuleOwnership> firstOwner) {
         if (log.isEmpty()) {
             return List.of();
         }
@@ -42,11 +49,14 @@ final class IntakeAudit {
                         + t.worstNanos() / 1_000 + " us of a " + t.deadlineUs() + " us deadline (margin "
                         + t.marginPercent() + "%)")
                 .build());
+        List<AuditRecord> out = new java.util.ArrayList<>(List.of(accepted));
+        firstOwner.ifPresent(o -> out.add(log.get().append(OwnershipAudit.recorded(o, ACTOR).build())));
         AuditRecord signed = log.get().append(base(AuditEvent.RELEASE_COUNTERSIGNED, report).outcome(Outcome.SUCCESS)
                 .detail("release sha256 " + report.releaseSha256().orElseThrow() + "; countersignature states "
                         + c.compiler() + " output sha256 " + c.sha256())
                 .build());
-        return List.of(accepted, signed);
+        out.add(signed);
+        return out;
     }
 
     /** Records a refusal (and a security event when it looks like an attack). */

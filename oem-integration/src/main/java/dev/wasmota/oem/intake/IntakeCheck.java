@@ -7,6 +7,11 @@ package dev.wasmota.oem.intake;
 public enum IntakeCheck {
     /** Supplier signature, certificate chain, supplier id, binary digest and length, capabilities within the certificate. */
     SUPPLIER_SIGNATURE("supplier-signature"),
+    /**
+     * The module id is the supplier's: no intake accepted it from another supplier, or the OEM
+     * transferred it to this one, whose package is at or above where the transfer starts.
+     */
+    MODULE_OWNER("module-owner"),
     /** Valid WebAssembly, no feature the host cannot bound, imports covered by the capabilities, tick/init types, memory cap. */
     WASM("wasm"),
     /** The module's function exports are exactly the manifest's, names and types. */
@@ -24,7 +29,10 @@ public enum IntakeCheck {
     SOAK("soak"),
     /** The worst call time over vectors and soak is within the margin of the deadline (confirmed by a second measurement). */
     TIMING("timing"),
-    /** Countersigned with the release key, stating the compiled digest; the release verifies as a vehicle verifies it. */
+    /**
+     * Countersigned with the release key, stating the compiled digest and the module's owner (the
+     * first supplier's package makes it the owner); the release verifies as a vehicle verifies it.
+     */
     COUNTERSIGN("countersign");
 
     private final String label;

@@ -3,6 +3,9 @@ package dev.wasmota.oem.intake;
 import dev.wasmota.ecu.sandbox.CompiledModule;
 import dev.wasmota.ecu.sandbox.CompiledOutputDigest;
 import dev.wasmota.ecu.sandbox.ModuleLimits;
+import dev.wasmota.oem.owner.FileModuleOwners;
+import dev.wasmota.oem.owner.ModuleOwners;
+import dev.wasmota.oem.owner.ModuleOwnership;
 import dev.wasmota.signing.error.PolicyFailure;
 import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.manifest.FunctionType;
@@ -34,15 +37,26 @@ import java.util.TreeMap;
  *
  * <p>The checks that run the module in the sandbox confirm timing verdicts by running again with
  * the same inputs before they refuse (see {@link BehaviourChecks}).
+ *
+ * <p>A module id belongs to the supplier whose package of it was first countersigned, until the
+ * OEM transfers it ({@link ModuleOwners}); the countersignature states the owner and its
+ * transfers, so vehicles can refuse a takeover the intake did not see.
  */
 public final class IntakePipeline {
     private final OemPki pki;
     private final IntakeOptions options;
     private final IntakeAudit audit;
+    private final ModuleOwners owners;
 
+    /** An intake keeping module owners in the OEM directory {@code pki} was loaded from ({@link FileModuleOwners}). */
     public IntakePipeline(OemPki pki, IntakeOptions options) {
+        this(pki, options, FileModuleOwners.in(pki.directory()));
+    }
+
+    public IntakePipeline(OemPki pki, IntakeOptions options, ModuleOwners owners) {
         this.pki = Objects.requireNonNull(pki, "pki");
         this.options = Objects.requireNonNull(options, "options");
+        this.owners = Objects.requireNonNull(owners, "owners");
         this.audit = new IntakeAudit(options.audit());
     }
 
@@ -60,6 +74,7 @@ public final class IntakePipeline {
                 options.moduleLog())) {
             try {
                 run.check(IntakeCheck.SUPPLIER_SIGNATURE, () -> supplier(run));
+                run.check(IntakeCheck.MODULE_OWNER, () -> owner(run));
                 run.check(IntakeCheck.WASM, () -> wasm(run));
                 run.check(IntakeCheck.EXPORTS, () -> exports(run));
                 run.check(IntakeCheck.COMPILE, () -> compile(run));
@@ -79,7 +94,7 @@ public final class IntakePipeline {
                 return IntakeResult.rejected(report, e);
             }
             IntakeReport report = run.report(Optional.of(run.release.sha256()));
-            audit.accepted(report);
+            audit.accepted(report, run.owner.filter(ModuleOwners.Claim::firstOwner).map(ModuleOwners.Claim::ownership));
             return IntakeResult.accepted(report, run.release);
         }
     }
@@ -97,6 +112,21 @@ public final class IntakePipeline {
                 + v.supplier().getSerialNumber().toString(16) + ", valid until " + v.supplier().getNotAfter().toInstant()
                 + "), chain to the OEM root; module sha256 and length match; capabilities [" + m.capabilities()
                 + "] within the certificate's [" + ChainValidator.permittedCapabilities(v.supplier()) + "]";
+    }
+
+    /** Refuses early what the claim at countersigning would refuse; the claim decides, atomically. */
+    private String owner(IntakeRun run) {
+        Manifest m = run.manifest();
+        Optional<ModuleOwnership> owner = owners.find(m.moduleId());
+        if (owner.isEmpty()) {
+            return "first package of module " + m.moduleId() + ": " + m.supplierId() + " becomes its owner if countersigned";
+        }
+        owner.get().requireAdmits(m.supplierId(), m.securityVersion());
+        owner.get().statement(pki.release().cert());
+        ModuleOwnership o = owner.get();
+        return "module " + m.moduleId() + " belongs to " + o.supplierId() + " since " + o.since()
+                + (o.transfers().isEmpty() ? "" : " (transferred from " + o.transfers().get(o.transfers().size() - 1).from()
+                + "; releases start at security version " + o.floor() + ")");
     }
 
     private String wasm(IntakeRun run) {
@@ -158,15 +188,23 @@ public final class IntakePipeline {
     }
 
     private String countersign(IntakeRun run) {
+        Manifest m = run.manifest();
         CompiledOutput stated = new CompiledOutput(CompiledOutputDigest.COMPILER, run.compiled.compiledSha256());
+        ModuleOwners.Claim claim = owners.claim(m.moduleId(), m.supplierId(), m.securityVersion(), options.clock().instant());
+        ReleaseAttributes.ModuleOwner owner = claim.ownership().statement(pki.release().cert());
         ModulePackage release = new PackageSigner(options.clock()).countersign(run.pkg, pki.release().key(),
-                pki.release().cert(), ReleaseAttributes.of(stated));
+                pki.release().cert(), ReleaseAttributes.of(stated, owner));
         VerifiedPackage asVehicle = new PackageVerifier(pki.trustStore(), options.clock()).verify(release);
-        if (!ReleaseAttributes.compiledOutput(asVehicle).equals(Optional.of(stated))) {
-            throw new IllegalStateException("the countersignature does not carry the compiled-output statement made");
+        if (!ReleaseAttributes.compiledOutput(asVehicle).equals(Optional.of(stated))
+                || !ReleaseAttributes.moduleOwner(asVehicle).equals(Optional.of(owner))) {
+            throw new IllegalStateException("the countersignature does not carry the statements made");
         }
+        run.owner = Optional.of(claim);
         run.release = release;
         return "by " + CertIssuer.commonName(pki.release().cert()).orElse("?") + "; states " + stated.compiler()
-                + " output " + stated.sha256() + "; release sha256 " + release.sha256() + " verifies with both signatures";
+                + " output " + stated.sha256() + " and owner " + owner.supplierId()
+                + (owner.transfers().isEmpty() ? "" : " with " + owner.transfers().size() + " transfer(s)")
+                + (claim.firstOwner() ? " (recorded now)" : "") + "; release sha256 " + release.sha256()
+                + " verifies with both signatures";
     }
 }

@@ -54,6 +54,8 @@ final class IntakeRun implements AutoCloseable {
     IntakeReport.SoakSummary soakSummary;
     IntakeReport.Timing timing;
     ModulePackage release;
+    /** The module's ownership as the countersignature states it, once countersigned. */
+    Optional<dev.wasmota.oem.owner.ModuleOwners.Claim> owner = Optional.empty();
     RejectedException rejection;
     IntakeCheck refusedAt;
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmota.ecu.audit.AuditEvent;
 import dev.wasmota.ecu.audit.AuditLog;
 import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.oem.intake.IntakeCheck;
 import dev.wasmota.signing.Fixtures;
 import dev.wasmota.signing.cli.CliEnv;
 import dev.wasmota.signing.error.RejectedException;
@@ -68,7 +69,7 @@ class OemIntegrateCommandTest {
                 Fixtures.corpus("healthy_v1.vectors.json").toString(), "--out", release.toString(), "--soak-ticks", "200");
         assertEquals(0, code, out + "\n" + err);
         String printed = out.toString();
-        for (String check : List.of("supplier-signature", "wasm", "exports", "compile", "warm-up", "vectors", "soak",
+        for (String check : List.of("supplier-signature", "module-owner", "wasm", "exports", "compile", "warm-up", "vectors", "soak",
                 "timing", "countersign")) {
             assertTrue(printed.contains("  " + check + " "), () -> check + " missing in\n" + printed);
         }
@@ -78,7 +79,7 @@ class OemIntegrateCommandTest {
         assertTrue(report.get("accepted").asBoolean());
         assertEquals(200, report.get("soak").get("ticksRun").asInt());
         List<AuditRecord> records = AuditLog.read(oem.resolve("audit.log"));
-        assertEquals(List.of(AuditEvent.INTAKE_ACCEPTED, AuditEvent.RELEASE_COUNTERSIGNED),
+        assertEquals(List.of(AuditEvent.INTAKE_ACCEPTED, AuditEvent.MODULE_OWNER_RECORDED, AuditEvent.RELEASE_COUNTERSIGNED),
                 records.stream().map(AuditRecord::event).toList());
     }
 
@@ -97,7 +98,7 @@ class OemIntegrateCommandTest {
         JsonNode report = new ObjectMapper().readTree(dir.resolve("healthy-1.0.0.wotapkg.report.json").toFile());
         assertFalse(report.get("accepted").asBoolean());
         assertEquals("vectors", report.get("rejection").get("check").asText());
-        assertEquals("not-run", report.get("checks").get(6).get("result").asText());
+        assertEquals("not-run", report.get("checks").get(IntakeCheck.SOAK.ordinal()).get("result").asText());
         assertEquals(AuditEvent.INTAKE_REJECTED, AuditLog.read(oem.resolve("audit.log")).get(0).event());
     }
 

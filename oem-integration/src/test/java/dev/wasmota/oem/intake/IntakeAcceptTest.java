@@ -88,11 +88,13 @@ class IntakeAcceptTest {
 
         kit.assertLogVerifies();
         List<AuditRecord> records = kit.records();
-        assertEquals(List.of(AuditEvent.INTAKE_ACCEPTED, AuditEvent.RELEASE_COUNTERSIGNED), kit.events());
+        assertEquals(List.of(AuditEvent.INTAKE_ACCEPTED, AuditEvent.MODULE_OWNER_RECORDED, AuditEvent.RELEASE_COUNTERSIGNED),
+                kit.events(), "the module's first release records its owner");
         AuditRecord accepted = records.get(0);
         assertEquals(moduleId, accepted.moduleId());
         assertEquals("ok", accepted.verifications().get("soak"));
-        assertTrue(records.get(1).detail().contains(release.sha256()), records.get(1).detail());
-        assertTrue(records.get(1).detail().contains(compiled), records.get(1).detail());
+        assertEquals(moduleId, records.get(1).moduleId());
+        assertTrue(records.get(2).detail().contains(release.sha256()), records.get(2).detail());
+        assertTrue(records.get(2).detail().contains(compiled), records.get(2).detail());
     }
 }

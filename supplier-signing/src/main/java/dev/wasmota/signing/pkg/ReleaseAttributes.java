@@ -4,6 +4,7 @@ import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import dev.wasmota.signing.pki.CertRole;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -21,11 +22,16 @@ import org.bouncycastle.asn1.cms.AttributeTable;
  * What the OEM states, inside its countersignature, about the module it released: the digest of
  * the JVM bytecode its compiler produced from the module, and which compiler that was. A vehicle
  * compiles the module itself and compares ("bookended" AOT): a tampered compiler on either side
- * gives a different digest.
+ * gives a different digest. Also the module's owner and the transfers of ownership that led to it
+ * ({@link ModuleOwnerAttribute}), so a vehicle can tell a takeover from a handover the OEM made.
  */
 public final class ReleaseAttributes {
     /** Signed attribute: SEQUENCE { compiler UTF8String, sha256 OCTET STRING (32) }. */
     public static final ASN1ObjectIdentifier COMPILED_OUTPUT = CertRole.ARC.branch("20");
+    /** Signed attribute: the module's owner and its transfers (DER in {@link ModuleOwnerAttribute}). */
+    public static final ASN1ObjectIdentifier MODULE_OWNER = ModuleOwnerAttribute.OID;
+    /** Most transfers of ownership one owner statement carries. */
+    public static final int MAX_TRANSFERS = ModuleOwnerAttribute.MAX_TRANSFERS;
 
     /** The OEM's statement about the compiled output. */
     public record CompiledOutput(String compiler, String sha256) {
@@ -36,12 +42,83 @@ public final class ReleaseAttributes {
 
     /** The signed attributes that carry {@code output}, for {@link PackageSigner#countersign}. */
     public static AttributeTable of(CompiledOutput output) {
+        return new AttributeTable(compiledOutputAttribute(output));
+    }
+
+    /** The signed attributes that carry the module's {@code owner} only. */
+    public static AttributeTable of(ModuleOwner owner) {
+        ASN1EncodableVector attrs = new ASN1EncodableVector();
+        attrs.add(ModuleOwnerAttribute.encode(owner));
+        return new AttributeTable(attrs);
+    }
+
+    /** The signed attributes that carry {@code output} and the module's {@code owner}. */
+    public static AttributeTable of(CompiledOutput output, ModuleOwner owner) {
+        ASN1EncodableVector attrs = compiledOutputAttribute(output);
+        attrs.add(ModuleOwnerAttribute.encode(owner));
+        return new AttributeTable(attrs);
+    }
+
+    private static ASN1EncodableVector compiledOutputAttribute(CompiledOutput output) {
         ASN1EncodableVector v = new ASN1EncodableVector();
         v.add(new DERUTF8String(output.compiler()));
         v.add(new DEROctetString(HexFormat.of().parseHex(output.sha256())));
         ASN1EncodableVector attrs = new ASN1EncodableVector();
         attrs.add(new Attribute(COMPILED_OUTPUT, new DERSet(new DERSequence(v))));
-        return new AttributeTable(attrs);
+        return attrs;
+    }
+
+    /**
+     * The owner statement in a verified package's countersignature, if the OEM made one.
+     *
+     * @throws RejectedException {@link TrustFailure#BAD_SIGNATURE} when it is malformed
+     */
+    public static Optional<ModuleOwner> moduleOwner(VerifiedPackage verified) {
+        return verified.releaseAttributes().map(t -> t.get(ModuleOwnerAttribute.OID)).map(ModuleOwnerAttribute::decode);
+    }
+
+    /**
+     * The OEM's statement of who owns a module: {@code supplierId}, and every transfer of
+     * ownership the OEM made for it, oldest first (empty when the first supplier still owns it).
+     */
+    public record ModuleOwner(String moduleId, String supplierId, List<Transfer> transfers) {
+        public ModuleOwner {
+            transfers = List.copyOf(transfers);
+        }
+
+        /**
+         * The transfers that lead from {@code formerOwner} to the owner: from the last one in which
+         * {@code formerOwner} gave the module away to the end. Empty if it never did.
+         */
+        public Optional<List<Transfer>> transfersSince(String formerOwner) {
+            for (int i = transfers.size() - 1; i >= 0; i--) {
+                if (transfers.get(i).from().equals(formerOwner)) {
+                    return Optional.of(transfers.subList(i, transfers.size()));
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** Whether the transfers form one chain (each one's new owner gives it away next) ending at the owner. */
+        public boolean consistent() {
+            String holder = null;
+            for (Transfer t : transfers) {
+                if (t.from().equals(t.to()) || (holder != null && !holder.equals(t.from()))) {
+                    return false;
+                }
+                holder = t.to();
+            }
+            return holder == null || holder.equals(supplierId);
+        }
+    }
+
+    /**
+     * One transfer of a module's ownership, made by the OEM: from then on {@code to} owns it,
+     * and its releases start at {@code minSecurityVersion}, above every security version the OEM
+     * countersigned for {@code from}, so no vehicle's anti-rollback floor is left above it and no
+     * security version names two suppliers' code.
+     */
+    public record Transfer(String from, String to, long minSecurityVersion, java.time.Instant at) {
     }
 
     /** The compiled-output statement in a verified package's countersignature, if the OEM made one. */

@@ -214,6 +214,11 @@ public final class OemPki {
         }
     }
 
+    /** {@code DIR}: the OEM directory these keys were loaded from or written to. */
+    public Path directory() {
+        return dir;
+    }
+
     /** {@code DIR/vehicle-trust}: what vehicles are provisioned with. */
     public Path trustDir() {
         return dir.resolve(TRUST_DIR);
