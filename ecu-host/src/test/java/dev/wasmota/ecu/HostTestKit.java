@@ -193,7 +193,8 @@ final class HostTestKit {
     private static ModulePackage unchecked(byte[] wasm, PackageSpec spec, String supplierId) {
         Manifest m = new Manifest(spec.moduleId(), spec.version(), spec.securityVersion(), supplierId,
                 Digests.sha256Hex(wasm), wasm.length, ModuleInterface.read(wasm).exports(), spec.capabilities(),
-                spec.memoryPages(), spec.deadlineUs(), spec.periodMs(), spec.hardwareIds(), spec.sbomSha256());
+                spec.memoryPages(), Fixtures.capsOf(wasm, spec), spec.deadlineUs(), spec.periodMs(), spec.hardwareIds(),
+                spec.sbomSha256());
         return new ModulePackage(ManifestCodec.canonicalBytes(m), wasm, Optional.empty());
     }
 

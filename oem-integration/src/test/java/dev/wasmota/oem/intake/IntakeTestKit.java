@@ -84,7 +84,8 @@ final class IntakeTestKit {
      */
     ModulePackage handBuilt(byte[] wasm, List<Manifest.Export> exports, String caps, long deadlineUs) {
         Manifest m = new Manifest("crafted", "1.0.0", 1, "acme", Digests.sha256Hex(wasm), wasm.length, exports,
-                CapabilitySet.parse(caps), 1, deadlineUs, 10, List.of("ecu-a"), Optional.empty());
+                CapabilitySet.parse(caps), 1, dev.wasmota.signing.wasm.DeclaredResources.of(wasm).exactCaps(), deadlineUs,
+                10, List.of("ecu-a"), Optional.empty());
         return rawSign(new ModulePackage(ManifestCodec.canonicalBytes(m), wasm, Optional.empty()), fx.acme, fx.clock);
     }
 
