@@ -7,6 +7,7 @@
 ;; instances from one parsed module without copying the tables traps on ticks 4, 5, 6, ...)
 ;; The other exports change or read one kind of state each:
 ;;   table_size / grow_table     table $t's size; grow it by one (-1 when refused)
+;;   fill_table(n) / copy_table(n)  table.fill / table.copy of $t's first n entries (trap past its size)
 ;;   memory_pages / grow_memory  memory.size; memory.grow 1 (memory is 1 page, maximum 4)
 ;;   bump_global                 adds one to a mutable global and returns it
 ;;   drop_data / read_data       data.drop of the passive segment; memory.init of its one byte (42)
@@ -41,6 +42,12 @@
   (func (export "table_size") (result i32) (table.size $t))
 
   (func (export "grow_table") (result i32) (table.grow $t (ref.null func) (i32.const 1)))
+
+  (func (export "fill_table") (param $n i32)
+    (table.fill $t (i32.const 0) (ref.null func) (local.get $n)))
+
+  (func (export "copy_table") (param $n i32)
+    (table.copy $t $t (i32.const 0) (i32.const 0) (local.get $n)))
 
   (func (export "memory_pages") (result i32) (memory.size))
 
