@@ -128,7 +128,7 @@ final class HostRuntime implements AutoCloseable {
                 .verify(PackageFile.fromBytes(bytes)).manifest();
         CompiledModule compiled = config.compiledModules().get(m.wasmSha256(), PackageFile.fromBytes(bytes).wasmBytes(), m.capabilities());
         SandboxedModule sandbox = SandboxedModule.builder(compiled).id(id)
-                .limits(ModuleLimits.of(m.memoryPages(), config.hostMemoryPages(), m.deadlineUs(), m.periodMs()))
+                .limits(ModuleLimits.of(m, config.hostMemoryPages(), config.resourceCeilings()))
                 .environment(config.environment()).build();
         CallResult init = sandbox.init();
         if (!init.ok()) {

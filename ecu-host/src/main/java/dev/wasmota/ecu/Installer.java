@@ -23,12 +23,14 @@ import dev.wasmota.signing.instruction.SignedInstruction;
 import dev.wasmota.signing.pkg.PackageVerifier;
 import dev.wasmota.signing.pkg.ReleaseAttributes;
 import dev.wasmota.signing.pkg.VerifiedPackage;
+import dev.wasmota.signing.wasm.DeclaredResources;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The install path: verify both signatures (nothing parsed before) → host policy (hardware,
- * anti-rollback floor, limits) → compile → instantiate → {@code init()} health check → stage in
+ * anti-rollback floor, limits; what the module declares within its manifest's caps, read before
+ * anything parses it) → compile → instantiate → {@code init()} health check → stage in
  * the inactive slot → atomic commit, logged → raise the floor. The module proves itself from
  * memory before anything durable changes, so a refused install keeps both the active slot and the
  * rollback target. Every step is logged before it is acknowledged.
@@ -82,7 +84,8 @@ final class Installer {
             throw new RejectedException(UpdateFailure.ANTI_ROLLBACK, "security version " + m.securityVersion() + " of "
                     + m.moduleId() + " " + m.version() + " is below the floor " + floor);
         }
-        ModuleLimits limits = ModuleLimits.of(m.memoryPages(), config.hostMemoryPages(), m.deadlineUs(), m.periodMs());
+        ModuleLimits limits = ModuleLimits.of(m, config.hostMemoryPages(), config.resourceCeilings());
+        DeclaredResources.of(verified.wasm()).requireWithin(m.resources(), "its manifest's caps");
         return new Plan(verified, packageBytes, Digests.sha256Hex(packageBytes), limits, slots.state(m.moduleId()));
     }
 
