@@ -33,6 +33,7 @@ note() { printf '  %-26s %8d bytes  %s\n' "$1" "$(stat -c %s "$1")" "$2"; built+
 echo "== generators"
 python3 gen_huge_function.py
 python3 gen_large_100k.py
+python3 gen_hostile.py
 python3 brake_temp_ref.py
 python3 sha256_ref.py
 

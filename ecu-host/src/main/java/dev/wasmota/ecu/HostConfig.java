@@ -4,6 +4,7 @@ import dev.wasmota.ecu.sandbox.CompiledModuleCache;
 import dev.wasmota.ecu.sandbox.FaultWindow;
 import dev.wasmota.ecu.sandbox.HostEnvironment;
 import dev.wasmota.ecu.slots.StepHook;
+import dev.wasmota.signing.manifest.ResourceCaps;
 import dev.wasmota.signing.pki.TrustStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,6 +25,8 @@ import java.util.Optional;
  * @param trust the provisioned trust anchors
  * @param identity this ECU's hardware and vehicle id, if provisioned
  * @param hostMemoryPages the host's own cap on any module's memory (pages of 64 KiB)
+ * @param resourceCeilings the most any module's manifest may cap besides memory (tables and their
+ *     elements, globals, segments); a manifest asking more is refused
  * @param faultThreshold faults within {@code faultWindow} that trigger an automatic rollback
  * @param faultWindow the sliding window for {@code faultThreshold}
  * @param clock wall clock for certificates, audit records and fault windows
@@ -37,6 +40,7 @@ public record HostConfig(
         TrustStore trust,
         Optional<HostIdentity> identity,
         int hostMemoryPages,
+        ResourceCaps resourceCeilings,
         int faultThreshold,
         Duration faultWindow,
         Clock clock,
@@ -57,12 +61,13 @@ public record HostConfig(
         return new FaultWindow(faultThreshold, faultWindow, clock);
     }
 
-    /** Builder with defaults: 256 pages, 3 faults in 5 minutes, system clock, simulated buses. */
+    /** Builder with defaults: 256 pages, the default resource ceilings, 3 faults in 5 minutes, system clock, simulated buses. */
     public static final class Builder {
         private final Path stateDir;
         private final TrustStore trust;
         private Optional<HostIdentity> identity = Optional.empty();
         private int hostMemoryPages = DEFAULT_HOST_MEMORY_PAGES;
+        private ResourceCaps resourceCeilings = ResourceCaps.DEFAULT_CEILINGS;
         private int faultThreshold = FaultWindow.DEFAULT_THRESHOLD;
         private Duration faultWindow = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
@@ -83,6 +88,12 @@ public record HostConfig(
 
         public Builder hostMemoryPages(int value) {
             this.hostMemoryPages = value;
+            return this;
+        }
+
+        /** Default {@link ResourceCaps#DEFAULT_CEILINGS}. */
+        public Builder resourceCeilings(ResourceCaps value) {
+            this.resourceCeilings = value;
             return this;
         }
 
@@ -128,6 +139,9 @@ public record HostConfig(
             if (hostMemoryPages < 1 || hostMemoryPages > 65536) {
                 problems.add("host memory limit " + hostMemoryPages + " pages is outside 1..65536");
             }
+            if (resourceCeilings == null) {
+                problems.add("no resource ceilings");
+            }
             if (faultThreshold < 1) {
                 problems.add("fault threshold " + faultThreshold + " is below 1");
             }
@@ -137,7 +151,7 @@ public record HostConfig(
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("invalid host configuration: " + String.join("; ", problems));
             }
-            return new HostConfig(stateDir, trust, identity, hostMemoryPages, faultThreshold, faultWindow,
+            return new HostConfig(stateDir, trust, identity, hostMemoryPages, resourceCeilings, faultThreshold, faultWindow,
                     Objects.requireNonNull(clock), environment != null ? environment : HostEnvironment.simulated(),
                     compiledModules != null ? compiledModules : new CompiledModuleCache(),
                     meters != null ? meters : new SimpleMeterRegistry(), stepHook);

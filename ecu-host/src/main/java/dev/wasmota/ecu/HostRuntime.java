@@ -129,7 +129,7 @@ final class HostRuntime implements AutoCloseable {
         CompiledModule compiled = config.compiledModules().get(m.wasmSha256(), PackageFile.fromBytes(bytes).wasmBytes(), m.capabilities());
         ExportContract.check(m, compiled);
         SandboxedModule sandbox = SandboxedModule.builder(compiled).id(id)
-                .limits(ModuleLimits.of(m.memoryPages(), config.hostMemoryPages(), m.deadlineUs(), m.periodMs()))
+                .limits(ModuleLimits.of(m, config.hostMemoryPages(), config.resourceCeilings()))
                 .environment(config.environment()).build();
         CallResult init = sandbox.init();
         if (!init.ok()) {

@@ -23,13 +23,15 @@ import dev.wasmota.signing.instruction.SignedInstruction;
 import dev.wasmota.signing.pkg.PackageVerifier;
 import dev.wasmota.signing.pkg.ReleaseAttributes;
 import dev.wasmota.signing.pkg.VerifiedPackage;
+import dev.wasmota.signing.wasm.DeclaredResources;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The install path: verify both signatures (nothing parsed before) → the campaign instruction, or
  * the ECU's policy for service operations without one → host policy (hardware, installed supplier,
- * anti-rollback floor, limits) → compile → the export contract ({@code tick}, {@code init}) → instantiate →
+ * anti-rollback floor, limits; what the module declares within its manifest's caps, read before
+ * anything parses it) → compile → the export contract ({@code tick}, {@code init}) → instantiate →
  * {@code init()} health check → stage in the inactive slot → atomic commit, logged → raise the
  * floor to the lowest security version installed (the new slot is on {@link Probation}). The
  * module proves itself from memory before anything durable changes, so a refused install keeps
@@ -94,7 +96,8 @@ final class Installer {
             throw new RejectedException(UpdateFailure.ANTI_ROLLBACK, "security version " + m.securityVersion() + " of "
                     + m.moduleId() + " " + m.version() + " is below the floor " + floor);
         }
-        ModuleLimits limits = ModuleLimits.of(m.memoryPages(), config.hostMemoryPages(), m.deadlineUs(), m.periodMs());
+        ModuleLimits limits = ModuleLimits.of(m, config.hostMemoryPages(), config.resourceCeilings());
+        DeclaredResources.of(verified.wasm()).requireWithin(m.resources(), "its manifest's caps");
         return new Plan(verified, packageBytes, Digests.sha256Hex(packageBytes), limits, slots.state(m.moduleId()));
     }
 

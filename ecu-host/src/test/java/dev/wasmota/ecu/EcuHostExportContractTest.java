@@ -100,7 +100,7 @@ class EcuHostExportContractTest {
                 new Manifest.Export("tick", FunctionType.of(List.of(), List.of()))));
         lying.add(new Manifest.Export("unlock", FunctionType.of(List.of(), List.of())));
         Manifest m = new Manifest(s.moduleId(), s.version(), s.securityVersion(), kit.fx.acme.id(), Digests.sha256Hex(wasm),
-                wasm.length, lying, s.capabilities(), s.memoryPages(), s.deadlineUs(), s.periodMs(), s.hardwareIds(),
+                wasm.length, lying, s.capabilities(), s.memoryPages(), Fixtures.capsOf(wasm, s), s.deadlineUs(), s.periodMs(), s.hardwareIds(),
                 Optional.empty());
         ModulePackage raw = new ModulePackage(ManifestCodec.canonicalBytes(m), wasm, Optional.empty());
         byte[] pkg = PackageFile.toBytes(kit.fx.countersigned(kit.fx.supplierSigned(raw, kit.fx.acme)));

@@ -16,6 +16,7 @@ import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ManifestCodec;
+import dev.wasmota.signing.manifest.ResourceCaps;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageSpec;
@@ -96,7 +97,17 @@ final class HostTestKit {
      * certificate) and countersigned.
      */
     byte[] handBuilt(String wasmFile, PackageSpec spec, Fixtures.Supplier supplier) {
-        ModulePackage raw = unchecked(Fixtures.wasm(wasmFile), spec, supplier.id());
+        byte[] wasm = Fixtures.wasm(wasmFile);
+        return handBuilt(wasm, spec, Fixtures.capsOf(wasm, spec), supplier);
+    }
+
+    /** As {@link #handBuilt(String, PackageSpec, Fixtures.Supplier)} by acme, the manifest stating {@code caps}. */
+    byte[] handBuilt(String wasmFile, PackageSpec spec, ResourceCaps caps) {
+        return handBuilt(Fixtures.wasm(wasmFile), spec, caps, fx.acme);
+    }
+
+    private byte[] handBuilt(byte[] wasm, PackageSpec spec, ResourceCaps caps, Fixtures.Supplier supplier) {
+        ModulePackage raw = unchecked(wasm, spec, supplier.id(), caps);
         return PackageFile.toBytes(fx.countersigned(fx.supplierSigned(raw, supplier)));
     }
 
@@ -190,10 +201,10 @@ final class HostTestKit {
         return records(host).stream().filter(match).findFirst().orElseThrow();
     }
 
-    private static ModulePackage unchecked(byte[] wasm, PackageSpec spec, String supplierId) {
+    private static ModulePackage unchecked(byte[] wasm, PackageSpec spec, String supplierId, ResourceCaps caps) {
         Manifest m = new Manifest(spec.moduleId(), spec.version(), spec.securityVersion(), supplierId,
                 Digests.sha256Hex(wasm), wasm.length, ModuleInterface.read(wasm).exports(), spec.capabilities(),
-                spec.memoryPages(), spec.deadlineUs(), spec.periodMs(), spec.hardwareIds(), spec.sbomSha256());
+                spec.memoryPages(), caps, spec.deadlineUs(), spec.periodMs(), spec.hardwareIds(), spec.sbomSha256());
         return new ModulePackage(ManifestCodec.canonicalBytes(m), wasm, Optional.empty());
     }
 

@@ -261,7 +261,7 @@ final class EcuCli {
         dev.wasmota.signing.manifest.Manifest m = new dev.wasmota.signing.manifest.Manifest(spec.moduleId(), spec.version(),
                 spec.securityVersion(), fx.acme.id(), dev.wasmota.signing.Digests.sha256Hex(wasm), wasm.length,
                 dev.wasmota.signing.wasm.ModuleInterface.read(wasm).exports(), spec.capabilities(), spec.memoryPages(),
-                spec.deadlineUs(), spec.periodMs(), spec.hardwareIds(), spec.sbomSha256());
+                Fixtures.capsOf(wasm, spec), spec.deadlineUs(), spec.periodMs(), spec.hardwareIds(), spec.sbomSha256());
         ModulePackage raw = new ModulePackage(dev.wasmota.signing.manifest.ManifestCodec.canonicalBytes(m), wasm,
                 Optional.empty());
         return write(fx.countersigned(fx.supplierSigned(raw, fx.acme)), "past-intake-" + name(wasmFile, spec));

@@ -228,7 +228,7 @@ class AttacksIT {
         Manifest m = ManifestCodec.parse(signed.manifestBytes());
         Manifest greedy = new Manifest(m.moduleId(), m.version(), m.securityVersion(), m.supplierId(), m.wasmSha256(),
                 m.wasmLength(), m.exports(), CapabilitySet.parse(m.capabilities().canonical() + ",i2c:1:50"), m.memoryPages(),
-                m.deadlineUs(), m.periodMs(), m.hardwareIds(), m.sbomSha256());
+                m.resources(), m.deadlineUs(), m.periodMs(), m.hardwareIds(), m.sbomSha256());
         ModulePackage edited = new ModulePackage(ManifestCodec.canonicalBytes(greedy), signed.wasmBytes(), signed.signature());
         expectTrustRefusal(TrustFailure.MANIFEST_MISMATCH, PackageFile.toBytes(edited));
     }

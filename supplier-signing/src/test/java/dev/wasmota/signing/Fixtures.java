@@ -122,6 +122,21 @@ public final class Fixtures {
                 List.of("ecu-a"), Optional.empty());
     }
 
+    /**
+     * Caps stating what {@code wasm} declares, each figure held to what a manifest can state at all,
+     * with {@code spec}'s table room if it asks for some: for manifests written by hand, bypassing
+     * the packager's checks.
+     */
+    public static dev.wasmota.signing.manifest.ResourceCaps capsOf(byte[] wasm, PackageSpec spec) {
+        var d = dev.wasmota.signing.wasm.DeclaredResources.of(wasm);
+        var max = dev.wasmota.signing.manifest.ResourceCaps.FORMAT_MAXIMA;
+        return new dev.wasmota.signing.manifest.ResourceCaps(Math.min(d.tables(), max.tables()),
+                Math.min(spec.tableElements().orElse(d.tableElements()), max.tableElements()),
+                Math.min(d.globals(), max.globals()), Math.min(d.dataSegments(), max.dataSegments()),
+                Math.min(d.dataBytes(), max.dataBytes()), Math.min(d.elementSegments(), max.elementSegments()),
+                Math.min(d.elementEntries(), max.elementEntries()));
+    }
+
     /** healthy_v1 packaged, not signed. */
     public ModulePackage unsignedHealthy(String version, String wasmFile) {
         return Packager.build(wasm(wasmFile), spec("healthy", version, 1, HEALTHY_CAPS));

@@ -30,7 +30,7 @@ public final class BenchCommands {
 
     /** Every ECU-host benchmark command, for registration under {@code ota bench}. */
     public static List<Object> all() {
-        return List.of(new Tick(), new Deadline(), new Activate(), new Install(), new Compute());
+        return List.of(new Tick(), new Deadline(), new Hostile(), new Activate(), new Install(), new Compute());
     }
 
     static final String CORPUS = "${sys:ota.home:-.}/testdata/wasm";
@@ -151,6 +151,58 @@ public final class BenchCommands {
             }
             print(r.lines());
             print(pauses[0].lines());
+            return 0;
+        }
+    }
+
+    @Command(name = "hostile", mixinStandardHelpOptions = true,
+            description = {"Measures a healthy neighbour beside a module growing its tables by 10 million.",
+                    "A hostile module (16 tables, each asked to grow by ~10 million entries on every tick once armed)"
+                            + " beside healthy_v1, both on the same period and deadline: the neighbour's calls,"
+                            + " deadline misses, worst and p99 call time, the host's peak heap, and the grows refused at"
+                            + " the cap. Target: 0 neighbour misses, heap within a few MB of where it started."})
+    static final class Hostile extends Base {
+        @Option(names = "--corpus", paramLabel = "DIR", defaultValue = CORPUS,
+                description = "the test modules (default: ${DEFAULT-VALUE})")
+        Path corpus;
+
+        @Option(names = "--hostile", paramLabel = "FILE", defaultValue = "table_bomb_16.wasm",
+                description = "the hostile module in the corpus (default: ${DEFAULT-VALUE})")
+        String hostile;
+
+        @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+                description = "measured run (default: ${DEFAULT-VALUE})")
+        Duration duration;
+
+        @Option(names = "--period-ms", defaultValue = "10", description = "both modules' period (default: ${DEFAULT-VALUE})")
+        long periodMs;
+
+        @Option(names = "--deadline-us", defaultValue = "10000",
+                description = "both modules' budget per tick (default: ${DEFAULT-VALUE})")
+        long deadlineUs;
+
+        @Option(names = "--arm-at", defaultValue = "100",
+                description = "the hostile module's first growing tick (default: ${DEFAULT-VALUE})")
+        int armAt;
+
+        @Option(names = "--table-elements", defaultValue = "0",
+                description = "the hostile module's table-element cap; 0: what it declares (default: ${DEFAULT-VALUE})")
+        long tableElements;
+
+        @Override
+        public Integer call() throws Exception {
+            require(!duration.isZero() && periodMs >= 1 && deadlineUs >= 1 && armAt >= 1 && tableElements >= 0,
+                    "--duration, --period-ms, --deadline-us and --arm-at must be positive, --table-elements at least 0");
+            header();
+            progress("hostile: %s beside healthy_v1, every %d ms, deadline %d us, growing from tick %d, for %s ...",
+                    hostile, periodMs, deadlineUs, armAt, duration);
+            HostileBench.Result r;
+            try (GcPauses pauses = new GcPauses()) {
+                r = new HostileBench().run(new HostileBench.Options(corpus, hostile, duration, periodMs, deadlineUs,
+                        armAt, tableElements));
+                print(r.lines());
+                print(pauses.lines());
+            }
             return 0;
         }
     }

@@ -16,11 +16,13 @@ import dev.wasmota.signing.error.PolicyFailure;
 import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.FunctionType;
+import dev.wasmota.signing.wasm.DeclaredResources;
 import dev.wasmota.signing.wasm.ModuleInterface;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,9 +46,14 @@ public final class CompiledModule {
     private final Map<String, FunctionType> exports;
     private final long compileNanos;
     private final String compiledSha256;
+    private final DeclaredResources declared;
+    private final InstanceTables.Declared tables;
 
     private CompiledModule(String sha256, ModuleInterface iface, Function<Instance, Machine> machineFactory,
-            CapabilitySet capabilities, Map<String, FunctionType> exports, long compileNanos, String compiledSha256) {
+            CapabilitySet capabilities, Map<String, FunctionType> exports, long compileNanos, String compiledSha256,
+            DeclaredResources declared, InstanceTables.Declared tables) {
+        this.declared = declared;
+        this.tables = tables;
         this.sha256 = sha256;
         this.iface = iface;
         this.module = iface.module();
@@ -85,6 +92,8 @@ public final class CompiledModule {
 
     static CompiledModule compileChecked(String digest, ModuleInterface iface, CapabilitySet capabilities) {
         WasmModule module = iface.module();
+        DeclaredResources declared = DeclaredResources.of(module);
+        InstanceTables.Declared tables = InstanceTables.Declared.of(module);
         Map<String, FunctionType> exports = new LinkedHashMap<>();
         iface.exports().forEach(e -> exports.put(e.name(), e.type()));
         long start = System.nanoTime();
@@ -112,7 +121,7 @@ public final class CompiledModule {
             throw new IllegalStateException("Chicory did not hand over its compiled output for " + digest);
         }
         return new CompiledModule(digest, iface, factory, capabilities, Collections.unmodifiableMap(exports),
-                System.nanoTime() - start, CompiledOutputDigest.of(output[0]));
+                System.nanoTime() - start, CompiledOutputDigest.of(output[0]), declared, tables);
     }
 
     /**
@@ -125,7 +134,8 @@ public final class CompiledModule {
             return this;
         }
         iface.checkImports(other);
-        return new CompiledModule(sha256, iface, machineFactory, other, exports, compileNanos, compiledSha256);
+        return new CompiledModule(sha256, iface, machineFactory, other, exports, compileNanos, compiledSha256,
+                declared, tables);
     }
 
     /**
@@ -165,13 +175,32 @@ public final class CompiledModule {
         return iface.declaredMemory();
     }
 
+    /** What the module declares besides memory (tables, globals, segments), as read before any instance existed. */
+    public DeclaredResources declaredResources() {
+        return declared;
+    }
+
     /** A fresh instance: new memory, new globals; no start function runs. */
     Instance instantiate(ImportValues imports, ModuleLimits limits) {
+        return instantiate(imports, limits, new LongAdder());
+    }
+
+    /**
+     * A fresh instance as the module was signed: new memory, globals and segments, its own copies
+     * of the tables within {@code limits}; no start function runs. Table grows refused at the cap
+     * are counted in {@code refusedGrows}.
+     *
+     * @throws RejectedException {@link PolicyFailure#RESOURCE_LIMIT} before anything is allocated when
+     *     the module declares more than {@code limits} allow
+     */
+    Instance instantiate(ImportValues imports, ModuleLimits limits, LongAdder refusedGrows) {
+        declared.requireWithin(limits.resources(), "its caps");
         Instance.Builder builder = Instance.builder(module)
                 .withImportValues(imports)
                 .withMachineFactory(machineFactory)
+                .withTableFactory(tables.forInstance(limits.resources().tableElements(), refusedGrows))
                 .withStart(false);
-        declaredMemory().ifPresent(declared -> builder.withMemoryLimits(limits.memoryLimits(declared)));
+        declaredMemory().ifPresent(memory -> builder.withMemoryLimits(limits.memoryLimits(memory)));
         return builder.build();
     }
 

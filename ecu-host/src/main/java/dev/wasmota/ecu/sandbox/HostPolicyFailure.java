@@ -10,7 +10,9 @@ public enum HostPolicyFailure implements Reason {
     /** The module needs more memory at instantiation than its cap allows. */
     MEMORY_LIMIT_EXCEEDED,
     /** A memory, deadline or period limit is outside what the host accepts. */
-    LIMITS_OUT_OF_RANGE;
+    LIMITS_OUT_OF_RANGE,
+    /** Building the module's instance (memory, tables, globals, segments) took longer than the host allows. */
+    INSTANTIATION_TIMEOUT;
 
     @Override
     public ExitCode exitCode() {

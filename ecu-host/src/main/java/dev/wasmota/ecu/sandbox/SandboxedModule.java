@@ -25,7 +25,9 @@ import java.util.function.Function;
  * thread ({@code ecu-module-<id>}), every call under the module's deadline. After any fault the
  * instance is discarded and rebuilt from the compiled module, and the fault is returned as a
  * {@link CallResult} and counted. A worker that ignores the interrupt past a grace period is
- * abandoned and replaced, so no call waits forever.
+ * abandoned and replaced, so no call waits forever. Every instance starts from the module as
+ * signed, within the limits' caps; the first is built under {@link #INSTANTIATE_BUDGET} (or the
+ * builder's), and a sandbox whose instance takes longer is refused.
  */
 public final class SandboxedModule implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SandboxedModule.class.getName());
@@ -41,6 +43,12 @@ public final class SandboxedModule implements AutoCloseable {
      * under the manifest's deadline.
      */
     public static final Duration FIRST_CALL_BUDGET = Duration.ofMillis(100);
+    /**
+     * The default budget for building the first instance: memory, tables, globals and segments
+     * within their caps take milliseconds; the rest of this is for loading the compiled classes on
+     * a loaded machine.
+     */
+    public static final Duration INSTANTIATE_BUDGET = Duration.ofSeconds(5);
     private static final FunctionType INIT_TYPE = FunctionType.of(List.of(), List.of("i32"));
     /** The longest {@link #call} looks for the result before it blocks. */
     static final int CALLER_SPIN_NANOS = 5_000;
@@ -60,6 +68,7 @@ public final class SandboxedModule implements AutoCloseable {
     private final LongAdder calls = new LongAdder();
     private final AtomicLong builds = new AtomicLong();
     private final LongAdder abandonedWorkers = new LongAdder();
+    private final LongAdder refusedTableGrows = new LongAdder();
     private final Map<FaultKind, LongAdder> faults = new EnumMap<>(FaultKind.class);
     /** The caller's current spin (racy updates between callers are harmless). */
     private int callerSpinNanos = CALLER_SPIN_NANOS;
@@ -83,7 +92,7 @@ public final class SandboxedModule implements AutoCloseable {
             faults.put(k, new LongAdder());
         }
         this.worker = new ModuleWorker(this, threadName, stackSize);
-        firstInstance();
+        firstInstance(b.instantiateBudget);
     }
 
     public static SandboxedModuleBuilder builder(CompiledModule compiled) {
@@ -231,6 +240,11 @@ public final class SandboxedModule implements AutoCloseable {
         return Math.max(0, builds.get() - 1);
     }
 
+    /** {@code table.grow} calls refused (returned -1) because the module's table-element cap was reached, over all its instances. */
+    public long refusedTableGrows() {
+        return refusedTableGrows.sum();
+    }
+
     /** Worker threads given up because they did not stop within the grace period. */
     public long abandonedWorkers() {
         return abandonedWorkers.sum();
@@ -261,7 +275,7 @@ public final class SandboxedModule implements AutoCloseable {
 
     Instance newInstance() {
         builds.incrementAndGet();
-        return compiled.instantiate(imports, limits);
+        return compiled.instantiate(imports, limits, refusedTableGrows);
     }
 
     Watchdog watchdog() {
@@ -355,15 +369,26 @@ public final class SandboxedModule implements AutoCloseable {
         }
     }
 
-    private void firstInstance() {
+    /** Builds the first instance on the worker, waiting at most {@code budget}; refuses the module otherwise. */
+    private void firstInstance(Duration budget) {
+        CompletableFuture<Object> built = worker.onWorker(i -> null);
         try {
-            await(worker.onWorker(i -> null));
-        } catch (RejectedException e) {
+            built.get(budget.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
             close();
-            throw e;
-        } catch (RuntimeException e) {
+            throw new RejectedException(HostPolicyFailure.INSTANTIATION_TIMEOUT, "building an instance of " + id
+                    + " (its memory, tables, globals and segments) took longer than " + budget.toMillis() + " ms");
+        } catch (InterruptedException e) {
             close();
-            throw new RejectedException(PolicyFailure.INVALID_WASM, "cannot be instantiated: " + e.getMessage(), e);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted instantiating module " + id, e);
+        } catch (ExecutionException e) {
+            close();
+            if (e.getCause() instanceof RejectedException r) {
+                throw r;
+            }
+            throw new RejectedException(PolicyFailure.INVALID_WASM, "cannot be instantiated: " + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 }

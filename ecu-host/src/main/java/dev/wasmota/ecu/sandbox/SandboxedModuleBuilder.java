@@ -12,6 +12,7 @@ public final class SandboxedModuleBuilder {
     Watchdog watchdog;
     Duration stopGrace = Duration.ofMillis(500);
     long stackSize = 1 << 20;
+    Duration instantiateBudget = SandboxedModule.INSTANTIATE_BUDGET;
 
     SandboxedModuleBuilder(CompiledModule compiled) {
         this.compiled = Objects.requireNonNull(compiled, "compiled");
@@ -54,6 +55,15 @@ public final class SandboxedModuleBuilder {
             throw new IllegalArgumentException("stack size below 64 KiB");
         }
         this.stackSize = bytes;
+        return this;
+    }
+
+    /** The longest building the first instance may take before the module is refused; default {@link SandboxedModule#INSTANTIATE_BUDGET}. */
+    public SandboxedModuleBuilder instantiateBudget(Duration budget) {
+        if (budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("instantiation budget must be positive");
+        }
+        this.instantiateBudget = budget;
         return this;
     }
 

@@ -57,6 +57,18 @@ class BenchTest {
     }
 
     @Test
+    void hostileBenchHoldsTheGrowsAtTheCapAndReportsEveryFigure() throws Exception {
+        Path corpus = Corpus.path("empty.wasm").getParent();
+        HostileBench.Result r = new HostileBench().run(new HostileBench.Options(corpus, "table_bomb_16.wasm",
+                Duration.ofMillis(400), 10, 50_000, 2, 0));
+        assertEquals(0, r.hostileGrown());
+        assertTrue(r.hostileRefused() >= 16, r.toString());
+        assertEquals(r.hostileRefused(), r.refusedAtTheCap(), "every -1 the module saw was the cap's");
+        assertTrue(r.neighbourCalls() > 0, r.toString());
+        assertEquals(15, r.lines().size());
+    }
+
+    @Test
     void tickBenchReportsEveryFigure() throws Exception {
         var r = new TickBench().run(new TickBench.Options(Corpus.path("empty.wasm"), 2_000, 3_000, 20, 200));
         assertTrue(r.rawMedianNs() > 0 && r.sandboxMedianNs() > 0 && r.idleMedianNs() > 0, r.toString());

@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.wasmota.signing.error.PolicyFailure;
 import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.manifest.CapabilitySet;
+import dev.wasmota.signing.manifest.Manifest;
+import dev.wasmota.signing.manifest.ResourceCaps;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ModuleLimitsTest {
@@ -28,6 +34,28 @@ class ModuleLimitsTest {
         var e = assertThrows(RejectedException.class,
                 () -> new ModuleLimits(2, 1_000, 10).memoryLimits(new MemoryLimits(3, 10)));
         assertEquals(HostPolicyFailure.MEMORY_LIMIT_EXCEEDED, e.reason());
+    }
+
+    @Test
+    void aManifestsResourceCapsAreKeptNotLoweredAndCarriedThroughAnotherDeadline() {
+        ResourceCaps caps = new ResourceCaps(1, 365, 1, 1, 15, 1, 365);
+        ModuleLimits limits = ModuleLimits.of(manifest(caps), 256, ResourceCaps.DEFAULT_CEILINGS);
+        assertEquals(caps, limits.resources());
+        assertEquals(16, limits.memoryPages());
+        assertEquals(caps, limits.withDeadlineMicros(100_000).resources());
+        assertEquals(100_000, limits.withDeadlineMicros(100_000).deadlineMicros());
+    }
+
+    @Test
+    void refusesAManifestsCapsAboveTheHostsCeilings() {
+        var e = assertThrows(RejectedException.class, () -> ModuleLimits.of(
+                manifest(ResourceCaps.DEFAULT_CEILINGS.withTableElements(65_537)), 256, ResourceCaps.DEFAULT_CEILINGS));
+        assertEquals(PolicyFailure.RESOURCE_LIMIT, e.reason());
+    }
+
+    private static Manifest manifest(ResourceCaps caps) {
+        return new Manifest("m", "1.0.0", 1, "acme", "0".repeat(64), 1, List.of(), CapabilitySet.EMPTY, 16, caps,
+                1_000, 10, List.of(), Optional.empty());
     }
 
     @Test

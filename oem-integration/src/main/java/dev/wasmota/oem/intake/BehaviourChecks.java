@@ -63,7 +63,7 @@ final class BehaviourChecks {
             // the vectors check refuses them
         }
         long relaxedUs = Math.min(ModuleLimits.MAX_DEADLINE_MICROS, Math.max(100_000, 10 * m.deadlineUs()));
-        ModuleLimits relaxed = new ModuleLimits(run.limits.memoryPages(), relaxedUs, run.limits.periodMillis());
+        ModuleLimits relaxed = run.limits.withDeadlineMicros(relaxedUs);
         try (SandboxedModule sandbox = sandbox(run, relaxed)) {
             run.warmup = Warmup.run(sandbox, vectors, run.inputs, new Random(run.seed));
         }
@@ -97,8 +97,11 @@ final class BehaviourChecks {
         run.soakSummary = new IntakeReport.SoakSummary(options.soakTicks(), run.soak.ticksRun(), run.seed,
                 run.inputs.ids(), run.inputs.capped());
         requireNoFault(run.soak, confirmation(misses));
+        long refused = first.refusedTableGrows();
         return run.soak.ticksRun() + " ticks after init(), no fault; random inputs on " + run.inputs.ids().size()
-                + " CAN ids" + (run.inputs.capped() ? " (capped)" : "") + ", seed " + run.seed + confirmation(misses);
+                + " CAN ids" + (run.inputs.capped() ? " (capped)" : "") + ", seed " + run.seed + confirmation(misses)
+                + (refused == 0 ? "" : "; " + refused + " table grows refused at the cap of "
+                        + run.limits.resources().tableElements() + " elements (returned -1)");
     }
 
     String timing() {

@@ -3,6 +3,7 @@ package dev.wasmota.oem.intake;
 import dev.wasmota.ecu.HostConfig;
 import dev.wasmota.ecu.audit.AuditLog;
 import dev.wasmota.ecu.sandbox.LogSink;
+import dev.wasmota.signing.manifest.ResourceCaps;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.OptionalLong;
  *     the same module always gets the same inputs
  * @param maxCanIds most CAN ids the soak drives (the module's {@code can.read} ranges, from their low ends)
  * @param hostMemoryPages the vehicle host's own cap on module memory, in 64 KiB pages
+ * @param resourceCeilings the vehicle hosts' ceilings on a manifest's other caps (tables, globals, segments)
  * @param recompile compile twice and require equal digests (what the vehicle must reproduce)
  * @param clock certificate validity, signing time, report and audit times
  * @param audit the OEM's audit log; empty: nothing is recorded (tests, benchmarks of the checks alone)
@@ -28,7 +30,7 @@ import java.util.OptionalLong;
  * @param listener hears each check start and end
  */
 public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed, int maxCanIds, int hostMemoryPages,
-        boolean recompile, Clock clock, Optional<AuditLog> audit, LogSink moduleLog, IntakeListener listener) {
+        ResourceCaps resourceCeilings, boolean recompile, Clock clock, Optional<AuditLog> audit, LogSink moduleLog, IntakeListener listener) {
     public static final int DEFAULT_MARGIN_PERCENT = 50;
     public static final int DEFAULT_SOAK_TICKS = 2000;
     public static final int MAX_SOAK_TICKS = 10_000_000;
@@ -37,6 +39,7 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
 
     public IntakeOptions {
         Objects.requireNonNull(seed, "seed");
+        Objects.requireNonNull(resourceCeilings, "resourceCeilings");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(moduleLog, "moduleLog");
@@ -47,7 +50,7 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
         return new Builder();
     }
 
-    /** The defaults: 50 % margin, 2000 soak ticks, 64 CAN ids, 256 host pages, system clock, no audit log. */
+    /** The defaults: 50 % margin, 2000 soak ticks, 64 CAN ids, 256 host pages, the default resource ceilings, system clock, no audit log. */
     public static IntakeOptions defaults() {
         return builder().build();
     }
@@ -55,7 +58,7 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
     /** A builder starting from these options. */
     public Builder toBuilder() {
         Builder b = new Builder().marginPercent(marginPercent).soakTicks(soakTicks).maxCanIds(maxCanIds)
-                .hostMemoryPages(hostMemoryPages).recompile(recompile).clock(clock).moduleLog(moduleLog)
+                .hostMemoryPages(hostMemoryPages).resourceCeilings(resourceCeilings).recompile(recompile).clock(clock).moduleLog(moduleLog)
                 .listener(listener);
         seed.ifPresent(b::seed);
         audit.ifPresent(b::audit);
@@ -69,6 +72,7 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
         private OptionalLong seed = OptionalLong.empty();
         private int maxCanIds = DEFAULT_MAX_CAN_IDS;
         private int hostMemoryPages = HostConfig.DEFAULT_HOST_MEMORY_PAGES;
+        private ResourceCaps resourceCeilings = ResourceCaps.DEFAULT_CEILINGS;
         private boolean recompile = true;
         private Clock clock = Clock.systemUTC();
         private AuditLog audit;
@@ -100,6 +104,12 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
 
         public Builder hostMemoryPages(int value) {
             hostMemoryPages = value;
+            return this;
+        }
+
+        /** Default {@link ResourceCaps#DEFAULT_CEILINGS}, the vehicle host's default. */
+        public Builder resourceCeilings(ResourceCaps value) {
+            resourceCeilings = value;
             return this;
         }
 
@@ -144,6 +154,9 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
             if (hostMemoryPages < 1 || hostMemoryPages > 65536) {
                 problems.add("host memory limit " + hostMemoryPages + " pages is outside 1..65536");
             }
+            if (resourceCeilings == null) {
+                problems.add("no resource ceilings");
+            }
             if (clock == null) {
                 problems.add("no clock");
             }
@@ -156,7 +169,8 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("invalid intake options: " + String.join("; ", problems));
             }
-            return new IntakeOptions(marginPercent, soakTicks, seed, maxCanIds, hostMemoryPages, recompile, clock,
+            return new IntakeOptions(marginPercent, soakTicks, seed, maxCanIds, hostMemoryPages, resourceCeilings,
+                    recompile, clock,
                     Optional.ofNullable(audit), moduleLog, listener);
         }
     }

@@ -20,6 +20,7 @@ import dev.wasmota.signing.pkg.VerifiedPackage;
 import dev.wasmota.signing.pki.CertIssuer;
 import dev.wasmota.signing.pki.ChainValidator;
 import dev.wasmota.signing.pki.OemPki;
+import dev.wasmota.signing.wasm.DeclaredResources;
 import dev.wasmota.signing.wasm.ModuleInterface;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +132,9 @@ public final class IntakePipeline {
 
     private String wasm(IntakeRun run) {
         Manifest m = run.manifest();
+        m.resources().requireWithin(options.resourceCeilings(), "the vehicle hosts' ceilings");
+        DeclaredResources declared = DeclaredResources.of(run.verified.wasm())
+                .requireWithin(m.resources(), "its manifest's caps");
         run.iface = ModuleInterface.read(run.verified.wasm()).checkAgainst(m.capabilities());
         int cap = Math.min(m.memoryPages(), options.hostMemoryPages());
         int initial = run.iface.declaredMemory().map(l -> l.initialPages()).orElse(0);
@@ -141,7 +145,8 @@ public final class IntakePipeline {
         List<String> imports = run.iface.imports().stream().map(i -> i.module() + "." + i.name()).distinct().toList();
         return "valid WebAssembly (" + m.wasmLength() + " bytes, no start function, one unshared memory at most); "
                 + "imports " + imports + " granted by [" + m.capabilities() + "]; tick and init of the host's types; "
-                + initial + " of " + cap + " memory pages at start";
+                + initial + " of " + cap + " memory pages at start; declares " + declared.describe()
+                + ", within its caps (" + m.resources().describe() + ")";
     }
 
     private String exports(IntakeRun run) {
@@ -178,13 +183,14 @@ public final class IntakePipeline {
             }
         }
         run.compiled = compiled;
-        run.limits = ModuleLimits.of(m.memoryPages(), options.hostMemoryPages(), m.deadlineUs(), m.periodMs());
+        run.limits = ModuleLimits.of(m, options.hostMemoryPages(), options.resourceCeilings());
         run.compiledSummary = new IntakeReport.Compiled(CompiledOutputDigest.COMPILER, compiled.compiledSha256(),
                 compiled.compileNanos(), options.recompile());
         run.soakSandbox = BehaviourChecks.sandbox(run, run.limits);
         return CompiledOutputDigest.COMPILER + " in " + compiled.compileNanos() / 1_000_000 + " ms, no interpreter"
                 + " fallback; compiled sha256 " + compiled.compiledSha256() + (options.recompile() ? " (reproduced)" : "")
-                + "; instantiates under a cap of " + run.limits.memoryPages() + " pages";
+                + "; instantiates under a cap of " + run.limits.memoryPages() + " pages and "
+                + run.limits.resources().tableElements() + " table elements";
     }
 
     private String countersign(IntakeRun run) {

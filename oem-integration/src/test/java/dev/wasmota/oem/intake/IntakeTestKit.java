@@ -14,6 +14,7 @@ import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ManifestCodec;
+import dev.wasmota.signing.manifest.ResourceCaps;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageSpec;
 import dev.wasmota.signing.pkg.Packager;
@@ -83,8 +84,25 @@ final class IntakeTestKit {
      * acme's real key: what a supplier bypassing the packager and signer could submit.
      */
     ModulePackage handBuilt(byte[] wasm, List<Manifest.Export> exports, String caps, long deadlineUs) {
+        ResourceCaps resources;
+        try {
+            resources = Fixtures.capsOf(wasm, spec("crafted", caps, 1, deadlineUs));
+        } catch (RejectedException notWasm) {
+            resources = new ResourceCaps(0, 0, 0, 0, 0, 0, 0);
+        }
+        return handBuilt(wasm, exports, caps, deadlineUs, resources);
+    }
+
+    /** A corpus module with a hand-written manifest declaring its true exports and {@code resources} as its caps. */
+    ModulePackage handBuilt(String wasmFile, ResourceCaps resources) {
+        byte[] wasm = Fixtures.wasm(wasmFile);
+        return handBuilt(wasm, ModuleInterface.read(wasm).exports(), "", DEADLINE_US, resources);
+    }
+
+    private ModulePackage handBuilt(byte[] wasm, List<Manifest.Export> exports, String caps, long deadlineUs,
+            ResourceCaps resources) {
         Manifest m = new Manifest("crafted", "1.0.0", 1, "acme", Digests.sha256Hex(wasm), wasm.length, exports,
-                CapabilitySet.parse(caps), 1, deadlineUs, 10, List.of("ecu-a"), Optional.empty());
+                CapabilitySet.parse(caps), 1, resources, deadlineUs, 10, List.of("ecu-a"), Optional.empty());
         return rawSign(new ModulePackage(ManifestCodec.canonicalBytes(m), wasm, Optional.empty()), fx.acme, fx.clock);
     }
 

@@ -4,6 +4,7 @@ import dev.wasmota.signing.Digests;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ManifestCodec;
+import dev.wasmota.signing.manifest.ResourceCaps;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageSpec;
@@ -28,6 +29,10 @@ import picocli.CommandLine.Spec;
         description = {"Builds an unsigned package: a .wasm module and its manifest.",
                 "Reads the exports and imports from the .wasm itself (Chicory's parser and",
                 "validator) and refuses imports that LIST does not cover (exit 4).",
+                "The manifest caps what the module may make a host allocate: --memory-pages,",
+                "and its tables, globals and segments as the .wasm declares them (its tables",
+                "may not grow unless --table-elements gives them room); a module declaring",
+                "more than the host ceilings is refused (exit 4).",
                 "Sign it next with: ota supplier sign --package PKG --key KEY --cert CERT"})
 public final class SupplierPackageCommand implements Callable<Integer> {
     @Spec
@@ -56,6 +61,11 @@ public final class SupplierPackageCommand implements Callable<Integer> {
     @Option(names = "--memory-pages", required = true, paramLabel = "N", description = "most 64 KiB pages of memory")
     int memoryPages;
 
+    @Option(names = "--table-elements", paramLabel = "N",
+            description = "most table elements over all tables, growth included (default: what the tables declare"
+                    + " at start, no growth; at most " + ResourceCaps.DEFAULT_TABLE_ELEMENTS + ")")
+    Long tableElements;
+
     @Option(names = "--deadline-us", required = true, paramLabel = "N", description = "per-call budget in microseconds")
     long deadlineUs;
 
@@ -79,14 +89,17 @@ public final class SupplierPackageCommand implements Callable<Integer> {
         byte[] bytes = CliFiles.readBounded(spec.commandLine(), wasm, Manifest.MAX_WASM_LENGTH, "module");
         PackageSpec ps = new PackageSpec(module, version, securityVersion, supplier, CapabilitySet.parse(capabilities),
                 memoryPages, deadlineUs, periodMs, hardware, sbomDigest());
+        if (tableElements != null) {
+            ps = ps.withTableElements(tableElements);
+        }
         ModulePackage pkg = Packager.build(bytes, ps);
         PackageFile.write(out, pkg);
         Manifest m = ManifestCodec.parse(pkg.manifestBytes());
         spec.commandLine().getOut().printf("packaged %s %s (security version %d): %d bytes, sha256 %s%n"
-                        + "  exports: %s%n  capabilities: [%s]%n  -> %s (unsigned)%n",
+                        + "  exports: %s%n  capabilities: [%s]%n  caps: %d memory pages, %s%n  -> %s (unsigned)%n",
                 m.moduleId(), m.version(), m.securityVersion(), m.wasmLength(), m.wasmSha256(),
                 m.exports().stream().map(e -> e.name() + e.type()).collect(Collectors.joining(", ")),
-                m.capabilities(), out);
+                m.capabilities(), m.memoryPages(), m.resources().describe(), out);
         return 0;
     }
 

@@ -18,6 +18,11 @@ public enum PolicyFailure implements Reason {
     EXPORT_MISMATCH,
     /** The module needs more memory than the manifest or the host allows. */
     MEMORY_LIMIT,
+    /**
+     * The module declares more tables, table elements, globals or segments than its manifest's
+     * caps, or the manifest's caps exceed the host's ceilings.
+     */
+    RESOURCE_LIMIT,
     /** A key, certificate or request file is unusable. */
     MALFORMED_KEY_MATERIAL;
 

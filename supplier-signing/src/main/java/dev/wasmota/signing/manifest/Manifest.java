@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * @param exports the module's function exports with their types, sorted by name
  * @param capabilities requested capabilities
  * @param memoryPages most 64 KiB pages of linear memory the module may use
+ * @param resources the most it may make the host allocate besides memory: tables and their
+ *     elements (growth included), globals, data and element segments
  * @param deadlineUs per-call budget in microseconds
  * @param periodMs period of {@code tick()} in milliseconds
  * @param hardwareIds hardware ids the module may run on, sorted; empty means any
@@ -38,6 +40,7 @@ public record Manifest(
         List<Export> exports,
         CapabilitySet capabilities,
         int memoryPages,
+        ResourceCaps resources,
         long deadlineUs,
         long periodMs,
         List<String> hardwareIds,
@@ -84,6 +87,7 @@ public record Manifest(
         exports = List.copyOf(sortedExports);
         require(capabilities != null, "capabilities missing");
         require(memoryPages >= 1 && memoryPages <= MAX_MEMORY_PAGES, "memoryPages outside 1.." + MAX_MEMORY_PAGES);
+        require(resources != null, "resources missing");
         require(deadlineUs >= 1 && deadlineUs <= MAX_DEADLINE_US, "deadlineUs outside 1.." + MAX_DEADLINE_US);
         require(periodMs >= 1 && periodMs <= MAX_PERIOD_MS, "periodMs outside 1.." + MAX_PERIOD_MS);
         require(hardwareIds != null && hardwareIds.size() <= MAX_HARDWARE_IDS, "more than " + MAX_HARDWARE_IDS + " hardware ids");

@@ -23,15 +23,20 @@ import java.util.TreeSet;
 /**
  * The manifest's one wire form: RFC 8785 canonical JSON, UTF-8, format tag
  * {@value #FORMAT}. {@link #parse} accepts only bytes that are already canonical, with exactly the
- * known fields, so two different byte strings never mean the same manifest.
+ * known fields, so two different byte strings never mean the same manifest. Format 2 added the
+ * resource caps ({@code resources}); a format-1 manifest is refused, naming the cause.
  */
 public final class ManifestCodec {
-    public static final String FORMAT = "wasmota-manifest/1";
+    public static final String FORMAT = "wasmota-manifest/2";
+    /** The format before resource caps: refused, since it bounds nothing but memory. */
+    public static final String FORMAT_1 = "wasmota-manifest/1";
     /** Largest manifest accepted, checked before parsing. */
     public static final int MAX_BYTES = 64 * 1024;
 
     private static final Set<String> REQUIRED = Set.of("format", "moduleId", "version", "securityVersion", "supplierId",
-            "wasm", "exports", "capabilities", "memoryPages", "deadlineUs", "periodMs", "hardwareIds");
+            "wasm", "exports", "capabilities", "memoryPages", "resources", "deadlineUs", "periodMs", "hardwareIds");
+    private static final Set<String> RESOURCES = Set.of("tables", "tableElements", "globals", "dataSegments",
+            "dataBytes", "elementSegments", "elementEntries");
     private static final Set<String> OPTIONAL = Set.of("sbomSha256");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -82,6 +87,14 @@ public final class ManifestCodec {
         }
         m.capabilities().canonicalList().forEach(o.putArray("capabilities")::add);
         o.put("memoryPages", m.memoryPages());
+        ObjectNode r = o.putObject("resources");
+        r.put("tables", m.resources().tables());
+        r.put("tableElements", m.resources().tableElements());
+        r.put("globals", m.resources().globals());
+        r.put("dataSegments", m.resources().dataSegments());
+        r.put("dataBytes", m.resources().dataBytes());
+        r.put("elementSegments", m.resources().elementSegments());
+        r.put("elementEntries", m.resources().elementEntries());
         o.put("deadlineUs", m.deadlineUs());
         o.put("periodMs", m.periodMs());
         m.hardwareIds().forEach(o.putArray("hardwareIds")::add);
@@ -107,6 +120,10 @@ public final class ManifestCodec {
         if (root == null || !root.isObject()) {
             throw bad("manifest is not a JSON object");
         }
+        if (root.get("format") != null && FORMAT_1.equals(root.get("format").textValue())) {
+            throw bad("manifest format " + FORMAT_1 + " is no longer accepted: it caps memory only, not tables,"
+                    + " globals or segments; package the module again (ota supplier package) to get " + FORMAT);
+        }
         checkFields(root, REQUIRED, OPTIONAL, "manifest");
         if (!FORMAT.equals(text(root, "format"))) {
             throw bad("manifest format is not " + FORMAT);
@@ -123,6 +140,7 @@ public final class ManifestCodec {
                 exports(root.get("exports")),
                 capabilities(root.get("capabilities")),
                 (int) Math.min(integer(root, "memoryPages"), Integer.MAX_VALUE),
+                resources(root.get("resources")),
                 integer(root, "deadlineUs"),
                 integer(root, "periodMs"),
                 strings(root.get("hardwareIds"), "hardwareIds"),
@@ -144,6 +162,13 @@ public final class ManifestCodec {
                     FunctionType.of(strings(e.get("params"), "params"), strings(e.get("results"), "results"))));
         }
         return out;
+    }
+
+    private static ResourceCaps resources(JsonNode node) {
+        checkFields(node, RESOURCES, Set.of(), "resources");
+        return new ResourceCaps(integer(node, "tables"), integer(node, "tableElements"), integer(node, "globals"),
+                integer(node, "dataSegments"), integer(node, "dataBytes"), integer(node, "elementSegments"),
+                integer(node, "elementEntries"));
     }
 
     private static CapabilitySet capabilities(JsonNode node) {

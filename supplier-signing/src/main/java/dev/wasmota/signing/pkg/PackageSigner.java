@@ -73,7 +73,7 @@ public final class PackageSigner {
         }
         Manifest signed = new Manifest(draft.moduleId(), draft.version(), draft.securityVersion(), cn,
                 draft.wasmSha256(), draft.wasmLength(), draft.exports(), draft.capabilities(), draft.memoryPages(),
-                draft.deadlineUs(), draft.periodMs(), draft.hardwareIds(), draft.sbomSha256());
+                draft.resources(), draft.deadlineUs(), draft.periodMs(), draft.hardwareIds(), draft.sbomSha256());
         ModulePackage out = signManifestBytes(new ModulePackage(ManifestCodec.canonicalBytes(signed), pkg.wasmBytes(),
                 java.util.Optional.empty()), key, chain);
         requireKeyMatches(out, cert);

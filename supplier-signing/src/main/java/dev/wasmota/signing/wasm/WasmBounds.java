@@ -11,7 +11,8 @@ import java.util.Objects;
  * hundreds of MiB. It is not a validator (Chicory may still refuse what it passes). Besides the
  * sections it must, it parses the element section and the "name" custom section fully, since
  * Chicory decodes both. It accepts function types ({@code 0x60}) and value types i32, i64, f32,
- * f64, v128, funcref and externref only.
+ * f64, v128, funcref and externref only. On its way it counts what instantiating the module would
+ * allocate besides memory ({@link DeclaredResources}), so a host can refuse that before parsing too.
  */
 public final class WasmBounds {
     /** Largest module in bytes; follows the JS-API implementation limits. */
@@ -56,6 +57,12 @@ public final class WasmBounds {
     private long bodies;
     private long tables;
     private long memories;
+    private long tableElements;
+    private long globals;
+    private long dataSegments;
+    private long dataBytes;
+    private long elementSegments;
+    private long elementEntries;
 
     private WasmBounds(byte[] wasm) {
         this.b = wasm;
@@ -64,10 +71,14 @@ public final class WasmBounds {
     /**
      * Checks that {@code wasm} is structurally sound enough to hand to Chicory's parser.
      *
+     * @return what its declarations would make a host allocate
      * @throws RejectedException {@link PolicyFailure#INVALID_WASM} naming the section and offset
      */
-    public static void check(byte[] wasm) {
-        new WasmBounds(Objects.requireNonNull(wasm, "wasm")).module();
+    public static DeclaredResources check(byte[] wasm) {
+        WasmBounds b = new WasmBounds(Objects.requireNonNull(wasm, "wasm"));
+        b.module();
+        return new DeclaredResources(b.tables, b.tableElements, b.globals, b.dataSegments, b.dataBytes,
+                b.elementSegments, b.elementEntries);
     }
 
     private void module() {
@@ -106,7 +117,7 @@ public final class WasmBounds {
             }
             end = pos + (int) size;
             content(id);
-            boolean opaque = id == 0 || (id >= 4 && id <= 6) || id == 13; // only name or count checked
+            boolean opaque = id == 0 || id == 5 || id == 6 || id == 13; // only name or count checked
             if (!opaque && pos != end) {
                 throw fail(pos, (end - pos) + " bytes left over after the section's content");
             }
@@ -137,9 +148,9 @@ public final class WasmBounds {
                     u32();
                 }
             }
-            case 4 -> tables += count("tables", MAX_TABLES);
+            case 4 -> tableSection();
             case 5 -> memories += count("memories", MAX_MEMORIES);
-            case 6 -> count("globals", MAX_GLOBALS);
+            case 6 -> globals += count("globals", MAX_GLOBALS);
             case 7 -> {
                 for (long i = count("exports", MAX_EXPORTS); i > 0; i--) {
                     skipBytes("export name");
@@ -184,11 +195,7 @@ public final class WasmBounds {
             int kind = u8();
             switch (kind) {
                 case 0 -> u32();
-                case 1 -> {
-                    valType(true);
-                    limits(1);
-                    tables++;
-                }
+                case 1 -> tableType();
                 case 2 -> {
                     limits(3);
                     memories++;
@@ -196,6 +203,7 @@ public final class WasmBounds {
                 case 3 -> {
                     valType(false);
                     flag(1, "global mutability");
+                    globals++;
                 }
                 case 4 -> {
                     flag(0, "tag attribute");
@@ -204,6 +212,26 @@ public final class WasmBounds {
                 default -> throw fail(at, "unknown import kind " + hex(kind));
             }
         }
+    }
+
+    /** Tables, each a table type, or 0x40 0x00, a table type and its initializer (function references). */
+    private void tableSection() {
+        for (long i = count("tables", MAX_TABLES); i > 0; i--) {
+            if (pos < end && b[pos] == 0x40) {
+                pos++;
+                flag(0, "table initializer flag");
+                tableType();
+                constExpr();
+            } else {
+                tableType();
+            }
+        }
+    }
+
+    private void tableType() {
+        valType(true);
+        tableElements += limits(1);
+        tables++;
     }
 
     private void code() {
@@ -232,7 +260,8 @@ public final class WasmBounds {
     }
 
     private void elements() {
-        for (long i = count("element segments", MAX_ELEMENT_SEGMENTS); i > 0; i--) {
+        elementSegments = count("element segments", MAX_ELEMENT_SEGMENTS);
+        for (long i = elementSegments; i > 0; i--) {
             int at = pos;
             long flags = u32();
             if (flags > 7) {
@@ -248,7 +277,9 @@ public final class WasmBounds {
             } else if ((flags & 3) != 0) {
                 flag(0, "element kind");
             }
-            for (long n = count("element entries", MAX_ELEMENT_SEGMENTS); n > 0; n--) {
+            long entries = count("element entries", MAX_ELEMENT_SEGMENTS);
+            elementEntries += entries;
+            for (long n = entries; n > 0; n--) {
                 if ((flags & 4) != 0) {
                     constExpr();
                 } else {
@@ -259,7 +290,8 @@ public final class WasmBounds {
     }
 
     private void data() {
-        for (long i = count("data segments", MAX_DATA_SEGMENTS); i > 0; i--) {
+        dataSegments = count("data segments", MAX_DATA_SEGMENTS);
+        for (long i = dataSegments; i > 0; i--) {
             int at = pos;
             long flags = u32();
             if (flags > 2) {
@@ -270,7 +302,7 @@ public final class WasmBounds {
             if (flags != 1) {
                 constExpr();
             }
-            skipBytes("data segment");
+            dataBytes += skipBytes("data segment");
         }
     }
 
@@ -334,13 +366,14 @@ public final class WasmBounds {
         }
     }
 
-    /** Limits with flags 0 .. {@code maxFlags} (bit 0: has maximum; memories: bit 1 shared) and u32 bounds. */
-    private void limits(int maxFlags) {
+    /** Limits with flags 0 .. {@code maxFlags} (bit 0: has maximum; memories: bit 1 shared) and u32 bounds; returns the minimum. */
+    private long limits(int maxFlags) {
         int flags = flag(maxFlags, "limits flags");
-        u32();
+        long min = u32();
         if ((flags & 1) != 0) {
             u32();
         }
+        return min;
     }
 
     private int flag(int max, String what) {

@@ -24,23 +24,26 @@ class ManifestCodecTest {
     static final String GOLDEN = "{\"capabilities\":[\"can.read:120\",\"log\"],\"deadlineUs\":2000,"
             + "\"exports\":[{\"name\":\"scale\",\"params\":[\"i64\"],\"results\":[\"i64\"]},"
             + "{\"name\":\"tick\",\"params\":[],\"results\":[]}],"
-            + "\"format\":\"wasmota-manifest/1\",\"hardwareIds\":[\"ecu-a\"],\"memoryPages\":1,\"moduleId\":\"demo\","
-            + "\"periodMs\":10,\"securityVersion\":7,\"supplierId\":\"acme\",\"version\":\"1.2.3\","
+            + "\"format\":\"wasmota-manifest/2\",\"hardwareIds\":[\"ecu-a\"],\"memoryPages\":1,\"moduleId\":\"demo\","
+            + "\"periodMs\":10,\"resources\":{\"dataBytes\":16,\"dataSegments\":1,\"elementEntries\":4,"
+            + "\"elementSegments\":1,\"globals\":2,\"tableElements\":8,\"tables\":1},\"securityVersion\":7,\"supplierId\":\"acme\",\"version\":\"1.2.3\","
             + "\"wasm\":{\"length\":42,\"sha256\":\"" + SHA + "\"}}";
+
+    static final ResourceCaps RESOURCES = new ResourceCaps(1, 8, 2, 1, 16, 1, 4);
 
     static final Manifest.Export TICK = new Manifest.Export("tick", FunctionType.of(List.of(), List.of()));
     static final Manifest.Export SCALE = new Manifest.Export("scale", FunctionType.of(List.of("i64"), List.of("i64")));
 
     static Manifest small() {
         return new Manifest("demo", "1.2.3", 7, "acme", SHA, 42, List.of(TICK, SCALE),
-                CapabilitySet.parse("log,can.read:120"), 1, 2000, 10, List.of("ecu-a"), Optional.empty());
+                CapabilitySet.parse("log,can.read:120"), 1, RESOURCES, 2000, 10, List.of("ecu-a"), Optional.empty());
     }
 
     static Manifest full() {
         return new Manifest("brake-temp", "2.0.0-rc.1+build.5", 4_294_967_295L, "acme", SHA, Manifest.MAX_WASM_LENGTH,
                 List.of(TICK, SCALE, new Manifest.Export("init", FunctionType.of(List.of(), List.of("i32")))),
                 CapabilitySet.parse("log,clock,can.read:1a0-1a3,can.read:1b0,can.write:3a0-3a3,i2c:1:50"),
-                Manifest.MAX_MEMORY_PAGES, Manifest.MAX_DEADLINE_US, Manifest.MAX_PERIOD_MS, List.of("ecu-b", "ecu-a"),
+                Manifest.MAX_MEMORY_PAGES, ResourceCaps.FORMAT_MAXIMA, Manifest.MAX_DEADLINE_US, Manifest.MAX_PERIOD_MS, List.of("ecu-b", "ecu-a"),
                 Optional.of(SBOM));
     }
 
@@ -53,9 +56,9 @@ class ManifestCodecTest {
     void writesTheSbomDigestWhenPresent() {
         Manifest m = small();
         Manifest withSbom = new Manifest(m.moduleId(), m.version(), m.securityVersion(), m.supplierId(), m.wasmSha256(),
-                m.wasmLength(), m.exports(), m.capabilities(), m.memoryPages(), m.deadlineUs(), m.periodMs(),
+                m.wasmLength(), m.exports(), m.capabilities(), m.memoryPages(), m.resources(), m.deadlineUs(), m.periodMs(),
                 m.hardwareIds(), Optional.of(SBOM));
-        String expected = GOLDEN.replace("\"periodMs\":10,", "\"periodMs\":10,\"sbomSha256\":\"" + SBOM + "\",");
+        String expected = GOLDEN.replace(",\"securityVersion\"", ",\"sbomSha256\":\"" + SBOM + "\",\"securityVersion\"");
         assertEquals(expected, new String(ManifestCodec.canonicalBytes(withSbom), StandardCharsets.UTF_8));
     }
 
@@ -83,7 +86,7 @@ class ManifestCodecTest {
         List<Capability> caps = new ArrayList<>(a.capabilities().items());
         Collections.reverse(caps);
         Manifest b = new Manifest(a.moduleId(), a.version(), a.securityVersion(), a.supplierId(), a.wasmSha256(),
-                a.wasmLength(), exports, new CapabilitySet(caps), a.memoryPages(), a.deadlineUs(), a.periodMs(),
+                a.wasmLength(), exports, new CapabilitySet(caps), a.memoryPages(), a.resources(), a.deadlineUs(), a.periodMs(),
                 List.of("ecu-a", "ecu-b", "ecu-a"), a.sbomSha256());
         assertEquals(new String(ManifestCodec.canonicalBytes(a), StandardCharsets.UTF_8),
                 new String(ManifestCodec.canonicalBytes(b), StandardCharsets.UTF_8));
@@ -93,7 +96,7 @@ class ManifestCodecTest {
     @CsvSource(delimiter = '|', value = {
             "space after a colon       | \"deadlineUs\":2000 | \"deadlineUs\": 2000",
             "space after a comma       | ,\"format\"         | , \"format\"",
-            "escaped slash             | wasmota-manifest/1 | wasmota-manifest\\/1",
+            "escaped slash             | wasmota-manifest/2 | wasmota-manifest\\/2",
             "unicode escape            | \"demo\"            | \"d\\u0065mo\"",
             "reordered keys            | \"capabilities\":[\"can.read:120\",\"log\"],\"deadlineUs\":2000, "
                     + "| \"deadlineUs\":2000,\"capabilities\":[\"can.read:120\",\"log\"],",
@@ -111,7 +114,18 @@ class ManifestCodecTest {
             "number as string          | \"memoryPages\":1,  | \"memoryPages\":\"1\",",
             "string as number          | \"version\":\"1.2.3\" | \"version\":123",
             "leading zero              | \"securityVersion\":7 | \"securityVersion\":07",
-            "wrong format tag          | wasmota-manifest/1 | wasmota-manifest/2",
+            "wrong format tag          | wasmota-manifest/2 | wasmota-manifest/3",
+            "format 1 tag              | wasmota-manifest/2 | wasmota-manifest/1",
+            "missing resources         | \"resources\":{\"dataBytes\":16,\"dataSegments\":1,\"elementEntries\":4,\"elementSegments\":1,\"globals\":2,\"tableElements\":8,\"tables\":1}, | ''",
+            "resources not an object   | \"resources\":{\"dataBytes\":16,\"dataSegments\":1,\"elementEntries\":4,\"elementSegments\":1,\"globals\":2,\"tableElements\":8,\"tables\":1} | \"resources\":8",
+            "unknown resources field   | \"globals\":2,     | \"globals\":2,\"memories\":1,",
+            "missing resources field   | \"globals\":2,     | ''",
+            "unsorted resources        | \"tableElements\":8,\"tables\":1 | \"tables\":1,\"tableElements\":8",
+            "negative table elements   | \"tableElements\":8 | \"tableElements\":-8",
+            "tables above 100          | \"tables\":1}      | \"tables\":101}",
+            "table elements above 10M  | \"tableElements\":8 | \"tableElements\":10000001",
+            "globals as string         | \"globals\":2,     | \"globals\":\"2\",",
+            "data bytes as float       | \"dataBytes\":16,  | \"dataBytes\":16.0,",
             "unsorted capabilities     | [\"can.read:120\",\"log\"] | [\"log\",\"can.read:120\"]",
             "duplicate capability      | [\"can.read:120\",\"log\"] | [\"can.read:120\",\"log\",\"log\"]",
             "non-canonical capability  | [\"can.read:120\",\"log\"] | [\"can.read:0x120\",\"log\"]",
@@ -152,6 +166,17 @@ class ManifestCodecTest {
     }
 
     @Test
+    void refusesAFormatOneManifestSayingWhyAndWhatToDo() {
+        String formatOne = GOLDEN.replace("wasmota-manifest/2", "wasmota-manifest/1")
+                .replaceFirst("\"resources\":\\{[^}]*\\},", "");
+        assertTrue(!formatOne.contains("resources"), formatOne);
+        RejectedException e = assertThrows(RejectedException.class, () -> ManifestCodec.parse(bytes(formatOne)));
+        assertEquals(PolicyFailure.MALFORMED_MANIFEST, e.reason());
+        assertTrue(e.getMessage().contains("wasmota-manifest/1 is no longer accepted")
+                && e.getMessage().contains("package the module again"), e.getMessage());
+    }
+
+    @Test
     void rejectsWhitespaceOutsideTheCanonicalForm() {
         for (String broken : new String[] {GOLDEN + "\n", " " + GOLDEN, GOLDEN.replace("\"wasm\":{", "\"wasm\":\n{"),
                 GOLDEN.replace(",\"format\"", ",\t\"format\"")}) {
@@ -171,7 +196,8 @@ class ManifestCodecTest {
     void namesTheProblemInTheMessage() {
         assertMessage(GOLDEN.replace("\"format\"", "\"extra\":1,\"format\""), "unknown field 'extra'");
         assertMessage(GOLDEN.replace("\"periodMs\":10,", ""), "missing field 'periodMs'");
-        assertMessage(GOLDEN.replace("wasmota-manifest/1", "wasmota-manifest/2"), "format");
+        assertMessage(GOLDEN.replace("wasmota-manifest/2", "wasmota-manifest/3"), "format");
+        assertMessage(GOLDEN.replace("\"tables\":1}", "\"tables\":101}"), "tables 101 is outside 0..100");
         assertMessage(GOLDEN.replace("\"memoryPages\":1,", "\"memoryPages\":0,"), "memoryPages");
         assertMessage(GOLDEN.replace("\"demo\"", "\"../x\""), "../x");
         assertMessage(GOLDEN.replace("\"deadlineUs\":2000", "\"deadlineUs\": 2000"), "canonical");
@@ -209,7 +235,7 @@ class ManifestCodecTest {
         }
         Manifest m = small();
         Manifest big = new Manifest(m.moduleId(), m.version(), m.securityVersion(), m.supplierId(), m.wasmSha256(),
-                m.wasmLength(), many, m.capabilities(), m.memoryPages(), m.deadlineUs(), m.periodMs(), m.hardwareIds(),
+                m.wasmLength(), many, m.capabilities(), m.memoryPages(), m.resources(), m.deadlineUs(), m.periodMs(), m.hardwareIds(),
                 m.sbomSha256());
         byte[] bytes = dev.wasmota.signing.json.CanonicalJson.bytes(ManifestCodec.toJson(big));
         assertTrue(bytes.length > ManifestCodec.MAX_BYTES, "fixture too small: " + bytes.length);
@@ -224,17 +250,21 @@ class ManifestCodecTest {
     void acceptsManifestOfExactlySixtyFourKib() {
         List<Manifest.Export> many = new ArrayList<>(List.of(TICK));
         for (int i = 0; i < 300; i++) {
-            many.add(new Manifest.Export(String.format("f%03d", i) + "x".repeat(176), TICK.type()));
+            many.add(new Manifest.Export(String.format("f%03d", i) + "x".repeat(175), TICK.type()));
         }
         Manifest m = small();
         Manifest big = new Manifest(m.moduleId(), m.version(), m.securityVersion(), m.supplierId(), m.wasmSha256(),
-                m.wasmLength(), many, m.capabilities(), m.memoryPages(), m.deadlineUs(), m.periodMs(), m.hardwareIds(),
-                m.sbomSha256());
+                m.wasmLength(), many, m.capabilities(), m.memoryPages(), m.resources(), m.deadlineUs(), m.periodMs(),
+                m.hardwareIds(), m.sbomSha256());
         int shortBy = ManifestCodec.MAX_BYTES - ManifestCodec.canonicalBytes(big).length;
-        assertTrue(shortBy > 0 && shortBy <= Manifest.MAX_EXPORT_NAME_LENGTH - 180, "fixture: " + shortBy);
-        many.set(1, new Manifest.Export(many.get(1).name() + "y".repeat(shortBy), TICK.type()));
+        assertTrue(shortBy > 0 && shortBy < 300 * 60, "fixture: " + shortBy);
+        for (int i = 1; shortBy > 0; i++) {
+            int add = Math.min(shortBy, Manifest.MAX_EXPORT_NAME_LENGTH - many.get(i).name().length());
+            many.set(i, new Manifest.Export(many.get(i).name() + "y".repeat(add), TICK.type()));
+            shortBy -= add;
+        }
         Manifest exact = new Manifest(m.moduleId(), m.version(), m.securityVersion(), m.supplierId(), m.wasmSha256(),
-                m.wasmLength(), many, m.capabilities(), m.memoryPages(), m.deadlineUs(), m.periodMs(), m.hardwareIds(),
+                m.wasmLength(), many, m.capabilities(), m.memoryPages(), m.resources(), m.deadlineUs(), m.periodMs(), m.hardwareIds(),
                 m.sbomSha256());
         byte[] bytes = ManifestCodec.canonicalBytes(exact);
         assertEquals(ManifestCodec.MAX_BYTES, bytes.length);

@@ -178,7 +178,7 @@ class PackageVerifierTest {
         Manifest m = ManifestCodec.parse(pkg.manifestBytes());
         Manifest greedy = new Manifest(m.moduleId(), m.version(), m.securityVersion(), "acme", m.wasmSha256(),
                 m.wasmLength(), m.exports(), CapabilitySet.parse("log,clock,can.read:120,can.write:220,i2c:1:50"),
-                m.memoryPages(), m.deadlineUs(), m.periodMs(), m.hardwareIds(), m.sbomSha256());
+                m.memoryPages(), m.resources(), m.deadlineUs(), m.periodMs(), m.hardwareIds(), m.sbomSha256());
         ModulePackage raw = new ModulePackage(ManifestCodec.canonicalBytes(greedy), pkg.wasmBytes(), Optional.empty());
         ModulePackage signed = fx.countersigned(new PackageSigner(fx.clock).signManifestBytes(raw,
                 fx.acme.keys().getPrivate(), fx.acme.chain()));
@@ -192,7 +192,7 @@ class PackageVerifierTest {
         ModulePackage pkg = fx.unsignedHealthy("1.0.0", "healthy_v1.wasm");
         Manifest m = ManifestCodec.parse(pkg.manifestBytes());
         Manifest other = new Manifest(m.moduleId(), m.version(), m.securityVersion(), "globex", m.wasmSha256(),
-                m.wasmLength(), m.exports(), m.capabilities(), m.memoryPages(), m.deadlineUs(), m.periodMs(),
+                m.wasmLength(), m.exports(), m.capabilities(), m.memoryPages(), m.resources(), m.deadlineUs(), m.periodMs(),
                 m.hardwareIds(), m.sbomSha256());
         ModulePackage raw = new ModulePackage(ManifestCodec.canonicalBytes(other), pkg.wasmBytes(), Optional.empty());
         ModulePackage signed = fx.countersigned(new PackageSigner(fx.clock).signManifestBytes(raw,

@@ -13,6 +13,7 @@ import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.FunctionType;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ManifestCodec;
+import dev.wasmota.signing.manifest.ResourceCaps;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -185,6 +186,52 @@ class PackagerTest {
         assertTrue(e.getMessage().contains("2 pages"), e.getMessage());
         assertEquals(ExitCode.POLICY, e.exitCode());
         assertEquals(2, manifestOf(Packager.build(twoPages, spec("", 2))).memoryPages());
+    }
+
+    @Test
+    void statesTheResourcesTheModuleDeclaresAndNoTableGrowthByDefault() {
+        Manifest m = manifestOf(Packager.build(Fixtures.wasm("state_leak.wasm"), spec("", 1)));
+        assertEquals(new ResourceCaps(2, 1, 1, 1, 1, 1, 1), m.resources());
+    }
+
+    @Test
+    void tableElementsGivesTheTablesRoomToGrow() {
+        Manifest m = manifestOf(Packager.build(Fixtures.wasm("state_leak.wasm"), spec("", 1).withTableElements(64)));
+        assertEquals(64, m.resources().tableElements());
+        assertEquals(2, m.resources().tables());
+    }
+
+    @Test
+    void refusesTableElementsBelowTheDeclaredSizesOrAboveTheCeiling() {
+        byte[] large = Fixtures.wasm("large_100k.wasm");
+        RejectedException below = assertRejected(PolicyFailure.RESOURCE_LIMIT,
+                () -> Packager.build(large, spec("log", 1).withTableElements(364)));
+        assertTrue(below.getMessage().contains("--table-elements 364 is outside 365"), below.getMessage());
+        RejectedException above = assertRejected(PolicyFailure.RESOURCE_LIMIT,
+                () -> Packager.build(large, spec("log", 1).withTableElements(65_537)));
+        assertTrue(above.getMessage().contains("65,536 (the host's ceiling)"), above.getMessage());
+    }
+
+    @Test
+    void refusesTenTablesOfTenMillionDeclaredUpFront() {
+        RejectedException e = assertRejected(PolicyFailure.RESOURCE_LIMIT,
+                () -> Packager.build(Fixtures.wasm("table_bomb_declared.wasm"), spec("", 1)));
+        assertTrue(e.getMessage().contains("100,000,000 table elements at start (cap 65,536)"), e.getMessage());
+        assertEquals(ExitCode.POLICY, e.exitCode());
+    }
+
+    @Test
+    void refusesAHundredTables() {
+        RejectedException e = assertRejected(PolicyFailure.RESOURCE_LIMIT,
+                () -> Packager.build(Fixtures.wasm("table_bomb_100.wasm"), spec("", 1)));
+        assertTrue(e.getMessage().contains("100 tables (cap 16)"), e.getMessage());
+    }
+
+    @Test
+    void refusesAGlobalsBomb() {
+        RejectedException e = assertRejected(PolicyFailure.RESOURCE_LIMIT,
+                () -> Packager.build(Fixtures.wasm("globals_bomb.wasm"), spec("", 1)));
+        assertTrue(e.getMessage().contains("20,000 globals (cap 4,096)"), e.getMessage());
     }
 
     @Test
