@@ -10,7 +10,9 @@ public enum HostPolicyFailure implements Reason {
     /** The module needs more memory at instantiation than its cap allows. */
     MEMORY_LIMIT_EXCEEDED,
     /** A memory, deadline or period limit is outside what the host accepts. */
-    LIMITS_OUT_OF_RANGE;
+    LIMITS_OUT_OF_RANGE,
+    /** Compiling the module took longer than its {@link CompileBudget} allows for its size. */
+    COMPILE_TOO_SLOW;
 
     @Override
     public ExitCode exitCode() {
