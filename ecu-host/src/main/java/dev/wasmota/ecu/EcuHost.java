@@ -144,12 +144,28 @@ public final class EcuHost implements AutoCloseable {
         return after;
     }
 
-    /** Starts every installed module on its period. */
+    /**
+     * Starts every installed module on its period. Returns at once: each module loads on its own
+     * thread and ticks as soon as it is ready (see {@link #awaitStarted}); the events stream says
+     * when each started, or why not.
+     */
     public synchronized void start() {
         if (runtime == null) {
             runtime = new HostRuntime(config, slots, audit, events);
             runtime.start();
         }
+    }
+
+    /**
+     * Waits until every module {@link #start} began loading has started or failed to; false if
+     * some are still loading after {@code timeout} (or the host is not started).
+     */
+    public boolean awaitStarted(Duration timeout) throws InterruptedException {
+        HostRuntime r;
+        synchronized (this) {
+            r = runtime;
+        }
+        return r != null && r.awaitStarted(timeout);
     }
 
     /** Runs every installed module for {@code duration}, then stops; returns what each did. */

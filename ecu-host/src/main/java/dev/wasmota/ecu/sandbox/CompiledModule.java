@@ -96,7 +96,7 @@ public final class CompiledModule {
         ModuleCompiler.Output out;
         try {
             out = ModuleCompiler.compile(module, wasmBytes, budget);
-        } catch (RejectedException e) {
+        } catch (RejectedException | java.util.concurrent.CancellationException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
             throw refusal(module, e);
@@ -128,7 +128,7 @@ public final class CompiledModule {
         WasmModule module = parse(wasm).module();
         try {
             return ModuleCompiler.generate(module, wasm.length, budget).sha256();
-        } catch (RejectedException e) {
+        } catch (RejectedException | java.util.concurrent.CancellationException e) {
             throw e;
         } catch (RuntimeException e) {
             throw refusal(module, e);

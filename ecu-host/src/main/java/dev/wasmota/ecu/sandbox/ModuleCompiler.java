@@ -13,6 +13,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import dev.wasmota.signing.error.RejectedException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 
 /**
@@ -37,6 +38,7 @@ final class ModuleCompiler {
      *
      * @param wasmBytes the module's size, which sets its bound
      * @throws RejectedException {@link HostPolicyFailure#COMPILE_TOO_SLOW} past {@code budget}
+     * @throws CancellationException when the thread is interrupted (checked after each class)
      * @throws RuntimeException what Chicory throws for a module it cannot compile
      */
     static Output compile(WasmModule module, long wasmBytes, CompileBudget budget) {
@@ -90,6 +92,9 @@ final class ModuleCompiler {
                     .build()
                     .compile();
         } catch (PastBound e) {
+            if (e.interrupted) {
+                throw new CancellationException("compilation interrupted");
+            }
             throw tooSlow(System.nanoTime() - start, bound, wasmBytes, budget);
         }
         requireWithin(start, bound, wasmBytes, budget);
@@ -152,16 +157,22 @@ final class ModuleCompiler {
         }
 
         private void check() {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new PastBound(true);
+            }
             if (System.nanoTime() - deadline > 0) {
-                throw new PastBound();
+                throw new PastBound(false);
             }
         }
     }
 
-    /** Thrown through Chicory's compiler to stop it; turned into the refusal above. */
+    /** Thrown through Chicory's compiler to stop it, past the bound or interrupted; turned into the refusal above. */
     private static final class PastBound extends RuntimeException {
-        PastBound() {
-            super("past the compile bound", null, false, false);
+        final boolean interrupted;
+
+        PastBound(boolean interrupted) {
+            super(interrupted ? "interrupted" : "past the compile bound", null, false, false);
+            this.interrupted = interrupted;
         }
     }
 }
