@@ -40,10 +40,12 @@ public final class CompiledModule {
     private final CapabilitySet capabilities;
     private final Map<String, FunctionType> exports;
     private final long compileNanos;
-    private final CompilerOutput output;
+    private final String compiledSha256;
+    private final byte[] serializedOutput;
 
     private CompiledModule(String sha256, ModuleInterface iface, Function<Instance, Machine> machineFactory,
-            CapabilitySet capabilities, Map<String, FunctionType> exports, long compileNanos, CompilerOutput output) {
+            CapabilitySet capabilities, Map<String, FunctionType> exports, long compileNanos, String compiledSha256,
+            byte[] serializedOutput) {
         this.sha256 = sha256;
         this.iface = iface;
         this.module = iface.module();
@@ -51,7 +53,8 @@ public final class CompiledModule {
         this.capabilities = capabilities;
         this.exports = exports;
         this.compileNanos = compileNanos;
-        this.output = output;
+        this.compiledSha256 = compiledSha256;
+        this.serializedOutput = serializedOutput;
     }
 
     /**
@@ -102,7 +105,7 @@ public final class CompiledModule {
             throw refusal(module, e);
         }
         return new CompiledModule(digest, iface, out.factory(), capabilities, exportsOf(iface),
-                System.nanoTime() - start, out.output());
+                System.nanoTime() - start, out.sha256(), out.jar());
     }
 
     /**
@@ -111,9 +114,9 @@ public final class CompiledModule {
      */
     static CompiledModule load(String digest, ModuleInterface iface, CapabilitySet capabilities, CompilerOutput verified) {
         long start = System.nanoTime();
-        Function<Instance, Machine> factory = ModuleCompiler.load(iface.module(), verified);
-        return new CompiledModule(digest, iface, factory, capabilities, exportsOf(iface), System.nanoTime() - start,
-                verified);
+        ModuleCompiler.Output out = ModuleCompiler.load(iface.module(), verified);
+        return new CompiledModule(digest, iface, out.factory(), capabilities, exportsOf(iface), System.nanoTime() - start,
+                out.sha256(), out.jar());
     }
 
     /**
@@ -151,7 +154,8 @@ public final class CompiledModule {
             return this;
         }
         iface.checkImports(other);
-        return new CompiledModule(sha256, iface, machineFactory, other, exports, compileNanos, output);
+        return new CompiledModule(sha256, iface, machineFactory, other, exports, compileNanos, compiledSha256,
+                serializedOutput);
     }
 
     /**
@@ -159,12 +163,15 @@ public final class CompiledModule {
      * for equal input on every machine, so the OEM's record of it can be checked by the vehicle.
      */
     public String compiledSha256() {
-        return output.sha256();
+        return compiledSha256;
     }
 
-    /** What the compiler produced, as its digest covers it: what a vehicle keeps beside the slot. */
-    public CompilerOutput output() {
-        return output;
+    /**
+     * What the compiler produced, serialized as Chicory reads it back ({@link CompilerOutput#toJar}):
+     * what a vehicle keeps beside the slot. A copy.
+     */
+    public byte[] serializedOutput() {
+        return serializedOutput.clone();
     }
 
     /** Lowercase hex SHA-256 of the module's bytes. */

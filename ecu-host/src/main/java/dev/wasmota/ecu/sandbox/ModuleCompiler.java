@@ -29,8 +29,12 @@ final class ModuleCompiler {
     private ModuleCompiler() {
     }
 
-    /** A compiled module: the machine factory for instances, and the output it was loaded from. */
-    record Output(Function<Instance, Machine> factory, CompilerOutput output) {
+    /**
+     * A compiled module: the machine factory for instances, the digest of the output it was
+     * loaded from, and that output serialized (a few MB for a big module; the classes themselves
+     * are several times that).
+     */
+    record Output(Function<Instance, Machine> factory, String sha256, byte[] jar) {
     }
 
     /**
@@ -44,10 +48,9 @@ final class ModuleCompiler {
     static Output compile(WasmModule module, long wasmBytes, CompileBudget budget) {
         long start = System.nanoTime();
         Duration bound = budget.forModule(wasmBytes);
-        CompilerOutput output = generate(module, start, bound, wasmBytes, budget);
-        Function<Instance, Machine> factory = load(module, output);
+        Output out = load(module, generate(module, start, bound, wasmBytes, budget));
         requireWithin(start, bound, wasmBytes, budget);
-        return new Output(factory, output);
+        return out;
     }
 
     /**
@@ -62,13 +65,13 @@ final class ModuleCompiler {
      * Loads an output whose digest the caller checked against the OEM's statement; nothing is
      * compiled. Chicory reads back exactly the entries the digest covers ({@link CompilerOutput#toJar}).
      */
-    static Function<Instance, Machine> load(WasmModule module, CompilerOutput verified) {
+    static Output load(WasmModule module, CompilerOutput verified) {
         if (module.digest() == null) {
             throw new IllegalStateException("Chicory's parser computed no module digest (its DIGEST_ALGORITHM"
                     + " property is 'none'); compiled output cannot be handed to its cache");
         }
         byte[] jar = verified.toJar();
-        return MachineFactoryCompiler.builder(module).withCache(new Cache() {
+        Function<Instance, Machine> factory = MachineFactoryCompiler.builder(module).withCache(new Cache() {
             @Override
             public byte[] get(String key) {
                 return jar;
@@ -79,6 +82,7 @@ final class ModuleCompiler {
                 throw new IllegalStateException("Chicory compiled instead of loading the output handed to it");
             }
         }).compile();
+        return new Output(factory, verified.sha256(), jar);
     }
 
     private static CompilerOutput generate(WasmModule module, long start, Duration bound, long wasmBytes,

@@ -22,8 +22,10 @@ class CompilerOutputTest {
 
     @Test
     void roundTripsThroughItsJarWithTheSameDigest() {
-        CompilerOutput out = Corpus.compiled("healthy_v1", "log,clock,can.read:120,can.write:220").output();
+        CompiledModule compiled = Corpus.compiled("healthy_v1", "log,clock,can.read:120,can.write:220");
+        CompilerOutput out = CompilerOutput.read(compiled.serializedOutput(), 64L << 20);
 
+        assertEquals(compiled.compiledSha256(), out.sha256());
         assertEquals(out.sha256(), CompilerOutput.read(out.toJar(), 64L << 20).sha256());
         assertEquals(out.sha256(), CompiledOutputDigest.of(out.toJar()));
     }

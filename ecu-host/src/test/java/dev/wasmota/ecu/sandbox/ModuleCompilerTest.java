@@ -54,7 +54,7 @@ class ModuleCompilerTest {
     void aModuleLoadedFromItsVerifiedOutputRunsLikeTheCompiledOne() {
         byte[] wasm = Corpus.bytes("large_100k.wasm");
         CompiledModule compiled = CompiledModule.compile(wasm, ALL);
-        CompilerOutput stored = CompilerOutput.read(compiled.output().toJar(), 64L << 20);
+        CompilerOutput stored = CompilerOutput.read(compiled.serializedOutput(), 64L << 20);
 
         CompiledModule loaded = CompiledModule.load(compiled.sha256(), CompiledModule.parse(wasm), ALL, stored);
 
