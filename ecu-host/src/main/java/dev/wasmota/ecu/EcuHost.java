@@ -31,6 +31,8 @@ public final class EcuHost implements AutoCloseable {
     public static final String AUDIT_FILE = "audit.log";
     /** The state directory's trust directory: provisioned anchors (CLI) and the trust update in force. */
     public static final String TRUST_DIR = "trust";
+    /** The longest {@link #run} waits for the modules to load before it starts counting its duration. */
+    private static final Duration LOAD_WAIT = Duration.ofMinutes(10);
 
     private final HostConfig config;
     private final SlotStore slots;
@@ -168,9 +170,14 @@ public final class EcuHost implements AutoCloseable {
         return r != null && r.awaitStarted(timeout);
     }
 
-    /** Runs every installed module for {@code duration}, then stops; returns what each did. */
+    /**
+     * Runs every installed module for {@code duration} once every module has loaded (each ticks
+     * from its own start meanwhile; a load is bounded by the compile budget and the health check's),
+     * then stops; returns what each did.
+     */
     public RunReport run(Duration duration) throws InterruptedException {
         start();
+        awaitStarted(LOAD_WAIT);
         Thread.sleep(duration.toMillis());
         RunReport report;
         synchronized (this) {

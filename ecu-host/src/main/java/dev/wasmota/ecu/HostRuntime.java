@@ -5,6 +5,7 @@ import dev.wasmota.ecu.audit.AuditRecord;
 import dev.wasmota.ecu.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.sandbox.CallResult;
 import dev.wasmota.ecu.sandbox.ModuleLimits;
+import dev.wasmota.ecu.sandbox.Probation;
 import dev.wasmota.ecu.sandbox.ModuleStats;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
 import dev.wasmota.ecu.sandbox.Scheduler;
@@ -167,7 +168,7 @@ final class HostRuntime implements AutoCloseable {
         CompiledClasses.Compiled compiled = classes.forStart(state.active(), verified);
         SandboxedModule sandbox = SandboxedModule.builder(compiled.module()).id(id)
                 .limits(ModuleLimits.of(m.memoryPages(), config.hostMemoryPages(), m.deadlineUs(), m.periodMs()))
-                .environment(config.environment()).build();
+                .environment(config.environment()).probation(Probation.VEHICLE).build();
         CallResult init = sandbox.init();
         if (!init.ok()) {
             sandbox.close();

@@ -7,6 +7,7 @@ import dev.wasmota.ecu.sandbox.CallResult;
 import dev.wasmota.ecu.sandbox.CompiledModule;
 import dev.wasmota.ecu.sandbox.FaultKind;
 import dev.wasmota.ecu.sandbox.ModuleLimits;
+import dev.wasmota.ecu.sandbox.Probation;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.ecu.slots.Slot;
@@ -216,7 +217,7 @@ final class Installer {
             CompiledModule compiled = classes.forInstall(plan.verified());
             config.stepHook().reached("install.compiled");
             SandboxedModule trial = SandboxedModule.builder(compiled).id(m.moduleId()).limits(plan.limits())
-                    .environment(config.environment()).build();
+                    .environment(config.environment()).probation(Probation.VEHICLE).build();
             config.stepHook().reached("install.instantiated");
             return trial;
         } catch (RejectedException e) {

@@ -38,7 +38,7 @@ public final class SandboxedModule implements AutoCloseable {
      * The least budget of the first call of each other export after activation, for the same
      * reason (cold calls measured 2–30 ms on a loaded 2-core machine): the JVM's cost, not the
      * module's. A runaway's first call is still stopped at this budget; every later call runs
-     * under the manifest's deadline.
+     * under the manifest's deadline, or while the sandbox's {@link Probation} lasts under its budget.
      */
     public static final Duration FIRST_CALL_BUDGET = Duration.ofMillis(100);
     private static final FunctionType INIT_TYPE = FunctionType.of(List.of(), List.of("i32"));
@@ -64,7 +64,12 @@ public final class SandboxedModule implements AutoCloseable {
     /** The caller's current spin (racy updates between callers are harmless). */
     private int callerSpinNanos = CALLER_SPIN_NANOS;
     private int callerWaits;
-    private final java.util.Set<String> warmed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Probation probation;
+    /** Calls submitted so far, per export: the first has the first call's budget, the next ones the probation's. */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> submitted =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** {@link System#nanoTime()} of the first call submitted, or {@link Long#MIN_VALUE} before it. */
+    private final AtomicLong firstCallNanos = new AtomicLong(Long.MIN_VALUE);
     private volatile ModuleWorker worker;
     private volatile boolean closed;
 
@@ -78,6 +83,7 @@ public final class SandboxedModule implements AutoCloseable {
         this.watchdog = b.watchdog == null ? Watchdog.shared() : b.watchdog;
         this.stopGraceNanos = b.stopGrace.toNanos();
         this.stackSize = b.stackSize;
+        this.probation = b.probation;
         this.threadName = "ecu-module-" + id.replaceAll("[^A-Za-z0-9._-]", "_");
         for (FaultKind k : FaultKind.values()) {
             faults.put(k, new LongAdder());
@@ -117,11 +123,23 @@ public final class SandboxedModule implements AutoCloseable {
      * @throws IllegalStateException if the sandbox is closed or has too many calls queued
      */
     public CompletableFuture<CallResult> submit(String export, long... args) {
-        if (warmed.contains(export)) {
-            return submit(limits.deadlineNanos(), export, args);
+        return submit(budget(export), export, args);
+    }
+
+    /** The budget of the next call of {@code export}: the first call's, the probation's, or the deadline. */
+    private long budget(String export) {
+        long now = System.nanoTime();
+        firstCallNanos.compareAndSet(Long.MIN_VALUE, now);
+        int index = submitted.computeIfAbsent(export, e -> new java.util.concurrent.atomic.AtomicInteger())
+                .getAndUpdate(n -> n == Integer.MAX_VALUE ? n : n + 1);
+        long deadline = limits.deadlineNanos();
+        if (index == 0) {
+            return Math.max(deadline, FIRST_CALL_BUDGET.toNanos());
         }
-        long grace = Math.max(limits.deadlineNanos(), FIRST_CALL_BUDGET.toNanos());
-        return submit(grace, export, args).whenComplete((r, e) -> warmed.add(export));
+        if (probation.covers(index, now - firstCallNanos.get())) {
+            return Math.max(deadline, probation.budget().toNanos());
+        }
+        return deadline;
     }
 
     private CompletableFuture<CallResult> submit(long deadlineNanos, String export, long... args) {
@@ -203,6 +221,10 @@ public final class SandboxedModule implements AutoCloseable {
 
     public ModuleLimits limits() {
         return limits;
+    }
+
+    public Probation probation() {
+        return probation;
     }
 
     public HostEnvironment environment() {

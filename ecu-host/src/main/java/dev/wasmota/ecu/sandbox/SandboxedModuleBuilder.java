@@ -3,7 +3,10 @@ package dev.wasmota.ecu.sandbox;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Options of a {@link SandboxedModule}, with defaults: a fresh simulated environment, the shared watchdog. */
+/**
+ * Options of a {@link SandboxedModule}, with defaults: a fresh simulated environment, the shared
+ * watchdog, no probation beyond the first call's allowance.
+ */
 public final class SandboxedModuleBuilder {
     final CompiledModule compiled;
     String id = "module";
@@ -12,6 +15,7 @@ public final class SandboxedModuleBuilder {
     Watchdog watchdog;
     Duration stopGrace = Duration.ofMillis(500);
     long stackSize = 1 << 20;
+    Probation probation = Probation.NONE;
 
     SandboxedModuleBuilder(CompiledModule compiled) {
         this.compiled = Objects.requireNonNull(compiled, "compiled");
@@ -54,6 +58,12 @@ public final class SandboxedModuleBuilder {
             throw new IllegalArgumentException("stack size below 64 KiB");
         }
         this.stackSize = bytes;
+        return this;
+    }
+
+    /** The allowance of a freshly activated module's first calls; default {@link Probation#NONE}. */
+    public SandboxedModuleBuilder probation(Probation probation) {
+        this.probation = Objects.requireNonNull(probation, "probation");
         return this;
     }
 
