@@ -105,7 +105,7 @@ public final class CompiledModule {
             throw refusal(module, e);
         }
         return new CompiledModule(digest, iface, out.factory(), capabilities, exportsOf(iface),
-                System.nanoTime() - start, out.sha256(), out.jar());
+                System.nanoTime() - start, out.sha256(), out.serialized());
     }
 
     /**
@@ -116,13 +116,13 @@ public final class CompiledModule {
         long start = System.nanoTime();
         ModuleCompiler.Output out = ModuleCompiler.load(iface.module(), verified);
         return new CompiledModule(digest, iface, out.factory(), capabilities, exportsOf(iface), System.nanoTime() - start,
-                out.sha256(), out.jar());
+                out.sha256(), out.serialized());
     }
 
     /**
      * The digest a second compilation of {@code wasm} gives, parsed again and generated without
      * loading: what the intake compares with the first to confirm the compiler is deterministic
-     * for this module, at a third of a full compilation's cost.
+     * for this module, for about half a full compilation or less (no class loading or verification).
      *
      * @throws RejectedException as {@link #compile} does
      */
@@ -167,8 +167,9 @@ public final class CompiledModule {
     }
 
     /**
-     * What the compiler produced, serialized as Chicory reads it back ({@link CompilerOutput#toJar}):
-     * what a vehicle keeps beside the slot. A copy.
+     * What the compiler produced, serialized (a jar, as Chicory reads it back): what a vehicle
+     * keeps beside the slot. Loaded from a kept copy, the bytes of that copy (whose digest was
+     * checked; any later load checks it again). A copy.
      */
     public byte[] serializedOutput() {
         return serializedOutput.clone();

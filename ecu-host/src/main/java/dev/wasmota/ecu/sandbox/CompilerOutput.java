@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -23,8 +24,8 @@ import java.util.zip.ZipInputStream;
  * Chicory's serialized output (a jar of class files and a {@code wasm-module.properties} naming
  * the main class) by name, the properties without their comment lines (Chicory writes the current
  * date there). {@link #sha256()} is the digest the OEM countersigns ({@link CompiledOutputDigest});
- * {@link #toJar()} writes exactly these entries back, so what Chicory loads from it is what the
- * digest covers, whatever else a stored file held (comments, other line ends, duplicate entries).
+ * Chicory is handed a jar of exactly these entries, so what it loads is what the digest covers,
+ * whatever else a stored file held (comments, other line ends, duplicate entries).
  */
 public final class CompilerOutput {
     /** Chicory's name for the entry that names the main class. */
@@ -34,10 +35,13 @@ public final class CompilerOutput {
 
     private final Map<String, byte[]> entries;
     private final String sha256;
+    /** The serialized form it was read from, or (made on demand) {@link #toJar()}. */
+    private byte[] serialized;
 
-    private CompilerOutput(Map<String, byte[]> entries) {
+    private CompilerOutput(Map<String, byte[]> entries, byte[] serialized) {
         this.entries = Collections.unmodifiableMap(entries);
         this.sha256 = digest(entries);
+        this.serialized = serialized;
     }
 
     /**
@@ -69,7 +73,7 @@ public final class CompilerOutput {
         if (!entries.containsKey(PROPERTIES)) {
             throw unreadable("no " + PROPERTIES);
         }
-        return new CompilerOutput(entries);
+        return new CompilerOutput(entries, serialized);
     }
 
     /**
@@ -80,7 +84,7 @@ public final class CompilerOutput {
         Map<String, byte[]> entries = new TreeMap<>();
         entries.put(PROPERTIES, withoutComments(properties(mainClass)));
         classes.forEach((name, bytes) -> entries.put(name.replace('.', '/') + ".class", bytes));
-        return new CompilerOutput(entries);
+        return new CompilerOutput(entries, null);
     }
 
     /** Hex SHA-256 over the entries' names and bytes in name order (see {@link CompiledOutputDigest}). */
@@ -93,13 +97,43 @@ public final class CompilerOutput {
         return entries.values().stream().mapToLong(b -> b.length).sum();
     }
 
-    /** A jar holding exactly these entries, as Chicory's compiler reads its cached output back. */
+    /**
+     * The bytes to keep: those it was read from (checked only through its digest, as any kept
+     * copy is at every load), or for a fresh compilation {@link #toJar()}, made once.
+     */
+    public synchronized byte[] serialized() {
+        if (serialized == null) {
+            serialized = toJar();
+        }
+        return serialized;
+    }
+
+    /** A jar holding exactly these entries, compressed (a fifth of their size for compiled classes). */
     public byte[] toJar() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, size() / 3 + 1024));
+        return jar(true);
+    }
+
+    /** As {@link #toJar()}, uncompressed: handed to Chicory in memory, which inflates nothing then. */
+    byte[] toStoredJar() {
+        return jar(false);
+    }
+
+    private byte[] jar(boolean compress) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8,
+                (compress ? size() / 3 : size()) + 64L * entries.size() + 1024));
         try (JarOutputStream jar = new JarOutputStream(out)) {
             jar.setLevel(Deflater.BEST_SPEED);
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                jar.putNextEntry(new JarEntry(e.getKey()));
+                JarEntry entry = new JarEntry(e.getKey());
+                if (!compress) {
+                    CRC32 crc = new CRC32();
+                    crc.update(e.getValue());
+                    entry.setMethod(ZipEntry.STORED);
+                    entry.setSize(e.getValue().length);
+                    entry.setCompressedSize(e.getValue().length);
+                    entry.setCrc(crc.getValue());
+                }
+                jar.putNextEntry(entry);
                 jar.write(e.getValue());
                 jar.closeEntry();
             }
