@@ -46,7 +46,7 @@ final class HostRuntime implements AutoCloseable {
     private final ModuleLoaders loaders = new ModuleLoaders();
     /** Per module id, bumped whenever another sandbox takes its place: a start load that finds it changed is stale. */
     private final Map<String, Long> generations = new HashMap<>();
-    private boolean closed;
+    private volatile boolean closed;
 
     HostRuntime(HostConfig config, SlotStore slots, HostAudit audit, PrintStream events) {
         this.config = config;
@@ -169,7 +169,13 @@ final class HostRuntime implements AutoCloseable {
         SandboxedModule sandbox = SandboxedModule.builder(compiled.module()).id(id)
                 .limits(ModuleLimits.of(m.memoryPages(), config.hostMemoryPages(), m.deadlineUs(), m.periodMs()))
                 .environment(config.environment()).probation(Probation.VEHICLE).build();
-        CallResult init = sandbox.init();
+        CallResult init;
+        try {
+            init = sandbox.init();
+        } catch (RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
         if (!init.ok()) {
             sandbox.close();
             throw new RejectedException(init.fault(), "health check of " + id + " " + m.version() + " failed: " + init.detail());
@@ -192,6 +198,9 @@ final class HostRuntime implements AutoCloseable {
                     loaded.description());
             return Optional.of(loaded.sandbox());
         } catch (RejectedException e) {
+            if (closed) {
+                return Optional.empty(); // cut short by the host stopping (close() says so), not refused
+            }
             events.println("module " + id + " not started: " + e.userMessage());
             audit.append(AuditRecord.builder(AuditEvent.ACTIVATED).moduleId(id).actor(HostAudit.ACTOR)
                     .outcome(Outcome.FAILURE).cause(e.reason().name()).detail(e.getMessage()));

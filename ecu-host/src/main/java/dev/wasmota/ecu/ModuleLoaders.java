@@ -1,9 +1,11 @@
 package dev.wasmota.ecu;
 
 import dev.wasmota.ecu.sandbox.SandboxedModule;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -20,6 +22,8 @@ final class ModuleLoaders {
     private static final System.Logger LOG = System.getLogger(ModuleLoaders.class.getName());
 
     private final Map<String, Thread> threads = new LinkedHashMap<>();
+    /** The modules whose load has not returned yet (their thread may still be handing over the sandbox). */
+    private final Set<String> loading = new HashSet<>();
     private boolean closed;
 
     /**
@@ -33,6 +37,7 @@ final class ModuleLoaders {
         Thread t = new Thread(() -> run(id, load, arrived), "ecu-load-" + id.replaceAll("[^A-Za-z0-9._-]", "_"));
         t.setDaemon(true);
         threads.put(id, t);
+        loading.add(id);
         t.start();
     }
 
@@ -55,14 +60,14 @@ final class ModuleLoaders {
 
     /**
      * Interrupts every load still running and waits for them, at most {@code waitMillis} in all;
-     * returns the ids of the modules whose load was still running.
+     * returns the ids of the modules whose load had not returned.
      */
     List<String> close(long waitMillis) {
         Map<String, Thread> running = new LinkedHashMap<>();
         synchronized (this) {
             closed = true;
             threads.forEach((id, t) -> {
-                if (t.isAlive()) {
+                if (loading.contains(id)) {
                     running.put(id, t);
                 }
             });
@@ -82,7 +87,15 @@ final class ModuleLoaders {
 
     private void run(String id, Supplier<Optional<SandboxedModule>> load, Consumer<SandboxedModule> arrived) {
         try {
-            load.get().ifPresent(arrived);
+            Optional<SandboxedModule> loaded;
+            try {
+                loaded = load.get();
+            } finally {
+                synchronized (this) {
+                    loading.remove(id);
+                }
+            }
+            loaded.ifPresent(arrived);
         } catch (RuntimeException | Error e) {
             boolean closing;
             synchronized (this) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wasmota.ecu.audit.AuditEvent;
+import dev.wasmota.ecu.audit.AuditLog;
 import dev.wasmota.ecu.sandbox.CompiledModuleCache;
 import dev.wasmota.ecu.sandbox.ModuleStats;
 import dev.wasmota.ecu.slots.CompiledClassStore;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +75,35 @@ class HostStartIT {
                     printed);
             assertTrue(printed.contains("module " + BROKEN + " not started"), printed);
         }
+    }
+
+    @Test
+    void stoppingWhileAModuleStillCompilesCutsItsLoadShortAndSaysSo() throws IOException, InterruptedException {
+        HostTestKit kit = new HostTestKit(dir.resolve("pki"));
+        Path state = dir.resolve("ecu");
+        try (EcuHost host = kit.open(state)) {
+            host.install(kit.stated("many_functions.wasm", spec(BIG, "1.0.0", 1, "", 1, 50_000, 10)),
+                    InstallContext.manual());
+        }
+        Files.delete(state.resolve("slots/modules").resolve(BIG).resolve("A").resolve(CompiledClassStore.FILE));
+        int before = AuditLog.read(state.resolve(EcuHost.AUDIT_FILE)).size();
+
+        long stopped;
+        try (EcuHost host = kit.open(kit.config(state).compiledModules(new CompiledModuleCache()).build())) {
+            host.start();
+            Thread.sleep(200);
+            long t0 = System.nanoTime();
+            host.stop();
+            stopped = System.nanoTime() - t0;
+            assertFalse(host.running(BIG).isPresent());
+            HostTestKit.assertLogVerifies(host);
+            assertEquals(List.of(), HostTestKit.records(host).subList(before, HostTestKit.records(host).size()).stream()
+                    .filter(r -> r.event() == AuditEvent.ACTIVATED).toList(), "no activation, nor a refusal, logged");
+        }
+        assertTrue(kit.printed().contains("module " + BIG + " not started: still loading when the host stopped"),
+                kit.printed());
+        assertTrue(stopped < Duration.ofSeconds(3).toNanos(), "the compile stopped at its next class, in "
+                + stopped / 1_000_000 + " ms");
     }
 
     private static long calls(EcuHost host, String id) {
