@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds every .wasm of the shared test-module corpus from its source, beside the source.
 #
-#   generators (python3, stdlib only) -> huge_function.wat, large_100k.wat and the vector files
+#   generators (python3, stdlib only) -> huge_function.wat, large_100k.wat, many_functions.wat and the vector files
 #   *.wat                              -> wat2wasm (wabt)
 #   *.c                                -> clang --target=wasm32 -nostdlib, linked by wasm-ld (lld)
 #
@@ -34,6 +34,7 @@ echo "== generators"
 python3 gen_huge_function.py
 python3 gen_large_100k.py
 python3 gen_hostile.py
+python3 gen_many_functions.py
 python3 brake_temp_ref.py
 python3 sha256_ref.py
 
@@ -72,6 +73,7 @@ size_in() {  # file min max
 }
 size_in large_100k.wasm 95000 110000
 size_in huge_function.wasm 100000 200000
+size_in many_functions.wasm 900000 1100000
 
 if [[ "${SKIP_VECTORS:-}" != 1 ]] && command -v node >/dev/null 2>&1; then
     echo "== vectors (node)"

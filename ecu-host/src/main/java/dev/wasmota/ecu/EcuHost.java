@@ -35,6 +35,8 @@ public final class EcuHost implements AutoCloseable {
     public static final String AUDIT_FILE = "audit.log";
     /** The state directory's trust directory: provisioned anchors (CLI) and the trust update in force. */
     public static final String TRUST_DIR = "trust";
+    /** The longest {@link #run} waits for the modules to load before it starts counting its duration. */
+    private static final Duration LOAD_WAIT = Duration.ofMinutes(10);
 
     private final HostConfig config;
     private final SlotStore slots;
@@ -252,7 +254,9 @@ public final class EcuHost implements AutoCloseable {
 
     /**
      * Starts every installed module on its period, the quarantined left out, and counts each
-     * active slot's time towards its {@link Probation}.
+     * active slot's time towards its {@link Probation}. Returns at once: each module loads on its own
+     * thread and ticks as soon as it is ready (see {@link #awaitStarted}); the events stream says
+     * when each started, or why not.
      */
     public synchronized void start() {
         if (runtime == null) {
@@ -275,9 +279,26 @@ public final class EcuHost implements AutoCloseable {
         }
     }
 
-    /** Runs every installed module for {@code duration}, then stops; returns what each did. */
+    /**
+     * Waits until every module {@link #start} began loading has started or failed to; false if
+     * some are still loading after {@code timeout} (or the host is not started).
+     */
+    public boolean awaitStarted(Duration timeout) throws InterruptedException {
+        HostRuntime r;
+        synchronized (this) {
+            r = runtime;
+        }
+        return r != null && r.awaitStarted(timeout);
+    }
+
+    /**
+     * Runs every installed module for {@code duration} once every module has loaded (each ticks
+     * from its own start meanwhile; a load is bounded by the compile budget and the health check's),
+     * then stops; returns what each did.
+     */
     public RunReport run(Duration duration) throws InterruptedException {
         start();
+        awaitStarted(LOAD_WAIT);
         Thread.sleep(duration.toMillis());
         RunReport report;
         synchronized (this) {

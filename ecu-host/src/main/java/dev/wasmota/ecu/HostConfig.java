@@ -1,5 +1,6 @@
 package dev.wasmota.ecu;
 
+import dev.wasmota.ecu.sandbox.CompileBudget;
 import dev.wasmota.ecu.sandbox.CompiledModuleCache;
 import dev.wasmota.ecu.sandbox.FaultWindow;
 import dev.wasmota.ecu.sandbox.HostEnvironment;
@@ -34,6 +35,7 @@ import java.util.Optional;
  * @param compiledModules compiled modules shared by every host in this process
  * @param meters where per-module meters go
  * @param stepHook called at each named install step (crash tests)
+ * @param compileBudget how long compiling a module may take, by its size
  */
 public record HostConfig(
         Path stateDir,
@@ -47,7 +49,8 @@ public record HostConfig(
         HostEnvironment environment,
         CompiledModuleCache compiledModules,
         MeterRegistry meters,
-        StepHook stepHook) {
+        StepHook stepHook,
+        CompileBudget compileBudget) {
 
     /** The host's default cap on a module's memory: 256 pages, 16 MiB. */
     public static final int DEFAULT_HOST_MEMORY_PAGES = 256;
@@ -61,7 +64,10 @@ public record HostConfig(
         return new FaultWindow(faultThreshold, faultWindow, clock);
     }
 
-    /** Builder with defaults: 256 pages, the default resource ceilings, 3 faults in 5 minutes, system clock, simulated buses. */
+    /**
+     * Builder with defaults: 256 pages, the default resource ceilings, 3 faults in 5 minutes, system
+     * clock, simulated buses, compiling within 5 s + 20 s per MiB.
+     */
     public static final class Builder {
         private final Path stateDir;
         private final TrustStore trust;
@@ -75,6 +81,7 @@ public record HostConfig(
         private CompiledModuleCache compiledModules;
         private MeterRegistry meters;
         private StepHook stepHook = StepHook.NONE;
+        private CompileBudget compileBudget = CompileBudget.DEFAULT;
 
         private Builder(Path stateDir, TrustStore trust) {
             this.stateDir = stateDir;
@@ -128,6 +135,11 @@ public record HostConfig(
             return this;
         }
 
+        public Builder compileBudget(CompileBudget value) {
+            this.compileBudget = value;
+            return this;
+        }
+
         public HostConfig build() {
             List<String> problems = new ArrayList<>();
             if (stateDir == null) {
@@ -148,13 +160,16 @@ public record HostConfig(
             if (faultWindow == null || faultWindow.isNegative() || faultWindow.isZero()) {
                 problems.add("fault window must be positive");
             }
+            if (compileBudget == null) {
+                problems.add("no compile budget");
+            }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("invalid host configuration: " + String.join("; ", problems));
             }
             return new HostConfig(stateDir, trust, identity, hostMemoryPages, resourceCeilings, faultThreshold, faultWindow,
                     Objects.requireNonNull(clock), environment != null ? environment : HostEnvironment.simulated(),
                     compiledModules != null ? compiledModules : new CompiledModuleCache(),
-                    meters != null ? meters : new SimpleMeterRegistry(), stepHook);
+                    meters != null ? meters : new SimpleMeterRegistry(), stepHook, compileBudget);
         }
     }
 }

@@ -4,9 +4,9 @@ import dev.wasmota.ecu.audit.AuditEvent;
 import dev.wasmota.ecu.audit.AuditRecord;
 import dev.wasmota.ecu.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.sandbox.CallResult;
-import dev.wasmota.ecu.sandbox.CompiledModule;
 import dev.wasmota.ecu.sandbox.ModuleLimits;
 import dev.wasmota.ecu.sandbox.ModuleStats;
+import dev.wasmota.ecu.sandbox.ColdStart;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
 import dev.wasmota.ecu.sandbox.Scheduler;
 import dev.wasmota.ecu.slots.ModuleState;
@@ -17,17 +17,21 @@ import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageVerifier;
+import dev.wasmota.signing.pkg.VerifiedPackage;
 import io.micrometer.core.instrument.Counter;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The running side of the host: every active module in its sandbox on the scheduler, and the
- * automatic rollback when a module's fault window trips.
+ * automatic rollback when a module's fault window trips. At start each module loads on its own
+ * thread ({@link ModuleLoaders}) and ticks as soon as it is ready, whatever the others do.
  */
 final class HostRuntime implements AutoCloseable {
     private final HostConfig config;
@@ -39,22 +43,54 @@ final class HostRuntime implements AutoCloseable {
     /** What modules taken off the scheduler (stopped, rolled back, replaced) did before, per module id. */
     private final Map<String, ModuleStats> retired = new LinkedHashMap<>();
     private final PrintStream events;
+    private final CompiledClasses classes;
+    private final ModuleLoaders loaders = new ModuleLoaders();
+    /** Per module id, bumped whenever another sandbox takes its place: a start load that finds it changed is stale. */
+    private final Map<String, Long> generations = new HashMap<>();
+    private volatile boolean closed;
 
     HostRuntime(HostConfig config, SlotStore slots, HostAudit audit, PrintStream events) {
         this.config = config;
         this.slots = slots;
         this.audit = audit;
         this.events = events;
+        this.classes = new CompiledClasses(config, slots, audit);
         this.scheduler = Scheduler.builder().meterRegistry(config.meters()).faultWindows(config::newFaultWindow)
                 .onTrip(this::tripped).build();
     }
 
-    /** Loads and starts each of {@code moduleIds} from its active slot; one that cannot start is logged and left out. */
+    /**
+     * Starts each of {@code moduleIds} from its active slot, each loading on its own thread; returns
+     * at once. One that cannot start is logged and left out; the output says when each started, or why not.
+     */
     synchronized void start(java.util.List<String> moduleIds) {
-        for (String id : moduleIds) {
-            loadOrLog(id).ifPresent(this::add);
-        }
         scheduler.start();
+        for (String id : moduleIds) {
+            long generation = generation(id);
+            loaders.start(id, () -> loadOrLog(id), sandbox -> arrived(id, generation, sandbox));
+        }
+    }
+
+    /** Waits (outside this runtime's lock, which the loads need) until every start load has ended; false on timeout. */
+    boolean awaitStarted(Duration timeout) throws InterruptedException {
+        return loaders.await(timeout.toNanos());
+    }
+
+    /** A start load is done: it runs unless the host closed or another sandbox took its place meanwhile. */
+    private synchronized void arrived(String id, long generation, SandboxedModule sandbox) {
+        if (closed || generation != generation(id)) {
+            sandbox.close();
+            return;
+        }
+        add(sandbox);
+    }
+
+    private long generation(String id) {
+        return generations.getOrDefault(id, 0L);
+    }
+
+    private void supersede(String id) {
+        generations.merge(id, 1L, Long::sum);
     }
 
     /**
@@ -62,6 +98,7 @@ final class HostRuntime implements AutoCloseable {
      * hand; if that slot cannot run, the module stops rather than run a version no longer active.
      */
     synchronized void reload(String id) {
+        supersede(id);
         Optional<SandboxedModule> fresh = loadOrLog(id);
         if (fresh.isPresent()) {
             activate(fresh.get());
@@ -76,6 +113,7 @@ final class HostRuntime implements AutoCloseable {
 
     /** Takes over a sandbox that passed its health check (a fresh install while running). */
     synchronized void activate(SandboxedModule sandbox) {
+        supersede(sandbox.id());
         SandboxedModule old = running.remove(sandbox.id());
         if (old != null) {
             retire(sandbox.id());
@@ -116,36 +154,54 @@ final class HostRuntime implements AutoCloseable {
     /**
      * The active slot's module, re-verified as of its install time (signatures and chains; a
      * certificate that expired or was revoked since does not stop a vehicle: revocation refuses
-     * new installs, what was installed before keeps running), compiled through the shared cache
-     * and health-checked.
+     * new installs, what was installed before keeps running), from its kept compiled classes when
+     * they are what the OEM stated, else compiled ({@link CompiledClasses}), and health-checked.
      */
-    private SandboxedModule load(String id) {
+    private Loaded load(String id) {
         ModuleState state = slots.state(id).orElseThrow(() -> new RejectedException(SlotFailure.NOT_INSTALLED,
                 "module " + id + " has no committed slot"));
         SlotMetadata meta = state.activeMetadata();
         byte[] bytes = slots.read(id, state.active());
-        Manifest m = new PackageVerifier(config.trust().anchorsOnly(), Clock.fixed(meta.installedAt(), ZoneOffset.UTC))
-                .verify(PackageFile.fromBytes(bytes)).manifest();
-        CompiledModule compiled = config.compiledModules().get(m.wasmSha256(), PackageFile.fromBytes(bytes).wasmBytes(), m.capabilities());
-        ExportContract.check(m, compiled);
-        SandboxedModule sandbox = SandboxedModule.builder(compiled).id(id)
+        VerifiedPackage verified = new PackageVerifier(config.trust().anchorsOnly(),
+                Clock.fixed(meta.installedAt(), ZoneOffset.UTC)).verify(PackageFile.fromBytes(bytes));
+        Manifest m = verified.manifest();
+        CompiledClasses.Compiled compiled = classes.forStart(state.active(), verified);
+        ExportContract.check(m, compiled.module());
+        SandboxedModule sandbox = SandboxedModule.builder(compiled.module()).id(id)
                 .limits(ModuleLimits.of(m, config.hostMemoryPages(), config.resourceCeilings()))
-                .environment(config.environment()).build();
-        CallResult init = sandbox.init();
+                .environment(config.environment()).coldStart(ColdStart.VEHICLE).build();
+        CallResult init;
+        try {
+            init = sandbox.init();
+        } catch (RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
         if (!init.ok()) {
             sandbox.close();
             throw new RejectedException(init.fault(), "health check of " + id + " " + m.version() + " failed: " + init.detail());
         }
         audit.append(AuditRecord.builder(AuditEvent.ACTIVATED).moduleId(id).toVersion(m.version())
                 .toWasmSha256(m.wasmSha256()).securityVersion(m.securityVersion()).actor(HostAudit.ACTOR)
-                .outcome(Outcome.SUCCESS).detail("slot " + state.active()));
-        return sandbox;
+                .outcome(Outcome.SUCCESS).detail("slot " + state.active() + "; " + compiled.how()));
+        return new Loaded(sandbox, m.version() + ": " + compiled.how());
+    }
+
+    /** A loaded, healthy sandbox and what its load did, for the output. */
+    private record Loaded(SandboxedModule sandbox, String description) {
     }
 
     private Optional<SandboxedModule> loadOrLog(String id) {
+        long start = System.nanoTime();
         try {
-            return Optional.of(load(id));
+            Loaded loaded = load(id);
+            events.printf("module %s started in %d ms, %s%n", id, (System.nanoTime() - start) / 1_000_000,
+                    loaded.description());
+            return Optional.of(loaded.sandbox());
         } catch (RejectedException | java.io.UncheckedIOException failure) {
+            if (closed) {
+                return Optional.empty(); // cut short by the host stopping (close() says so), not refused
+            }
             RejectedException e = failure instanceof RejectedException r ? r
                     : new RejectedException(SlotFailure.STATE_UNREADABLE, failure.getMessage(), failure);
             events.println("module " + id + " not started: " + e.userMessage());
@@ -162,6 +218,7 @@ final class HostRuntime implements AutoCloseable {
 
     /** The fault window of {@code id} tripped: roll back to the previous slot by ourselves, and log why. */
     private synchronized void tripped(String id, ModuleStats stats, CallResult lastFault) {
+        supersede(id);
         String why = stats.faults() + " faults (" + stats.deadlineMisses() + " deadline misses, " + stats.traps()
                 + " traps, " + stats.otherFaults() + " other) within " + config.faultWindow() + "; last: " + lastFault.fault()
                 + " " + lastFault.detail();
@@ -200,10 +257,19 @@ final class HostRuntime implements AutoCloseable {
         }
     }
 
+    /** Stops every module; start loads still running are interrupted and waited for (at most 3 s), outside the lock they need. */
     @Override
-    public synchronized void close() {
-        scheduler.close();
-        running.values().forEach(SandboxedModule::close);
-        running.clear();
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        for (String id : loaders.close(3_000)) {
+            events.println("module " + id + " not started: still loading when the host stopped");
+        }
+        synchronized (this) {
+            scheduler.close();
+            running.values().forEach(SandboxedModule::close);
+            running.clear();
+        }
     }
 }

@@ -5,9 +5,9 @@ import dev.wasmota.ecu.audit.AuditRecord;
 import dev.wasmota.ecu.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.sandbox.CallResult;
 import dev.wasmota.ecu.sandbox.CompiledModule;
-import dev.wasmota.ecu.sandbox.CompiledOutputDigest;
 import dev.wasmota.ecu.sandbox.FaultKind;
 import dev.wasmota.ecu.sandbox.ModuleLimits;
+import dev.wasmota.ecu.sandbox.ColdStart;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.ecu.slots.Slot;
@@ -21,7 +21,6 @@ import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.instruction.SignedInstruction;
 import dev.wasmota.signing.pkg.PackageVerifier;
-import dev.wasmota.signing.pkg.ReleaseAttributes;
 import dev.wasmota.signing.pkg.VerifiedPackage;
 import dev.wasmota.signing.wasm.DeclaredResources;
 import java.util.Optional;
@@ -45,6 +44,7 @@ final class Installer {
     private final java.util.function.Supplier<dev.wasmota.signing.pki.TrustStore> trust;
     private final HostPolicy hostPolicy;
     private final ModuleOwnerPolicy owners;
+    private final CompiledClasses classes;
 
     /** {@code trust} gives the host's trust store in force (root and revocations) at each install. */
     Installer(HostConfig config, SlotStore slots, HostAudit audit,
@@ -56,6 +56,7 @@ final class Installer {
         this.ledger = new InstructionLedger(config.stateDir());
         this.hostPolicy = HostPolicy.load(config.stateDir());
         this.owners = new ModuleOwnerPolicy(slots, trust);
+        this.classes = new CompiledClasses(config, slots, audit);
     }
 
     /** The ECU's policy for service operations, read from the state directory when the host opened. */
@@ -151,8 +152,9 @@ final class Installer {
         try {
             healthCheck(trial, plan, ctx);
             slot = stage(plan, ctx);
+            String kept = classes.keep(slot, plan.verified(), trial.compiled());
             audit.append(audit.update(AuditEvent.INSTALL_STAGED, m, plan.current(), ctx).outcome(Outcome.SUCCESS)
-                    .detail("staged in slot " + slot));
+                    .detail("staged in slot " + slot + "; " + kept));
         } catch (RuntimeException | Error e) {
             trial.close();
             throw e;
@@ -231,31 +233,16 @@ final class Installer {
     private SandboxedModule trial(Plan plan, InstallContext ctx) {
         Manifest m = plan.manifest();
         try {
-            CompiledModule compiled = config.compiledModules().get(m.wasmSha256(), plan.verified().wasm(), m.capabilities());
-            checkCompiledOutput(plan, compiled);
+            CompiledModule compiled = classes.forInstall(plan.verified());
             ExportContract.check(m, compiled);
             config.stepHook().reached("install.compiled");
             SandboxedModule trial = SandboxedModule.builder(compiled).id(m.moduleId()).limits(plan.limits())
-                    .environment(config.environment()).build();
+                    .environment(config.environment()).coldStart(ColdStart.VEHICLE).build();
             config.stepHook().reached("install.instantiated");
             return trial;
         } catch (RejectedException e) {
             audit.refused(m, ctx, e);
             throw e;
-        }
-    }
-
-    /** The bookend: our compilation must give the bytecode digest the OEM countersigned, if it stated one. */
-    private static void checkCompiledOutput(Plan plan, CompiledModule compiled) {
-        Optional<ReleaseAttributes.CompiledOutput> stated = ReleaseAttributes.compiledOutput(plan.verified());
-        if (stated.isEmpty()) {
-            return;
-        }
-        if (!stated.get().compiler().equals(CompiledOutputDigest.COMPILER)
-                || !stated.get().sha256().equals(compiled.compiledSha256())) {
-            throw new RejectedException(UpdateFailure.COMPILED_OUTPUT_MISMATCH, "the OEM compiled " + plan.manifest().moduleId()
-                    + " with " + stated.get().compiler() + " to " + stated.get().sha256() + "; this ECU's "
-                    + CompiledOutputDigest.COMPILER + " gives " + compiled.compiledSha256());
         }
     }
 

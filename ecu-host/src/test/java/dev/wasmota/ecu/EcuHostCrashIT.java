@@ -12,10 +12,16 @@ import dev.wasmota.ecu.audit.AuditLog;
 import dev.wasmota.ecu.audit.AuditRecord;
 import dev.wasmota.ecu.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.audit.VerifyResult;
+import dev.wasmota.ecu.sandbox.CompiledModule;
+import dev.wasmota.ecu.sandbox.CompiledOutputDigest;
+import dev.wasmota.ecu.slots.CompiledClassStore;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.ecu.slots.Slot;
 import dev.wasmota.ecu.slots.SlotMetadata;
 import dev.wasmota.ecu.slots.SlotStore;
+import dev.wasmota.ecu.slots.StepHook;
+import dev.wasmota.signing.Fixtures;
+import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageVerifier;
@@ -55,8 +61,12 @@ class EcuHostCrashIT {
     private static Path trustDir;
     private static Map<String, Version> versions;
 
-    /** A release of the healthy module: its package, the file the child reads, and what the slots record. */
-    private record Version(String version, long securityVersion, byte[] bytes, Path file, String wasmSha256) {}
+    /**
+     * A release of the healthy module: its package (with the OEM's compiled-output statement), the
+     * file the child reads, what the slots record, and the digest of its compiled classes.
+     */
+    private record Version(String version, long securityVersion, byte[] bytes, Path file, String wasmSha256,
+                           String compiledSha256) {}
 
     /**
      * An interrupted operation: what is committed before it, the child's action, the versions
@@ -67,8 +77,8 @@ class EcuHostCrashIT {
 
     private static final Set<String> INSTALL_STEPS = Set.of("install.verified", "stage.metadata-cleared",
             "stage.package.temp-written", "stage.package.renamed", "stage.metadata.temp-written",
-            "stage.metadata.renamed", "stage.written", "install.compiled", "install.instantiated",
-            "install.health-checked", "commit.temp-written", "commit.renamed", "install.logged");
+            "stage.metadata.renamed", "stage.written", "classes.temp-written", "classes.renamed", "install.compiled",
+            "install.instantiated", "install.health-checked", "commit.temp-written", "commit.renamed", "install.logged");
 
     @BeforeAll
     static void releases() throws IOException {
@@ -81,9 +91,11 @@ class EcuHostCrashIT {
     }
 
     private static void release(String version, long securityVersion, String wasmFile) throws IOException {
-        byte[] bytes = kit.released(wasmFile, spec(HEALTHY, version, securityVersion, HEALTHY_CAPS));
+        byte[] bytes = kit.stated(wasmFile, spec(HEALTHY, version, securityVersion, HEALTHY_CAPS));
         Path file = Files.write(root.resolve(version + ".wotapkg"), bytes);
-        versions.put(version, new Version(version, securityVersion, bytes, file, HostTestKit.wasmSha256(wasmFile)));
+        String compiled = CompiledModule.compile(Fixtures.wasm(wasmFile), CapabilitySet.parse(HEALTHY_CAPS)).compiledSha256();
+        versions.put(version, new Version(version, securityVersion, bytes, file, HostTestKit.wasmSha256(wasmFile),
+                compiled));
     }
 
     private static List<Scenario> scenarios() {
@@ -157,7 +169,10 @@ class EcuHostCrashIT {
         }
     }
 
-    /** The slots hold intact, verifying packages; the log verifies, agrees with them, and the floor is right. */
+    /**
+     * The slots hold intact, verifying packages, each with its own compiled classes kept beside it;
+     * the log verifies, agrees with them, and the floor is right.
+     */
     private static void assertConsistent(EcuHost host, Path dir, ModuleState state) throws IOException {
         SlotStore slots = SlotStore.open(dir.resolve("slots"));
         for (Map.Entry<Slot, SlotMetadata> slot : state.slots().entrySet()) {
@@ -167,6 +182,9 @@ class EcuHostCrashIT {
             assertEquals(slot.getValue().version(), m.version(), "slot " + slot.getKey());
             assertEquals(versions.get(m.version()).wasmSha256(), m.wasmSha256(), "slot " + slot.getKey());
             assertEquals(slot.getValue().wasmSha256(), m.wasmSha256(), "slot " + slot.getKey());
+            Path kept = new CompiledClassStore(slots, StepHook.NONE).file(HEALTHY, slot.getKey());
+            assertEquals(versions.get(m.version()).compiledSha256(), CompiledOutputDigest.of(Files.readAllBytes(kept)),
+                    "the compiled classes kept for slot " + slot.getKey());
         }
         VerifyResult verified = AuditLog.verify(host.auditFile());
         assertTrue(verified.ok(), verified.summary());

@@ -206,6 +206,7 @@ class EcuHostRuntimeTest {
             host.install(v1, InstallContext.manual());
             host.install(v2, InstallContext.manual());
             host.start();
+            assertTrue(host.awaitStarted(WAIT), "started");
             assertEquals(2, host.running(HEALTHY).orElseThrow().call("version").value(0));
 
             host.rollback(HEALTHY, "operator-7");

@@ -113,6 +113,7 @@ class EcuHostTrustTest {
             assertEquals(1, host.trust().sequence());
             assertRejected(TrustFailure.CERTIFICATE_REVOKED, 3, () -> host.install(v11, InstallContext.manual()));
             host.start();
+            assertTrue(host.awaitStarted(java.time.Duration.ofSeconds(30)), "started");
             assertTrue(host.running(HEALTHY).isPresent(), "the module installed before the revocation keeps running");
             assertLogVerifies(host);
         }

@@ -8,6 +8,7 @@ import dev.wasmota.ecu.audit.AuditEvent;
 import dev.wasmota.ecu.audit.AuditLog;
 import dev.wasmota.ecu.audit.AuditRecord;
 import dev.wasmota.ecu.sandbox.CompiledModuleCache;
+import dev.wasmota.ecu.sandbox.CompiledOutputDigest;
 import dev.wasmota.ecu.sandbox.HostEnvironment;
 import dev.wasmota.signing.Digests;
 import dev.wasmota.signing.Fixtures;
@@ -19,6 +20,8 @@ import dev.wasmota.signing.manifest.ManifestCodec;
 import dev.wasmota.signing.manifest.ResourceCaps;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageFile;
+import dev.wasmota.signing.pkg.PackageSigner;
+import dev.wasmota.signing.pkg.ReleaseAttributes;
 import dev.wasmota.signing.pkg.PackageSpec;
 import dev.wasmota.signing.pkg.Packager;
 import dev.wasmota.signing.wasm.ModuleInterface;
@@ -83,6 +86,19 @@ final class HostTestKit {
     byte[] released(String wasmFile, PackageSpec spec, Fixtures.Supplier supplier) {
         ModulePackage pkg = Packager.build(Fixtures.wasm(wasmFile), spec);
         return PackageFile.toBytes(fx.countersigned(fx.supplierSigned(pkg, supplier)));
+    }
+
+    /**
+     * As {@link #released(String, PackageSpec)}, with the OEM's statement of the compiled output
+     * in the countersignature, as intake makes it.
+     */
+    byte[] stated(String wasmFile, PackageSpec spec) {
+        byte[] wasm = Fixtures.wasm(wasmFile);
+        String compiled = COMPILED.get(wasm, spec.capabilities()).compiledSha256();
+        ModulePackage signed = fx.supplierSigned(Packager.build(wasm, spec), fx.acme);
+        return PackageFile.toBytes(new PackageSigner(fx.clock).countersign(signed, fx.oem.release().key(),
+                fx.oem.release().cert(), ReleaseAttributes.of(new ReleaseAttributes.CompiledOutput(
+                        CompiledOutputDigest.COMPILER, compiled))));
     }
 
     /** The healthy module at {@code version}: {@code healthy_v1.wasm} for 1.x, {@code healthy_v2.wasm} otherwise. */

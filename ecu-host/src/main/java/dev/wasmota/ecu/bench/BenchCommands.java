@@ -30,7 +30,7 @@ public final class BenchCommands {
 
     /** Every ECU-host benchmark command, for registration under {@code ota bench}. */
     public static List<Object> all() {
-        return List.of(new Tick(), new Deadline(), new Hostile(), new Activate(), new Install(), new Compute());
+        return List.of(new Tick(), new Deadline(), new Hostile(), new Activate(), new Install(), new Boot(), new Compute());
     }
 
     static final String CORPUS = "${sys:ota.home:-.}/testdata/wasm";
@@ -280,6 +280,42 @@ public final class BenchCommands {
                             progress("  %d/%d", i + 1, total);
                         }
                     });
+            print(r.lines());
+            return 0;
+        }
+    }
+
+    @Command(name = "boot", mixinStandardHelpOptions = true,
+            description = {"Measures the time to each module's first tick at start, a big module beside a small one.",
+                    "A vehicle with a ~1 MB module of 100,000 functions installed beside a small one (2 ms deadline): from the host's start to each module's first completed tick, per boot (each a fresh host state and an empty in-memory compiled-module cache, as a new `ecu run` process). Also the big module's install time and the compilations the boots ran."})
+    static final class Boot extends Base {
+        @Option(names = "--big", paramLabel = "FILE", defaultValue = CORPUS + "/many_functions.wasm",
+                description = "the big module, no imports (default: ${DEFAULT-VALUE})")
+        Path big;
+
+        @Option(names = "--small", paramLabel = "FILE", defaultValue = CORPUS + "/healthy_v1.wasm",
+                description = "the small module (default: ${DEFAULT-VALUE})")
+        Path small;
+
+        @Option(names = "--small-capabilities", paramLabel = "LIST", defaultValue = "log,clock,can.read:120,can.write:220",
+                description = "what the small module's imports need (default: ${DEFAULT-VALUE})")
+        String smallCapabilities;
+
+        @Option(names = "--rounds", defaultValue = "5", description = "boots measured (default: ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Option(names = "--state-parent", paramLabel = "DIR", defaultValue = "${sys:java.io.tmpdir}",
+                description = "where the temp state directory goes (default: ${DEFAULT-VALUE})")
+        Path stateParent;
+
+        @Override
+        public Integer call() throws Exception {
+            require(rounds >= 1, "--rounds must be at least 1");
+            header();
+            progress("boot: %s beside %s, installing both, then %d boots ...", big.getFileName(), small.getFileName(),
+                    rounds);
+            BootBench.Result r = new BootBench().run(new BootBench.Options(big, small,
+                    CapabilitySet.parse(smallCapabilities), rounds, stateParent), i -> progress("  %d/%d", i + 1, rounds));
             print(r.lines());
             return 0;
         }

@@ -1,11 +1,14 @@
 package dev.wasmota.ecu.bench;
 
+import dev.wasmota.ecu.sandbox.CompiledModule;
+import dev.wasmota.ecu.sandbox.CompiledOutputDigest;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageSigner;
 import dev.wasmota.signing.pkg.PackageSpec;
 import dev.wasmota.signing.pkg.Packager;
+import dev.wasmota.signing.pkg.ReleaseAttributes;
 import dev.wasmota.signing.pki.OemPki;
 import dev.wasmota.signing.pki.SupplierKeys;
 import dev.wasmota.signing.pki.TrustStore;
@@ -60,6 +63,18 @@ final class BenchPackages implements AutoCloseable {
         ModulePackage unsigned = Packager.build(wasm, spec);
         ModulePackage signed = signer.sign(unsigned, keys.getPrivate(), List.of(cert, oem.supplierCa().cert()));
         return PackageFile.toBytes(signer.countersign(signed, oem.release().key(), oem.release().cert()));
+    }
+
+    /**
+     * As {@link #build}, with the OEM's statement of the compiled output in the countersignature,
+     * as intake makes it (the digest of this host's own compilation of {@code wasm}).
+     */
+    byte[] released(byte[] wasm, PackageSpec spec) {
+        ModulePackage unsigned = Packager.build(wasm, spec);
+        ModulePackage signed = signer.sign(unsigned, keys.getPrivate(), List.of(cert, oem.supplierCa().cert()));
+        String compiled = CompiledModule.compile(wasm, spec.capabilities()).compiledSha256();
+        return PackageFile.toBytes(signer.countersign(signed, oem.release().key(), oem.release().cert(),
+                ReleaseAttributes.of(new ReleaseAttributes.CompiledOutput(CompiledOutputDigest.COMPILER, compiled))));
     }
 
     static PackageSpec spec(String moduleId, String version, long securityVersion, CapabilitySet capabilities) {

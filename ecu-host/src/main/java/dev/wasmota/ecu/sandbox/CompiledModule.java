@@ -1,8 +1,5 @@
 package dev.wasmota.ecu.sandbox;
 
-import com.dylibso.chicory.compiler.Cache;
-import com.dylibso.chicory.compiler.InterpreterFallback;
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
@@ -48,10 +45,19 @@ public final class CompiledModule {
     private final String compiledSha256;
     private final DeclaredResources declared;
     private final InstanceTables.Declared tables;
+    private final byte[] serializedOutput;
 
     private CompiledModule(String sha256, ModuleInterface iface, Function<Instance, Machine> machineFactory,
             CapabilitySet capabilities, Map<String, FunctionType> exports, long compileNanos, String compiledSha256,
-            DeclaredResources declared, InstanceTables.Declared tables) {
+            byte[] serializedOutput) {
+        this(sha256, iface, machineFactory, capabilities, exports, compileNanos, compiledSha256, serializedOutput,
+                DeclaredResources.of(iface.module()), InstanceTables.Declared.of(iface.module()));
+    }
+
+    /** {@code declared} and {@code tables} as read from the parsed module before any instance of it existed. */
+    private CompiledModule(String sha256, ModuleInterface iface, Function<Instance, Machine> machineFactory,
+            CapabilitySet capabilities, Map<String, FunctionType> exports, long compileNanos, String compiledSha256,
+            byte[] serializedOutput, DeclaredResources declared, InstanceTables.Declared tables) {
         this.declared = declared;
         this.tables = tables;
         this.sha256 = sha256;
@@ -62,6 +68,7 @@ public final class CompiledModule {
         this.exports = exports;
         this.compileNanos = compileNanos;
         this.compiledSha256 = compiledSha256;
+        this.serializedOutput = serializedOutput;
     }
 
     /**
@@ -73,8 +80,17 @@ public final class CompiledModule {
      *     naming a function the compiler cannot take
      */
     public static CompiledModule compile(byte[] wasm, CapabilitySet capabilities) {
+        return compile(wasm, capabilities, CompileBudget.DEFAULT);
+    }
+
+    /**
+     * As {@link #compile(byte[], CapabilitySet)}, under {@code budget}.
+     *
+     * @throws RejectedException also {@link HostPolicyFailure#COMPILE_TOO_SLOW} past the budget
+     */
+    public static CompiledModule compile(byte[] wasm, CapabilitySet capabilities, CompileBudget budget) {
         String digest = sha256(wasm);
-        return compileChecked(digest, parse(wasm).checkImports(capabilities), capabilities);
+        return compileChecked(digest, parse(wasm).checkImports(capabilities), capabilities, wasm.length, budget);
     }
 
     static String sha256(byte[] wasm) {
@@ -90,38 +106,56 @@ public final class CompiledModule {
         return ModuleInterface.read(wasm).checkFeatures();
     }
 
-    static CompiledModule compileChecked(String digest, ModuleInterface iface, CapabilitySet capabilities) {
+    static CompiledModule compileChecked(String digest, ModuleInterface iface, CapabilitySet capabilities,
+            long wasmBytes, CompileBudget budget) {
         WasmModule module = iface.module();
-        DeclaredResources declared = DeclaredResources.of(module);
-        InstanceTables.Declared tables = InstanceTables.Declared.of(module);
-        Map<String, FunctionType> exports = new LinkedHashMap<>();
-        iface.exports().forEach(e -> exports.put(e.name(), e.type()));
         long start = System.nanoTime();
-        Function<Instance, Machine> factory;
-        byte[][] output = new byte[1][];
+        ModuleCompiler.Output out;
         try {
-            factory = MachineFactoryCompiler.builder(module)
-                    .withInterpreterFallback(InterpreterFallback.FAIL)
-                    .withCache(new Cache() {
-                        @Override
-                        public byte[] get(String key) {
-                            return null;
-                        }
+            out = ModuleCompiler.compile(module, wasmBytes, budget);
+        } catch (RejectedException | java.util.concurrent.CancellationException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw refusal(module, e);
+        }
+        return new CompiledModule(digest, iface, out.factory(), capabilities, exportsOf(iface),
+                System.nanoTime() - start, out.sha256(), out.serialized());
+    }
 
-                        @Override
-                        public void putIfAbsent(String key, byte[] serialized) {
-                            output[0] = serialized;
-                        }
-                    })
-                    .compile();
+    /**
+     * The module from a stored compiler output whose digest the caller checked against the OEM's
+     * countersigned statement for this very module: loaded, not compiled.
+     */
+    static CompiledModule load(String digest, ModuleInterface iface, CapabilitySet capabilities, CompilerOutput verified) {
+        long start = System.nanoTime();
+        ModuleCompiler.Output out = ModuleCompiler.load(iface.module(), verified);
+        return new CompiledModule(digest, iface, out.factory(), capabilities, exportsOf(iface), System.nanoTime() - start,
+                out.sha256(), out.serialized());
+    }
+
+    /**
+     * The digest a second compilation of {@code wasm} gives, parsed again and generated without
+     * loading: what the intake compares with the first to confirm the compiler is deterministic
+     * for this module, for about half a full compilation or less (no class loading or verification).
+     *
+     * @throws RejectedException as {@link #compile} does
+     */
+    public static String regeneratedSha256(byte[] wasm, CompileBudget budget) {
+        sha256(wasm);
+        WasmModule module = parse(wasm).module();
+        try {
+            return ModuleCompiler.generate(module, wasm.length, budget).sha256();
+        } catch (RejectedException | java.util.concurrent.CancellationException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw refusal(module, e);
         }
-        if (output[0] == null) {
-            throw new IllegalStateException("Chicory did not hand over its compiled output for " + digest);
-        }
-        return new CompiledModule(digest, iface, factory, capabilities, Collections.unmodifiableMap(exports),
-                System.nanoTime() - start, CompiledOutputDigest.of(output[0]), declared, tables);
+    }
+
+    private static Map<String, FunctionType> exportsOf(ModuleInterface iface) {
+        Map<String, FunctionType> exports = new LinkedHashMap<>();
+        iface.exports().forEach(e -> exports.put(e.name(), e.type()));
+        return Collections.unmodifiableMap(exports);
     }
 
     /**
@@ -135,7 +169,7 @@ public final class CompiledModule {
         }
         iface.checkImports(other);
         return new CompiledModule(sha256, iface, machineFactory, other, exports, compileNanos, compiledSha256,
-                declared, tables);
+                serializedOutput, declared, tables);
     }
 
     /**
@@ -144,6 +178,15 @@ public final class CompiledModule {
      */
     public String compiledSha256() {
         return compiledSha256;
+    }
+
+    /**
+     * What the compiler produced, serialized (a jar, as Chicory reads it back): what a vehicle
+     * keeps beside the slot. Loaded from a kept copy, the bytes of that copy (whose digest was
+     * checked; any later load checks it again). A copy.
+     */
+    public byte[] serializedOutput() {
+        return serializedOutput.clone();
     }
 
     /** Lowercase hex SHA-256 of the module's bytes. */
@@ -165,7 +208,7 @@ public final class CompiledModule {
         return Optional.ofNullable(exports.get(name));
     }
 
-    /** Wall time the compilation took (0 for a view sharing another's compiled code). */
+    /** Wall time the compilation (or the load of a stored output) took. */
     public long compileNanos() {
         return compileNanos;
     }
@@ -204,7 +247,7 @@ public final class CompiledModule {
         return builder.build();
     }
 
-    private static RejectedException refusal(WasmModule module, RuntimeException e) {
+    private static RejectedException refusal(WasmModule module, Throwable e) {
         Matcher m = FALLBACK_FUNCTION.matcher(String.valueOf(e.getMessage()));
         if (!m.find()) {
             return new RejectedException(PolicyFailure.INVALID_WASM, "cannot be compiled: " + e.getMessage(), e);

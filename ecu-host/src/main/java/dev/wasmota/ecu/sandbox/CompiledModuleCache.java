@@ -1,12 +1,14 @@
 package dev.wasmota.ecu.sandbox;
 
-import com.dylibso.chicory.wasm.WasmModule;
 import dev.wasmota.signing.manifest.CapabilitySet;
+import dev.wasmota.signing.wasm.ModuleInterface;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Compiled modules by the SHA-256 of their bytes, so that every sandbox (and every simulated
@@ -21,6 +23,7 @@ public final class CompiledModuleCache {
     private final int capacity;
     private final Map<String, CompletableFuture<CompiledModule>> entries;
     private final AtomicLong compilations = new AtomicLong();
+    private final AtomicLong loads = new AtomicLong();
 
     public CompiledModuleCache() {
         this(DEFAULT_CAPACITY);
@@ -50,6 +53,18 @@ public final class CompiledModuleCache {
      * {@code wasm}: it is the cache key.
      */
     public CompiledModule get(String verifiedSha256, byte[] wasm, CapabilitySet capabilities) {
+        return get(verifiedSha256, wasm, capabilities, CompileBudget.DEFAULT, Optional::empty);
+    }
+
+    /**
+     * As {@link #get(String, byte[], CapabilitySet)}, compiling under {@code budget}; on a miss
+     * {@code verifiedOutput} is asked first for a stored compiler output whose digest the caller
+     * checked against the OEM's statement for this module, which is loaded instead of compiling.
+     *
+     * @throws dev.wasmota.signing.error.RejectedException as {@link CompiledModule#compile(byte[], CapabilitySet, CompileBudget)} does
+     */
+    public CompiledModule get(String verifiedSha256, byte[] wasm, CapabilitySet capabilities, CompileBudget budget,
+            Supplier<Optional<CompilerOutput>> verifiedOutput) {
         String digest = verifiedSha256;
         while (true) {
             CompletableFuture<CompiledModule> mine = new CompletableFuture<>();
@@ -61,7 +76,7 @@ public final class CompiledModuleCache {
                 }
             }
             if (existing == null) {
-                return compile(digest, wasm, capabilities, mine);
+                return compile(digest, wasm, capabilities, budget, verifiedOutput, mine);
             }
             CompiledModule shared = awaitOrNull(existing);
             if (shared != null) {
@@ -73,6 +88,11 @@ public final class CompiledModuleCache {
     /** How many compilations this cache has run (cache misses that compiled successfully). */
     public long compilations() {
         return compilations.get();
+    }
+
+    /** How many cache misses loaded a stored, verified compiler output instead of compiling. */
+    public long loads() {
+        return loads.get();
     }
 
     public int size() {
@@ -87,12 +107,19 @@ public final class CompiledModuleCache {
         }
     }
 
-    private CompiledModule compile(String digest, byte[] wasm, CapabilitySet capabilities,
-            CompletableFuture<CompiledModule> mine) {
+    private CompiledModule compile(String digest, byte[] wasm, CapabilitySet capabilities, CompileBudget budget,
+            Supplier<Optional<CompilerOutput>> verifiedOutput, CompletableFuture<CompiledModule> mine) {
         try {
-            CompiledModule compiled = CompiledModule.compileChecked(digest,
-                    CompiledModule.parse(wasm).checkImports(capabilities), capabilities);
-            compilations.incrementAndGet();
+            ModuleInterface iface = CompiledModule.parse(wasm).checkImports(capabilities);
+            Optional<CompilerOutput> stored = verifiedOutput.get();
+            CompiledModule compiled;
+            if (stored.isPresent()) {
+                compiled = CompiledModule.load(digest, iface, capabilities, stored.get());
+                loads.incrementAndGet();
+            } else {
+                compiled = CompiledModule.compileChecked(digest, iface, capabilities, wasm.length, budget);
+                compilations.incrementAndGet();
+            }
             mine.complete(compiled);
             return compiled;
         } catch (RuntimeException | Error e) {

@@ -12,7 +12,9 @@ public enum HostPolicyFailure implements Reason {
     /** A memory, deadline or period limit is outside what the host accepts. */
     LIMITS_OUT_OF_RANGE,
     /** Building the module's instance (memory, tables, globals, segments) took longer than the host allows. */
-    INSTANTIATION_TIMEOUT;
+    INSTANTIATION_TIMEOUT,
+    /** Compiling the module took longer than its {@link CompileBudget} allows for its size. */
+    COMPILE_TOO_SLOW;
 
     @Override
     public ExitCode exitCode() {

@@ -40,7 +40,7 @@ public final class SandboxedModule implements AutoCloseable {
      * The least budget of the first call of each other export after activation, for the same
      * reason (cold calls measured 2–30 ms on a loaded 2-core machine): the JVM's cost, not the
      * module's. A runaway's first call is still stopped at this budget; every later call runs
-     * under the manifest's deadline.
+     * under the manifest's deadline, or while the sandbox's {@link ColdStart} allowance lasts under its budget.
      */
     public static final Duration FIRST_CALL_BUDGET = Duration.ofMillis(100);
     /**
@@ -73,7 +73,12 @@ public final class SandboxedModule implements AutoCloseable {
     /** The caller's current spin (racy updates between callers are harmless). */
     private int callerSpinNanos = CALLER_SPIN_NANOS;
     private int callerWaits;
-    private final java.util.Set<String> warmed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ColdStart coldStart;
+    /** Calls submitted so far, per export: the first has the first call's budget, the next ones the cold-start allowance's. */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> submitted =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** {@link System#nanoTime()} of the first call submitted, or {@link Long#MIN_VALUE} before it. */
+    private final AtomicLong firstCallNanos = new AtomicLong(Long.MIN_VALUE);
     private volatile ModuleWorker worker;
     private volatile boolean closed;
 
@@ -87,6 +92,7 @@ public final class SandboxedModule implements AutoCloseable {
         this.watchdog = b.watchdog == null ? Watchdog.shared() : b.watchdog;
         this.stopGraceNanos = b.stopGrace.toNanos();
         this.stackSize = b.stackSize;
+        this.coldStart = b.coldStart;
         this.threadName = "ecu-module-" + id.replaceAll("[^A-Za-z0-9._-]", "_");
         for (FaultKind k : FaultKind.values()) {
             faults.put(k, new LongAdder());
@@ -126,11 +132,23 @@ public final class SandboxedModule implements AutoCloseable {
      * @throws IllegalStateException if the sandbox is closed or has too many calls queued
      */
     public CompletableFuture<CallResult> submit(String export, long... args) {
-        if (warmed.contains(export)) {
-            return submit(limits.deadlineNanos(), export, args);
+        return submit(budget(export), export, args);
+    }
+
+    /** The budget of the next call of {@code export}: the first call's, the cold-start allowance's, or the deadline. */
+    private long budget(String export) {
+        long now = System.nanoTime();
+        firstCallNanos.compareAndSet(Long.MIN_VALUE, now);
+        int index = submitted.computeIfAbsent(export, e -> new java.util.concurrent.atomic.AtomicInteger())
+                .getAndUpdate(n -> n == Integer.MAX_VALUE ? n : n + 1);
+        long deadline = limits.deadlineNanos();
+        if (index == 0) {
+            return Math.max(deadline, FIRST_CALL_BUDGET.toNanos());
         }
-        long grace = Math.max(limits.deadlineNanos(), FIRST_CALL_BUDGET.toNanos());
-        return submit(grace, export, args).whenComplete((r, e) -> warmed.add(export));
+        if (coldStart.covers(index, now - firstCallNanos.get())) {
+            return Math.max(deadline, coldStart.budget().toNanos());
+        }
+        return deadline;
     }
 
     private CompletableFuture<CallResult> submit(long deadlineNanos, String export, long... args) {
@@ -212,6 +230,10 @@ public final class SandboxedModule implements AutoCloseable {
 
     public ModuleLimits limits() {
         return limits;
+    }
+
+    public ColdStart coldStart() {
+        return coldStart;
     }
 
     public HostEnvironment environment() {

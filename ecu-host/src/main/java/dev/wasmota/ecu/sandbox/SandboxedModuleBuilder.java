@@ -3,7 +3,10 @@ package dev.wasmota.ecu.sandbox;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Options of a {@link SandboxedModule}, with defaults: a fresh simulated environment, the shared watchdog. */
+/**
+ * Options of a {@link SandboxedModule}, with defaults: a fresh simulated environment, the shared
+ * watchdog, no cold-start allowance beyond the first call's allowance.
+ */
 public final class SandboxedModuleBuilder {
     final CompiledModule compiled;
     String id = "module";
@@ -13,6 +16,7 @@ public final class SandboxedModuleBuilder {
     Duration stopGrace = Duration.ofMillis(500);
     long stackSize = 1 << 20;
     Duration instantiateBudget = SandboxedModule.INSTANTIATE_BUDGET;
+    ColdStart coldStart = ColdStart.NONE;
 
     SandboxedModuleBuilder(CompiledModule compiled) {
         this.compiled = Objects.requireNonNull(compiled, "compiled");
@@ -64,6 +68,12 @@ public final class SandboxedModuleBuilder {
             throw new IllegalArgumentException("instantiation budget must be positive");
         }
         this.instantiateBudget = budget;
+        return this;
+    }
+
+    /** The allowance of a freshly activated module's first calls; default {@link ColdStart#NONE}. */
+    public SandboxedModuleBuilder coldStart(ColdStart coldStart) {
+        this.coldStart = Objects.requireNonNull(coldStart, "coldStart");
         return this;
     }
 

@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "integrate", mixinStandardHelpOptions = true,
         description = {"Checks a supplier package and countersigns it if every check passes.",
                 "%nChecks, in order: the supplier signature, certificate and capabilities; WASM validity, features"
-                        + " and imports; exports equal to the manifest's; compilation with the vehicle's compiler (twice,"
-                        + " to the same digest); a warm-up; the test vectors and a soak of tick() calls with random CAN"
+                        + " and imports; exports equal to the manifest's; compilation with the vehicle's compiler within"
+                        + " its time bound (5 s + 20 s per MiB), and a second generation of its bytecode to the same digest;"
+                        + " a warm-up; the test vectors and a soak of tick() calls with random CAN"
                         + " inputs in the vehicle's own sandbox configuration; the worst call time against the deadline."
                         + " A deadline miss or a call over the margin is measured again with the same inputs before it"
                         + " refuses.",
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
                         + " its own compilation. The report goes to OUT.report.json in every case, the release to OUT only when"
                         + " accepted; DIR/audit.log records the outcome.",
                 "%nExit codes: 0 countersigned, 3 signature or certificate, 4 policy (capabilities, imports, exports,"
-                        + " features, compilation, malformed vectors), 5 the module misbehaved (failed vector, trap,"
+                        + " features, compilation or its time bound, malformed vectors), 5 the module misbehaved (failed vector, trap,"
                         + " deadline miss, failed health check, timing margin).%n"})
 public final class OemIntegrateCommand implements Callable<Integer> {
     /** The OEM audit log's file name in the OEM directory. */

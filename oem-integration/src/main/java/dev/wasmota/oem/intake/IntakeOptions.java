@@ -2,6 +2,7 @@ package dev.wasmota.oem.intake;
 
 import dev.wasmota.ecu.HostConfig;
 import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.ecu.sandbox.CompileBudget;
 import dev.wasmota.ecu.sandbox.LogSink;
 import dev.wasmota.signing.manifest.ResourceCaps;
 import java.time.Clock;
@@ -23,14 +24,16 @@ import java.util.OptionalLong;
  * @param maxCanIds most CAN ids the soak drives (the module's {@code can.read} ranges, from their low ends)
  * @param hostMemoryPages the vehicle host's own cap on module memory, in 64 KiB pages
  * @param resourceCeilings the vehicle hosts' ceilings on a manifest's other caps (tables, globals, segments)
- * @param recompile compile twice and require equal digests (what the vehicle must reproduce)
+ * @param recompile generate the bytecode a second time and require an equal digest (what the vehicle must reproduce)
  * @param clock certificate validity, signing time, report and audit times
  * @param audit the OEM's audit log; empty: nothing is recorded (tests, benchmarks of the checks alone)
  * @param moduleLog also receives the lines the module logs (the report keeps the first ones); must not block
  * @param listener hears each check start and end
+ * @param compileBudget how long compiling may take by the module's size; the vehicle's default
  */
 public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed, int maxCanIds, int hostMemoryPages,
-        ResourceCaps resourceCeilings, boolean recompile, Clock clock, Optional<AuditLog> audit, LogSink moduleLog, IntakeListener listener) {
+        ResourceCaps resourceCeilings, boolean recompile, Clock clock, Optional<AuditLog> audit, LogSink moduleLog,
+        IntakeListener listener, CompileBudget compileBudget) {
     public static final int DEFAULT_MARGIN_PERCENT = 50;
     public static final int DEFAULT_SOAK_TICKS = 2000;
     public static final int MAX_SOAK_TICKS = 10_000_000;
@@ -44,13 +47,17 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(moduleLog, "moduleLog");
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(compileBudget, "compileBudget");
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The defaults: 50 % margin, 2000 soak ticks, 64 CAN ids, 256 host pages, the default resource ceilings, system clock, no audit log. */
+    /**
+     * The defaults: 50 % margin, 2000 soak ticks, 64 CAN ids, 256 host pages, the default resource
+     * ceilings, the host's default compile budget, system clock, no audit log.
+     */
     public static IntakeOptions defaults() {
         return builder().build();
     }
@@ -58,8 +65,8 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
     /** A builder starting from these options. */
     public Builder toBuilder() {
         Builder b = new Builder().marginPercent(marginPercent).soakTicks(soakTicks).maxCanIds(maxCanIds)
-                .hostMemoryPages(hostMemoryPages).resourceCeilings(resourceCeilings).recompile(recompile).clock(clock).moduleLog(moduleLog)
-                .listener(listener);
+                .hostMemoryPages(hostMemoryPages).resourceCeilings(resourceCeilings).recompile(recompile).clock(clock)
+                .moduleLog(moduleLog).listener(listener).compileBudget(compileBudget);
         seed.ifPresent(b::seed);
         audit.ifPresent(b::audit);
         return b;
@@ -78,8 +85,14 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
         private AuditLog audit;
         private LogSink moduleLog = (id, line) -> { };
         private IntakeListener listener = IntakeListener.NONE;
+        private CompileBudget compileBudget = CompileBudget.DEFAULT;
 
         private Builder() {
+        }
+
+        public Builder compileBudget(CompileBudget value) {
+            compileBudget = value;
+            return this;
         }
 
         public Builder marginPercent(int value) {
@@ -166,12 +179,14 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
             if (listener == null) {
                 problems.add("no listener");
             }
+            if (compileBudget == null) {
+                problems.add("no compile budget");
+            }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("invalid intake options: " + String.join("; ", problems));
             }
             return new IntakeOptions(marginPercent, soakTicks, seed, maxCanIds, hostMemoryPages, resourceCeilings,
-                    recompile, clock,
-                    Optional.ofNullable(audit), moduleLog, listener);
+                    recompile, clock, Optional.ofNullable(audit), moduleLog, listener, compileBudget);
         }
     }
 }

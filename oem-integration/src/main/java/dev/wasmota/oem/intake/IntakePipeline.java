@@ -174,9 +174,12 @@ public final class IntakePipeline {
     private String compile(IntakeRun run) {
         Manifest m = run.manifest();
         byte[] wasm = run.verified.wasm();
-        CompiledModule compiled = CompiledModule.compile(wasm, m.capabilities());
+        CompiledModule compiled = CompiledModule.compile(wasm, m.capabilities(), options.compileBudget());
+        long regenerateNanos = 0;
         if (options.recompile()) {
-            String again = CompiledModule.compile(wasm, m.capabilities()).compiledSha256();
+            long start = System.nanoTime();
+            String again = CompiledModule.regeneratedSha256(wasm, options.compileBudget());
+            regenerateNanos = System.nanoTime() - start;
             if (!again.equals(compiled.compiledSha256())) {
                 throw new RejectedException(IntakeFailure.COMPILE_NOT_REPRODUCIBLE, CompiledOutputDigest.COMPILER
                         + " gave " + compiled.compiledSha256() + " then " + again + " for the same module");
@@ -187,8 +190,10 @@ public final class IntakePipeline {
         run.compiledSummary = new IntakeReport.Compiled(CompiledOutputDigest.COMPILER, compiled.compiledSha256(),
                 compiled.compileNanos(), options.recompile());
         run.soakSandbox = BehaviourChecks.sandbox(run, run.limits);
-        return CompiledOutputDigest.COMPILER + " in " + compiled.compileNanos() / 1_000_000 + " ms, no interpreter"
-                + " fallback; compiled sha256 " + compiled.compiledSha256() + (options.recompile() ? " (reproduced)" : "")
+        return CompiledOutputDigest.COMPILER + " in " + compiled.compileNanos() / 1_000_000 + " ms (bound "
+                + options.compileBudget().forModule(wasm.length).toMillis() + " ms), no interpreter fallback; compiled sha256 "
+                + compiled.compiledSha256() + (options.recompile() ? " (reproduced by a second generation in "
+                + regenerateNanos / 1_000_000 + " ms)" : "")
                 + "; instantiates under a cap of " + run.limits.memoryPages() + " pages and "
                 + run.limits.resources().tableElements() + " table elements";
     }

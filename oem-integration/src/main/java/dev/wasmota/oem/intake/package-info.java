@@ -13,7 +13,9 @@
  * <p>The countersignature states the digest of the vehicle compiler's output
  * ({@code ReleaseAttributes}), which each vehicle checks against its own compilation: Chicory's
  * compiler is deterministic for the same input (its serialized output differs only in zip
- * timestamps and a properties comment, which the digest leaves out), and the intake compiles
- * twice to confirm it for each module it releases.
+ * timestamps and a properties comment, which the digest leaves out), and the intake generates
+ * the bytecode a second time (without loading the classes: about half a compilation or less) to
+ * confirm it for each module it releases. Compilation is bounded by the vehicle's
+ * {@code CompileBudget}.
  */
 package dev.wasmota.oem.intake;

@@ -10,6 +10,7 @@ import dev.wasmota.ecu.audit.AuditEvent;
 import dev.wasmota.ecu.audit.AuditLog;
 import dev.wasmota.ecu.audit.AuditRecord;
 import dev.wasmota.ecu.sandbox.FaultKind;
+import dev.wasmota.ecu.sandbox.CompileBudget;
 import dev.wasmota.ecu.sandbox.HostPolicyFailure;
 import dev.wasmota.ecu.vectors.VectorFailure;
 import dev.wasmota.signing.Fixtures;
@@ -20,6 +21,7 @@ import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.wasm.ModuleInterface;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -157,6 +159,16 @@ class IntakeRefusalTest {
         IntakeResult r = integrate(kit.handBuilt("huge_function.wasm", ""), Optional.empty());
         assertRefused(r, IntakeCheck.COMPILE, HostPolicyFailure.INTERPRETER_FALLBACK, 4);
         assertTrue(r.rejection().orElseThrow().getMessage().contains("big"));
+    }
+
+    @Test
+    void refusesAModuleWhoseCompilationOutlastsItsBound() {
+        IntakeOptions tight = kit.options(audit).compileBudget(new CompileBudget(Duration.ofMillis(1), Duration.ZERO))
+                .build();
+        IntakeResult r = new IntakePipeline(kit.fx.oem, tight).integrate(kit.handBuilt("many_functions.wasm", ""),
+                Optional.empty());
+        assertRefused(r, IntakeCheck.COMPILE, HostPolicyFailure.COMPILE_TOO_SLOW, 4);
+        assertTrue(r.rejection().orElseThrow().getMessage().contains("past its bound of 1 ms"));
     }
 
     @Test
