@@ -48,7 +48,7 @@ public final class EcuHost implements AutoCloseable {
     private final Quarantine quarantine;
     private final Probation probation;
     private HostRuntime runtime;
-    private ProbationWatch watch;
+    private volatile ProbationWatch watch;
 
     private EcuHost(HostConfig config, SlotStore slots, AuditLog log, HostAudit audit, HostTrust trust, PrintStream events) {
         this.config = config;
@@ -260,11 +260,19 @@ public final class EcuHost implements AutoCloseable {
      */
     public synchronized void start() {
         if (runtime == null) {
-            runtime = new HostRuntime(config, slots, audit, events);
+            runtime = new HostRuntime(config, slots, audit, events, this::moduleStarted);
             runtime.start(modules().stream().map(ModuleState::moduleId).toList());
             HostRuntime running = runtime;
             watch = new ProbationWatch(probation, slots, this::watched, running::module, config.clock(),
                     config.faultWindow(), events).start();
+        }
+    }
+
+    /** A module began to tick: its probation counts from now, not from the watch's next check. */
+    private void moduleStarted() {
+        ProbationWatch w = watch;
+        if (w != null) {
+            w.checkSafely();
         }
     }
 

@@ -48,8 +48,11 @@ final class HostRuntime implements AutoCloseable {
     /** Per module id, bumped whenever another sandbox takes its place: a start load that finds it changed is stale. */
     private final Map<String, Long> generations = new HashMap<>();
     private volatile boolean closed;
+    private final Runnable started;
 
-    HostRuntime(HostConfig config, SlotStore slots, HostAudit audit, PrintStream events) {
+    /** {@code started} runs (on the loading thread, outside this runtime's lock) each time a start load begins to tick. */
+    HostRuntime(HostConfig config, SlotStore slots, HostAudit audit, PrintStream events, Runnable started) {
+        this.started = started;
         this.config = config;
         this.slots = slots;
         this.audit = audit;
@@ -67,7 +70,11 @@ final class HostRuntime implements AutoCloseable {
         scheduler.start();
         for (String id : moduleIds) {
             long generation = generation(id);
-            loaders.start(id, () -> loadOrLog(id), sandbox -> arrived(id, generation, sandbox));
+            loaders.start(id, () -> loadOrLog(id), sandbox -> {
+                if (arrived(id, generation, sandbox)) {
+                    started.run();
+                }
+            });
         }
     }
 
@@ -76,13 +83,14 @@ final class HostRuntime implements AutoCloseable {
         return loaders.await(timeout.toNanos());
     }
 
-    /** A start load is done: it runs unless the host closed or another sandbox took its place meanwhile. */
-    private synchronized void arrived(String id, long generation, SandboxedModule sandbox) {
+    /** A start load is done: it runs (true) unless the host closed or another sandbox took its place meanwhile. */
+    private synchronized boolean arrived(String id, long generation, SandboxedModule sandbox) {
         if (closed || generation != generation(id)) {
             sandbox.close();
-            return;
+            return false;
         }
         add(sandbox);
+        return true;
     }
 
     private long generation(String id) {

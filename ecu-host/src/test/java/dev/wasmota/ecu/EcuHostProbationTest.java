@@ -99,6 +99,7 @@ class EcuHostProbationTest {
             host.install(v1, InstallContext.manual());
             host.install(v2, InstallContext.manual());
             host.start();
+            assertTrue(host.awaitStarted(WAIT), "the module started");
 
             clock.advance(WINDOW.plusSeconds(1));
             AuditRecord confirmed = awaitRecord(host, WAIT, "the confirmation", r -> r.event() == AuditEvent.CONFIRMED);
@@ -134,6 +135,7 @@ class EcuHostProbationTest {
             host.install(v1, InstallContext.manual());
             host.install(v2, InstallContext.manual());
             host.start();
+            assertTrue(host.awaitStarted(WAIT), "the module started");
             clock.advance(Duration.ofSeconds(6));
             awaitServed(host, Duration.ofSeconds(6));
         }
@@ -145,6 +147,7 @@ class EcuHostProbationTest {
             assertEquals(Duration.ofSeconds(6), status(host).served(), "time the host did not run it does not count");
 
             host.start();
+            assertTrue(host.awaitStarted(WAIT), "the module started");
             awaitServed(host, Duration.ofSeconds(6));
             clock.advance(Duration.ofSeconds(5));
             awaitRecord(host, WAIT, "the confirmation", r -> r.event() == AuditEvent.CONFIRMED);
@@ -159,6 +162,7 @@ class EcuHostProbationTest {
             host.install(v1, InstallContext.manual());
             host.install(v2, InstallContext.manual());
             host.start();
+            assertTrue(host.awaitStarted(WAIT), "the module started");
             clock.advance(Duration.ofSeconds(6));
             awaitServed(host, Duration.ofSeconds(6));
 
