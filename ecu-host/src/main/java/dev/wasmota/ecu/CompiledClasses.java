@@ -1,15 +1,15 @@
 package dev.wasmota.ecu;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.sandbox.CompiledModule;
 import dev.wasmota.ecu.sandbox.CompiledOutputDigest;
 import dev.wasmota.ecu.sandbox.CompilerOutput;
 import dev.wasmota.ecu.slots.CompiledClassStore;
 import dev.wasmota.ecu.slots.Slot;
 import dev.wasmota.ecu.slots.SlotStore;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.ReleaseAttributes;
 import dev.wasmota.signing.pkg.ReleaseAttributes.CompiledOutput;

@@ -1,17 +1,17 @@
 package dev.wasmota.ecu;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditLog;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.sandbox.ModuleStats;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.ecu.slots.SlotRecovery;
 import dev.wasmota.ecu.slots.SlotStore;
 import dev.wasmota.ecu.slots.SlotFailure;
-import dev.wasmota.signing.error.RejectedException;
-import dev.wasmota.signing.io.StorageFailure;
+import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.contract.io.StorageFailure;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.VerifiedPackage;
 import dev.wasmota.signing.pki.TrustStore;

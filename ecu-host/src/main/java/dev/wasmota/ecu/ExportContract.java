@@ -2,7 +2,7 @@ package dev.wasmota.ecu;
 
 import dev.wasmota.ecu.sandbox.CompiledModule;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.EcuAbi;
 import dev.wasmota.signing.manifest.FunctionType;
 import dev.wasmota.signing.manifest.Manifest;

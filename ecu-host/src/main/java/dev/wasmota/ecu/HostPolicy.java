@@ -2,9 +2,9 @@ package dev.wasmota.ecu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wasmota.signing.error.RejectedException;
-import dev.wasmota.signing.io.DurableFiles;
-import dev.wasmota.signing.json.CanonicalJson;
+import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.contract.io.DurableFiles;
+import dev.wasmota.contract.json.CanonicalJson;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

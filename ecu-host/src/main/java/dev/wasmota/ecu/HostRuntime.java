@@ -1,8 +1,8 @@
 package dev.wasmota.ecu;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.sandbox.CallResult;
 import dev.wasmota.ecu.sandbox.ModuleLimits;
 import dev.wasmota.ecu.sandbox.ModuleStats;
@@ -13,7 +13,7 @@ import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.ecu.slots.SlotFailure;
 import dev.wasmota.ecu.slots.SlotMetadata;
 import dev.wasmota.ecu.slots.SlotStore;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageVerifier;

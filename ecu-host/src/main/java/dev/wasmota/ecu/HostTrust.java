@@ -1,11 +1,11 @@
 package dev.wasmota.ecu;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustUpdateFailure;
-import dev.wasmota.signing.io.DurableFiles;
+import dev.wasmota.contract.io.DurableFiles;
 import dev.wasmota.signing.pki.SignedTrustUpdate;
 import dev.wasmota.signing.pki.TrustStore;
 import dev.wasmota.signing.pki.TrustUpdate;

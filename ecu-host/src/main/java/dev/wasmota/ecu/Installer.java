@@ -1,8 +1,8 @@
 package dev.wasmota.ecu;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.sandbox.CallResult;
 import dev.wasmota.ecu.sandbox.CompiledModule;
 import dev.wasmota.ecu.sandbox.FaultKind;
@@ -13,9 +13,9 @@ import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.ecu.slots.Slot;
 import dev.wasmota.ecu.slots.SlotMetadata;
 import dev.wasmota.ecu.slots.SlotStore;
-import dev.wasmota.signing.Digests;
-import dev.wasmota.signing.error.ExitCode;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.Digests;
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.instruction.Instruction;

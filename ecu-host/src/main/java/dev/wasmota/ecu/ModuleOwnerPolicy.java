@@ -2,7 +2,7 @@ package dev.wasmota.ecu;
 
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.ecu.slots.SlotStore;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageVerifier;

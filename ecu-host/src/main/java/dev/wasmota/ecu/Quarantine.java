@@ -1,13 +1,13 @@
 package dev.wasmota.ecu;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.slots.SlotRecovery;
 import java.io.PrintStream;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.ecu.slots.SlotStore;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;

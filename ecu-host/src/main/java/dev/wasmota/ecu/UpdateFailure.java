@@ -1,7 +1,7 @@
 package dev.wasmota.ecu;
 
-import dev.wasmota.signing.error.ExitCode;
-import dev.wasmota.signing.error.Reason;
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.Reason;
 
 /** Why the ECU host refused an update by its own checks (exit 4 unless a constant says otherwise). */
 public enum UpdateFailure implements Reason {

@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.ecu.sandbox.CompileBudget;
 import dev.wasmota.ecu.sandbox.CompiledModuleCache;
 import dev.wasmota.ecu.sandbox.CompiledOutputDigest;

@@ -1,5 +1,7 @@
 package dev.wasmota.ecu;
 
+import dev.wasmota.signing.pki.TrustHierarchy;
+
 import static dev.wasmota.ecu.HostTestKit.HEALTHY;
 import static dev.wasmota.ecu.HostTestKit.HEALTHY_CAPS;
 import static dev.wasmota.ecu.HostTestKit.spec;
@@ -7,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditLog;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
-import dev.wasmota.ecu.audit.VerifyResult;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
+import dev.wasmota.audit.VerifyResult;
 import dev.wasmota.ecu.sandbox.CompiledModule;
 import dev.wasmota.ecu.sandbox.CompiledOutputDigest;
 import dev.wasmota.ecu.slots.CompiledClassStore;
@@ -25,7 +27,6 @@ import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageVerifier;
-import dev.wasmota.signing.pki.OemPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ class EcuHostCrashIT {
     @BeforeAll
     static void releases() throws IOException {
         kit = new HostTestKit(root.resolve("pki"));
-        trustDir = root.resolve("pki").resolve("oem").resolve(OemPki.TRUST_DIR);
+        trustDir = root.resolve("pki").resolve("oem").resolve(TrustHierarchy.TRUST_DIR);
         versions = new HashMap<>();
         release("1.0.0", 1, "healthy_v1.wasm");
         release("2.0.0", 2, "healthy_v2.wasm");

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.signing.Digests;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.contract.Digests;
 import dev.wasmota.signing.Fixtures;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.FunctionType;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ManifestCodec;

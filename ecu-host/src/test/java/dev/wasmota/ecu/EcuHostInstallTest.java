@@ -1,5 +1,7 @@
 package dev.wasmota.ecu;
 
+import dev.wasmota.signing.pki.TrustHierarchy;
+
 import static dev.wasmota.ecu.HostTestKit.HEALTHY;
 import static dev.wasmota.ecu.HostTestKit.after;
 import static dev.wasmota.ecu.HostTestKit.assertLogVerifies;
@@ -15,24 +17,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.sandbox.FaultKind;
 import dev.wasmota.ecu.sandbox.HostPolicyFailure;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.ecu.slots.Slot;
-import dev.wasmota.signing.Digests;
+import dev.wasmota.contract.Digests;
 import dev.wasmota.signing.Fixtures;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageSpec;
-import dev.wasmota.signing.pki.OemPki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,7 +215,7 @@ class EcuHostInstallTest {
     @Test
     void refusesImportTheManifestDoesNotGrantAsASecurityEvent() {
         Fixtures.Supplier i2cSupplier = kit.fx.supplier("globex", CapabilitySet.parse("log,i2c:1:50"), Fixtures.T0,
-                OemPki.SUPPLIER_VALIDITY, 7);
+                TrustHierarchy.SUPPLIER_VALIDITY, 7);
         byte[] pkg = kit.handBuilt("forbidden_import.wasm", spec("forbidden", "1.0.0", 1, "log"), i2cSupplier);
 
         RejectedException e = assertRejected(PolicyFailure.IMPORT_NOT_PERMITTED, 4,

@@ -1,5 +1,7 @@
 package dev.wasmota.ecu;
 
+import dev.wasmota.signing.pki.TrustHierarchy;
+
 import static dev.wasmota.ecu.HostTestKit.HEALTHY;
 import static dev.wasmota.ecu.HostTestKit.HEALTHY_CAPS;
 import static dev.wasmota.ecu.HostTestKit.after;
@@ -12,17 +14,16 @@ import static dev.wasmota.ecu.HostTestKit.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.Packager;
 import dev.wasmota.signing.pkg.ReleaseAttributes.ModuleOwner;
 import dev.wasmota.signing.pkg.ReleaseAttributes.Transfer;
-import dev.wasmota.signing.pki.OemPki;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -56,8 +57,8 @@ class EcuHostOwnershipTest {
     @BeforeAll
     static void oemAndSuppliers() {
         kit = new HostTestKit(pki);
-        globex = kit.fx.supplier("globex", Fixtures.SUPPLIER_CAPS, Fixtures.T0, OemPki.SUPPLIER_VALIDITY, 61);
-        initech = kit.fx.supplier("initech", Fixtures.SUPPLIER_CAPS, Fixtures.T0, OemPki.SUPPLIER_VALIDITY, 62);
+        globex = kit.fx.supplier("globex", Fixtures.SUPPLIER_CAPS, Fixtures.T0, TrustHierarchy.SUPPLIER_VALIDITY, 61);
+        initech = kit.fx.supplier("initech", Fixtures.SUPPLIER_CAPS, Fixtures.T0, TrustHierarchy.SUPPLIER_VALIDITY, 62);
         acmeV1 = kit.healthy("1.0.0", 1);
     }
 
@@ -217,6 +218,6 @@ class EcuHostOwnershipTest {
     /** Whether the active slot of healthy holds exactly {@code packageBytes}. */
     private boolean active(byte[] packageBytes) {
         ModuleState s = host.modules().stream().filter(m -> m.moduleId().equals(HEALTHY)).findFirst().orElseThrow();
-        return s.activeMetadata().packageSha256().equals(dev.wasmota.signing.Digests.sha256Hex(packageBytes));
+        return s.activeMetadata().packageSha256().equals(dev.wasmota.contract.Digests.sha256Hex(packageBytes));
     }
 }

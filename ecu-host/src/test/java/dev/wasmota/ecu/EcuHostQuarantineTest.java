@@ -10,8 +10,8 @@ import static dev.wasmota.ecu.HostTestKit.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.ecu.slots.ModuleState;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,13 +8,13 @@ import static dev.wasmota.ecu.HostTestKit.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.ecu.sandbox.CallResult;
 import dev.wasmota.ecu.sandbox.CompiledModuleCache;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.ResourceCaps;
 import java.nio.file.Path;
 import java.util.List;

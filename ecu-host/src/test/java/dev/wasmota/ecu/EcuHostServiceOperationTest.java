@@ -10,12 +10,12 @@ import static dev.wasmota.ecu.HostTestKit.records;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
-import dev.wasmota.signing.Digests;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
+import dev.wasmota.contract.Digests;
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.instruction.SignedInstruction;
 import java.nio.file.Files;

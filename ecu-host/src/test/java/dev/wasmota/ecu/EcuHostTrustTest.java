@@ -1,5 +1,7 @@
 package dev.wasmota.ecu;
 
+import dev.wasmota.signing.pki.TrustHierarchy;
+
 import static dev.wasmota.ecu.HostTestKit.HEALTHY;
 import static dev.wasmota.ecu.HostTestKit.HEALTHY_CAPS;
 import static dev.wasmota.ecu.HostTestKit.after;
@@ -13,14 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.signing.Fixtures;
 import dev.wasmota.signing.error.TrustFailure;
 import dev.wasmota.signing.error.TrustUpdateFailure;
-import dev.wasmota.signing.pki.OemPki;
 import dev.wasmota.signing.pki.Revocation;
 import dev.wasmota.signing.pki.SignedTrustUpdate;
 import dev.wasmota.signing.pki.TrustStore;
@@ -92,7 +93,7 @@ class EcuHostTrustTest {
 
     @Test
     void anotherSuppliersPackageStillInstalls() {
-        Fixtures.Supplier bolt = kit.fx.supplier("bolt", Fixtures.SUPPLIER_CAPS, Fixtures.T0, OemPki.SUPPLIER_VALIDITY, 41);
+        Fixtures.Supplier bolt = kit.fx.supplier("bolt", Fixtures.SUPPLIER_CAPS, Fixtures.T0, TrustHierarchy.SUPPLIER_VALIDITY, 41);
         try (EcuHost host = kit.open(state)) {
             host.applyTrustUpdate(revokingAcme(1));
             InstallResult r = host.install(kit.released("healthy_v1.wasm", spec("bolted", "1.0.0", 1, HEALTHY_CAPS), bolt),
@@ -172,7 +173,7 @@ class EcuHostTrustTest {
         file[at] = 'A';
         Files.write(storedUpdate(), file);
         assertRejected(TrustFailure.BAD_SIGNATURE, 3, () -> kit.open(state));
-        List<AuditRecord> log = dev.wasmota.ecu.audit.AuditLog.read(state.resolve(EcuHost.AUDIT_FILE));
+        List<AuditRecord> log = dev.wasmota.audit.AuditLog.read(state.resolve(EcuHost.AUDIT_FILE));
         assertEquals(AuditEvent.SECURITY_EVENT, log.get(log.size() - 1).event());
     }
 }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditLog;
 import dev.wasmota.ecu.sandbox.CompiledModuleCache;
 import dev.wasmota.ecu.sandbox.ModuleStats;
 import dev.wasmota.ecu.slots.CompiledClassStore;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.audit.AuditLog;
 import dev.wasmota.ecu.sandbox.CompiledModule;
-import dev.wasmota.ecu.sandbox.MutableClock;
+import dev.wasmota.testkit.MutableClock;
 import dev.wasmota.ecu.sandbox.ModuleLimits;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
 import dev.wasmota.ecu.slots.SlotStore;

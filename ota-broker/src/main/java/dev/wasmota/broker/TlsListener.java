@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param port        the port, 0 to pick a free one
  * @param materialDir holds {@code key.pem}, {@code cert.pem} and {@code ca.pem} as written by
- *                    {@code dev.wasmota.signing.pki.TlsMaterial.writePem}; {@code ca.pem} is the root clients must chain to
+ *                    {@code dev.wasmota.protocol.tls.TlsMaterial.writePem}; {@code ca.pem} is the root clients must chain to
  */
 public record TlsListener(int port, Path materialDir) {
 

@@ -1,5 +1,7 @@
 package dev.wasmota.broker;
 
+import dev.wasmota.transport.NoDelaySocketFactory;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -67,7 +69,7 @@ class BrokerContractTest {
     @EnumSource(BrokerKind.class)
     void keepsQos1MessagesForAnOfflinePersistentSession(BrokerKind kind) throws Exception {
         Broker broker = broker(kind);
-        var persistent = TestClient.options(new TestClient.NoDelaySocketFactory(), false, 3600);
+        var persistent = TestClient.options(new NoDelaySocketFactory(), false, 3600);
         TestClient vehicle = TestClient.connect(broker.url(), "persistent-" + kind, persistent);
         assertEquals(1, vehicle.subscribe("ota/vehicle/P1/update", 1));
         vehicle.disconnect();

@@ -1,5 +1,7 @@
 package dev.wasmota.broker;
 
+import dev.wasmota.transport.NoDelaySocketFactory;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -151,44 +153,6 @@ public final class TestClient implements AutoCloseable {
 
         @Override
         public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
-    }
-
-    /** Plain sockets with TCP_NODELAY, which Paho never sets (≈ 40 ms per message otherwise). */
-    public static final class NoDelaySocketFactory extends SocketFactory {
-        @Override
-        public Socket createSocket() throws IOException {
-            Socket s = new Socket();
-            s.setTcpNoDelay(true);
-            return s;
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) throws IOException {
-            Socket s = new Socket(host, port);
-            s.setTcpNoDelay(true);
-            return s;
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
-            Socket s = new Socket(host, port, local, localPort);
-            s.setTcpNoDelay(true);
-            return s;
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            Socket s = new Socket(host, port);
-            s.setTcpNoDelay(true);
-            return s;
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort) throws IOException {
-            Socket s = new Socket(address, port, local, localPort);
-            s.setTcpNoDelay(true);
-            return s;
         }
     }
 }

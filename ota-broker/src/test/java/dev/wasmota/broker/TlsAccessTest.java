@@ -1,5 +1,9 @@
 package dev.wasmota.broker;
 
+import dev.wasmota.transport.NoDelaySocketFactory;
+
+import dev.wasmota.signing.pki.Credential;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.signing.pki.ClientKind;
-import dev.wasmota.signing.pki.OemPki;
-import dev.wasmota.signing.pki.TlsMaterial;
+import dev.wasmota.signing.pki.TrustHierarchy;
+import dev.wasmota.protocol.tls.TlsMaterial;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -36,12 +40,12 @@ class TlsAccessTest {
 
     @TempDir
     static Path dir;
-    static OemPki pki;
+    static TrustHierarchy pki;
     static Path brokerMaterial;
 
     @BeforeAll
     static void issueCertificates() throws Exception {
-        pki = OemPki.create(dir.resolve("pki"), Clock.systemUTC(), new SecureRandom());
+        pki = TrustHierarchy.create(dir.resolve("pki").resolve(TrustHierarchy.TRUST_DIR), Clock.systemUTC(), new SecureRandom());
         brokerMaterial = dir.resolve("broker-tls");
         material(pki.issueBroker(List.of("localhost"), List.of("127.0.0.1"))).writePem(brokerMaterial);
     }
@@ -63,12 +67,12 @@ class TlsAccessTest {
         });
     }
 
-    private static TlsMaterial material(OemPki.Credential credential) {
+    private static TlsMaterial material(Credential credential) {
         return TlsMaterial.of(credential, List.of(), pki.root().cert());
     }
 
     private static TestClient connect(BrokerKind kind, ClientKind client, String name) throws MqttException {
-        SocketFactory sockets = material(pki.issueClient(client, name)).socketFactory();
+        SocketFactory sockets = NoDelaySocketFactory.tls(material(pki.issueClient(client, name)).sslContext());
         return TestClient.connect(broker(kind).tlsUrl().orElseThrow(), client.prefix() + "-" + name,
                 TestClient.options(sockets, true, 0));
     }
@@ -166,9 +170,9 @@ class TlsAccessTest {
     @ParameterizedTest
     @EnumSource(BrokerKind.class)
     void refusesAClientWhoseCertificateChainsToAnotherRoot(BrokerKind kind) throws Exception {
-        OemPki other = OemPki.create(dir.resolve("other-pki-" + kind), Clock.systemUTC(), new SecureRandom());
+        TrustHierarchy other = TrustHierarchy.create(dir.resolve("other-pki-" + kind).resolve(TrustHierarchy.TRUST_DIR), Clock.systemUTC(), new SecureRandom());
         TlsMaterial foreign = TlsMaterial.of(other.issueClient(ClientKind.OEM, "serve-1"), List.of(), pki.root().cert());
-        assertRefused(kind, foreign.socketFactory());
+        assertRefused(kind, NoDelaySocketFactory.tls(foreign.sslContext()));
     }
 
     private static void assertRefusedPublish(BrokerKind kind, TestClient client, String topic) throws InterruptedException {

@@ -1,27 +1,26 @@
 package dev.wasmota.cli;
 
-import dev.wasmota.broker.cli.BrokerCommand;
-import dev.wasmota.cli.routes.EcuServeCommand;
-import dev.wasmota.cli.routes.OemServeCommand;
-import dev.wasmota.cli.routes.SupplierSubmitCommand;
-import dev.wasmota.ecu.bench.BenchCommands;
-import dev.wasmota.ecu.cli.EcuInstallCommand;
-import dev.wasmota.ecu.cli.EcuLogCommand;
-import dev.wasmota.ecu.cli.EcuRollbackCommand;
-import dev.wasmota.ecu.cli.EcuRunCommand;
-import dev.wasmota.ecu.cli.EcuVerifyCommand;
-import dev.wasmota.oem.bench.IntegrateBench;
-import dev.wasmota.oem.cli.CampaignCommand;
-import dev.wasmota.oem.cli.CampaignVehicleCommand;
-import dev.wasmota.oem.cli.OemIntegrateCommand;
-import dev.wasmota.oem.cli.ReleaseCommand;
-import dev.wasmota.signing.bench.VerifyBench;
-import dev.wasmota.signing.cli.CliEnv;
-import dev.wasmota.signing.cli.OemEnrollCommand;
-import dev.wasmota.signing.cli.OemInitCommand;
-import dev.wasmota.signing.cli.SupplierKeygenCommand;
-import dev.wasmota.signing.cli.SupplierPackageCommand;
-import dev.wasmota.signing.cli.SupplierSignCommand;
+import dev.wasmota.cli.broker.BrokerCommand;
+import dev.wasmota.cli.ecu.EcuServeCommand;
+import dev.wasmota.cli.oem.OemServeCommand;
+import dev.wasmota.cli.supplier.SupplierSubmitCommand;
+import dev.wasmota.cli.bench.BenchCommands;
+import dev.wasmota.cli.ecu.EcuInstallCommand;
+import dev.wasmota.cli.ecu.EcuLogCommand;
+import dev.wasmota.cli.ecu.EcuRollbackCommand;
+import dev.wasmota.cli.ecu.EcuRunCommand;
+import dev.wasmota.cli.ecu.EcuVerifyCommand;
+import dev.wasmota.cli.bench.IntegrateBench;
+import dev.wasmota.cli.oem.CampaignCommand;
+import dev.wasmota.cli.oem.CampaignVehicleCommand;
+import dev.wasmota.cli.oem.OemIntegrateCommand;
+import dev.wasmota.cli.oem.ReleaseCommand;
+import dev.wasmota.cli.bench.VerifyBench;
+import dev.wasmota.cli.oem.OemEnrollCommand;
+import dev.wasmota.cli.oem.OemInitCommand;
+import dev.wasmota.cli.supplier.SupplierKeygenCommand;
+import dev.wasmota.cli.supplier.SupplierPackageCommand;
+import dev.wasmota.cli.supplier.SupplierSignCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -69,10 +68,10 @@ final class Commands {
         CommandLine oem = group(new Oem())
                 .addSubcommand(new OemInitCommand(env))
                 .addSubcommand(new OemEnrollCommand(env))
-                .addSubcommand(new dev.wasmota.oem.cli.OemRevokeCommand(env))
+                .addSubcommand(new dev.wasmota.cli.oem.OemRevokeCommand(env))
                 .addSubcommand(new OemIntegrateCommand(env))
                 .addSubcommand(ReleaseCommand.commandLine(env))
-                .addSubcommand(dev.wasmota.oem.cli.ModuleCommand.commandLine(env))
+                .addSubcommand(dev.wasmota.cli.oem.ModuleCommand.commandLine(env))
                 .addSubcommand(CampaignVehicleCommand.commandLine(env))
                 .addSubcommand(CampaignCommand.commandLine(env))
                 .addSubcommand(new OemServeCommand(env));
@@ -86,22 +85,22 @@ final class Commands {
                 .addSubcommand(new EcuInstallCommand(env))
                 .addSubcommand(new EcuRunCommand(env))
                 .addSubcommand(new EcuRollbackCommand(env))
-                .addSubcommand(new dev.wasmota.ecu.cli.EcuConfirmCommand(env))
-                .addSubcommand(new dev.wasmota.ecu.cli.EcuStatusCommand(env))
-                .addSubcommand(new dev.wasmota.ecu.cli.EcuTrustCommand(env))
+                .addSubcommand(new dev.wasmota.cli.ecu.EcuConfirmCommand(env))
+                .addSubcommand(new dev.wasmota.cli.ecu.EcuStatusCommand(env))
+                .addSubcommand(new dev.wasmota.cli.ecu.EcuTrustCommand(env))
                 .addSubcommand(new EcuLogCommand())
                 .addSubcommand(new EcuServeCommand(env));
         CommandLine bench = group(new Bench())
                 .addSubcommand(new VerifyBench())
                 .addSubcommand(new IntegrateBench())
-                .addSubcommand(new dev.wasmota.routes.bench.PipelineBench())
-                .addSubcommand(new dev.wasmota.sim.bench.CampaignBench());
+                .addSubcommand(new dev.wasmota.cli.bench.PipelineBench())
+                .addSubcommand(new dev.wasmota.cli.bench.CampaignBench());
         BenchCommands.all().forEach(bench::addSubcommand);
         return group(new Ota())
                 .addSubcommand(oem)
                 .addSubcommand(supplier)
                 .addSubcommand(ecu)
-                .addSubcommand(new dev.wasmota.sim.cli.SimCommand())
+                .addSubcommand(new dev.wasmota.cli.sim.SimCommand())
                 .addSubcommand(bench)
                 .addSubcommand(new BrokerCommand());
     }

@@ -1,10 +1,9 @@
 package dev.wasmota.cli;
 
-import dev.wasmota.signing.cli.CliEnv;
-import dev.wasmota.signing.error.ExitCode;
-import dev.wasmota.signing.error.RejectedException;
-import dev.wasmota.signing.io.DurableFiles;
-import dev.wasmota.signing.io.StorageFailure;
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.contract.io.DurableFiles;
+import dev.wasmota.contract.io.StorageFailure;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.cli.CliEnv;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageFile;
@@ -259,7 +258,7 @@ final class EcuCli {
     Path releasedPastIntake(String wasmFile, PackageSpec spec) {
         byte[] wasm = Fixtures.wasm(wasmFile);
         dev.wasmota.signing.manifest.Manifest m = new dev.wasmota.signing.manifest.Manifest(spec.moduleId(), spec.version(),
-                spec.securityVersion(), fx.acme.id(), dev.wasmota.signing.Digests.sha256Hex(wasm), wasm.length,
+                spec.securityVersion(), fx.acme.id(), dev.wasmota.contract.Digests.sha256Hex(wasm), wasm.length,
                 dev.wasmota.signing.wasm.ModuleInterface.read(wasm).exports(), spec.capabilities(), spec.memoryPages(),
                 Fixtures.capsOf(wasm, spec), spec.deadlineUs(), spec.periodMs(), spec.hardwareIds(), spec.sbomSha256());
         ModulePackage raw = new ModulePackage(dev.wasmota.signing.manifest.ManifestCodec.canonicalBytes(m), wasm,

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.cli.EcuCli.Result;
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.cli.CliEnv;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;

@@ -1,7 +1,6 @@
 package dev.wasmota.cli;
 
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.cli.CliEnv;
 import java.time.Clock;
 import java.time.ZoneOffset;
 

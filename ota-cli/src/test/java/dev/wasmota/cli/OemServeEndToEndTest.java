@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wasmota.broker.BrokerSettings;
 import dev.wasmota.broker.EmbeddedBroker;
 import dev.wasmota.cli.EcuCli.Result;
-import dev.wasmota.signing.cli.CliEnv;
 import dev.wasmota.signing.pki.ClientKind;
-import dev.wasmota.signing.pki.TlsMaterial;
+import dev.wasmota.protocol.tls.TlsMaterial;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -83,8 +82,8 @@ class OemServeEndToEndTest {
             assertEquals(0, retired.code(), retired::toString);
             assertTrue(retired.out().contains("retired OEM worker w2: 0 queued messages handled, 0 outbox claims put back, "
                     + "sessions ended"), retired.out());
-            List<dev.wasmota.ecu.audit.AuditRecord> log = dev.wasmota.ecu.audit.AuditLog.read(dir.resolve("oem/audit-w2.log"));
-            assertEquals(dev.wasmota.ecu.audit.AuditEvent.OEM_WORKER_RETIRED, log.get(log.size() - 1).event());
+            List<dev.wasmota.audit.AuditRecord> log = dev.wasmota.audit.AuditLog.read(dir.resolve("oem/audit-w2.log"));
+            assertEquals(dev.wasmota.audit.AuditEvent.OEM_WORKER_RETIRED, log.get(log.size() - 1).event());
         }
     }
 

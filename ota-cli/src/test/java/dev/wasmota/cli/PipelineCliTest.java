@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wasmota.cli.EcuCli.Result;
 import dev.wasmota.ecu.HostIdentity;
 import dev.wasmota.signing.pki.ClientKind;
-import dev.wasmota.signing.pki.TlsMaterial;
+import dev.wasmota.protocol.tls.TlsMaterial;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.cli.EcuCli.Result;
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditLog;
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.signing.Fixtures;
 import dev.wasmota.signing.pki.Pem;
 import dev.wasmota.signing.pki.Revocation;

@@ -5,7 +5,7 @@ import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageSigner;
 import dev.wasmota.signing.pkg.PackageSpec;
 import dev.wasmota.signing.pkg.Packager;
-import dev.wasmota.signing.pki.OemPki;
+import dev.wasmota.signing.pki.TrustHierarchy;
 import dev.wasmota.signing.pki.SupplierKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +29,7 @@ public final class Fixtures {
     public static final CapabilitySet SUPPLIER_CAPS = CapabilitySet.parse("log,clock,can.read:100-1ff,can.write:200-2ff");
 
     public final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-    public final OemPki oem;
+    public final TrustHierarchy oem;
     public final Supplier acme;
 
     /** A supplier's key and certificate chain (leaf, supplier CA). */
@@ -43,11 +43,17 @@ public final class Fixtures {
     /** An OEM whose keys derive from {@code seed}: different seeds, different OEMs. */
     public Fixtures(Path dir, long seed) {
         try {
-            this.oem = OemPki.create(dir.resolve("oem"), clock, seeded(seed * 1000));
+            this.oem = TrustHierarchy.create(dir.resolve("oem").resolve(TrustHierarchy.TRUST_DIR), clock, seeded(seed * 1000));
+            oem.writeKeys(oemDir());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.acme = supplier("acme", SUPPLIER_CAPS, T0, OemPki.SUPPLIER_VALIDITY, 2);
+        this.acme = supplier("acme", SUPPLIER_CAPS, T0, TrustHierarchy.SUPPLIER_VALIDITY, 2);
+    }
+
+    /** The OEM's keys as an OEM directory holds them (oem-integration's {@code OemPki.load} reads it). */
+    public Path oemDir() {
+        return oem.trustDir().getParent();
     }
 
     public Supplier supplier(String id, CapabilitySet caps, Instant from, Duration validity, long seed) {

@@ -5,13 +5,13 @@ import dev.wasmota.broker.BrokerSettings;
 import dev.wasmota.broker.EmbeddedBroker;
 import dev.wasmota.ecu.sandbox.CompiledModuleCache;
 import dev.wasmota.oem.intake.IntakeOptions;
-import dev.wasmota.routes.RouteProperties;
-import dev.wasmota.routes.Topics;
-import dev.wasmota.routes.camel.CamelNodes;
-import dev.wasmota.routes.mqtt.MqttSettings;
+import dev.wasmota.protocol.RouteProperties;
+import dev.wasmota.protocol.Topics;
+import dev.wasmota.transport.camel.CamelNodes;
+import dev.wasmota.transport.MqttSettings;
 import dev.wasmota.routes.oem.OemNode;
 import dev.wasmota.routes.oem.OemNodeConfig;
-import dev.wasmota.signing.pki.OemPki;
+import dev.wasmota.oem.pki.OemPki;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -215,7 +215,7 @@ public final class Fleet implements AutoCloseable {
         return Optional.ofNullable(oem);
     }
 
-    Optional<SimSupplier> supplier() {
+    public Optional<SimSupplier> supplier() {
         return Optional.ofNullable(supplier);
     }
 
@@ -227,11 +227,11 @@ public final class Fleet implements AutoCloseable {
         return events;
     }
 
-    MqttSettings mqtt() {
+    public MqttSettings mqtt() {
         return mqtt;
     }
 
-    Properties properties() {
+    public Properties properties() {
         return properties;
     }
 
@@ -244,7 +244,7 @@ public final class Fleet implements AutoCloseable {
     }
 
     /** Vehicle ids of the whole fleet (all shards). */
-    List<String> allVehicleIds() {
+    public List<String> allVehicleIds() {
         List<String> ids = new ArrayList<>();
         for (int n = 1; n <= config.vehicles(); n++) {
             ids.add(FleetConfig.vehicleId(n));

@@ -1,8 +1,8 @@
 package dev.wasmota.sim;
 
 import dev.wasmota.ecu.sandbox.CompiledModuleCache;
-import dev.wasmota.routes.mqtt.MqttSettings;
-import dev.wasmota.signing.pki.OemPki;
+import dev.wasmota.transport.MqttSettings;
+import dev.wasmota.oem.pki.OemPki;
 import dev.wasmota.signing.pki.TrustStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.wasmota.sim;
 
-import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.audit.AuditLog;
 import dev.wasmota.oem.campaign.Campaign;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.sim.report.HtmlReport;

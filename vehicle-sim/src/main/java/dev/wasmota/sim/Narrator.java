@@ -18,7 +18,7 @@ public final class Narrator {
     private boolean progressShown;
     private long lastProgressLine;
 
-    Narrator(PrintWriter out, boolean terminal) {
+    public Narrator(PrintWriter out, boolean terminal) {
         this.out = out;
         this.terminal = terminal;
     }
@@ -32,7 +32,7 @@ public final class Narrator {
     }
 
     /** Shows a progress bar with {@code label}: redrawn in place on a terminal, a line every 2 s otherwise. */
-    synchronized void progress(int done, int total, String label) {
+    public synchronized void progress(int done, int total, String label) {
         int width = 30;
         int filled = total == 0 ? width : (int) Math.min(width, (long) width * done / total);
         String bar = "[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + label;
@@ -47,7 +47,7 @@ public final class Narrator {
         }
     }
 
-    synchronized void clearProgress() {
+    public synchronized void clearProgress() {
         if (progressShown) {
             out.print("\r" + " ".repeat(100) + "\r");
             progressShown = false;

@@ -10,7 +10,7 @@ import dev.wasmota.oem.release.ReleaseId;
 import dev.wasmota.routes.oem.OemNode;
 import dev.wasmota.routes.supplier.SubmitResult;
 import dev.wasmota.routes.supplier.SupplierClient;
-import dev.wasmota.routes.wire.Submission;
+import dev.wasmota.protocol.wire.Submission;
 import dev.wasmota.sim.report.SimReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,8 +25,8 @@ import java.util.Optional;
  * The steps the demo and a fleet run are made of, each told as it happens: the supplier submits,
  * the OEM integrates, a campaign rolls out in waves and is watched to its end.
  */
-final class Scenario {
-    static final String MODULE = "healthy";
+public final class Scenario {
+    public static final String MODULE = "healthy";
     /** How long a completed campaign (it completes at its advance threshold) waits for its last answers. */
     static final Duration STRAGGLERS = Duration.ofSeconds(15);
 

@@ -5,7 +5,7 @@ import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageSigner;
 import dev.wasmota.signing.pkg.PackageSpec;
 import dev.wasmota.signing.pkg.Packager;
-import dev.wasmota.signing.pki.OemPki;
+import dev.wasmota.oem.pki.OemPki;
 import dev.wasmota.signing.pki.SupplierKeys;
 import java.security.KeyPair;
 import java.security.SecureRandom;
@@ -16,7 +16,7 @@ import java.util.Optional;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 /** The simulated Tier-1 supplier: enrolled with the OEM, it packages and signs modules for the ECU hardware. */
-record SimSupplier(String id, KeyPair keys, List<X509CertificateHolder> chain, Clock clock) {
+public record SimSupplier(String id, KeyPair keys, List<X509CertificateHolder> chain, Clock clock) {
     static final String CAPABILITIES = "log,clock,can.read:120,can.write:220";
 
     static SimSupplier enroll(String id, OemPki oem, Clock clock) {
@@ -29,7 +29,7 @@ record SimSupplier(String id, KeyPair keys, List<X509CertificateHolder> chain, C
     }
 
     /** A signed package of {@code wasm} as module {@code moduleId}. */
-    byte[] sign(byte[] wasm, String moduleId, String version, long securityVersion) {
+    public byte[] sign(byte[] wasm, String moduleId, String version, long securityVersion) {
         PackageSpec spec = new PackageSpec(moduleId, version, securityVersion, PackageSpec.UNASSIGNED,
                 CapabilitySet.parse(CAPABILITIES), 1, 2000, 10, List.of(SimVehicle.HARDWARE), Optional.empty());
         return PackageFile.toBytes(new PackageSigner(clock).sign(Packager.build(wasm, spec), keys.getPrivate(), chain));

@@ -1,5 +1,7 @@
 package dev.wasmota.sim;
 
+import dev.wasmota.signing.pki.Credential;
+
 import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.ecu.HostConfig;
 import dev.wasmota.ecu.HostIdentity;
@@ -8,7 +10,6 @@ import dev.wasmota.ecu.sandbox.SimulatedCanBus;
 import dev.wasmota.routes.vehicle.PowerLoss;
 import dev.wasmota.routes.vehicle.VehicleNode;
 import dev.wasmota.signing.pki.ClientKind;
-import dev.wasmota.signing.pki.OemPki;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -41,7 +42,7 @@ final class SimVehicle implements AutoCloseable {
     private final int index;
     private final Clock clock;
     private final SimulatedCanBus can = new SimulatedCanBus();
-    private final OemPki.Credential credential;
+    private final Credential credential;
     private final String powerLossStep;
     private final AtomicBoolean powerLossArmed;
     private volatile EcuHost host;

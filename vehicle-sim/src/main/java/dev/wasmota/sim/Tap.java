@@ -1,14 +1,14 @@
 package dev.wasmota.sim;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wasmota.routes.DeadLetter;
-import dev.wasmota.routes.Topics;
-import dev.wasmota.routes.mqtt.HeldMessagesClient;
-import dev.wasmota.routes.mqtt.MessageListener;
-import dev.wasmota.routes.mqtt.MqttClients;
-import dev.wasmota.routes.mqtt.MqttSettings;
-import dev.wasmota.routes.wire.Frames;
-import dev.wasmota.routes.wire.UpdateMessage;
+import dev.wasmota.protocol.DeadLetter;
+import dev.wasmota.protocol.Topics;
+import dev.wasmota.transport.HeldMessagesClient;
+import dev.wasmota.transport.MessageListener;
+import dev.wasmota.transport.MqttClients;
+import dev.wasmota.transport.MqttSettings;
+import dev.wasmota.protocol.wire.Frames;
+import dev.wasmota.protocol.wire.UpdateMessage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;

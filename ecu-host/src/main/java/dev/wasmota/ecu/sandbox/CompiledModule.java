@@ -10,7 +10,7 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.FunctionType;
 import dev.wasmota.signing.wasm.DeclaredResources;
@@ -98,7 +98,7 @@ public final class CompiledModule {
             throw new RejectedException(PolicyFailure.INVALID_WASM, "module size "
                     + (wasm == null ? 0 : wasm.length) + " bytes is outside 1.." + MAX_WASM_BYTES);
         }
-        return dev.wasmota.signing.Digests.sha256Hex(wasm);
+        return dev.wasmota.contract.Digests.sha256Hex(wasm);
     }
 
     /** Parses and validates {@code wasm} and refuses features the sandbox cannot bound. */

@@ -40,7 +40,7 @@ public final class CompiledModuleCache {
     /**
      * The compiled module for {@code wasm}, compiling it only if no sandbox has yet.
      *
-     * @throws dev.wasmota.signing.error.RejectedException as {@link CompiledModule#compile} does
+     * @throws dev.wasmota.contract.error.RejectedException as {@link CompiledModule#compile} does
      */
     public CompiledModule get(byte[] wasm, CapabilitySet capabilities) {
         return get(CompiledModule.sha256(wasm), wasm, capabilities);
@@ -61,7 +61,7 @@ public final class CompiledModuleCache {
      * {@code verifiedOutput} is asked first for a stored compiler output whose digest the caller
      * checked against the OEM's statement for this module, which is loaded instead of compiling.
      *
-     * @throws dev.wasmota.signing.error.RejectedException as {@link CompiledModule#compile(byte[], CapabilitySet, CompileBudget)} does
+     * @throws dev.wasmota.contract.error.RejectedException as {@link CompiledModule#compile(byte[], CapabilitySet, CompileBudget)} does
      */
     public CompiledModule get(String verifiedSha256, byte[] wasm, CapabilitySet capabilities, CompileBudget budget,
             Supplier<Optional<CompilerOutput>> verifiedOutput) {

@@ -1,6 +1,6 @@
 package dev.wasmota.ecu.sandbox;
 
-import dev.wasmota.signing.Digests;
+import dev.wasmota.contract.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.wasmota.ecu.sandbox;
 
-import dev.wasmota.signing.error.ExitCode;
-import dev.wasmota.signing.error.Reason;
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.Reason;
 
 /**
  * How a module misbehaved at run time. Every fault discards the instance; the fault window

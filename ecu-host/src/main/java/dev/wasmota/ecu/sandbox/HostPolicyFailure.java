@@ -1,7 +1,7 @@
 package dev.wasmota.ecu.sandbox;
 
-import dev.wasmota.signing.error.ExitCode;
-import dev.wasmota.signing.error.Reason;
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.Reason;
 
 /** Why the host refuses to run a module under its own policy, beyond the manifest checks (exit 4). */
 public enum HostPolicyFailure implements Reason {

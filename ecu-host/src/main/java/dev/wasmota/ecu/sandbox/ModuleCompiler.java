@@ -10,7 +10,7 @@ import com.dylibso.chicory.compiler.internal.CompilerResult;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;

@@ -1,7 +1,7 @@
 package dev.wasmota.ecu.sandbox;
 
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ResourceCaps;
 import java.time.Duration;

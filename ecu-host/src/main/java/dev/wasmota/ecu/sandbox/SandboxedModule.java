@@ -3,7 +3,7 @@ package dev.wasmota.ecu.sandbox;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.EcuAbi;
 import dev.wasmota.signing.manifest.FunctionType;
 import java.time.Duration;

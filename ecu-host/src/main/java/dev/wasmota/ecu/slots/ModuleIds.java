@@ -1,6 +1,6 @@
 package dev.wasmota.ecu.slots;
 
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import java.util.regex.Pattern;
 
 /** The rule for module ids on the host: a lowercase name that is always one plain directory name. */

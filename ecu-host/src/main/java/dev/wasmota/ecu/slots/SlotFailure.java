@@ -1,7 +1,7 @@
 package dev.wasmota.ecu.slots;
 
-import dev.wasmota.signing.error.ExitCode;
-import dev.wasmota.signing.error.Reason;
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.Reason;
 
 /** Why the slot store refused an operation. */
 public enum SlotFailure implements Reason {

@@ -39,7 +39,7 @@ public record SlotMetadata(
     }
 
     static String sha256Hex(byte[] data) {
-        return dev.wasmota.signing.Digests.sha256Hex(data);
+        return dev.wasmota.contract.Digests.sha256Hex(data);
     }
 
     private static void requireSha256(String name, String value) {

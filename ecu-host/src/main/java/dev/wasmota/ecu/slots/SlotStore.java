@@ -1,9 +1,9 @@
 package dev.wasmota.ecu.slots;
 
-import dev.wasmota.signing.io.DurableFiles;
-import dev.wasmota.signing.io.StorageFailure;
+import dev.wasmota.contract.io.DurableFiles;
+import dev.wasmota.contract.io.StorageFailure;
 import dev.wasmota.ecu.slots.StateCodec.MalformedStateException;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package dev.wasmota.ecu.slots;
 
-import dev.wasmota.signing.io.DurableFiles;
+import dev.wasmota.contract.io.DurableFiles;
 import dev.wasmota.ecu.slots.SlotRecovery.Issue;
 import dev.wasmota.ecu.slots.SlotRecovery.Kind;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.wasmota.ecu.sandbox;
 
+import dev.wasmota.testkit.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

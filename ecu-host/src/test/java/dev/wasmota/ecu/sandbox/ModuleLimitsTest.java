@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ResourceCaps;

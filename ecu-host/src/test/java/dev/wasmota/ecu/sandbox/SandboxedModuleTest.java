@@ -1,13 +1,15 @@
 package dev.wasmota.ecu.sandbox;
 
+import dev.wasmota.testkit.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.signing.error.ExitCode;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.RejectedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

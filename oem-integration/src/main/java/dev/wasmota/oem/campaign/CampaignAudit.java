@@ -1,9 +1,9 @@
 package dev.wasmota.oem.campaign;
 
 import dev.wasmota.oem.release.Release;
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
 
 /** The OEM audit records of campaign steps, one shape per lifecycle step. */
 final class CampaignAudit {

@@ -1,7 +1,7 @@
 package dev.wasmota.oem.campaign;
 
-import dev.wasmota.signing.error.ExitCode;
-import dev.wasmota.signing.error.Reason;
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.Reason;
 
 /**
  * Why a campaign operation or a vehicle's status report was refused. Each reason carries its

@@ -1,7 +1,7 @@
 package dev.wasmota.oem.campaign;
 
 import dev.wasmota.oem.release.Release;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import java.sql.Connection;
 import java.sql.SQLException;

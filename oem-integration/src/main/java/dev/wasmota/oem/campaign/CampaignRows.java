@@ -1,7 +1,7 @@
 package dev.wasmota.oem.campaign;
 
 import dev.wasmota.oem.release.ReleaseId;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,13 +1,14 @@
 package dev.wasmota.oem.campaign;
 
-import dev.wasmota.ecu.audit.AuditLog;
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.signing.pki.Credential;
+
+import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseFailure;
 import dev.wasmota.oem.release.ReleaseStore;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
-import dev.wasmota.signing.pki.OemPki;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -57,7 +58,7 @@ public final class CampaignService {
         this.vehicles = new VehicleRegistry(db);
     }
 
-    public static Builder builder(CampaignDatabase db, ReleaseStore releases, OemPki.Credential campaignKey, Outbox outbox,
+    public static Builder builder(CampaignDatabase db, ReleaseStore releases, Credential campaignKey, Outbox outbox,
                                   AuditLog auditLog) {
         return new Builder(db, releases, campaignKey, outbox, auditLog);
     }
@@ -364,14 +365,14 @@ public final class CampaignService {
     public static final class Builder {
         private final CampaignDatabase db;
         private final ReleaseStore releases;
-        private final OemPki.Credential campaignKey;
+        private final Credential campaignKey;
         private final Outbox outbox;
         private final AuditLog auditLog;
         private Clock clock = Clock.systemUTC();
         private Random random = new SecureRandom();
         private String actor = DEFAULT_ACTOR;
 
-        private Builder(CampaignDatabase db, ReleaseStore releases, OemPki.Credential campaignKey, Outbox outbox,
+        private Builder(CampaignDatabase db, ReleaseStore releases, Credential campaignKey, Outbox outbox,
                         AuditLog auditLog) {
             this.db = Objects.requireNonNull(db, "db");
             this.releases = Objects.requireNonNull(releases, "releases");

@@ -1,7 +1,7 @@
 package dev.wasmota.oem.campaign;
 
 import dev.wasmota.oem.release.ReleaseId;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import java.time.Duration;
 import java.util.ArrayList;

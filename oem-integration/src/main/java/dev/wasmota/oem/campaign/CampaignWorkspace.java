@@ -1,8 +1,8 @@
 package dev.wasmota.oem.campaign;
 
-import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.audit.AuditLog;
 import dev.wasmota.oem.release.ReleaseStore;
-import dev.wasmota.signing.pki.OemPki;
+import dev.wasmota.oem.pki.OemPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.wasmota.oem.campaign;
 
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord;
 import java.util.ArrayList;
 import java.util.List;
 

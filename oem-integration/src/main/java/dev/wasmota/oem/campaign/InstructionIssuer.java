@@ -1,10 +1,11 @@
 package dev.wasmota.oem.campaign;
 
+import dev.wasmota.signing.pki.Credential;
+
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseStore;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.instruction.SignedInstruction;
-import dev.wasmota.signing.pki.OemPki;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -17,12 +18,12 @@ import java.time.temporal.ChronoUnit;
  * the same transaction, so a counter is issued once and only with a recorded instruction.
  */
 final class InstructionIssuer {
-    private final OemPki.Credential campaignKey;
+    private final Credential campaignKey;
     private final ReleaseStore releases;
     private final Ids ids;
     private final Clock clock;
 
-    InstructionIssuer(OemPki.Credential campaignKey, ReleaseStore releases, Ids ids, Clock clock) {
+    InstructionIssuer(Credential campaignKey, ReleaseStore releases, Ids ids, Clock clock) {
         this.campaignKey = campaignKey;
         this.releases = releases;
         this.ids = ids;

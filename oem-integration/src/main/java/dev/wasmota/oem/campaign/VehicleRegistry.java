@@ -1,6 +1,6 @@
 package dev.wasmota.oem.campaign;
 
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -2,7 +2,7 @@ package dev.wasmota.oem.campaign;
 
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseStore;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,15 +1,15 @@
 package dev.wasmota.oem.intake;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditLog;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
 import dev.wasmota.oem.owner.ModuleOwnership;
 import dev.wasmota.oem.owner.OwnershipAudit;
 import dev.wasmota.oem.owner.OwnershipFailure;
-import dev.wasmota.signing.error.ExitCode;
+import dev.wasmota.contract.error.ExitCode;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

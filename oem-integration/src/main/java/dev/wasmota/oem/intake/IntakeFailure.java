@@ -1,7 +1,7 @@
 package dev.wasmota.oem.intake;
 
-import dev.wasmota.signing.error.ExitCode;
-import dev.wasmota.signing.error.Reason;
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.Reason;
 
 /**
  * Refusals of the OEM intake that no lower module names: the other reasons it refuses for are

@@ -1,6 +1,6 @@
 package dev.wasmota.oem.intake;
 
-import dev.wasmota.signing.io.DurableFiles;
+import dev.wasmota.contract.io.DurableFiles;
 import dev.wasmota.signing.pkg.PackageFile;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

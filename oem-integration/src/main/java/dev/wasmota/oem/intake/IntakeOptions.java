@@ -1,7 +1,7 @@
 package dev.wasmota.oem.intake;
 
 import dev.wasmota.ecu.HostConfig;
-import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.audit.AuditLog;
 import dev.wasmota.ecu.sandbox.CompileBudget;
 import dev.wasmota.ecu.sandbox.LogSink;
 import dev.wasmota.signing.manifest.ResourceCaps;

@@ -1,6 +1,6 @@
 package dev.wasmota.oem.intake;
 
-import dev.wasmota.ecu.vectors.CaseResult;
+import dev.wasmota.oem.vectors.CaseResult;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

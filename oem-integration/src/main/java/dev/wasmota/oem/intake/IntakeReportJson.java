@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.wasmota.ecu.vectors.CaseResult;
+import dev.wasmota.oem.vectors.CaseResult;
 import java.io.UncheckedIOException;
 
 /**

@@ -1,6 +1,6 @@
 package dev.wasmota.oem.intake;
 
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.pkg.ModulePackage;
 import java.util.Objects;
 import java.util.Optional;

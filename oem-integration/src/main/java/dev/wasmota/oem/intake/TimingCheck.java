@@ -1,8 +1,8 @@
 package dev.wasmota.oem.intake;
 
-import dev.wasmota.ecu.bench.Percentiles;
-import dev.wasmota.ecu.vectors.CaseResult;
-import dev.wasmota.ecu.vectors.VectorReport;
+import dev.wasmota.contract.stats.Percentiles;
+import dev.wasmota.oem.vectors.CaseResult;
+import dev.wasmota.oem.vectors.VectorReport;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;

@@ -2,10 +2,10 @@ package dev.wasmota.oem.intake;
 
 import dev.wasmota.ecu.sandbox.CallResult;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
-import dev.wasmota.ecu.vectors.CaseResult;
-import dev.wasmota.ecu.vectors.TestVectors;
-import dev.wasmota.ecu.vectors.VectorReport;
-import dev.wasmota.ecu.vectors.VectorRunner;
+import dev.wasmota.oem.vectors.CaseResult;
+import dev.wasmota.oem.vectors.TestVectors;
+import dev.wasmota.oem.vectors.VectorReport;
+import dev.wasmota.oem.vectors.VectorRunner;
 import dev.wasmota.signing.manifest.EcuAbi;
 import java.util.Random;
 

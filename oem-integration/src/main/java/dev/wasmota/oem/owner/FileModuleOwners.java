@@ -1,7 +1,7 @@
 package dev.wasmota.oem.owner;
 
-import dev.wasmota.signing.error.RejectedException;
-import dev.wasmota.signing.io.DurableFiles;
+import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.contract.io.DurableFiles;
 import dev.wasmota.signing.pkg.ReleaseAttributes;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -23,7 +23,7 @@ public interface ModuleOwners {
      * first release makes it the owner; a later one must come from the owner, at or above the
      * floor of the transfer that made it the owner. Raises the highest security version released.
      *
-     * @throws dev.wasmota.signing.error.RejectedException {@link OwnershipFailure#MODULE_OWNED_BY_ANOTHER_SUPPLIER},
+     * @throws dev.wasmota.contract.error.RejectedException {@link OwnershipFailure#MODULE_OWNED_BY_ANOTHER_SUPPLIER},
      *     {@link OwnershipFailure#BELOW_TRANSFER_FLOOR}; nothing changes then
      */
     Claim claim(String moduleId, String supplierId, long securityVersion, Instant at);
@@ -32,7 +32,7 @@ public interface ModuleOwners {
      * Records {@code transfer}, which must start from the current owner, at a floor above every
      * security version released so far (a release admitted since it was drafted refuses it).
      *
-     * @throws dev.wasmota.signing.error.RejectedException {@link OwnershipFailure#UNKNOWN_MODULE},
+     * @throws dev.wasmota.contract.error.RejectedException {@link OwnershipFailure#UNKNOWN_MODULE},
      *     {@link OwnershipFailure#INVALID_TRANSFER}; nothing changes then
      */
     ModuleOwnership transfer(ModuleTransfer transfer);

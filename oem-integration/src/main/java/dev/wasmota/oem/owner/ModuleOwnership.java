@@ -1,6 +1,6 @@
 package dev.wasmota.oem.owner;
 
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.ReleaseAttributes;
 import java.time.Instant;

@@ -1,13 +1,14 @@
 package dev.wasmota.oem.owner;
 
+import dev.wasmota.signing.pki.Credential;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.wasmota.signing.error.RejectedException;
-import dev.wasmota.signing.json.CanonicalJson;
+import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.contract.json.CanonicalJson;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.ReleaseAttributes;
 import dev.wasmota.signing.pki.Crypto;
-import dev.wasmota.signing.pki.OemPki;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -56,7 +57,7 @@ public record ModuleTransfer(String moduleId, String from, String to, long minSe
 
     /** Makes and signs a transfer with the OEM release credential; {@code at} is cut to whole seconds. */
     public static ModuleTransfer sign(String moduleId, String from, String to, long minSecurityVersion, Instant at,
-                                      String reason, OemPki.Credential release) {
+                                      String reason, Credential release) {
         ModuleTransfer draft = new ModuleTransfer(moduleId, from, to, minSecurityVersion, at.truncatedTo(ChronoUnit.SECONDS),
                 reason, "");
         ContentSigner signer = Crypto.signer(release.key());

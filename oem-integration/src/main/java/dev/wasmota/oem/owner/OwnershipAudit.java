@@ -1,8 +1,8 @@
 package dev.wasmota.oem.owner;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
 
 /** The OEM audit records of module ownership: the first owner recorded by intake, and each transfer. */
 public final class OwnershipAudit {

@@ -1,7 +1,7 @@
 package dev.wasmota.oem.owner;
 
-import dev.wasmota.signing.error.ExitCode;
-import dev.wasmota.signing.error.Reason;
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.Reason;
 
 /** Why the OEM refused a package or a transfer on the grounds of who owns the module (exit 4 unless a constant says otherwise). */
 public enum OwnershipFailure implements Reason {

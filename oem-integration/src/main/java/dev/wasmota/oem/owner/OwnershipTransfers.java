@@ -1,8 +1,9 @@
 package dev.wasmota.oem.owner;
 
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.signing.pki.Credential;
+
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
-import dev.wasmota.signing.pki.OemPki;
 import java.time.Instant;
 import java.util.OptionalLong;
 
@@ -22,7 +23,7 @@ public final class OwnershipTransfers {
      * @throws RejectedException {@link OwnershipFailure#UNKNOWN_MODULE} or {@link OwnershipFailure#INVALID_TRANSFER};
      *     nothing is recorded then
      */
-    public static ModuleTransfer transfer(ModuleOwners owners, OemPki.Credential release, String moduleId, String to,
+    public static ModuleTransfer transfer(ModuleOwners owners, Credential release, String moduleId, String to,
                                           String reason, OptionalLong minSecurityVersion, Instant at) {
         ModuleOwnership current = owners.find(moduleId).orElseThrow(() -> new RejectedException(
                 OwnershipFailure.UNKNOWN_MODULE, "module " + moduleId + " has no owner yet: the first supplier whose"

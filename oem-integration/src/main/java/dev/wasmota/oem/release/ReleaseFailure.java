@@ -1,7 +1,7 @@
 package dev.wasmota.oem.release;
 
-import dev.wasmota.signing.error.ExitCode;
-import dev.wasmota.signing.error.Reason;
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.Reason;
 
 /** Why the release store refused a publication or a lookup (exit 4; bad signatures are {@code TrustFailure}, exit 3). */
 public enum ReleaseFailure implements Reason {

@@ -1,16 +1,17 @@
 package dev.wasmota.oem.release;
 
+import dev.wasmota.signing.pki.TrustHierarchy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wasmota.signing.Digests;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.Digests;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
-import dev.wasmota.signing.io.DurableFiles;
+import dev.wasmota.contract.io.DurableFiles;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageVerifier;
 import dev.wasmota.signing.pkg.VerifiedPackage;
-import dev.wasmota.signing.pki.OemPki;
 import dev.wasmota.signing.pki.TrustStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +66,7 @@ public final class ReleaseStore {
     /** The store of the OEM directory {@code oemDir}, trusting the OEM's own vehicle trust anchors. */
     public static ReleaseStore open(Path oemDir, Clock clock) {
         try {
-            return new ReleaseStore(oemDir.resolve(DIR), TrustStore.load(oemDir.resolve(OemPki.TRUST_DIR)), clock);
+            return new ReleaseStore(oemDir.resolve(DIR), TrustStore.load(oemDir.resolve(TrustHierarchy.TRUST_DIR)), clock);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the trust anchors of " + oemDir, e);
         }

@@ -1,8 +1,8 @@
 package dev.wasmota.oem.trust;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.ecu.audit.AuditRecord.Outcome;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
 import dev.wasmota.signing.pki.TrustUpdate;
 
 /** The OEM audit records of trust updates: issued ({@code ota oem revoke}) and queued to the fleet ({@code ota oem serve}). */

@@ -1,11 +1,11 @@
 package dev.wasmota.oem.trust;
 
-import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.audit.AuditLog;
 import dev.wasmota.oem.campaign.FileOutbox;
 import dev.wasmota.oem.campaign.Vehicle;
 import dev.wasmota.oem.campaign.VehicleRegistry;
-import dev.wasmota.signing.io.DurableFiles;
-import dev.wasmota.signing.pki.OemPki;
+import dev.wasmota.contract.io.DurableFiles;
+import dev.wasmota.oem.pki.OemPki;
 import dev.wasmota.signing.pki.SignedTrustUpdate;
 import dev.wasmota.signing.pki.TrustUpdate;
 import java.io.IOException;

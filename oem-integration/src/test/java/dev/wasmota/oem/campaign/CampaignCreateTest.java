@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.oem.release.ReleaseFailure;
 import dev.wasmota.oem.release.ReleaseId;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

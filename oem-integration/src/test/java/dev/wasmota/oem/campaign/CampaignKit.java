@@ -1,7 +1,11 @@
 package dev.wasmota.oem.campaign;
 
-import dev.wasmota.ecu.audit.AuditLog;
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.oem.pki.OemPki;
+
+import dev.wasmota.testkit.MutableClock;
+
+import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseStore;
 import dev.wasmota.signing.Fixtures;
@@ -23,6 +27,8 @@ public final class CampaignKit implements AutoCloseable {
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     public final Fixtures fx;
+    /** The fixture OEM's keys as {@code ota oem init} keeps them: what the OEM's services take. */
+    public final OemPki oem;
     public final Path oemDir;
     public final MutableClock clock = new MutableClock(Fixtures.T0);
     public final ReleaseStore releases;
@@ -40,6 +46,11 @@ public final class CampaignKit implements AutoCloseable {
 
     public CampaignKit(Path dir, String url) {
         this.fx = new Fixtures(dir);
+        try {
+            this.oem = OemPki.load(fx.oemDir(), fx.clock, Fixtures.seeded(7));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         this.oemDir = dir.resolve("oem");
         this.url = url;
         this.releases = new ReleaseStore(oemDir.resolve(ReleaseStore.DIR), fx.oem.trustStore(), clock);

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.contract.error.RejectedException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -196,7 +196,7 @@ class CampaignLifecycleTest {
     /** The OEM log's hash chain holds. */
     private static final class AuditLogVerify {
         static boolean ok(CampaignKit kit) {
-            return dev.wasmota.ecu.audit.AuditLog.verify(kit.audit.file()).ok();
+            return dev.wasmota.audit.AuditLog.verify(kit.audit.file()).ok();
         }
     }
 }

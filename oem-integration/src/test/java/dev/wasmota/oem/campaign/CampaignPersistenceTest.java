@@ -1,10 +1,12 @@
 package dev.wasmota.oem.campaign;
 
+import dev.wasmota.testkit.MutableClock;
+
 import static dev.wasmota.oem.campaign.Action.Status.COMMITTED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -5,9 +5,9 @@ import static dev.wasmota.oem.campaign.Action.Status.FAILED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.oem.release.ReleaseFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.instruction.SignedInstruction;
 import java.nio.file.Path;

@@ -6,8 +6,8 @@ import static dev.wasmota.oem.campaign.Action.Status.ROLLED_BACK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -14,7 +14,7 @@ import dev.wasmota.ecu.sandbox.CompiledModule;
 import dev.wasmota.ecu.sandbox.CompiledOutputDigest;
 import dev.wasmota.ecu.sandbox.HostEnvironment;
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageFile;
@@ -50,7 +50,7 @@ class BookendTest {
 
     @Test
     void releaseFromTheIntakeInstallsOnTheVehicle() {
-        ModulePackage release = new IntakePipeline(kit.fx.oem, kit.options(null).build())
+        ModulePackage release = new IntakePipeline(kit.oem, kit.options(null).build())
                 .integrate(submitted, Optional.empty()).release();
         try (EcuHost ecu = vehicle()) {
             InstallResult r = ecu.install(PackageFile.toBytes(release), InstallContext.manual());

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditLog;
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.ecu.sandbox.CompiledModule;
 import dev.wasmota.ecu.sandbox.CompiledOutputDigest;
 import dev.wasmota.signing.Fixtures;
@@ -44,7 +44,7 @@ class IntakeAcceptTest {
 
     @Test
     void countersignsHealthyModuleWithItsVectors() throws Exception {
-        IntakeResult r = new IntakePipeline(kit.fx.oem, kit.options(audit).build())
+        IntakeResult r = new IntakePipeline(kit.oem, kit.options(audit).build())
                 .integrate(kit.healthy(), IntakeTestKit.vectors("healthy_v1.vectors.json"));
         assertAccepted(r, "healthy", "healthy_v1.wasm", IntakeTestKit.HEALTHY_CAPS);
         assertTrue(r.report().moduleLog().contains("healthy v1 init"), r.report().moduleLog().toString());
@@ -52,7 +52,7 @@ class IntakeAcceptTest {
 
     @Test
     void countersignsBrakeTempWithItsVectors() throws Exception {
-        IntakeResult r = new IntakePipeline(kit.fx.oem, kit.options(audit).build())
+        IntakeResult r = new IntakePipeline(kit.oem, kit.options(audit).build())
                 .integrate(kit.brakeTemp(), IntakeTestKit.vectors("brake_temp.vectors.json"));
         assertAccepted(r, "brake-temp", "brake_temp.wasm", IntakeTestKit.BRAKE_CAPS);
         assertEquals(List.of(0x1a0, 0x1a1, 0x1a2, 0x1a3, 0x1b0), r.report().soak().orElseThrow().canIds());

@@ -1,13 +1,15 @@
 package dev.wasmota.oem.intake;
 
+import dev.wasmota.signing.pki.TrustHierarchy;
+
 import static dev.wasmota.oem.intake.IntakeTestKit.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditLog;
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.oem.owner.FileModuleOwners;
 import dev.wasmota.oem.owner.ModuleOwnership;
 import dev.wasmota.oem.owner.ModuleTransfer;
@@ -19,7 +21,7 @@ import dev.wasmota.signing.pkg.PackageSpec;
 import dev.wasmota.signing.pkg.PackageVerifier;
 import dev.wasmota.signing.pkg.ReleaseAttributes;
 import dev.wasmota.signing.pkg.ReleaseAttributes.ModuleOwner;
-import dev.wasmota.signing.pki.OemPki;
+import dev.wasmota.oem.pki.OemPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +49,7 @@ class IntakeOwnershipTest {
     void setUp() {
         kit = new IntakeTestKit(dir);
         audit = AuditLog.open(kit.auditFile, kit.fx.clock);
-        globex = kit.fx.supplier("globex", Fixtures.SUPPLIER_CAPS, Fixtures.T0, OemPki.SUPPLIER_VALIDITY, 71);
+        globex = kit.fx.supplier("globex", Fixtures.SUPPLIER_CAPS, Fixtures.T0, TrustHierarchy.SUPPLIER_VALIDITY, 71);
         owners = FileModuleOwners.in(dir.resolve("oem"));
     }
 
@@ -57,7 +59,7 @@ class IntakeOwnershipTest {
     }
 
     IntakeResult integrate(ModulePackage pkg) {
-        return integrate(kit.fx.oem, pkg);
+        return integrate(kit.oem, pkg);
     }
 
     IntakeResult integrate(OemPki pki, ModulePackage pkg) {
@@ -133,7 +135,7 @@ class IntakeOwnershipTest {
 
     @Test
     void aRefusedFirstPackageClaimsNothing() {
-        IntakeResult refused = new IntakePipeline(kit.fx.oem, kit.options(audit).build()).integrate(healthy(globex, "1.0.0", 1),
+        IntakeResult refused = new IntakePipeline(kit.oem, kit.options(audit).build()).integrate(healthy(globex, "1.0.0", 1),
                 IntakeTestKit.json("[{\"export\": \"version\", \"expect\": [7]}]"));
         assertTrue(refused.rejection().isPresent());
         assertEquals(Optional.empty(), owners.find("healthy"));

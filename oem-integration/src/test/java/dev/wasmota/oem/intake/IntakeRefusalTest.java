@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditLog;
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.ecu.sandbox.FaultKind;
 import dev.wasmota.ecu.sandbox.CompileBudget;
 import dev.wasmota.ecu.sandbox.HostPolicyFailure;
-import dev.wasmota.ecu.vectors.VectorFailure;
+import dev.wasmota.oem.vectors.VectorFailure;
 import dev.wasmota.signing.Fixtures;
 import dev.wasmota.signing.error.PolicyFailure;
 import dev.wasmota.signing.error.TrustFailure;
@@ -58,13 +58,13 @@ class IntakeRefusalTest {
     }
 
     IntakeResult integrate(ModulePackage pkg, Optional<byte[]> vectors) {
-        return new IntakePipeline(kit.fx.oem, kit.options(audit).build()).integrate(pkg, vectors);
+        return new IntakePipeline(kit.oem, kit.options(audit).build()).integrate(pkg, vectors);
     }
 
     @Test
     void refusesPackageSignedWithARevokedSupplierKeyOnceTheOemRevokedIt() throws Exception {
         assertTrue(integrate(kit.healthy(), Optional.empty()).accepted(), "accepted before the revocation");
-        dev.wasmota.signing.pki.OemPki fromDisk = dev.wasmota.signing.pki.OemPki.load(dir.resolve("oem"), kit.fx.clock,
+        dev.wasmota.oem.pki.OemPki fromDisk = dev.wasmota.oem.pki.OemPki.load(dir.resolve("oem"), kit.fx.clock,
                 Fixtures.seeded(9));
         fromDisk.revoke(List.of(new dev.wasmota.signing.pki.Revocation(
                 dev.wasmota.signing.pki.Revocation.keySha256(kit.fx.acme.chain().get(0)), "acme key leaked")), List.of());
@@ -165,7 +165,7 @@ class IntakeRefusalTest {
     void refusesAModuleWhoseCompilationOutlastsItsBound() {
         IntakeOptions tight = kit.options(audit).compileBudget(new CompileBudget(Duration.ofMillis(1), Duration.ZERO))
                 .build();
-        IntakeResult r = new IntakePipeline(kit.fx.oem, tight).integrate(kit.handBuilt("many_functions.wasm", ""),
+        IntakeResult r = new IntakePipeline(kit.oem, tight).integrate(kit.handBuilt("many_functions.wasm", ""),
                 Optional.empty());
         assertRefused(r, IntakeCheck.COMPILE, HostPolicyFailure.COMPILE_TOO_SLOW, 4);
         assertTrue(r.rejection().orElseThrow().getMessage().contains("past its bound of 1 ms"));

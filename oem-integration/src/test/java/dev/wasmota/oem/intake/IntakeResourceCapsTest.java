@@ -7,7 +7,7 @@ import static dev.wasmota.oem.intake.IntakeTestKit.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.audit.AuditLog;
 import dev.wasmota.ecu.sandbox.FaultKind;
 import dev.wasmota.signing.error.PolicyFailure;
 import dev.wasmota.signing.manifest.ResourceCaps;
@@ -42,7 +42,7 @@ class IntakeResourceCapsTest {
     }
 
     private IntakeResult integrate(ModulePackage pkg, Optional<byte[]> vectors, int soakTicks) {
-        return new IntakePipeline(kit.fx.oem, kit.options(audit).soakTicks(soakTicks).build()).integrate(pkg, vectors);
+        return new IntakePipeline(kit.oem, kit.options(audit).soakTicks(soakTicks).build()).integrate(pkg, vectors);
     }
 
     @Test

@@ -1,16 +1,20 @@
 package dev.wasmota.oem.intake;
 
+import dev.wasmota.oem.pki.OemPki;
+
+import dev.wasmota.signing.pki.TrustHierarchy;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditLog;
-import dev.wasmota.ecu.audit.AuditRecord;
-import dev.wasmota.signing.Digests;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.contract.Digests;
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.error.Reason;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.Reason;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ManifestCodec;
@@ -18,7 +22,6 @@ import dev.wasmota.signing.manifest.ResourceCaps;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageSpec;
 import dev.wasmota.signing.pkg.Packager;
-import dev.wasmota.signing.pki.OemPki;
 import dev.wasmota.signing.wasm.ModuleInterface;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,13 +50,20 @@ final class IntakeTestKit {
     static final long DEADLINE_US = 200_000;
 
     final Fixtures fx;
+    /** The fixture OEM's keys as {@code ota oem init} keeps them: what the OEM's services take. */
+    final OemPki oem;
     /** A supplier certified for what brake_temp needs (acme's certificate lacks CAN writes at 0x3A0). */
     final Fixtures.Supplier brakes;
     final Path auditFile;
 
     IntakeTestKit(Path dir) {
         this.fx = new Fixtures(dir);
-        this.brakes = fx.supplier("brakes", CapabilitySet.parse(BRAKE_CAPS), Fixtures.T0, OemPki.SUPPLIER_VALIDITY, 5);
+        try {
+            this.oem = OemPki.load(fx.oemDir(), fx.clock, Fixtures.seeded(7));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        this.brakes = fx.supplier("brakes", CapabilitySet.parse(BRAKE_CAPS), Fixtures.T0, TrustHierarchy.SUPPLIER_VALIDITY, 5);
         this.auditFile = dir.resolve("oem").resolve("audit.log");
     }
 

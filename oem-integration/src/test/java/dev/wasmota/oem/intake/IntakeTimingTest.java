@@ -4,8 +4,8 @@ import static dev.wasmota.oem.intake.IntakeTestKit.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditLog;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditLog;
 import dev.wasmota.ecu.sandbox.LogSink;
 import dev.wasmota.signing.pkg.ModulePackage;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ class IntakeTimingTest {
     }
 
     IntakeResult integrate(IntakeOptions.Builder options) {
-        return new IntakePipeline(kit.fx.oem, options.build()).integrate(healthy(),
+        return new IntakePipeline(kit.oem, options.build()).integrate(healthy(),
                 IntakeTestKit.vectors("healthy_v1.vectors.json"));
     }
 

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.error.Reason;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.Reason;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.pkg.ReleaseAttributes;
-import dev.wasmota.signing.pki.OemPki;
+import dev.wasmota.oem.pki.OemPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -186,7 +186,8 @@ class FileModuleOwnersTest {
 
     @Test
     void aTransferSignedWithAnotherKeyDoesNotVerify() throws Exception {
-        OemPki other = new Fixtures(dir.resolve("other"), 2).oem;
+        Fixtures otherFixtures = new Fixtures(dir.resolve("other"), 2);
+        OemPki other = OemPki.load(otherFixtures.oemDir(), otherFixtures.clock, Fixtures.seeded(8));
         ModuleTransfer foreign = ModuleTransfer.sign("healthy", "acme", "globex", 2, LATER, "forged", other.release());
 
         assertRefused(OwnershipFailure.TRANSFER_UNVERIFIED, 3, () -> foreign.verify(fx.oem.release().cert()));

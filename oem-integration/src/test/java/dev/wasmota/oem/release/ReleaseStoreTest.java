@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.signing.Digests;
+import dev.wasmota.contract.Digests;
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageFile;

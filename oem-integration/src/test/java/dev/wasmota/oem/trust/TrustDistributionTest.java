@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.ecu.audit.AuditEvent;
-import dev.wasmota.ecu.audit.AuditLog;
-import dev.wasmota.ecu.audit.AuditRecord;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.oem.campaign.CampaignKit;
 import dev.wasmota.oem.campaign.CampaignWorkspace;
 import dev.wasmota.oem.campaign.FileOutbox;
@@ -34,7 +34,7 @@ class TrustDistributionTest {
         kit = new CampaignKit(dir);
         kit.vehicles(3);
         outbox = new FileOutbox(kit.oemDir.resolve(FileOutbox.DIR));
-        distribution = new TrustDistribution(kit.fx.oem, outbox, kit.service.vehicles(), Optional.of(kit.audit), "test");
+        distribution = new TrustDistribution(kit.oem, outbox, kit.service.vehicles(), Optional.of(kit.audit), "test");
     }
 
     @AfterEach

@@ -7,7 +7,7 @@ import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import dev.wasmota.signing.pki.ClientKind;
-import dev.wasmota.signing.pki.TlsMaterial;
+import dev.wasmota.protocol.tls.TlsMaterial;
 import java.util.Map;
 import java.util.Optional;
 

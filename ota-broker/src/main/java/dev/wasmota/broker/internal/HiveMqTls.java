@@ -8,7 +8,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import dev.wasmota.broker.BrokerException;
-import dev.wasmota.signing.pki.TlsMaterial;
+import dev.wasmota.protocol.tls.TlsMaterial;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;

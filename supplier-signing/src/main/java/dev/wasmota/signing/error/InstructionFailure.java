@@ -1,5 +1,8 @@
 package dev.wasmota.signing.error;
 
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.Reason;
+
 /** Why a vehicle refused a campaign instruction (exit 4; a bad signature is a {@link TrustFailure}). */
 public enum InstructionFailure implements Reason {
     /** The instruction file or its JSON is not well formed. */

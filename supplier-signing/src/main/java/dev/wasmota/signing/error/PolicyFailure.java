@@ -1,5 +1,8 @@
 package dev.wasmota.signing.error;
 
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.Reason;
+
 /** Why a package, manifest or module was refused by policy or as malformed input (exit 4). */
 public enum PolicyFailure implements Reason {
     /** The package file is not a well-formed package (magic, entries, sizes). */

@@ -1,5 +1,8 @@
 package dev.wasmota.signing.error;
 
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.Reason;
+
 /** Why a package's signatures, certificates or integrity were not accepted (exit 3). */
 public enum TrustFailure implements Reason {
     /** The package carries no supplier signature at all. */

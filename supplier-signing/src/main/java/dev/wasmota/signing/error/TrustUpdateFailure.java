@@ -1,5 +1,8 @@
 package dev.wasmota.signing.error;
 
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.Reason;
+
 /**
  * Why a trust update (the OEM root's signed revocation list) was refused for its content or its
  * place in the sequence (exit 4); a bad signature or a signer other than the root is a

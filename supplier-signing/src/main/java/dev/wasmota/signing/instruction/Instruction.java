@@ -1,6 +1,6 @@
 package dev.wasmota.signing.instruction;
 
-import dev.wasmota.signing.Digests;
+import dev.wasmota.contract.Digests;
 import dev.wasmota.signing.manifest.Manifest;
 import java.time.Instant;
 import java.util.regex.Pattern;
@@ -48,7 +48,7 @@ public record Instruction(
 
     private static void require(boolean ok, String what) {
         if (!ok) {
-            throw new dev.wasmota.signing.error.RejectedException(dev.wasmota.signing.error.InstructionFailure.MALFORMED_INSTRUCTION,
+            throw new dev.wasmota.contract.error.RejectedException(dev.wasmota.signing.error.InstructionFailure.MALFORMED_INSTRUCTION,
                     "instruction field invalid: " + what);
         }
     }

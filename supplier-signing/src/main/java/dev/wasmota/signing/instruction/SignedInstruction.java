@@ -1,7 +1,7 @@
 package dev.wasmota.signing.instruction;
 
 import dev.wasmota.signing.error.InstructionFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import dev.wasmota.signing.pki.CertRole;
 import dev.wasmota.signing.pki.ChainValidator;

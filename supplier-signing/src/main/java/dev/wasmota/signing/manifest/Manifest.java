@@ -1,8 +1,8 @@
 package dev.wasmota.signing.manifest;
 
-import dev.wasmota.signing.Digests;
+import dev.wasmota.contract.Digests;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;

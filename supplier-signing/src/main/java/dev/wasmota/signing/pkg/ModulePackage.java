@@ -1,6 +1,6 @@
 package dev.wasmota.signing.pkg;
 
-import dev.wasmota.signing.Digests;
+import dev.wasmota.contract.Digests;
 import java.util.Arrays;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package dev.wasmota.signing.pkg;
 
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ManifestCodec;
 import java.io.ByteArrayInputStream;
@@ -119,7 +119,7 @@ public final class PackageFile {
 
     /** Writes {@code pkg} to {@code file}: whole or not at all (temp file, fsync, atomic rename, fsync dir). */
     public static void write(Path file, ModulePackage pkg) throws IOException {
-        dev.wasmota.signing.io.DurableFiles.writeAtomic(file, toBytes(pkg));
+        dev.wasmota.contract.io.DurableFiles.writeAtomic(file, toBytes(pkg));
     }
 
     /** The file bytes of {@code pkg}. */

@@ -1,7 +1,7 @@
 package dev.wasmota.signing.pkg;
 
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Capability;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ManifestCodec;

@@ -1,8 +1,8 @@
 package dev.wasmota.signing.pkg;
 
-import dev.wasmota.signing.Digests;
+import dev.wasmota.contract.Digests;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import dev.wasmota.signing.manifest.Capability;
 import dev.wasmota.signing.manifest.Manifest;

@@ -1,9 +1,9 @@
 package dev.wasmota.signing.pkg;
 
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import dev.wasmota.signing.Digests;
+import dev.wasmota.contract.Digests;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ManifestCodec;
 import dev.wasmota.signing.manifest.ResourceCaps;

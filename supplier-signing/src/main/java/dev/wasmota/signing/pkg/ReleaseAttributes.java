@@ -1,6 +1,6 @@
 package dev.wasmota.signing.pkg;
 
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import dev.wasmota.signing.pki.CertRole;
 import java.util.HexFormat;

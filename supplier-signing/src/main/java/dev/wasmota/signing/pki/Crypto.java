@@ -42,7 +42,7 @@ public final class Crypto {
         try {
             return new JcaContentSignerBuilder(ALGORITHM).setProvider(PROVIDER).build(key);
         } catch (OperatorCreationException e) {
-            throw new dev.wasmota.signing.error.RejectedException(dev.wasmota.signing.error.PolicyFailure.MALFORMED_KEY_MATERIAL,
+            throw new dev.wasmota.contract.error.RejectedException(dev.wasmota.signing.error.PolicyFailure.MALFORMED_KEY_MATERIAL,
                     "not an Ed25519 private key: " + e.getMessage(), e);
         }
     }

@@ -1,7 +1,7 @@
 package dev.wasmota.signing.pki;
 
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -21,14 +21,14 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * Moves Ed25519 keys and certificates between the product's Bouncy Castle provider and the JDK's
  * own (SunEC, SUN), which JSSE and the PKCS12 key store need.
  */
-final class JdkKeys {
+public final class JdkKeys {
     private static final byte[] PROBE = "wasmota tls key probe".getBytes(StandardCharsets.US_ASCII);
 
     private JdkKeys() {
     }
 
     /** {@code key} as a Bouncy Castle Ed25519 key, whichever provider made it. */
-    static PrivateKey ed25519(PrivateKey key) {
+    public static PrivateKey ed25519(PrivateKey key) {
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
         if (info == null || !EdECObjectIdentifiers.id_Ed25519.equals(info.getPrivateKeyAlgorithm().getAlgorithm())) {
             throw new RejectedException(PolicyFailure.MALFORMED_KEY_MATERIAL, "TLS key is not Ed25519");
@@ -44,7 +44,7 @@ final class JdkKeys {
      * {@code key} as PKCS#8 v1, without the optional public key Bouncy Castle adds (PKCS#8 v2,
      * RFC 5958): OpenSSL 3.0, and so Mosquitto, fails on the v2 form with "wrong tag".
      */
-    static PrivateKeyInfo pkcs8v1(PrivateKey key) {
+    public static PrivateKeyInfo pkcs8v1(PrivateKey key) {
         try {
             PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
             return new PrivateKeyInfo(info.getPrivateKeyAlgorithm(), info.parsePrivateKey());
@@ -54,7 +54,7 @@ final class JdkKeys {
     }
 
     /** The SunEC form of an Ed25519 key. */
-    static PrivateKey toJdk(PrivateKey key) {
+    public static PrivateKey toJdk(PrivateKey key) {
         try {
             byte[] v1 = pkcs8v1(key).getEncoded();
             return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(v1));
@@ -64,7 +64,7 @@ final class JdkKeys {
     }
 
     /** The JDK (SUN provider) form of a certificate. */
-    static X509Certificate toJdk(X509CertificateHolder cert) {
+    public static X509Certificate toJdk(X509CertificateHolder cert) {
         try {
             return new JcaX509CertificateConverter().getCertificate(cert);
         } catch (CertificateException e) {
@@ -74,7 +74,7 @@ final class JdkKeys {
     }
 
     /** Whether {@code key} is the private half of {@code cert}'s public key. */
-    static boolean matches(PrivateKey key, X509CertificateHolder cert) {
+    public static boolean matches(PrivateKey key, X509CertificateHolder cert) {
         try {
             Signature s = Signature.getInstance(Crypto.ALGORITHM, Crypto.PROVIDER);
             s.initSign(key);

@@ -1,6 +1,6 @@
 package dev.wasmota.signing.pki;
 
-import dev.wasmota.signing.io.DurableFiles;
+import dev.wasmota.contract.io.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

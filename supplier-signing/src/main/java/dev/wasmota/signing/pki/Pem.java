@@ -1,8 +1,8 @@
 package dev.wasmota.signing.pki;
 
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
-import dev.wasmota.signing.io.DurableFiles;
+import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.contract.io.DurableFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;

@@ -1,7 +1,7 @@
 package dev.wasmota.signing.pki;
 
-import dev.wasmota.signing.Digests;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.Digests;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustUpdateFailure;
 
 /**

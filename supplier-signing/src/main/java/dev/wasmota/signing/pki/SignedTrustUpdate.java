@@ -1,6 +1,6 @@
 package dev.wasmota.signing.pki;
 
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import java.io.IOException;
 import java.util.Date;
@@ -38,12 +38,12 @@ public final class SignedTrustUpdate {
     }
 
     /** Signs {@code update} with the OEM root credential; returns the file bytes. */
-    public static byte[] sign(TrustUpdate update, OemPki.Credential root) {
+    public static byte[] sign(TrustUpdate update, Credential root) {
         return signContent(TrustUpdateCodec.canonicalBytes(update), update.issuedAt(), root);
     }
 
     /** Signs {@code content} as a trust update's content (tests craft malformed content with it). */
-    static byte[] signContent(byte[] content, java.time.Instant signingTime, OemPki.Credential root) {
+    static byte[] signContent(byte[] content, java.time.Instant signingTime, Credential root) {
         try {
             ASN1EncodableVector attrs = new ASN1EncodableVector();
             attrs.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));

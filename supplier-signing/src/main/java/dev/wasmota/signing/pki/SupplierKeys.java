@@ -1,7 +1,7 @@
 package dev.wasmota.signing.pki;
 
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import java.io.IOException;
 import java.nio.file.Path;

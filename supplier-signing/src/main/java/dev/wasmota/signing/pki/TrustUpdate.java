@@ -1,6 +1,6 @@
 package dev.wasmota.signing.pki;
 
-import dev.wasmota.signing.json.CanonicalJson;
+import dev.wasmota.contract.json.CanonicalJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

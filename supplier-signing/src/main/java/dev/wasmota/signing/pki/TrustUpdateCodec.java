@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.wasmota.signing.json.CanonicalJson;
+import dev.wasmota.contract.json.CanonicalJson;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

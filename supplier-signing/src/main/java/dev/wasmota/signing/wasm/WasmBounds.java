@@ -1,7 +1,7 @@
 package dev.wasmota.signing.wasm;
 
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import java.util.Objects;
 
 /**

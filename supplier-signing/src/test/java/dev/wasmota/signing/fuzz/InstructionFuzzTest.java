@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.instruction.InstructionCodec;
 import dev.wasmota.signing.instruction.SignedInstruction;

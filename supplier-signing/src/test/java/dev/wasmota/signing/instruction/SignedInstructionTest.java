@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.wasmota.signing.Fixtures;
 import dev.wasmota.signing.error.InstructionFailure;
-import dev.wasmota.signing.error.Reason;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.Reason;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

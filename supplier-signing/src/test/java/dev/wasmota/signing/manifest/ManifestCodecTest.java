@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.signing.error.ExitCode;
+import dev.wasmota.contract.error.ExitCode;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -237,7 +237,7 @@ class ManifestCodecTest {
         Manifest big = new Manifest(m.moduleId(), m.version(), m.securityVersion(), m.supplierId(), m.wasmSha256(),
                 m.wasmLength(), many, m.capabilities(), m.memoryPages(), m.resources(), m.deadlineUs(), m.periodMs(), m.hardwareIds(),
                 m.sbomSha256());
-        byte[] bytes = dev.wasmota.signing.json.CanonicalJson.bytes(ManifestCodec.toJson(big));
+        byte[] bytes = dev.wasmota.contract.json.CanonicalJson.bytes(ManifestCodec.toJson(big));
         assertTrue(bytes.length > ManifestCodec.MAX_BYTES, "fixture too small: " + bytes.length);
         RejectedException written = assertThrows(RejectedException.class, () -> ManifestCodec.canonicalBytes(big));
         assertEquals(PolicyFailure.MALFORMED_MANIFEST, written.reason());

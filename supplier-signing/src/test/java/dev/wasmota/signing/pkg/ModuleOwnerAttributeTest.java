@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import dev.wasmota.signing.pkg.ReleaseAttributes.ModuleOwner;
 import dev.wasmota.signing.pkg.ReleaseAttributes.Transfer;

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.error.ExitCode;
+import dev.wasmota.contract.error.ExitCode;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ManifestCodec;
 import java.io.ByteArrayInputStream;
@@ -98,7 +98,7 @@ class PackageFileTest {
 
     @Test
     void packageIdentityIsTheDigestOfTheFileBytes() {
-        assertEquals(dev.wasmota.signing.Digests.sha256Hex(PackageFile.toBytes(signed)), signed.sha256());
+        assertEquals(dev.wasmota.contract.Digests.sha256Hex(PackageFile.toBytes(signed)), signed.sha256());
         assertFalse(signed.sha256().equals(unsigned.sha256()));
     }
 

@@ -1,5 +1,7 @@
 package dev.wasmota.signing.pkg;
 
+import dev.wasmota.signing.pki.TrustHierarchy;
+
 import static dev.wasmota.signing.Fixtures.indexOf;
 import static dev.wasmota.signing.pkg.CraftedPackages.cms;
 import static dev.wasmota.signing.pkg.PackageVerifierTest.assertRejected;
@@ -9,16 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.error.ExitCode;
+import dev.wasmota.contract.error.ExitCode;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ManifestCodec;
 import dev.wasmota.signing.pki.CertRole;
 import dev.wasmota.signing.pki.Crypto;
-import dev.wasmota.signing.pki.OemPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -84,7 +85,7 @@ class PackageSignerTest {
 
     @Test
     void refusesToResignAnotherSuppliersSignedPackage() {
-        Fixtures.Supplier globex = fx.supplier("globex", Fixtures.SUPPLIER_CAPS, Fixtures.T0, OemPki.SUPPLIER_VALIDITY, 5);
+        Fixtures.Supplier globex = fx.supplier("globex", Fixtures.SUPPLIER_CAPS, Fixtures.T0, TrustHierarchy.SUPPLIER_VALIDITY, 5);
         ModulePackage globexSigned = fx.supplierSigned(unsigned(PackageSpec.UNASSIGNED, Fixtures.HEALTHY_CAPS), globex);
         assertRejected(TrustFailure.SUPPLIER_MISMATCH,
                 () -> signer.sign(globexSigned, fx.acme.keys().getPrivate(), fx.acme.chain()));

@@ -1,5 +1,7 @@
 package dev.wasmota.signing.pkg;
 
+import dev.wasmota.signing.pki.TrustHierarchy;
+
 import static dev.wasmota.signing.Fixtures.indexOf;
 import static dev.wasmota.signing.pkg.CraftedPackages.cms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,15 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.error.ExitCode;
+import dev.wasmota.contract.error.ExitCode;
 import dev.wasmota.signing.error.PolicyFailure;
-import dev.wasmota.signing.error.Reason;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.Reason;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ManifestCodec;
-import dev.wasmota.signing.pki.OemPki;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,7 +110,7 @@ class PackageVerifierTest {
 
     @Test
     void rejectsCountersignatureBySupplierInsteadOfReleaseKey() {
-        Fixtures.Supplier evil = fx.supplier("evil", Fixtures.SUPPLIER_CAPS, Fixtures.T0, OemPki.SUPPLIER_VALIDITY, 7);
+        Fixtures.Supplier evil = fx.supplier("evil", Fixtures.SUPPLIER_CAPS, Fixtures.T0, TrustHierarchy.SUPPLIER_VALIDITY, 7);
         ModulePackage signed = fx.supplierSigned(fx.unsignedHealthy("1.0.0", "healthy_v1.wasm"), fx.acme);
         ModulePackage counter = new PackageSigner(fx.clock).countersign(signed, evil.keys().getPrivate(), evil.chain().get(0));
         assertRejected(TrustFailure.UNTRUSTED_SIGNER, () -> verifier.verify(counter));
@@ -118,14 +119,14 @@ class PackageVerifierTest {
     @Test
     void rejectsExpiredSupplierCertificate() {
         ModulePackage pkg = fx.released();
-        Clock later = Clock.fixed(Fixtures.T0.plus(OemPki.SUPPLIER_VALIDITY).plusSeconds(1), ZoneOffset.UTC);
+        Clock later = Clock.fixed(Fixtures.T0.plus(TrustHierarchy.SUPPLIER_VALIDITY).plusSeconds(1), ZoneOffset.UTC);
         assertRejected(TrustFailure.CERTIFICATE_EXPIRED, () -> new PackageVerifier(fx.oem.trustStore(), later).verify(pkg));
     }
 
     @Test
     void rejectsCertificateNotYetValid() {
         Fixtures.Supplier future = fx.supplier("future", Fixtures.SUPPLIER_CAPS, Fixtures.T0.plus(Duration.ofDays(30)),
-                OemPki.SUPPLIER_VALIDITY, 9);
+                TrustHierarchy.SUPPLIER_VALIDITY, 9);
         ModulePackage pkg = fx.countersigned(new PackageSigner(Clock.fixed(Fixtures.T0.plus(Duration.ofDays(31)), ZoneOffset.UTC))
                 .sign(fx.unsignedHealthy("1.0.0", "healthy_v1.wasm"), future.keys().getPrivate(), future.chain()));
         assertRejected(TrustFailure.CERTIFICATE_NOT_YET_VALID, () -> verifier.verify(pkg));

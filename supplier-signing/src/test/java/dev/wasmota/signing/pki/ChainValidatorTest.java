@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import java.math.BigInteger;
@@ -161,7 +161,7 @@ class ChainValidatorTest {
     @Test
     void validAtExactlyNotAfterAndExpiredOneSecondLater() {
         Instant notAfter = supplier.getNotAfter().toInstant();
-        assertEquals(T0.plus(OemPki.SUPPLIER_VALIDITY), notAfter);
+        assertEquals(T0.plus(TrustHierarchy.SUPPLIER_VALIDITY), notAfter);
         validator.validate(supplier, pool, CertRole.SUPPLIER, notAfter);
         RejectedException e = assertRejected(TrustFailure.CERTIFICATE_EXPIRED,
                 () -> validator.validate(supplier, pool, CertRole.SUPPLIER, notAfter.plusSeconds(1)));

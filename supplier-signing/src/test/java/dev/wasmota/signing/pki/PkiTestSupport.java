@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wasmota.signing.error.Reason;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.Reason;
+import dev.wasmota.contract.error.RejectedException;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -15,18 +15,18 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.junit.jupiter.api.function.Executable;
 
 /** Assertions the PKI tests share. */
-final class PkiTestSupport {
+public final class PkiTestSupport {
     private PkiTestSupport() {
     }
 
-    static RejectedException assertRejected(Reason reason, Executable call) {
+    public static RejectedException assertRejected(Reason reason, Executable call) {
         RejectedException e = assertThrows(RejectedException.class, call);
         assertEquals(reason, e.reason(), e.getMessage());
         return e;
     }
 
     /** Whether {@code key} makes signatures that {@code publicKey} verifies. */
-    static void assertKeyPair(PrivateKey key, PublicKey publicKey) throws Exception {
+    public static void assertKeyPair(PrivateKey key, PublicKey publicKey) throws Exception {
         byte[] data = "wasmota".getBytes(StandardCharsets.US_ASCII);
         Signature s = Signature.getInstance(Crypto.ALGORITHM, Crypto.PROVIDER);
         s.initSign(key);
@@ -38,7 +38,7 @@ final class PkiTestSupport {
         assertTrue(v.verify(sig), "the private key does not belong to the public key");
     }
 
-    static PublicKey publicKey(X509CertificateHolder cert) throws Exception {
+    public static PublicKey publicKey(X509CertificateHolder cert) throws Exception {
         return new JcaX509CertificateConverter().setProvider(Crypto.PROVIDER).getCertificate(cert).getPublicKey();
     }
 }

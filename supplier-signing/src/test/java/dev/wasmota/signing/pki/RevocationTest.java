@@ -1,5 +1,6 @@
 package dev.wasmota.signing.pki;
 
+
 import static dev.wasmota.signing.pki.PkiTestSupport.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.error.RejectedException;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
 import dev.wasmota.signing.error.TrustUpdateFailure;
 import dev.wasmota.signing.instruction.Instruction;
@@ -76,14 +77,14 @@ class RevocationTest {
     @Test
     void revokedKeyRefusesACertificateReissuedForTheSameKey() {
         X509CertificateHolder reissued = fx.oem.enroll(SupplierKeys.request("acme", fx.acme.keys()), "acme",
-                Fixtures.SUPPLIER_CAPS, Fixtures.T0, OemPki.SUPPLIER_VALIDITY, Fixtures.seeded(999));
+                Fixtures.SUPPLIER_CAPS, Fixtures.T0, TrustHierarchy.SUPPLIER_VALIDITY, Fixtures.seeded(999));
         assertFalse(reissued.equals(acme), "a new certificate");
         TrustStore trust = trustWith(revokingKey(1, acme));
         List<X509CertificateHolder> pool = List.of(reissued, fx.oem.supplierCa().cert());
         RejectedException e = assertRejected(TrustFailure.CERTIFICATE_REVOKED,
                 () -> new ChainValidator(trust).validate(reissued, pool, CertRole.SUPPLIER, Fixtures.T0));
         assertTrue(e.getMessage().contains("its key"), e.getMessage());
-        Fixtures.Supplier other = fx.supplier("bolt", Fixtures.SUPPLIER_CAPS, Fixtures.T0, OemPki.SUPPLIER_VALIDITY, 31);
+        Fixtures.Supplier other = fx.supplier("bolt", Fixtures.SUPPLIER_CAPS, Fixtures.T0, TrustHierarchy.SUPPLIER_VALIDITY, 31);
         new ChainValidator(trust).validate(other.chain().get(0), other.chain(), CertRole.SUPPLIER, Fixtures.T0);
     }
 
@@ -112,7 +113,7 @@ class RevocationTest {
     @Test
     void updateSignedByTheReleaseOrCampaignKeyIsRefused() {
         TrustUpdate u = revokingKey(1, acme);
-        for (OemPki.Credential notRoot : List.of(fx.oem.release(), fx.oem.campaign(), fx.oem.supplierCa())) {
+        for (Credential notRoot : List.of(fx.oem.release(), fx.oem.campaign(), fx.oem.supplierCa())) {
             RejectedException e = assertRejected(TrustFailure.UNTRUSTED_SIGNER,
                     () -> SignedTrustUpdate.open(SignedTrustUpdate.sign(u, notRoot), fx.oem.root().cert()));
             assertTrue(e.getMessage().contains("not by the OEM root"), e.getMessage());
@@ -128,7 +129,7 @@ class RevocationTest {
 
     @Test
     void updateNamingTheRootButSignedWithAnotherKeyIsRefused() {
-        OemPki.Credential impostor = new OemPki.Credential(fx.oem.release().key(), fx.oem.root().cert());
+        Credential impostor = new Credential(fx.oem.release().key(), fx.oem.root().cert());
         byte[] forged = SignedTrustUpdate.sign(revokingKey(1, acme), impostor);
         assertRejected(TrustFailure.BAD_SIGNATURE, () -> SignedTrustUpdate.open(forged, fx.oem.root().cert()));
     }
@@ -169,7 +170,7 @@ class RevocationTest {
 
     @Test
     void oemRevokeWritesTheNextUpdateIntoVehicleTrustKeepingEarlierOnes() throws Exception {
-        OemPki pki = OemPki.load(dir.resolve("oem"), fx.clock, Fixtures.seeded(3));
+        TrustHierarchy pki = fx.oem;
         TrustUpdate first = pki.revoke(List.of(new Revocation(Revocation.keySha256(acme), "leak")), List.of()).orElseThrow();
         TrustUpdate second = pki.revoke(List.of(), List.of(new Revocation(Revocation.certificateSha256(
                 fx.oem.campaign().cert()), "rotated"))).orElseThrow();
@@ -179,7 +180,7 @@ class RevocationTest {
         assertEquals(Optional.empty(), pki.revoke(List.of(new Revocation(Revocation.keySha256(acme), "again")), List.of()),
                 "nothing new: nothing written");
 
-        TrustStore loaded = TrustStore.load(dir.resolve("oem").resolve(OemPki.TRUST_DIR));
+        TrustStore loaded = TrustStore.load(dir.resolve("oem").resolve(TrustHierarchy.TRUST_DIR));
         assertEquals(Optional.of(second), loaded.update());
         assertEquals(2, fx.oem.trustStore().sequence(), "the OEM's own trust store reads the update too");
         assertArrayEquals(Files.readAllBytes(pki.trustUpdateFile()),
@@ -188,7 +189,7 @@ class RevocationTest {
 
     @Test
     void storedUpdateSignedByAnotherKeyFailsTheLoad() throws Exception {
-        Path trustDir = dir.resolve("oem").resolve(OemPki.TRUST_DIR);
+        Path trustDir = dir.resolve("oem").resolve(TrustHierarchy.TRUST_DIR);
         Files.write(trustDir.resolve(TrustStore.UPDATE_FILE), SignedTrustUpdate.sign(revokingKey(1, acme), fx.oem.release()));
         RejectedException e = assertRejected(TrustFailure.UNTRUSTED_SIGNER, () -> TrustStore.load(trustDir));
         assertTrue(e.getMessage().contains(TrustStore.UPDATE_FILE), e.getMessage());

@@ -1,5 +1,6 @@
 package dev.wasmota.signing.pki;
 
+
 import static dev.wasmota.signing.pki.PkiTestSupport.assertKeyPair;
 import static dev.wasmota.signing.pki.PkiTestSupport.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,10 +62,10 @@ class SupplierKeysTest {
     @Test
     void writtenCsrEnrollsAtTheOem() throws Exception {
         SupplierKeys.generate("acme", dir.resolve("supplier"), Fixtures.seeded(3));
-        OemPki oem = OemPki.create(dir.resolve("oem"), java.time.Clock.fixed(Fixtures.T0, java.time.ZoneOffset.UTC),
+        TrustHierarchy oem = TrustHierarchy.create(dir.resolve("oem").resolve(TrustHierarchy.TRUST_DIR), java.time.Clock.fixed(Fixtures.T0, java.time.ZoneOffset.UTC),
                 Fixtures.seeded(4));
         PKCS10CertificationRequest csr = Pem.readCertificationRequest(SupplierKeys.csrFile(dir.resolve("supplier"), "acme"));
-        var cert = oem.enroll(csr, "acme", Fixtures.SUPPLIER_CAPS, Fixtures.T0, OemPki.SUPPLIER_VALIDITY, Fixtures.seeded(5));
+        var cert = oem.enroll(csr, "acme", Fixtures.SUPPLIER_CAPS, Fixtures.T0, TrustHierarchy.SUPPLIER_VALIDITY, Fixtures.seeded(5));
         assertKeyPair(Pem.readPrivateKey(SupplierKeys.keyFile(dir.resolve("supplier"), "acme")), PkiTestSupport.publicKey(cert));
     }
 

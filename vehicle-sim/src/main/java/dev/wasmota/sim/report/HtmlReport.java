@@ -1,6 +1,6 @@
 package dev.wasmota.sim.report;
 
-import dev.wasmota.signing.io.DurableFiles;
+import dev.wasmota.contract.io.DurableFiles;
 import dev.wasmota.sim.report.SimReport.CampaignRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;

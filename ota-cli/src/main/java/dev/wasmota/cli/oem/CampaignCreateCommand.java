@@ -1,0 +1,161 @@
+package dev.wasmota.cli.oem;
+
+import dev.wasmota.oem.campaign.Campaign;
+import dev.wasmota.oem.campaign.CampaignSpec;
+import dev.wasmota.oem.campaign.CampaignWorkspace;
+import dev.wasmota.oem.campaign.StatusTable;
+import dev.wasmota.oem.campaign.Targets;
+import dev.wasmota.oem.campaign.WavePlan;
+import dev.wasmota.oem.release.ReleaseId;
+import dev.wasmota.cli.CliEnv;
+import dev.wasmota.cli.CliFiles;
+import dev.wasmota.cli.DurationConverter;
+import dev.wasmota.signing.pkg.PackageFile;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code ota oem campaign create}: defines a campaign, its targets and waves; nothing is sent until start. */
+@Command(name = "create", mixinStandardHelpOptions = true,
+        description = {"Creates a campaign that rolls one release out to vehicles in waves.",
+                "--package publishes a countersigned package into DIR/releases first (with PKG.report.json, if "
+                + "present); --release names one published already. Vehicles must be registered "
+                + "(ota oem vehicle register) and run on a hardware id the release allows, and be in no unfinished "
+                + "campaign. Prints the campaign id."})
+public final class CampaignCreateCommand extends CampaignBaseCommand {
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source what;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    @Option(names = "--waves", required = true, paramLabel = "SPEC", converter = PlanConverter.class,
+            description = "cumulative wave sizes: counts (1,10,100) or percentages (10%%,50%%,100%%); the last must reach every target")
+    WavePlan waves;
+
+    @Option(names = "--advance-at", paramLabel = "PCT", converter = PercentConverter.class,
+            defaultValue = "" + CampaignSpec.DEFAULT_ADVANCE_AT,
+            description = "success rate of a wave at which the next wave starts (default: ${DEFAULT-VALUE}%%)")
+    int advanceAt;
+
+    @Option(names = "--stop-at", paramLabel = "PCT", converter = PercentConverter.class,
+            defaultValue = "" + CampaignSpec.DEFAULT_STOP_AT,
+            description = "error rate of a wave at which the campaign stops (default: ${DEFAULT-VALUE}%%)")
+    int stopAt;
+
+    @Option(names = "--expires", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "24h",
+            description = "how long each instruction is valid after it is issued, e.g. 30m, 24h (default: ${DEFAULT-VALUE})")
+    Duration expires;
+
+    @Option(names = "--hold", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "0s",
+            description = "how long each wave is observed after it starts before the next may start, even once it "
+                    + "reached the advance threshold, e.g. 30m, 24h; at most 7 days (default: ${DEFAULT-VALUE}, none)")
+    Duration hold;
+
+    @Option(names = "--id", paramLabel = "ID", description = "the campaign id (default: generated, c-<hex>)")
+    String id;
+
+    /** The release to roll out: a package file or a published release. */
+    static final class Source {
+        @Option(names = "--package", required = true, paramLabel = "PKG", description = "a countersigned package to publish and roll out")
+        Path pkg;
+
+        @Option(names = "--release", required = true, paramLabel = "MODULE@VERSION", description = "a published release")
+        String release;
+    }
+
+    /** Who the campaign is for. */
+    static final class Target {
+        @Option(names = "--vehicles", required = true, paramLabel = "LIST",
+                description = "comma-separated vehicle ids, in rollout order (the first are the canaries)")
+        String vehicles;
+
+        @Option(names = "--hardware", required = true, paramLabel = "ID", description = "every registered vehicle with this hardware id")
+        String hardware;
+    }
+
+    public CampaignCreateCommand(CliEnv env) {
+        super(env);
+    }
+
+    @Override
+    int run(CampaignWorkspace ws, PrintWriter out) throws Exception {
+        if (expires.getNano() != 0 || expires.getSeconds() < 1) {
+            throw new ParameterException(spec.commandLine(), "--expires must be whole seconds, at least 1s");
+        }
+        if (hold.getNano() != 0) {
+            throw new ParameterException(spec.commandLine(), "--hold must be whole seconds");
+        }
+        Targets targets;
+        try {
+            targets = target.hardware != null ? Targets.hardware(target.hardware) : Targets.vehicles(target.vehicles);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ReleaseId release = what.pkg != null ? publish(ws, what.pkg).id() : parseRelease(what.release);
+        CampaignSpec.Builder b = CampaignSpec.builder(release, targets, waves).advanceAt(advanceAt).stopAt(stopAt)
+                .validity(expires).hold(hold);
+        if (id != null) {
+            b.id(id);
+        }
+        Campaign k = ws.campaigns().create(b.build());
+        out.printf("created campaign %s: %s to %d vehicles (%s) in %d waves %s; advance at %d%%, stop at %d%%,"
+                        + " instructions valid %s, hold %s%n", k.id(), k.release(),
+                ws.campaigns().status(k.id()).total().members(), k.targets(), k.waveCount(), k.wavePlan(), k.advanceAt(),
+                k.stopAt(), StatusTable.human(k.validity()), StatusTable.human(k.hold()));
+        return 0;
+    }
+
+    private ReleaseId parseRelease(String text) {
+        try {
+            return ReleaseId.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--release: " + e.getMessage());
+        }
+    }
+
+    private dev.wasmota.oem.release.Release publish(CampaignWorkspace ws, Path pkg) throws Exception {
+        byte[] bytes = CliFiles.readBounded(spec.commandLine(), pkg, PackageFile.MAX_FILE_BYTES, "package");
+        Path report = pkg.resolveSibling(pkg.getFileName() + ".report.json");
+        Optional<byte[]> reportBytes = Files.isRegularFile(report) ? Optional.of(CliFiles.readBounded(spec.commandLine(),
+                report, dev.wasmota.oem.release.ReleaseStore.MAX_REPORT_BYTES, "report")) : Optional.empty();
+        return ws.releases().publish(bytes, reportBytes);
+    }
+
+    /** A wave plan option. */
+    static final class PlanConverter implements ITypeConverter<WavePlan> {
+        @Override
+        public WavePlan convert(String value) {
+            try {
+                return WavePlan.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A percentage option, {@code 90} or {@code 90%}, within 1..100. */
+    static final class PercentConverter implements ITypeConverter<Integer> {
+        private static final Pattern FORM = Pattern.compile("(\\d{1,3})%?");
+
+        @Override
+        public Integer convert(String value) {
+            Matcher m = FORM.matcher(value.strip());
+            int pct = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+            if (pct < 1 || pct > 100) {
+                throw new TypeConversionException("'" + value + "' is not a percentage within 1..100");
+            }
+            return pct;
+        }
+    }
+}

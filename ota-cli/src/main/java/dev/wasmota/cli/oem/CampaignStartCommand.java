@@ -1,0 +1,30 @@
+package dev.wasmota.cli.oem;
+
+import dev.wasmota.oem.campaign.Campaign;
+import dev.wasmota.oem.campaign.CampaignWorkspace;
+import dev.wasmota.cli.CliEnv;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ota oem campaign start}: issues the first wave of a created campaign. */
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = {"Starts a campaign by issuing its first wave of instructions.",
+                "Each instruction carries the vehicle's next counter and expires after the campaign's validity; "
+                + "it is written to DIR/outbox/<vehicle>/<counter>-<instruction>.wotains, the package to "
+                + "DIR/outbox/packages/<sha256>.wotapkg."})
+public final class CampaignStartCommand extends CampaignBaseCommand {
+    @Option(names = "--campaign", required = true, paramLabel = "ID", description = "the campaign")
+    String campaign;
+
+    public CampaignStartCommand(CliEnv env) {
+        super(env);
+    }
+
+    @Override
+    int run(CampaignWorkspace ws, PrintWriter out) {
+        Campaign k = ws.campaigns().start(campaign);
+        printState(out, "started", ws, k);
+        return 0;
+    }
+}

@@ -1,0 +1,176 @@
+package dev.wasmota.cli.oem;
+
+import dev.wasmota.cli.serve.Foreground;
+import dev.wasmota.cli.serve.MetricsOptions;
+import dev.wasmota.cli.serve.RouteSettings;
+
+import dev.wasmota.broker.BrokerException;
+import dev.wasmota.broker.BrokerSettings;
+import dev.wasmota.broker.EmbeddedBroker;
+import dev.wasmota.oem.campaign.CampaignWorkspace;
+import dev.wasmota.protocol.RouteFailure;
+import dev.wasmota.protocol.Topics;
+import dev.wasmota.transport.MqttSettings;
+import dev.wasmota.routes.oem.OemNode;
+import dev.wasmota.routes.oem.OemNodeConfig;
+import dev.wasmota.cli.CliEnv;
+import dev.wasmota.contract.error.RejectedException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ota oem serve}: the OEM side of the MQTT pipeline, in the foreground until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serves the OEM side of the MQTT pipeline until stopped.",
+                "Takes in supplier submissions (intake, countersigning, releases), sends campaign",
+                "instructions to vehicles, records their status reports and dead letters. Without",
+                "--broker it starts the embedded broker on 127.0.0.1 (sessions kept in DIR/broker).",
+                "Several workers (--worker) may serve one OEM directory and database. Stops on",
+                "Ctrl-C or SIGTERM, closing the node, the broker and the metrics server.",
+                "With --retire it retires worker --worker for good instead: puts back its outbox",
+                "claims, handles what the broker queued for its sessions, ends them (so the broker",
+                "stops giving it a share of submissions and status reports) and exits."})
+public final class OemServeCommand implements Callable<Integer> {
+    static final int DEFAULT_BROKER_PORT = 1883;
+    /** A retirement ends once nothing has arrived for this long and everything is acknowledged. */
+    static final Duration RETIRE_QUIET = Duration.ofSeconds(3);
+    /** A retirement still receiving after this long is refused (exit 2), its sessions kept. */
+    static final Duration RETIRE_LIMIT = Duration.ofMinutes(5);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--oem", required = true, paramLabel = "DIR", description = "the OEM directory (ota oem init)")
+    Path oemDir;
+
+    @Option(names = "--broker", paramLabel = "URL",
+            description = "the broker, tcp://HOST:PORT or ssl://HOST:PORT (default: start the embedded one)")
+    String broker;
+
+    @Option(names = "--broker-port", paramLabel = "PORT",
+            description = "the embedded broker's port, 0 for a free one (default: " + DEFAULT_BROKER_PORT + ")")
+    Integer brokerPort;
+
+    @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "10485760",
+            description = "largest MQTT packet the embedded broker accepts (default: ${DEFAULT-VALUE})")
+    int maxMessageSize;
+
+    @Option(names = "--tls", paramLabel = "DIR", description = "this worker's TLS material (key.pem, cert.pem, ca.pem) for an ssl:// broker")
+    Path tls;
+
+    @Option(names = "--worker", paramLabel = "NAME",
+            description = "this worker's name (ota.oem.worker); its audit log is DIR/audit-NAME.log (default: oem-1, DIR/audit.log)")
+    String worker;
+
+    @Option(names = "--db", paramLabel = "URL", description = "the campaign database's JDBC URL (default: H2 in DIR)")
+    String db;
+
+    @Option(names = "--retire", description = "retire worker --worker (see above) and exit; refused after "
+            + "5 minutes of messages still arriving, with its sessions kept")
+    boolean retire;
+
+    @Mixin
+    RouteSettings settings;
+
+    @Mixin
+    MetricsOptions metrics;
+
+    private final CliEnv env;
+
+    public OemServeCommand(CliEnv env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        CommandLine cmd = spec.commandLine();
+        PrintWriter out = cmd.getOut();
+        if (broker != null && brokerPort != null) {
+            throw new CommandLine.ParameterException(cmd, "--broker-port is the embedded broker's; it cannot go with --broker");
+        }
+        if (!Files.isDirectory(oemDir)) {
+            throw new NoSuchFileException(oemDir.toString(), null, "no OEM directory; create one with ota oem init");
+        }
+        if (retire && worker == null) {
+            throw new CommandLine.ParameterException(cmd, "--retire needs --worker NAME: the worker to retire");
+        }
+        Properties p = settings.properties(cmd, worker == null ? Map.of() : Map.of("ota.oem.worker", worker));
+        String name = p.getProperty("ota.oem.worker");
+        try (Foreground fg = new Foreground(cmd.getErr())) {
+            MetricsOptions.Metrics m = fg.hold("metrics server", metrics.open(cmd));
+            String url = broker != null ? broker : fg.hold("embedded broker", startBroker()).url();
+            if (broker == null) {
+                out.println("embedded MQTT broker listening on " + url);
+            }
+            MqttSettings mqtt = RouteSettings.mqtt(cmd, url, RouteSettings.tls(tls), p);
+            OemNodeConfig config = OemNodeConfig.of(oemDir, mqtt).withProperties(overrides(p)).withRegistry(m.registry())
+                    .withClock(env.clock(), env.random())
+                    .withAuditFile(oemDir.resolve(worker == null ? CampaignWorkspace.AUDIT_FILE : "audit-" + name + ".log"));
+            if (db != null) {
+                config = config.withDatabase(db);
+            }
+            OemNode node = fg.hold("OEM node", startNode(config));
+            if (retire) {
+                out.println("retiring OEM worker " + name + ": draining its sessions");
+                out.flush();
+                OemNode.Retirement r = node.retire(RETIRE_QUIET, RETIRE_LIMIT, line -> {
+                    out.println(line);
+                    out.flush();
+                });
+                out.printf("retired OEM worker %s: %d queued messages handled, %d outbox claims put back, sessions ended "
+                        + "(%.1f s)%n", name, r.handled(), r.claimsReturned(), r.took().toMillis() / 1000.0);
+                return 0;
+            }
+            Topics topics = new Topics(p.getProperty("ota.topic.root"));
+            out.printf("OEM worker %s serving %s on %s: intake %s, status %s (topics under %s/)%n", name, oemDir, url,
+                    topics.submitFilter(), topics.statusFilter(), topics.root());
+            m.server().ifPresent(s -> out.println("metrics at " + s.url()));
+            out.println("serving; stop with Ctrl-C");
+            out.flush();
+            fg.awaitInterrupt();
+            out.println("OEM worker " + name + " stopping");
+            out.flush();
+        }
+        return 0;
+    }
+
+    private EmbeddedBroker startBroker() throws IOException {
+        Path data = Files.createDirectories(oemDir.resolve("broker"));
+        try {
+            return EmbeddedBroker.start(BrokerSettings.builder(data)
+                    .port(brokerPort == null ? DEFAULT_BROKER_PORT : brokerPort).maxMessageBytes(maxMessageSize).build());
+        } catch (BrokerException e) {
+            throw new RejectedException(RouteFailure.BROKER_UNAVAILABLE, "the embedded broker did not start: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    private static OemNode startNode(OemNodeConfig config) throws IOException {
+        try {
+            return OemNode.start(config);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** The settings that differ from the defaults, as {@link OemNodeConfig#withProperties} takes them. */
+    private static Map<String, String> overrides(Properties p) {
+        Map<String, String> m = new LinkedHashMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        return m;
+    }
+}

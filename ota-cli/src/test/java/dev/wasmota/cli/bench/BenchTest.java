@@ -1,0 +1,129 @@
+package dev.wasmota.cli.bench;
+
+import dev.wasmota.contract.stats.Percentiles;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.dylibso.chicory.wasm.Parser;
+import dev.wasmota.ecu.sandbox.CompiledModule;
+import dev.wasmota.ecu.sandbox.Corpus;
+import dev.wasmota.signing.manifest.CapabilitySet;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The benchmarks' arithmetic, and short smoke runs of each: they work and report every figure
+ * (real figures: {@code ota bench}, docs/BENCHMARKS.md). No assertion here depends on timing.
+ */
+class BenchTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void percentilesUseNearestRankOnSortedSamples() {
+        Percentiles p = Percentiles.of(new long[] {9, 1, 5, 3, 7, 2, 8, 4, 6, 10});
+        assertEquals(5, p.median());
+        assertEquals(10, p.percentile(99));
+        assertEquals(1, p.min());
+        assertEquals(10, p.max());
+        assertEquals(1, Percentiles.of(new long[] {1, 2}).median(), "nearest rank: the lower of two");
+        assertEquals(7, Percentiles.of(new long[] {7}).percentile(99));
+    }
+
+    @Test
+    void buildTagIsAValidCustomSectionThatChangesOnlyTheDigest() {
+        byte[] wasm = Corpus.bytes("empty.wasm");
+        byte[] tagged = BenchPackages.withBuildTag(wasm, 300);
+        assertArrayEquals(wasm, java.util.Arrays.copyOf(tagged, wasm.length), "appended, nothing changed");
+        assertEquals(0, tagged[wasm.length], "custom section id");
+        assertEquals(tagged.length - wasm.length - 2, tagged[wasm.length + 1], "section size");
+        assertEquals(Parser.parse(wasm).exportSection().exportCount(), Parser.parse(tagged).exportSection().exportCount());
+        assertNotEquals(CompiledModule.compile(wasm, CapabilitySet.EMPTY).sha256(),
+                CompiledModule.compile(BenchPackages.withBuildTag(wasm, 301), CapabilitySet.EMPTY).sha256());
+    }
+
+    @Test
+    void leb128EncodesSevenBitsPerByte() {
+        assertArrayEquals(new byte[] {0}, leb(0));
+        assertArrayEquals(new byte[] {0x7f}, leb(127));
+        assertArrayEquals(new byte[] {(byte) 0x80, 0x01}, leb(128));
+        assertArrayEquals(new byte[] {(byte) 0xe5, (byte) 0x8e, 0x26}, leb(624_485));
+    }
+
+    @Test
+    void hostileBenchHoldsTheGrowsAtTheCapAndReportsEveryFigure() throws Exception {
+        Path corpus = Corpus.path("empty.wasm").getParent();
+        HostileBench.Result r = new HostileBench().run(new HostileBench.Options(corpus, "table_bomb_16.wasm",
+                Duration.ofMillis(400), 10, 50_000, 2, 0));
+        assertEquals(0, r.hostileGrown());
+        assertTrue(r.hostileRefused() >= 16, r.toString());
+        assertEquals(r.hostileRefused(), r.refusedAtTheCap(), "every -1 the module saw was the cap's");
+        assertTrue(r.neighbourCalls() > 0, r.toString());
+        assertEquals(15, r.lines().size());
+    }
+
+    @Test
+    void tickBenchReportsEveryFigure() throws Exception {
+        var r = new TickBench().run(new TickBench.Options(Corpus.path("empty.wasm"), 2_000, 3_000, 20, 200));
+        assertTrue(r.rawMedianNs() > 0 && r.sandboxMedianNs() > 0 && r.idleMedianNs() > 0, r.toString());
+        assertTrue(r.lines().get(0).startsWith("tick_sandbox_ns_p50="), r.lines().toString());
+        assertTrue(r.lines().stream().anyMatch(l -> l.startsWith("tick_sandbox_after_idle_ns_p50=")));
+        assertTrue(new TickBench().run(new TickBench.Options(Corpus.path("empty.wasm"), 0, 10, 5, 0)).lines().stream()
+                .noneMatch(l -> l.contains("after_idle")), "an idle gap of 0 skips that part");
+    }
+
+    @Test
+    void deadlineBenchStopsTheRunawayEveryTime() throws Exception {
+        var r = new DeadlineBench().run(new DeadlineBench.Options(Corpus.path(""), Duration.ofMillis(300),
+                Duration.ofMillis(800), 20_000, 25));
+        assertTrue(r.runawayMisses() > 0, r.toString());
+        assertEquals(r.perModule().get("runaway").calls(), r.runawayMisses(), "every runaway tick is stopped: " + r);
+        assertTrue(r.othersCalls() > 0, r.toString());
+        assertEquals(8, r.perModule().size());
+        assertTrue(r.lines().contains("others_deadline_misses=" + r.othersDeadlineMisses()), r.lines().toString());
+    }
+
+    @Test
+    void computeBenchTimesAPassOverTheVectors() throws Exception {
+        var r = new ComputeBench().run(new ComputeBench.Options(Corpus.path("brake_temp.wasm"),
+                Corpus.path("brake_temp.vectors.json"), 3, Optional.empty()));
+        assertTrue(r.allPassed(), r.firstFailure());
+        assertTrue(r.line().matches("compute_ms=\\d+\\.\\d"), r.line());
+    }
+
+    @Test
+    void activateBenchTimesSandboxAndCommitOfEachActivation() throws Exception {
+        var r = new ActivateBench().run(new ActivateBench.Options(Corpus.path("empty.wasm"), CapabilitySet.EMPTY, 1, 3,
+                tmp));
+        assertEquals(3, r.rounds());
+        assertTrue(r.sandboxP50() > 0 && r.commitP50() > 0, r.toString());
+        assertTrue(r.totalMax() >= r.totalP50(), r.toString());
+        assertTrue(r.lines().contains(ActivateBench.ms("activate_ms_p50", r.totalP50())), r.lines().toString());
+        assertEquals(0, Files.list(tmp).count(), "the temp state is removed");
+    }
+
+    @Test
+    void installBenchCommitsEachNewVersion() throws Exception {
+        var r = new InstallBench().run(new InstallBench.Options(Corpus.path("empty.wasm"), CapabilitySet.EMPTY, 0, 2,
+                tmp));
+        assertEquals(2, r.rounds());
+        assertTrue(r.totalP50() > 0 && r.compileP50() > 0 && r.chicoryCompileP50() > 0, "each install compiled: " + r);
+        assertTrue(r.compileP50() <= r.totalMax(), r.toString());
+        assertTrue(r.lines().get(0).startsWith("install_ms_p50="), r.lines().toString());
+        assertEquals(0, Files.list(tmp).count(), "the temp state is removed");
+    }
+
+    private static byte[] leb(long v) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BenchPackages.leb128(out, v);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,292 @@
+package dev.wasmota.routes.oem;
+
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.oem.campaign.CampaignService;
+import dev.wasmota.oem.campaign.CampaignWorkspace;
+import dev.wasmota.oem.campaign.FileOutbox;
+import dev.wasmota.oem.trust.TrustDistribution;
+import dev.wasmota.oem.intake.IntakeOptions;
+import dev.wasmota.oem.intake.IntakePipeline;
+import dev.wasmota.oem.release.ReleaseStore;
+import dev.wasmota.protocol.RouteFailure;
+import dev.wasmota.protocol.RouteProperties;
+import dev.wasmota.protocol.Topics;
+import dev.wasmota.transport.camel.CamelNodes;
+import dev.wasmota.transport.camel.DeadLetterRecorder;
+import dev.wasmota.transport.HeldMessagesClient;
+import dev.wasmota.transport.MqttClients;
+import dev.wasmota.transport.MqttEndpoints;
+import dev.wasmota.transport.SlowRetrievalRecorder;
+import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.oem.pki.OemPki;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
+import org.eclipse.paho.mqttv5.common.MqttException;
+
+/**
+ * The OEM side of the pipeline in one process ({@code ota oem serve}): intake of supplier
+ * submissions, campaign dispatch to vehicles, status intake, expiry ticks and dead letters, over
+ * one broker. Several workers can serve one OEM directory and database: intake and status are
+ * shared subscriptions of group {@code {{ota.oem.group}}}, so the broker splits them; outbox
+ * files are claimed by atomic rename, so no instruction is sent twice.
+ */
+public final class OemNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(OemNode.class.getName());
+    private final OemNodeConfig config;
+    private final AuditLog audit;
+    private final CampaignWorkspace workspace;
+    private final OutboxDispatcher dispatcher;
+    private final TrustDistribution trust;
+    private final List<HeldMessagesClient> clients = new ArrayList<>();
+    /** The intake and status consumers' clients, with the shared filter each subscribes to. */
+    private final List<Subscribed> subscribed = new ArrayList<>();
+    private CamelContext camel;
+
+    private record Subscribed(HeldMessagesClient client, String filter) {
+    }
+
+    /** What {@link #retire} did: messages its sessions brought since the node started, claims put back. */
+    public record Retirement(long handled, int claimsReturned, Duration took) {
+    }
+
+    private OemNode(OemNodeConfig config, AuditLog audit, CampaignWorkspace workspace, OutboxDispatcher dispatcher,
+                    TrustDistribution trust) {
+        this.config = config;
+        this.audit = audit;
+        this.workspace = workspace;
+        this.dispatcher = dispatcher;
+        this.trust = trust;
+    }
+
+    /** Opens the OEM directory, connects to the broker and starts the routes. */
+    public static OemNode start(OemNodeConfig config) {
+        Properties p = config.properties();
+        Topics topics = new Topics(p.getProperty("ota.topic.root"));
+        String worker = p.getProperty("ota.oem.worker");
+        OemPki pki;
+        try {
+            pki = OemPki.load(config.oemDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the OEM keys in " + config.oemDir(), e);
+        }
+        AuditLog audit = AuditLog.open(config.auditFile(), config.clock());
+        OemNode node = null;
+        try {
+            OutboxDispatcher dispatcher = new OutboxDispatcher(config.oemDir(), worker, pki.trustStore(), topics,
+                    config.clock(), Duration.ofMillis(RouteProperties.intValue(p, "ota.dispatch.scanMillis")));
+            CampaignWorkspace ws = CampaignWorkspace.open(config.oemDir(), config.dbUrl(), config.clock(), config.random(),
+                    "oem-serve:" + worker, Optional.of(audit), Optional.of(dispatcher));
+            node = new OemNode(config, audit, ws, dispatcher, new TrustDistribution(pki,
+                    new FileOutbox(config.oemDir().resolve(FileOutbox.DIR)), ws.vehicles(), Optional.of(audit),
+                    "oem-serve:" + worker));
+            node.startRoutes(pki, topics, worker, p);
+            return node;
+        } catch (RuntimeException | Error e) {
+            if (node != null) {
+                node.close();
+            } else {
+                audit.close();
+            }
+            throw e;
+        }
+    }
+
+    private void startRoutes(OemPki pki, Topics topics, String worker, Properties p) {
+        dispatcher.recover();
+        int redelivered = dispatcher.redeliverMissing(workspace.campaigns().unanswered());
+        if (redelivered > 0) {
+            LOG.log(System.Logger.Level.WARNING, "OEM worker " + worker + ": " + redelivered + " unanswered instructions "
+                    + "were recorded but not in the outbox (a campaign step cut short after its commit); delivered again");
+        }
+        int qos = RouteProperties.intValue(p, "ota.mqtt.qos");
+        String group = p.getProperty("ota.oem.group");
+        HeldMessagesClient intakeClient = connect(worker + "-intake", true, true);
+        HeldMessagesClient statusClient = connect(worker + "-status", true, true);
+        HeldMessagesClient outClient = connect(worker + "-out", false, false);
+        camel = CamelNodes.create("oem-" + worker, p, config.registry());
+        IntakeOptions intakeOptions = config.intakeOptions().toBuilder().clock(config.clock()).audit(audit).build();
+        String intakeFilter = Topics.shared(group, topics.submitFilter());
+        String statusFilter = Topics.shared(group, topics.statusFilter());
+        subscribed.add(new Subscribed(intakeClient, intakeFilter));
+        subscribed.add(new Subscribed(statusClient, statusFilter));
+        OemRoutes.Endpoints endpoints = new OemRoutes.Endpoints(
+                MqttEndpoints.consumer(camel, "oem-intake-in", intakeFilter, intakeClient, qos),
+                MqttEndpoints.consumer(camel, "oem-status-in", statusFilter, statusClient, qos),
+                MqttEndpoints.producer(camel, "oem-out", topics.oemDeadLetter(), outClient, qos),
+                topics.releases());
+        try {
+            camel.addRoutes(new OemRoutes(endpoints,
+                    new IntakeHandler(new IntakePipeline(pki, intakeOptions), workspace.releases(), pki, topics, config.clock()),
+                    new StatusHandler(workspace.campaigns(), pki.trustStore(), topics, config.clock()),
+                    dispatcher, new CampaignTicker(workspace.campaigns(), this::distributeTrustUpdate),
+                    new DeadLetterRecorder(audit, "oem-serve:" + worker, topics.oemDeadLetter(), config.clock(),
+                            config.registry())));
+            camel.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the OEM routes: " + e.getMessage(), e);
+        }
+    }
+
+    private HeldMessagesClient connect(String clientId, boolean persistent, boolean manualAcks) {
+        String actor = "oem-serve:" + config.properties().getProperty("ota.oem.worker");
+        HeldMessagesClient c = MqttClients.connect(config.mqtt().withSlowRetrievalListener(
+                new SlowRetrievalRecorder(audit, actor, "oem", config.registry())), clientId, persistent, manualAcks);
+        clients.add(c);
+        return c;
+    }
+
+    /**
+     * Queues the trust update in {@code vehicle-trust/} (written by {@code ota oem revoke}) to every
+     * registered vehicle if it was not queued yet, and hands it to the dispatcher at once; the
+     * campaign tick calls this too. Returns how many vehicles it was queued to.
+     */
+    public int distributeTrustUpdate() {
+        List<java.nio.file.Path> queued = trust.queueIfNew();
+        dispatcher.enqueue(queued);
+        return queued.size();
+    }
+
+    /**
+     * Retires this worker for good. Its intake and status sessions are persistent and hold a
+     * share of the shared subscriptions, so a worker that simply stops keeps receiving its share
+     * (Mosquitto queues it for the session's whole expiry, 7 days) and nobody handles it. Here the
+     * worker stops taking outbox work and puts back what it had claimed, unsubscribes both
+     * sessions, handles what the broker had queued for them until nothing has arrived for
+     * {@code quiet} and every message is acknowledged, and then ends both sessions (session expiry
+     * 0), which the audit log records. Call it on a node just started under the retiring worker's
+     * name; close the node afterwards.
+     *
+     * @throws RejectedException {@link RouteFailure#TIMED_OUT} if messages were still arriving or
+     *     unacknowledged after {@code limit}: the sessions are then kept, so nothing is lost
+     */
+    public Retirement retire(Duration quiet, Duration limit, Consumer<String> progress) {
+        long start = System.nanoTime();
+        String worker = config.properties().getProperty("ota.oem.worker");
+        try {
+            camel.getRouteController().stopRoute("oem-dispatch");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the dispatch route: " + e.getMessage(), e);
+        }
+        int returned = dispatcher.recover();
+        long lastProgress = System.nanoTime();
+        while (true) {
+            unsubscribe(); // again on each round: after a reconnect the consumer subscribes again
+            long count = arrived();
+            long lastChange = System.nanoTime();
+            while (unacknowledged() > 0 || System.nanoTime() - lastChange < quiet.toNanos()) {
+                long now = System.nanoTime();
+                if (arrived() != count) {
+                    count = arrived();
+                    lastChange = now;
+                }
+                if (now - start >= limit.toNanos()) {
+                    throw new RejectedException(RouteFailure.TIMED_OUT, "worker " + worker + " still had messages arriving "
+                            + "or unacknowledged after " + limit.toSeconds() + " s (" + count + " handled, "
+                            + unacknowledged() + " in hand); its sessions are kept: run the retirement again");
+                }
+                if (now - lastProgress >= 5_000_000_000L) {
+                    lastProgress = now;
+                    progress.accept("draining worker " + worker + ": " + count + " handled so far, "
+                            + unacknowledged() + " in hand");
+                }
+                sleep(100, worker);
+            }
+            unsubscribe();
+            if (arrived() == count && unacknowledged() == 0) {
+                break;
+            }
+        }
+        long handled = arrived();
+        for (Subscribed s : subscribed) {
+            try {
+                s.client().endSession(5000);
+            } catch (MqttException e) {
+                throw new RejectedException(RouteFailure.BROKER_UNAVAILABLE, "could not end session " + s.client().getClientId()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        audit.append(AuditRecord.builder(AuditEvent.OEM_WORKER_RETIRED).actor("oem-serve:" + worker)
+                .detail("worker " + worker + " retired: " + handled + " queued messages handled, " + returned
+                        + " claims put back, sessions " + subscribed.stream().map(x -> x.client().getClientId()).toList()
+                        + " ended").build());
+        return new Retirement(handled, returned, took);
+    }
+
+    private static void sleep(long millis, String worker) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while draining worker " + worker, e);
+        }
+    }
+
+    private long arrived() {
+        return subscribed.stream().mapToLong(s -> s.client().messagesArrived()).sum();
+    }
+
+    private int unacknowledged() {
+        return subscribed.stream().mapToInt(s -> s.client().unacknowledged()).sum();
+    }
+
+    /** Stops the broker giving this worker's sessions a share of new messages (what is queued still comes). */
+    private void unsubscribe() {
+        for (Subscribed s : subscribed) {
+            try {
+                s.client().unsubscribe(s.filter());
+            } catch (MqttException e) {
+                throw new RejectedException(RouteFailure.BROKER_UNAVAILABLE, "could not unsubscribe "
+                        + s.client().getClientId() + " from " + s.filter() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public CampaignService campaigns() {
+        return workspace.campaigns();
+    }
+
+    public ReleaseStore releases() {
+        return workspace.releases();
+    }
+
+    public CampaignWorkspace workspace() {
+        return workspace;
+    }
+
+    public AuditLog auditLog() {
+        return audit;
+    }
+
+    public CamelContext camel() {
+        return camel;
+    }
+
+    /** Stops the routes, disconnects, and closes the database and the audit log. */
+    @Override
+    public void close() {
+        try {
+            if (camel != null) {
+                camel.close();
+            }
+        } catch (Exception ignored) {
+            // stopping anyway
+        } finally {
+            clients.forEach(MqttClients::closeQuietly);
+            try {
+                workspace.close();
+            } finally {
+                audit.close();
+            }
+        }
+    }
+}

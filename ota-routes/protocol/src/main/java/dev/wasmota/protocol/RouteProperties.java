@@ -1,0 +1,62 @@
+package dev.wasmota.protocol;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The routes' {@code {{placeholders}}} and their defaults. Any of them can be overridden (the
+ * commands' {@code --set KEY=VALUE}); the README lists them.
+ */
+public final class RouteProperties {
+    /** Every setting with its default and a line on what it means. */
+    public static final Map<String, String[]> DEFAULTS = defaults();
+
+    private RouteProperties() {
+    }
+
+    private static Map<String, String[]> defaults() {
+        Map<String, String[]> m = new LinkedHashMap<>();
+        m.put("ota.topic.root", new String[] {Topics.DEFAULT_ROOT, "first levels of every topic"});
+        m.put("ota.mqtt.qos", new String[] {"1", "QoS of every subscription and publish"});
+        m.put("ota.mqtt.sessionExpirySeconds", new String[] {"604800", "how long the broker keeps an offline party's session and queued messages"});
+        m.put("ota.mqtt.connectTimeoutSeconds", new String[] {"10", "time allowed to connect to the broker; a reconnect "
+                + "attempt with no CONNACK within twice this is dropped and tried again"});
+        m.put("ota.mqtt.keepAliveSeconds", new String[] {"30", "MQTT keep-alive"});
+        m.put("ota.mqtt.maxMessageBytes", new String[] {"9437184", "largest message sent or accepted (a package with its instruction)"});
+        m.put("ota.mqtt.packetTimeoutMillis", new String[] {"10000", "time any MQTT packet may take once its first byte arrived, before the size allowance (slow-retrieval guard; 0 turns it off)"});
+        m.put("ota.mqtt.minBytesPerSecond", new String[] {"32768", "slowest rate accepted for the rest of a packet: N bytes may take packetTimeoutMillis + N / this; a slower one drops the connection as a slow-retrieval attack"});
+        m.put("ota.oem.group", new String[] {"oem", "shared-subscription group the OEM workers split intake and status in"});
+        m.put("ota.oem.worker", new String[] {"oem-1", "this OEM worker's name (client ids, claimed outbox files)"});
+        m.put("ota.dispatch.periodMillis", new String[] {"50", "how often the outbox is drained to the vehicles"});
+        m.put("ota.dispatch.scanMillis", new String[] {"2000", "how often the whole outbox directory is scanned"});
+        m.put("ota.campaign.tickMillis", new String[] {"1000", "how often expired instructions are counted as failed and a new trust update is queued to the fleet"});
+        m.put("ota.route.redeliveries", new String[] {"2", "retries of a failed exchange (not of a refusal) before it is dead-lettered"});
+        m.put("ota.route.redeliveryDelayMillis", new String[] {"200", "pause between those retries"});
+        m.put("ota.vehicle.watchMillis", new String[] {"500", "how often a vehicle checks for rollbacks its host did by itself"});
+        m.put("ota.supplier.resultTimeoutSeconds", new String[] {"300", "how long ota supplier submit waits for the intake result"});
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** The defaults with {@code overrides} applied; an unknown key is refused. */
+    public static Properties with(Map<String, String> overrides) {
+        Properties p = new Properties();
+        DEFAULTS.forEach((k, v) -> p.setProperty(k, v[0]));
+        overrides.forEach((k, v) -> {
+            if (!DEFAULTS.containsKey(k)) {
+                throw new IllegalArgumentException("unknown setting '" + k + "'; known: " + String.join(", ", DEFAULTS.keySet()));
+            }
+            p.setProperty(k, v);
+        });
+        return p;
+    }
+
+    public static int intValue(Properties p, String key) {
+        String v = p.getProperty(key);
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException("setting " + key + "='" + v + "' is not a whole number");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.wasmota.protocol;
+
+import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.signing.manifest.Manifest;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The pipeline's topic layout, under a settable root (default {@value #DEFAULT_ROOT}). Every
+ * per-party topic carries the party's id in one level, so broker ACLs can confine a vehicle or a
+ * supplier to its own topics:
+ * <pre>
+ * ROOT/supplier/SID/submit     supplier → OEM: Submission (shared subscription on the OEM side)
+ * ROOT/supplier/SID/result     OEM → supplier: intake result JSON
+ * ROOT/oem/releases            OEM: release published (JSON)
+ * ROOT/oem/deadletter          OEM: refused messages
+ * ROOT/vehicle/VID/update      OEM → vehicle: UpdateMessage, QoS 1, persistent session
+ * ROOT/vehicle/VID/status      vehicle → OEM: SignedStatus (shared subscription on the OEM side)
+ * ROOT/vehicle/VID/deadletter  vehicle: refused messages
+ * </pre>
+ */
+public record Topics(String root) {
+    public static final String DEFAULT_ROOT = "ota";
+    private static final Pattern ROOT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}(/[a-z0-9][a-z0-9_-]{0,31}){0,3}");
+
+    public Topics {
+        if (root == null || !ROOT.matcher(root).matches()) {
+            throw new IllegalArgumentException("topic root '" + root + "' is not 1-4 levels of [a-z0-9_-]");
+        }
+    }
+
+    public static Topics standard() {
+        return new Topics(DEFAULT_ROOT);
+    }
+
+    public String submit(String supplierId) {
+        return root + "/supplier/" + supplierId + "/submit";
+    }
+
+    public String submitFilter() {
+        return submit("+");
+    }
+
+    public String result(String supplierId) {
+        return root + "/supplier/" + supplierId + "/result";
+    }
+
+    public String releases() {
+        return root + "/oem/releases";
+    }
+
+    public String oemDeadLetter() {
+        return root + "/oem/deadletter";
+    }
+
+    public String update(String vehicleId) {
+        return root + "/vehicle/" + vehicleId + "/update";
+    }
+
+    public String status(String vehicleId) {
+        return root + "/vehicle/" + vehicleId + "/status";
+    }
+
+    public String statusFilter() {
+        return status("+");
+    }
+
+    public String vehicleDeadLetter(String vehicleId) {
+        return root + "/vehicle/" + vehicleId + "/deadletter";
+    }
+
+    public String vehicleDeadLetterFilter() {
+        return vehicleDeadLetter("+");
+    }
+
+    /** {@code $share/GROUP/filter}: the OEM workers of one group split the messages of {@code filter}. */
+    public static String shared(String group, String filter) {
+        return "$share/" + group + "/" + filter;
+    }
+
+    /** The supplier id in a submit topic; refused ({@link RouteFailure#WRONG_SENDER}) if the topic is not one. */
+    public String submitter(String topic) {
+        return party(topic, "supplier", "submit", Manifest.ID)
+                .orElseThrow(() -> new RejectedException(RouteFailure.WRONG_SENDER, "'" + topic + "' is not a submit topic"));
+    }
+
+    /** The vehicle id in a status topic; refused ({@link RouteFailure#WRONG_SENDER}) if the topic is not one. */
+    public String statusSender(String topic) {
+        return party(topic, "vehicle", "status", Manifest.HARDWARE_ID)
+                .orElseThrow(() -> new RejectedException(RouteFailure.WRONG_SENDER, "'" + topic + "' is not a status topic"));
+    }
+
+    /** The vehicle id in a vehicle dead-letter topic, if it is one. */
+    public Optional<String> deadLetterSender(String topic) {
+        return party(topic, "vehicle", "deadletter", Manifest.HARDWARE_ID);
+    }
+
+    private Optional<String> party(String topic, String kind, String leaf, Pattern id) {
+        String prefix = root + "/" + kind + "/";
+        String suffix = "/" + leaf;
+        if (topic == null || !topic.startsWith(prefix) || !topic.endsWith(suffix)
+                || topic.length() <= prefix.length() + suffix.length()) {
+            return Optional.empty();
+        }
+        String party = topic.substring(prefix.length(), topic.length() - suffix.length());
+        return id.matcher(party).matches() ? Optional.of(party) : Optional.empty();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.wasmota.protocol.wire;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A vehicle's answer to one campaign instruction, signed by the vehicle ({@link SignedStatus}):
+ * what it did, what now runs, and the head of its audit log, so the OEM holds a signed anchor of
+ * every vehicle's log and a rewritten tail shows.
+ *
+ * @param vehicleId the reporting vehicle
+ * @param campaignId the instruction's campaign
+ * @param instructionId the instruction answered
+ * @param nonce the instruction's nonce, echoed
+ * @param result what became of the instruction
+ * @param reason the refusal's or fault's name when not committed, else empty
+ * @param detail one line for people, at most {@value #MAX_DETAIL} characters
+ * @param moduleId the module the instruction named
+ * @param activeVersion the version of the module running after the attempt, empty if none
+ * @param packageSha256 the package the instruction named
+ * @param auditSeq sequence number of the vehicle's last audit record
+ * @param auditHead hash of the vehicle's last audit record
+ * @param reportedAt when the vehicle reported (its clock, milliseconds)
+ */
+public record StatusReport(String vehicleId, String campaignId, String instructionId, String nonce, Result result,
+                           String reason, String detail, String moduleId, String activeVersion, String packageSha256,
+                           long auditSeq, String auditHead, Instant reportedAt) {
+    public static final int MAX_DETAIL = 512;
+
+    /** What a vehicle did with an instruction. */
+    public enum Result {
+        /** Verified, staged, health-checked and committed (or already active: nothing to do). */
+        COMMITTED,
+        /** Refused or failed; the active slot is unchanged. */
+        FAILED,
+        /** Committed, then rolled back by the host after faults. */
+        ROLLED_BACK
+    }
+
+    public StatusReport {
+        Objects.requireNonNull(vehicleId, "vehicleId");
+        Objects.requireNonNull(campaignId, "campaignId");
+        Objects.requireNonNull(instructionId, "instructionId");
+        Objects.requireNonNull(nonce, "nonce");
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(moduleId, "moduleId");
+        Objects.requireNonNull(packageSha256, "packageSha256");
+        Objects.requireNonNull(auditHead, "auditHead");
+        Objects.requireNonNull(reportedAt, "reportedAt");
+        reason = reason == null ? "" : reason;
+        activeVersion = activeVersion == null ? "" : activeVersion;
+        detail = detail == null ? "" : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
+    }
+}

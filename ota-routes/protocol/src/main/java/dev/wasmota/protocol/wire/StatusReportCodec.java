@@ -1,0 +1,136 @@
+package dev.wasmota.protocol.wire;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wasmota.protocol.RouteFailure;
+import dev.wasmota.contract.Digests;
+import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.signing.instruction.Instruction;
+import dev.wasmota.contract.json.CanonicalJson;
+import dev.wasmota.signing.manifest.Manifest;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/** The status report's one wire form: RFC 8785 canonical JSON, format {@value #FORMAT}; parsed only after its signature verified. */
+public final class StatusReportCodec {
+    public static final String FORMAT = "wasmota-status/1";
+    public static final int MAX_BYTES = 4096;
+
+    private static final Pattern REASON = Pattern.compile("[A-Z0-9_]{0,64}");
+    private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z.+-]{0,64}");
+    private static final Set<String> FIELDS = Set.of("format", "vehicleId", "campaignId", "instructionId", "nonce",
+            "result", "reason", "detail", "moduleId", "activeVersion", "packageSha256", "auditSeq", "auditHead",
+            "reportedAt");
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private StatusReportCodec() {
+    }
+
+    public static byte[] canonicalBytes(StatusReport r) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("format", FORMAT);
+        o.put("vehicleId", r.vehicleId());
+        o.put("campaignId", r.campaignId());
+        o.put("instructionId", r.instructionId());
+        o.put("nonce", r.nonce());
+        o.put("result", r.result().name());
+        o.put("reason", r.reason());
+        o.put("detail", r.detail());
+        o.put("moduleId", r.moduleId());
+        o.put("activeVersion", r.activeVersion());
+        o.put("packageSha256", r.packageSha256());
+        o.put("auditSeq", r.auditSeq());
+        o.put("auditHead", r.auditHead());
+        o.put("reportedAt", r.reportedAt().toString());
+        return CanonicalJson.bytes(o);
+    }
+
+    /** Parses canonical status bytes, refusing any other form, field set or field value. */
+    public static StatusReport parse(byte[] bytes) {
+        if (bytes.length > MAX_BYTES) {
+            throw bad("status report of " + bytes.length + " bytes exceeds " + MAX_BYTES);
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw bad("status report is not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw bad("status report is not a JSON object");
+        }
+        Set<String> names = new TreeSet<>();
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        if (!names.equals(FIELDS)) {
+            throw bad("status report fields " + names + "; expected " + new TreeSet<>(FIELDS));
+        }
+        if (!FORMAT.equals(text(root, "format")) || !CanonicalJson.isCanonical(bytes, root)) {
+            throw bad("status report is not canonical " + FORMAT);
+        }
+        String detail = text(root, "detail");
+        if (detail.length() > StatusReport.MAX_DETAIL) {
+            throw bad("status report detail over " + StatusReport.MAX_DETAIL + " characters");
+        }
+        String reportedAt = text(root, "reportedAt");
+        StatusReport r;
+        try {
+            if (!Instant.parse(reportedAt).toString().equals(reportedAt)) {
+                throw bad("status report field 'reportedAt' is not an ISO-8601 UTC instant in its shortest form");
+            }
+            r = new StatusReport(
+                    matching(root, "vehicleId", Manifest.HARDWARE_ID), matching(root, "campaignId", Manifest.ID),
+                    matching(root, "instructionId", Instruction.INSTRUCTION_ID), matching(root, "nonce", Instruction.NONCE),
+                    StatusReport.Result.valueOf(text(root, "result")), matching(root, "reason", REASON),
+                    detail, matching(root, "moduleId", Manifest.ID),
+                    matching(root, "activeVersion", VERSION), matching(root, "packageSha256", Digests.SHA256_HEX),
+                    number(root, "auditSeq"), matching(root, "auditHead", Digests.SHA256_HEX),
+                    Instant.parse(reportedAt));
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            throw bad("status report field invalid: " + e.getMessage());
+        }
+        return r;
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (n == null || !n.isTextual()) {
+            throw bad("status report field '" + field + "' is not a string");
+        }
+        return n.textValue();
+    }
+
+    private static String matching(JsonNode root, String field, Pattern p) {
+        String v = text(root, field);
+        if (!p.matcher(v).matches()) {
+            throw bad("status report field '" + field + "' is not well formed");
+        }
+        return v;
+    }
+
+    private static long number(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (n == null || !n.canConvertToExactIntegral() || !n.isIntegralNumber() || n.longValue() < 0
+                || n.longValue() > CanonicalJson.MAX_SAFE_INTEGER) {
+            throw bad("status report field '" + field + "' is not a non-negative integer");
+        }
+        return n.longValue();
+    }
+
+    private static RejectedException bad(String why) {
+        return new RejectedException(RouteFailure.MALFORMED_MESSAGE, why);
+    }
+}

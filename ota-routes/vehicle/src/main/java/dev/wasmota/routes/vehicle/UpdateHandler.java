@@ -1,0 +1,88 @@
+package dev.wasmota.routes.vehicle;
+
+import dev.wasmota.signing.pki.Credential;
+
+import dev.wasmota.ecu.EcuHost;
+import dev.wasmota.ecu.InstallContext;
+import dev.wasmota.ecu.InstallResult;
+import dev.wasmota.ecu.slots.ModuleState;
+import dev.wasmota.transport.camel.DeadLetterRecorder;
+import dev.wasmota.protocol.wire.SignedStatus;
+import dev.wasmota.protocol.wire.StatusReport;
+import dev.wasmota.protocol.wire.UpdateMessage;
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.signing.instruction.Instruction;
+import dev.wasmota.signing.instruction.SignedInstruction;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+
+/**
+ * A vehicle's update route logic: the instruction and package go to the ECU host, which verifies
+ * both before it parses either and installs only what both authorize (a redelivered instruction
+ * changes nothing, an older one is refused, so duplicates and reordering cannot reinstall or
+ * downgrade). The body becomes the signed status report for the OEM. A message whose instruction
+ * does not verify gets no report (nothing in it can be trusted) and is refused; a package that
+ * fails its signature check is reported and also dead-lettered ({@value #DEAD_LETTER_TOO}).
+ */
+public final class UpdateHandler {
+    /** Exchange property: the refusal to dead-letter after the status report went out. */
+    public static final String DEAD_LETTER_TOO = DeadLetterRecorder.ALSO;
+    /** Exchange property: the original payload, for that dead letter. */
+    public static final String ORIGINAL = DeadLetterRecorder.ORIGINAL;
+
+    private final EcuHost host;
+    private final String vehicleId;
+    private final Credential credential;
+    private final Clock clock;
+    private final RollbackWatch watch;
+
+    public UpdateHandler(EcuHost host, String vehicleId, Credential credential, Clock clock, RollbackWatch watch) {
+        this.host = host;
+        this.vehicleId = vehicleId;
+        this.credential = credential;
+        this.clock = clock;
+        this.watch = watch;
+    }
+
+    public void handle(Exchange ex) {
+        byte[] payload = ex.getIn().getBody(byte[].class);
+        UpdateMessage m = UpdateMessage.decode(payload);
+        StatusReport report;
+        try {
+            InstallResult r = host.install(m.packageFile(), InstallContext.instructed(m.instruction(), "ota-routes"));
+            Instruction i = opened(m.instruction()).orElseThrow();
+            watch.committed(i, r.moduleId());
+            report = report(i, StatusReport.Result.COMMITTED, "", r.outcome() == InstallResult.Outcome.ALREADY_ACTIVE
+                    ? "already active: nothing changed" : "committed " + r.version() + " in slot " + r.slot());
+        } catch (RejectedException e) {
+            Instruction i = opened(m.instruction()).orElseThrow(() -> e);
+            report = report(i, StatusReport.Result.FAILED, e.reason().name(), e.userMessage());
+            if (e.exitCode() == ExitCode.TRUST) {
+                ex.setProperty(DEAD_LETTER_TOO, e);
+                ex.setProperty(ORIGINAL, payload);
+            }
+        }
+        ex.getIn().removeHeaders("CamelPahoMqtt5*");
+        ex.getIn().setBody(SignedStatus.sign(report, credential));
+    }
+
+    private Optional<Instruction> opened(byte[] instruction) {
+        try {
+            return Optional.of(SignedInstruction.open(instruction, host.trust(), clock));
+        } catch (RejectedException e) {
+            return Optional.empty();
+        }
+    }
+
+    StatusReport report(Instruction i, StatusReport.Result result, String reason, String detail) {
+        String active = host.modules().stream().filter(s -> s.moduleId().equals(i.moduleId())).findFirst()
+                .map(ModuleState::activeMetadata).map(md -> md.version()).orElse("");
+        var log = host.auditLog();
+        return new StatusReport(vehicleId, i.campaignId(), i.instructionId(), i.nonce(), result, reason, detail,
+                i.moduleId(), active, i.packageSha256(), log.lastSeq(), log.headHash(),
+                clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    }
+}

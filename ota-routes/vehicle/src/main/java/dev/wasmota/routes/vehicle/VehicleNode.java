@@ -1,0 +1,155 @@
+package dev.wasmota.routes.vehicle;
+
+import dev.wasmota.signing.pki.Credential;
+
+import dev.wasmota.ecu.EcuHost;
+import dev.wasmota.protocol.RouteProperties;
+import dev.wasmota.protocol.Topics;
+import dev.wasmota.transport.camel.CamelNodes;
+import dev.wasmota.transport.camel.DeadLetterRecorder;
+import dev.wasmota.transport.HeldMessagesClient;
+import dev.wasmota.transport.MqttClients;
+import dev.wasmota.transport.MqttEndpoints;
+import dev.wasmota.transport.MqttSettings;
+import dev.wasmota.transport.SlowRetrievalRecorder;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.List;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+
+/**
+ * One vehicle on the pipeline: its ECU host behind a persistent MQTT session (client id
+ * {@code vehicle-<id>}, QoS 1), so updates published while it is offline wait at the broker and
+ * arrive when it reconnects. The vehicle signs its status reports with its own key, whose
+ * certificate the OEM root issued for the vehicle role. A connection dropped because an update
+ * trickled in too slowly is a {@code SECURITY_EVENT} ({@code SLOW_RETRIEVAL}) in the host's audit
+ * log. The host stays the caller's to close.
+ */
+public final class VehicleNode implements AutoCloseable {
+    /**
+     * How a vehicle joins: its own Camel context, or routes in one shared by many vehicles (a
+     * simulated fleet); and a delay before each update is handled (a slow link).
+     */
+    public record Options(Optional<CamelContext> sharedContext, Duration linkDelay) {
+        public static Options standalone() {
+            return new Options(Optional.empty(), Duration.ZERO);
+        }
+    }
+
+    private final String vehicleId;
+    private final CamelContext camel;
+    private final boolean ownsContext;
+    private final List<String> routeIds;
+    private final List<HeldMessagesClient> clients;
+
+    private VehicleNode(String vehicleId, CamelContext camel, boolean ownsContext, List<String> routeIds,
+                        List<HeldMessagesClient> clients) {
+        this.vehicleId = vehicleId;
+        this.camel = camel;
+        this.ownsContext = ownsContext;
+        this.routeIds = routeIds;
+        this.clients = clients;
+    }
+
+    /** Connects vehicle {@code vehicleId} and starts its routes. */
+    public static VehicleNode start(String vehicleId, EcuHost host, Credential credential, MqttSettings mqtt,
+                                    Properties properties, Clock clock, MeterRegistry registry) {
+        return start(vehicleId, host, credential, mqtt, properties, clock, registry, Options.standalone());
+    }
+
+    /** Connects vehicle {@code vehicleId} and starts its routes as {@code options} say. */
+    public static VehicleNode start(String vehicleId, EcuHost host, Credential credential, MqttSettings mqtt,
+                                    Properties properties, Clock clock, MeterRegistry registry, Options options) {
+        Topics topics = new Topics(properties.getProperty("ota.topic.root"));
+        int qos = RouteProperties.intValue(properties, "ota.mqtt.qos");
+        MqttSettings guarded = mqtt.withSlowRetrievalListener(
+                new SlowRetrievalRecorder(host.auditLog(), "vehicle-routes", "vehicle", registry));
+        HeldMessagesClient in = MqttClients.connect(guarded, "vehicle-" + vehicleId, true, true);
+        HeldMessagesClient out;
+        try {
+            out = MqttClients.connect(guarded, "vehicle-" + vehicleId + "-out", false);
+        } catch (RuntimeException e) {
+            MqttClients.closeQuietly(in);
+            throw e;
+        }
+        CamelContext camel = options.sharedContext()
+                .orElseGet(() -> CamelNodes.create("vehicle-" + vehicleId, properties, registry));
+        VehicleRoutes routes = null;
+        try {
+            RollbackWatch watch = new RollbackWatch(host, credential);
+            UpdateHandler updates = new UpdateHandler(host, vehicleId, credential, clock, watch);
+            watch.reportWith(updates);
+            VehicleRoutes.Endpoints e = new VehicleRoutes.Endpoints(
+                    MqttEndpoints.consumer(camel, "vehicle-update-in-" + vehicleId, topics.update(vehicleId), in, qos),
+                    MqttEndpoints.producer(camel, "vehicle-status-out-" + vehicleId, topics.status(vehicleId), out, qos),
+                    MqttEndpoints.producer(camel, "vehicle-dead-letter-out-" + vehicleId, topics.vehicleDeadLetter(vehicleId), out, qos));
+            routes = new VehicleRoutes(vehicleId, e, updates, new TrustUpdateHandler(host), watch, new DeadLetterRecorder(host.auditLog(),
+                    "vehicle-routes", topics.vehicleDeadLetter(vehicleId), clock, registry), options.linkDelay().toMillis());
+            camel.addRoutes(routes);
+            camel.start();
+        } catch (Exception e) {
+            try {
+                if (options.sharedContext().isEmpty()) {
+                    camel.close();
+                } else if (routes != null) {
+                    removeRoutes(camel, routeIds(routes));
+                }
+            } catch (Exception ignored) {
+                // already failing
+            }
+            MqttClients.closeQuietly(in);
+            MqttClients.closeQuietly(out);
+            throw new IllegalStateException("cannot start vehicle " + vehicleId + "'s routes: " + e.getMessage(), e);
+        }
+        return new VehicleNode(vehicleId, camel, options.sharedContext().isEmpty(), routeIds(routes), List.of(in, out));
+    }
+
+    public String vehicleId() {
+        return vehicleId;
+    }
+
+    /** Stops the routes and disconnects; the broker keeps the session and queues what arrives meanwhile. */
+    @Override
+    public void close() {
+        try {
+            if (ownsContext) {
+                camel.close();
+            } else {
+                removeRoutes(camel, routeIds);
+            }
+        } catch (Exception ignored) {
+            // disconnecting anyway
+        } finally {
+            clients.forEach(MqttClients::closeQuietly);
+        }
+    }
+
+    /**
+     * Drops the connections without a goodbye, as a vehicle that loses power or network does:
+     * no DISCONNECT, so the broker keeps the session and whatever was not acknowledged.
+     */
+    public void dropConnection() {
+        for (HeldMessagesClient c : clients) {
+            try {
+                c.disconnectForcibly(0, 100, false);
+            } catch (Exception ignored) {
+                // already gone
+            }
+        }
+        close();
+    }
+
+    private static List<String> routeIds(VehicleRoutes routes) {
+        return routes.getRouteCollection().getRoutes().stream().map(r -> r.getRouteId()).toList();
+    }
+
+    private static void removeRoutes(CamelContext camel, List<String> ids) throws Exception {
+        for (String id : ids) {
+            camel.getRouteController().stopRoute(id);
+            camel.removeRoute(id);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.wasmota.routes.vehicle;
+
+import dev.wasmota.transport.camel.DeadLetterRecorder;
+import dev.wasmota.protocol.wire.TrustUpdateMessage;
+import dev.wasmota.contract.error.RejectedException;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import dev.wasmota.transport.camel.OtaRouteBuilder;
+
+/**
+ * One vehicle's routes: update → install → signed status, or a trust update → the host's trust;
+ * and the watch for rollbacks its host did by itself.
+ */
+final class VehicleRoutes extends OtaRouteBuilder {
+    /** One timer thread for every vehicle's watch in a process; distinct first delays keep their endpoints apart. */
+    private static final java.util.concurrent.atomic.AtomicLong WATCH_DELAYS = new java.util.concurrent.atomic.AtomicLong(500);
+
+    record Endpoints(Endpoint updateIn, Endpoint statusOut, Endpoint deadLetterOut) {
+    }
+
+    private final String vehicleId;
+    private final Endpoints e;
+    private final UpdateHandler updates;
+    private final TrustUpdateHandler trustUpdates;
+    private final RollbackWatch watch;
+    private final DeadLetterRecorder deadLetters;
+
+    private final long linkDelayMillis;
+
+    VehicleRoutes(String vehicleId, Endpoints e, UpdateHandler updates, TrustUpdateHandler trustUpdates, RollbackWatch watch,
+                  DeadLetterRecorder deadLetters, long linkDelayMillis) {
+        this.trustUpdates = trustUpdates;
+        this.vehicleId = vehicleId;
+        this.linkDelayMillis = linkDelayMillis;
+        this.e = e;
+        this.updates = updates;
+        this.watch = watch;
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public void configure() {
+        String deadLetter = "direct:vehicle-dead-letter-" + vehicleId;
+        errorHandler(defaultErrorHandler().logExhausted(false).logStackTrace(false));
+        onException(PowerLoss.class).handled(false).maximumRedeliveries(0).logExhausted(false).logHandled(false);
+        onException(RejectedException.class).handled(true).maximumRedeliveries(0).useOriginalMessage().to(deadLetter);
+        onException(Exception.class).handled(true).useOriginalMessage()
+                .maximumRedeliveries(setting("ota.route.redeliveries"))
+                .redeliveryDelay(setting("ota.route.redeliveryDelayMillis")).to(deadLetter);
+
+        from(e.updateIn()).routeId("vehicle-update-" + vehicleId)
+                .delay(linkDelayMillis)
+                .choice()
+                    .when(method(TrustUpdateMessage.class, "isTrustUpdate"))
+                        .bean(trustUpdates, "handle")
+                    .otherwise()
+                        .bean(updates, "handle")
+                        .to(e.statusOut())
+                        .filter(exchangeProperty(UpdateHandler.DEAD_LETTER_TOO).isNotNull())
+                            .setProperty(Exchange.EXCEPTION_CAUGHT, exchangeProperty(UpdateHandler.DEAD_LETTER_TOO))
+                            .setBody(exchangeProperty(UpdateHandler.ORIGINAL))
+                            .to(deadLetter)
+                        .end()
+                .end();
+
+        from("timer:vehicle-watch?period={{ota.vehicle.watchMillis}}&delay=" + WATCH_DELAYS.incrementAndGet())
+                .routeId("vehicle-watch-" + vehicleId)
+                .bean(watch, "check")
+                .split(body())
+                    .to(e.statusOut());
+
+        from(deadLetter).routeId("vehicle-dead-letter-" + vehicleId)
+                .errorHandler(noErrorHandler())
+                .bean(deadLetters, "record")
+                .to(e.deadLetterOut());
+    }
+}
