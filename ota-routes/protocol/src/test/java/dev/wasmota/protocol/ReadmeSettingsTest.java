@@ -25,7 +25,7 @@ class ReadmeSettingsTest {
     }
 
     private static List<String> tableRows() throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+        List<String> lines = Files.readAllLines(dev.wasmota.testkit.Repository.file("README.md"));
         int at = lines.indexOf(HEADING);
         if (at < 0) {
             throw new AssertionError("README.md has no heading '" + HEADING + "'");
