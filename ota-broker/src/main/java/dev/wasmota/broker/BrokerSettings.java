@@ -1,5 +1,8 @@
 package dev.wasmota.broker;
 
+import dev.wasmota.protocol.TopicPolicy;
+import dev.wasmota.protocol.Topics;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +33,7 @@ public final class BrokerSettings {
     private final TlsListener tls;
     private final boolean plainListener;
     private final Set<String> oemClients;
+    private final Topics topics;
 
     private BrokerSettings(Builder b) {
         dataDir = b.dataDir;
@@ -41,6 +45,7 @@ public final class BrokerSettings {
         tls = b.tls;
         plainListener = b.plainListener;
         oemClients = Set.copyOf(b.oemClients);
+        topics = b.topics;
     }
 
     public static Builder builder(Path dataDir) {
@@ -51,7 +56,7 @@ public final class BrokerSettings {
     public Builder toBuilder() {
         Builder b = new Builder(dataDir).host(host).port(port).maxMessageBytes(maxMessageBytes)
                 .maxQueuedMessagesPerClient(maxQueuedMessagesPerClient).sessionExpiry(sessionExpiry)
-                .plainListener(plainListener).oemClients(oemClients);
+                .plainListener(plainListener).oemClients(oemClients).topics(topics);
         return tls == null ? b : b.tls(tls);
     }
 
@@ -64,6 +69,10 @@ public final class BrokerSettings {
     public Optional<TlsListener> tls() { return Optional.ofNullable(tls); }
     public boolean plainListener() { return plainListener; }
     public Set<String> oemClients() { return oemClients; }
+    public Topics topics() { return topics; }
+
+    /** The access rules of the TLS listener: {@link TopicPolicy} under these settings' topic root. */
+    public TopicPolicy topicPolicy() { return new TopicPolicy(topics); }
 
     /** Every problem with these settings, empty when they are usable. */
     public List<String> problems() {
@@ -111,7 +120,7 @@ public final class BrokerSettings {
         return "BrokerSettings[dataDir=" + dataDir + ", host=" + host + ", port=" + port
                 + ", maxMessageBytes=" + maxMessageBytes + ", maxQueuedMessagesPerClient=" + maxQueuedMessagesPerClient
                 + ", sessionExpiry=" + sessionExpiry + ", tls=" + tls + ", plainListener=" + plainListener
-                + ", oemClients=" + oemClients + "]";
+                + ", oemClients=" + oemClients + ", topics=" + topics.root() + "]";
     }
 
     /** Collects settings; {@link #build()} validates them. */
@@ -125,6 +134,7 @@ public final class BrokerSettings {
         private TlsListener tls;
         private boolean plainListener = true;
         private final Set<String> oemClients = new LinkedHashSet<>();
+        private Topics topics = Topics.standard();
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -161,6 +171,9 @@ public final class BrokerSettings {
             oemClients.addAll(names);
             return this;
         }
+
+        /** The topic layout whose root the TLS listener's access rules confine parties to. Default {@link Topics#standard()}. */
+        public Builder topics(Topics topics) { this.topics = Objects.requireNonNull(topics, "topics"); return this; }
 
         public BrokerSettings build() {
             return new BrokerSettings(this).validate();

@@ -56,7 +56,7 @@ public final class EmbeddedBroker implements Broker {
         EmbeddedHiveMQBuilder builder = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf).withDataFolder(data).withExtensionsFolder(extensions)
                 .withoutLoggingBootstrap();
-        if (stores != null) builder.withEmbeddedExtension(HiveMqTls.accessControl());
+        if (stores != null) builder.withEmbeddedExtension(HiveMqTls.accessControl(settings.topicPolicy()));
         QuietLogging.apply();
         EmbeddedHiveMQ hive = builder.build();
         awaitStart(hive, settings);

@@ -44,29 +44,6 @@ final class MosquittoConfig {
         return c.toString();
     }
 
-    /**
-     * The topic table of {@code dev.wasmota.broker.TopicPolicy}: vehicles and suppliers by pattern on their CN,
-     * OEM services by name (Mosquitto cannot match a user name prefix). Deny lines close the cross-kind topics the
-     * patterns would otherwise open (a supplier's {@code ota/supplier/acme/update}).
-     */
-    static String acl(Set<String> oemClients) {
-        StringBuilder a = new StringBuilder(512)
-                .append("pattern deny ota/vehicle/+/submit\n")
-                .append("pattern deny ota/vehicle/+/result\n")
-                .append("pattern deny ota/supplier/+/update\n")
-                .append("pattern deny ota/supplier/+/status\n")
-                .append("pattern deny ota/supplier/+/deadletter\n")
-                .append("pattern read ota/%u/update\n")
-                .append("pattern write ota/%u/status\n")
-                .append("pattern write ota/%u/deadletter\n")
-                .append("pattern write ota/%u/submit\n")
-                .append("pattern read ota/%u/result\n");
-        for (String name : oemClients) {
-            a.append("\nuser oem/").append(name).append("\ntopic readwrite ota/#\n");
-        }
-        return a.toString();
-    }
-
     private static long hours(BrokerSettings s) {
         long seconds = s.sessionExpiry().toSeconds();
         return Math.max(1, (seconds + 3599) / 3600);

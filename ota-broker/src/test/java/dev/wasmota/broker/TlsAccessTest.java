@@ -1,5 +1,7 @@
 package dev.wasmota.broker;
 
+import dev.wasmota.protocol.Topics;
+
 import dev.wasmota.transport.NoDelaySocketFactory;
 
 import dev.wasmota.signing.pki.Credential;
@@ -34,6 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The TLS listener of each broker: client certificates from the OEM root only, and the topic ACLs of {@link TopicPolicy}. */
 class TlsAccessTest {
+    private static final Topics OTA = Topics.standard();
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Map<BrokerKind, Broker> BROKERS = new EnumMap<>(BrokerKind.class);
@@ -82,8 +85,8 @@ class TlsAccessTest {
     void deliversAnUpdateToTheVehicleItIsFor(BrokerKind kind) throws Exception {
         try (TestClient vehicle = connect(kind, ClientKind.VEHICLE, "VIN1");
              TestClient oem = connect(kind, ClientKind.OEM, "serve-1")) {
-            assertEquals(1, vehicle.subscribe(OtaTopics.vehicleUpdate("VIN1"), 1));
-            assertEquals(0, oem.publish(OtaTopics.vehicleUpdate("VIN1"), "campaign-1"));
+            assertEquals(1, vehicle.subscribe(OTA.update("VIN1"), 1));
+            assertEquals(0, oem.publish(OTA.update("VIN1"), "campaign-1"));
             TestClient.Received got = vehicle.next(WAIT);
             assertNotNull(got);
             assertEquals("campaign-1", got.payload());
@@ -99,11 +102,11 @@ class TlsAccessTest {
     void neverDeliversAnotherVehiclesUpdatesToAVehicle(BrokerKind kind) throws Exception {
         try (TestClient oem = connect(kind, ClientKind.OEM, "serve-1");
              TestClient vehicle = connect(kind, ClientKind.VEHICLE, "VIN1")) {
-            for (String filter : List.of(OtaTopics.vehicleUpdate("VIN2"), "ota/vehicle/+/update", "#")) {
+            for (String filter : List.of(OTA.update("VIN2"), "ota/vehicle/+/update", "#")) {
                 int code = vehicle.subscribe(filter, 1);
                 assertTrue(kind == BrokerKind.MOSQUITTO || code == 0x87, kind + " granted " + filter + " with " + code);
             }
-            assertTrue(oem.publish(OtaTopics.vehicleUpdate("VIN2"), "not for VIN1") < 0x80);
+            assertTrue(oem.publish(OTA.update("VIN2"), "not for VIN1") < 0x80);
             assertNull(vehicle.next(Duration.ofSeconds(1)), kind + " delivered another vehicle's update");
         }
     }
@@ -115,11 +118,11 @@ class TlsAccessTest {
         try (TestClient oem = connect(kind, ClientKind.OEM, "serve-1")) {
             assertEquals(1, oem.subscribe("ota/vehicle/+/status", 1));
             try (TestClient vehicle = connect(kind, ClientKind.VEHICLE, "VIN1")) {
-                assertRefusedPublish(kind, vehicle, OtaTopics.vehicleStatus("VIN2"));
+                assertRefusedPublish(kind, vehicle, OTA.status("VIN2"));
             }
             assertNull(oem.next(Duration.ofSeconds(1)), "forged status was delivered");
             try (TestClient vehicle = connect(kind, ClientKind.VEHICLE, "VIN1")) {
-                assertEquals(0, vehicle.publish(OtaTopics.vehicleStatus("VIN1"), "own"));
+                assertEquals(0, vehicle.publish(OTA.status("VIN1"), "own"));
             }
             assertEquals("own", oem.next(WAIT).payload());
         }
@@ -129,16 +132,16 @@ class TlsAccessTest {
     @EnumSource(BrokerKind.class)
     void letsASupplierSubmitAndReadOnlyItsOwnTopics(BrokerKind kind) throws Exception {
         try (TestClient oem = connect(kind, ClientKind.OEM, "serve-1")) {
-            assertEquals(1, oem.subscribe(OtaTopics.shared("oem", OtaTopics.ALL_SUBMITS), 1));
+            assertEquals(1, oem.subscribe(Topics.shared("oem", OTA.submitFilter()), 1));
             try (TestClient supplier = connect(kind, ClientKind.SUPPLIER, "acme")) {
-                assertRefusedPublish(kind, supplier, OtaTopics.supplierSubmit("other"));
+                assertRefusedPublish(kind, supplier, OTA.submit("other"));
             }
             try (TestClient supplier = connect(kind, ClientKind.SUPPLIER, "acme")) {
-                assertEquals(1, supplier.subscribe(OtaTopics.supplierResult("acme"), 1));
-                assertEquals(0, supplier.publish(OtaTopics.supplierSubmit("acme"), "package"));
+                assertEquals(1, supplier.subscribe(OTA.result("acme"), 1));
+                assertEquals(0, supplier.publish(OTA.submit("acme"), "package"));
                 assertEquals("package", oem.next(WAIT).payload());
                 assertNull(oem.next(Duration.ofSeconds(1)), "forged submission was delivered");
-                oem.publish(OtaTopics.supplierResult("acme"), "accepted");
+                oem.publish(OTA.result("acme"), "accepted");
                 assertEquals("accepted", supplier.next(WAIT).payload());
             }
         }
@@ -149,11 +152,11 @@ class TlsAccessTest {
     void letsAnOemServiceShareSubscribeToVehicleStatuses(BrokerKind kind) throws Exception {
         try (TestClient oem = connect(kind, ClientKind.OEM, "serve-1");
              TestClient vehicle = connect(kind, ClientKind.VEHICLE, "VIN3")) {
-            assertEquals(1, oem.subscribe(OtaTopics.shared("g", OtaTopics.ALL_STATUSES), 1));
-            assertEquals(0, vehicle.publish(OtaTopics.vehicleStatus("VIN3"), "installed"));
+            assertEquals(1, oem.subscribe(Topics.shared("g", OTA.statusFilter()), 1));
+            assertEquals(0, vehicle.publish(OTA.status("VIN3"), "installed"));
             TestClient.Received got = oem.next(WAIT);
             assertNotNull(got);
-            assertEquals(OtaTopics.vehicleStatus("VIN3"), got.topic());
+            assertEquals(OTA.status("VIN3"), got.topic());
         }
     }
 

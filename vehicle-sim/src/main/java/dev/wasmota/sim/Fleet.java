@@ -110,7 +110,7 @@ public final class Fleet implements AutoCloseable {
                     : OemPki.create(oemDir, clock, new SecureRandom());
             if (config.brokerUrl().isEmpty()) {
                 broker = EmbeddedBroker.start(BrokerSettings.builder(Files.createDirectories(config.dir().resolve("broker")))
-                        .port(0).build());
+                        .port(0).topics(topics).build());
                 open.add(broker);
             }
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.wasmota.broker.internal;
 
+import dev.wasmota.protocol.TopicPolicy;
+
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.extension.sdk.api.ExtensionMain;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
@@ -41,17 +43,23 @@ public final class HiveMqTls {
     }
 
     /** The extension that authenticates TLS clients by certificate and authorizes their topics. */
-    public static EmbeddedExtension accessControl() {
+    public static EmbeddedExtension accessControl(TopicPolicy policy) {
         return EmbeddedExtension.builder()
                 .withId("wasmota-access-control").withName("wasmota access control").withVersion("1")
                 .withPriority(1000).withStartPriority(1000)
-                .withExtensionMain(new AccessControlMain()).build();
+                .withExtensionMain(new AccessControlMain(policy)).build();
     }
 
     private static final class AccessControlMain implements ExtensionMain {
+        private final TopicPolicy policy;
+
+        AccessControlMain(TopicPolicy policy) {
+            this.policy = policy;
+        }
+
         @Override
         public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
-            TopicAuthorizer authorizer = new TopicAuthorizer();
+            TopicAuthorizer authorizer = new TopicAuthorizer(policy);
             CertificateAuthenticator authenticator = new CertificateAuthenticator();
             Services.securityRegistry().setAuthenticatorProvider(in -> authenticator);
             Services.securityRegistry().setAuthorizerProvider(in -> authorizer);

@@ -1,5 +1,8 @@
 package dev.wasmota.cli.broker;
 
+import dev.wasmota.protocol.Topics;
+import picocli.CommandLine;
+
 import dev.wasmota.broker.BrokerException;
 import dev.wasmota.broker.BrokerSettings;
 import dev.wasmota.broker.EmbeddedBroker;
@@ -57,6 +60,10 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Largest MQTT packet a client may send (default: ${DEFAULT-VALUE}).")
     int maxMessageSize;
 
+    @Option(names = "--topic-root", paramLabel = "ROOT", defaultValue = Topics.DEFAULT_ROOT,
+            description = "Topic root the TLS listener confines parties to, the parties' ota.topic.root (default: ${DEFAULT-VALUE}).")
+    String topicRoot;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
@@ -87,8 +94,14 @@ public final class BrokerCommand implements Callable<Integer> {
     }
 
     private BrokerSettings settings(Path dir) {
+        Topics topics;
+        try {
+            topics = new Topics(topicRoot);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--topic-root: " + e.getMessage());
+        }
         BrokerSettings.Builder b = BrokerSettings.builder(dir).host(host).port(port).maxMessageBytes(maxMessageSize)
-                .plainListener(plain);
+                .plainListener(plain).topics(topics);
         if (tls != null) b.tls(new TlsListener(tlsPort, tls));
         return b.build();
     }

@@ -112,7 +112,7 @@ public final class OemServeCommand implements Callable<Integer> {
         String name = p.getProperty("ota.oem.worker");
         try (Foreground fg = new Foreground(cmd.getErr())) {
             MetricsOptions.Metrics m = fg.hold("metrics server", metrics.open(cmd));
-            String url = broker != null ? broker : fg.hold("embedded broker", startBroker()).url();
+            String url = broker != null ? broker : fg.hold("embedded broker", startBroker(new Topics(p.getProperty("ota.topic.root")))).url();
             if (broker == null) {
                 out.println("embedded MQTT broker listening on " + url);
             }
@@ -148,11 +148,12 @@ public final class OemServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private EmbeddedBroker startBroker() throws IOException {
+    private EmbeddedBroker startBroker(Topics topics) throws IOException {
         Path data = Files.createDirectories(oemDir.resolve("broker"));
         try {
             return EmbeddedBroker.start(BrokerSettings.builder(data)
-                    .port(brokerPort == null ? DEFAULT_BROKER_PORT : brokerPort).maxMessageBytes(maxMessageSize).build());
+                    .port(brokerPort == null ? DEFAULT_BROKER_PORT : brokerPort).maxMessageBytes(maxMessageSize)
+                    .topics(topics).build());
         } catch (BrokerException e) {
             throw new RejectedException(RouteFailure.BROKER_UNAVAILABLE, "the embedded broker did not start: "
                     + e.getMessage().lines().findFirst().orElse(""), e);

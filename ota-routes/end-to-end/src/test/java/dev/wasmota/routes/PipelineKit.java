@@ -84,7 +84,8 @@ final class PipelineKit implements AutoCloseable {
 
     /**
      * With {@code tls}, every party connects to the broker's TLS listener with its own client
-     * certificate from the OEM root, under the standard topic root the broker's ACLs know.
+     * certificate from the OEM root, under the standard topic root (the broker's access rules are
+     * made for the root its settings name); without, each kit takes a root of its own.
      */
     PipelineKit(Path dir, Broker broker, boolean tls) throws java.security.NoSuchAlgorithmException {
         this(dir, new Fixtures(dir), broker, tls);
@@ -92,6 +93,12 @@ final class PipelineKit implements AutoCloseable {
 
     /** A kit on fixtures made beforehand in {@code dir} (e.g. to issue the broker's certificate first). */
     PipelineKit(Path dir, Fixtures fx, Broker broker, boolean tls) throws java.security.NoSuchAlgorithmException {
+        this(dir, fx, broker, tls, tls ? Topics.DEFAULT_ROOT
+                : "t" + ROOTS.incrementAndGet() + "x" + Long.toHexString(System.nanoTime() & 0xffffff));
+    }
+
+    /** A kit whose parties all run under topic root {@code root} (a TLS broker must have been started with it). */
+    PipelineKit(Path dir, Fixtures fx, Broker broker, boolean tls, String root) throws java.security.NoSuchAlgorithmException {
         this.dir = dir;
         this.fx = fx;
         try {
@@ -103,7 +110,6 @@ final class PipelineKit implements AutoCloseable {
         this.tls = tls;
         this.mqtt = tls ? MqttSettings.of(broker.tlsUrl().orElseThrow(), javax.net.ssl.SSLContext.getDefault().getSocketFactory())
                 : MqttSettings.of(broker.url());
-        String root = tls ? Topics.DEFAULT_ROOT : "t" + ROOTS.incrementAndGet() + "x" + Long.toHexString(System.nanoTime() & 0xffffff);
         this.topics = new Topics(root);
         this.settings = settings(root);
         this.dbUrl = "jdbc:h2:file:" + dir.resolve("oem/campaigns/db") + ";DB_CLOSE_ON_EXIT=FALSE";

@@ -28,7 +28,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
+import dev.wasmota.protocol.Topics;
 
 /**
  * The pipeline over TLS with client certificates from the OEM's PKI, the broker's plain listener
@@ -41,17 +44,23 @@ class TlsPipelineIT {
     @TempDir
     Path dir;
 
-    @ParameterizedTest
-    @EnumSource(BrokerKind.class)
-    void wholeFlowRunsOverMutualTlsAndStrangersAreRefused(BrokerKind kind) throws Exception {
+    /** Every broker, under the default topic root and under another one ({@code ota.topic.root}). */
+    static Stream<Arguments> brokersAndRoots() {
+        return Stream.of(BrokerKind.values()).flatMap(kind -> Stream.of(Arguments.of(kind, Topics.DEFAULT_ROOT),
+                Arguments.of(kind, "fleet/eu")));
+    }
+
+    @ParameterizedTest(name = "{0} under {1}")
+    @MethodSource("brokersAndRoots")
+    void wholeFlowRunsOverMutualTlsAndStrangersAreRefused(BrokerKind kind, String root) throws Exception {
         Fixtures fx = new Fixtures(dir);
         Path material = dir.resolve("broker-tls");
         Credential server = fx.oem.issueBroker(List.of("localhost"), List.of("127.0.0.1"));
         TlsMaterial.of(server, List.of(), fx.oem.root().cert()).writePem(material);
         BrokerSettings settings = BrokerSettings.builder(Files.createDirectories(dir.resolve("broker-data")))
                 .plainListener(false).tls(new TlsListener(0, material)).maxMessageBytes(10 * 1024 * 1024)
-                .oemClients(List.of("w1")).build();
-        try (Broker broker = kind.start(settings); PipelineKit kit = new PipelineKit(dir, fx, broker, true)) {
+                .oemClients(List.of("w1")).topics(new Topics(root)).build();
+        try (Broker broker = kind.start(settings); PipelineKit kit = new PipelineKit(dir, fx, broker, true, root)) {
             kit.startOem("w1");
             kit.startVehicle("veh-1");
             assertAccepted(kit.submit(kit.healthy("1.0.0", 1, "healthy_v1.wasm")));
