@@ -1,5 +1,7 @@
 package dev.wasmota.ecu;
 
+import dev.wasmota.contract.config.Problems;
+
 import dev.wasmota.ecu.sandbox.CompileBudget;
 import dev.wasmota.ecu.sandbox.CompiledModuleCache;
 import dev.wasmota.ecu.sandbox.FaultWindow;
@@ -12,7 +14,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -141,31 +142,17 @@ public record HostConfig(
         }
 
         public HostConfig build() {
-            List<String> problems = new ArrayList<>();
-            if (stateDir == null) {
-                problems.add("no state directory");
-            }
-            if (trust == null) {
-                problems.add("no trust anchors");
-            }
-            if (hostMemoryPages < 1 || hostMemoryPages > 65536) {
-                problems.add("host memory limit " + hostMemoryPages + " pages is outside 1..65536");
-            }
-            if (resourceCeilings == null) {
-                problems.add("no resource ceilings");
-            }
-            if (faultThreshold < 1) {
-                problems.add("fault threshold " + faultThreshold + " is below 1");
-            }
-            if (faultWindow == null || faultWindow.isNegative() || faultWindow.isZero()) {
-                problems.add("fault window must be positive");
-            }
-            if (compileBudget == null) {
-                problems.add("no compile budget");
-            }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("invalid host configuration: " + String.join("; ", problems));
-            }
+            Problems.of("host configuration")
+                    .check(stateDir != null, "no state directory")
+                    .check(trust != null, "no trust anchors")
+                    .check(hostMemoryPages >= 1 && hostMemoryPages <= 65536,
+                            "host memory limit " + hostMemoryPages + " pages is outside 1..65536")
+                    .check(resourceCeilings != null, "no resource ceilings")
+                    .check(faultThreshold >= 1, "fault threshold " + faultThreshold + " is below 1")
+                    .check(!(faultWindow == null || faultWindow.isNegative() || faultWindow.isZero()),
+                            "fault window must be positive")
+                    .check(compileBudget != null, "no compile budget")
+                    .orThrow();
             return new HostConfig(stateDir, trust, identity, hostMemoryPages, resourceCeilings, faultThreshold, faultWindow,
                     Objects.requireNonNull(clock), environment != null ? environment : HostEnvironment.simulated(),
                     compiledModules != null ? compiledModules : new CompiledModuleCache(),

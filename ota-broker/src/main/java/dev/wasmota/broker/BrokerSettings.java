@@ -1,5 +1,7 @@
 package dev.wasmota.broker;
 
+import dev.wasmota.contract.config.Problems;
+
 import dev.wasmota.protocol.TopicPolicy;
 import dev.wasmota.protocol.Topics;
 
@@ -106,8 +108,9 @@ public final class BrokerSettings {
 
     /** Returns these settings, or throws one {@link BrokerException} naming every problem. */
     public BrokerSettings validate() {
-        List<String> p = problems();
-        if (!p.isEmpty()) throw new BrokerException("invalid broker settings: " + String.join("; ", p));
+        Problems p = Problems.of("broker settings");
+        problems().forEach(p::add);
+        p.orThrow(BrokerException::new);
         return this;
     }
 

@@ -18,24 +18,24 @@ import java.util.stream.Collectors;
  * Vehicles are drawn with the run's seeded randomness; one vehicle may get several faults.
  */
 public final class FaultSpec {
-    private final Map<FaultKind, String> amounts;
+    private final Map<InjectedFault, String> amounts;
 
-    private FaultSpec(Map<FaultKind, String> amounts) {
+    private FaultSpec(Map<InjectedFault, String> amounts) {
         this.amounts = amounts;
     }
 
     public static FaultSpec none() {
-        return new FaultSpec(new EnumMap<>(FaultKind.class));
+        return new FaultSpec(new EnumMap<>(InjectedFault.class));
     }
 
     /** Parses a SPEC; throws {@link IllegalArgumentException} naming every bad entry. */
     public static FaultSpec parse(String spec) {
-        Map<FaultKind, String> m = new EnumMap<>(FaultKind.class);
+        Map<InjectedFault, String> m = new EnumMap<>(InjectedFault.class);
         List<String> problems = new ArrayList<>();
         if (spec != null && !spec.isBlank()) {
             for (String item : spec.split(",")) {
                 String[] kv = item.trim().split("=", 2);
-                var kind = FaultKind.of(kv[0].trim());
+                var kind = InjectedFault.of(kv[0].trim());
                 if (kind.isEmpty()) {
                     problems.add("unknown fault '" + kv[0].trim() + "'");
                 } else if (kv.length < 2 || !kv[1].trim().matches("\\d{1,6}%?") || (kv[1].trim().endsWith("%")
@@ -47,14 +47,14 @@ public final class FaultSpec {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems) + "; faults: " + Arrays.stream(FaultKind.values())
-                    .map(FaultKind::label).collect(Collectors.joining(", ")));
+            throw new IllegalArgumentException(String.join("; ", problems) + "; faults: " + Arrays.stream(InjectedFault.values())
+                    .map(InjectedFault::label).collect(Collectors.joining(", ")));
         }
         return new FaultSpec(m);
     }
 
     /** How many of {@code fleet} vehicles get {@code kind}. */
-    public int count(FaultKind kind, int fleet) {
+    public int count(InjectedFault kind, int fleet) {
         String a = amounts.get(kind);
         if (a == null) {
             return 0;
@@ -64,13 +64,13 @@ public final class FaultSpec {
     }
 
     /** Draws the faulty vehicles: vehicle id → its faults (vehicles without faults are absent). */
-    public Map<String, Set<FaultKind>> assign(List<String> vehicles, Random random) {
-        Map<String, Set<FaultKind>> out = new LinkedHashMap<>();
-        for (FaultKind kind : FaultKind.values()) {
+    public Map<String, Set<InjectedFault>> assign(List<String> vehicles, Random random) {
+        Map<String, Set<InjectedFault>> out = new LinkedHashMap<>();
+        for (InjectedFault kind : InjectedFault.values()) {
             List<String> shuffled = new ArrayList<>(vehicles);
             Collections.shuffle(shuffled, random);
             for (String v : shuffled.subList(0, count(kind, vehicles.size()))) {
-                out.computeIfAbsent(v, x -> EnumSet.noneOf(FaultKind.class)).add(kind);
+                out.computeIfAbsent(v, x -> EnumSet.noneOf(InjectedFault.class)).add(kind);
             }
         }
         return out;

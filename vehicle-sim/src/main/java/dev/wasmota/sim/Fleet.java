@@ -164,7 +164,7 @@ public final class Fleet implements AutoCloseable {
         for (int n = config.firstVehicle(); n <= config.lastVehicle(); n++) {
             ids.add(FleetConfig.vehicleId(n));
         }
-        Map<String, Set<FaultKind>> faults = config.faults().assign(ids, random);
+        Map<String, Set<InjectedFault>> faults = config.faults().assign(ids, random);
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             vehicles.put(id, new SimVehicle(id, config.firstVehicle() + i, faults.getOrDefault(id, Set.of()), context,
@@ -201,7 +201,7 @@ public final class Fleet implements AutoCloseable {
     /** Takes the vehicles drawn for a network drop off the network for 2-5 s each. */
     void dropNetworks() {
         for (SimVehicle v : vehicles.values()) {
-            if (v.faults.contains(FaultKind.NETWORK_DROP)) {
+            if (v.faults.contains(InjectedFault.NETWORK_DROP)) {
                 v.dropNetwork(Duration.ofMillis(2_000 + random.nextInt(3_000)));
             }
         }

@@ -17,7 +17,7 @@ final class FleetEvents {
         narrator = n;
     }
 
-    void fault(FaultKind kind, String vehicle, String detail) {
+    void fault(InjectedFault kind, String vehicle, String detail) {
         faults.computeIfAbsent(kind.label(), k -> new AtomicInteger()).incrementAndGet();
         narrator.accept("fault " + kind.label() + " on " + vehicle + ": " + detail);
     }

@@ -36,7 +36,7 @@ final class SimVehicle implements AutoCloseable {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     final String id;
-    final Set<FaultKind> faults;
+    final Set<InjectedFault> faults;
     private final FleetContext fleet;
     private final long cycleOffset;
     private final int index;
@@ -49,21 +49,21 @@ final class SimVehicle implements AutoCloseable {
     private volatile VehicleNode node;
     private final Object lifecycle = new Object();
 
-    SimVehicle(String id, int index, Set<FaultKind> faults, FleetContext fleet, java.util.Random random) {
+    SimVehicle(String id, int index, Set<InjectedFault> faults, FleetContext fleet, java.util.Random random) {
         this.id = id;
         this.faults = faults;
         this.fleet = fleet;
         this.index = index;
         this.cycleOffset = (index * 7_919L) % DriveCycle.CYCLE_MILLIS;
-        this.clock = faults.contains(FaultKind.CLOCK_SKEW) ? Clock.offset(fleet.clock(), CLOCK_SKEW) : fleet.clock();
+        this.clock = faults.contains(InjectedFault.CLOCK_SKEW) ? Clock.offset(fleet.clock(), CLOCK_SKEW) : fleet.clock();
         this.credential = fleet.pki().issueClient(ClientKind.VEHICLE, id);
         this.powerLossStep = INSTALL_STEPS.get(random.nextInt(INSTALL_STEPS.size()));
-        this.powerLossArmed = new AtomicBoolean(faults.contains(FaultKind.POWER_LOSS));
-        if (faults.contains(FaultKind.CLOCK_SKEW)) {
-            fleet.events().fault(FaultKind.CLOCK_SKEW, id, "clock " + CLOCK_SKEW.toMinutes() + " min off");
+        this.powerLossArmed = new AtomicBoolean(faults.contains(InjectedFault.POWER_LOSS));
+        if (faults.contains(InjectedFault.CLOCK_SKEW)) {
+            fleet.events().fault(InjectedFault.CLOCK_SKEW, id, "clock " + CLOCK_SKEW.toMinutes() + " min off");
         }
-        if (faults.contains(FaultKind.SLOW_LINK)) {
-            fleet.events().fault(FaultKind.SLOW_LINK, id, "every update takes " + SLOW_LINK.toSeconds() + " s to arrive");
+        if (faults.contains(InjectedFault.SLOW_LINK)) {
+            fleet.events().fault(InjectedFault.SLOW_LINK, id, "every update takes " + SLOW_LINK.toSeconds() + " s to arrive");
         }
     }
 
@@ -84,12 +84,12 @@ final class SimVehicle implements AutoCloseable {
     private void connect() {
         node = VehicleNode.start(id, host, credential, fleet.mqtt(), fleet.properties(), clock, fleet.registry(),
                 new VehicleNode.Options(Optional.of(fleet.camel().apply(index)),
-                        faults.contains(FaultKind.SLOW_LINK) ? SLOW_LINK : Duration.ZERO));
+                        faults.contains(InjectedFault.SLOW_LINK) ? SLOW_LINK : Duration.ZERO));
     }
 
     private void step(String step) {
         if (step.equals(powerLossStep) && powerLossArmed.compareAndSet(true, false)) {
-            fleet.events().fault(FaultKind.POWER_LOSS, id, "power lost at " + step + "; restarting");
+            fleet.events().fault(InjectedFault.POWER_LOSS, id, "power lost at " + step + "; restarting");
             fleet.scheduler().schedule(this::reboot, 300, TimeUnit.MILLISECONDS);
             throw new PowerLoss(step);
         }
@@ -111,7 +111,7 @@ final class SimVehicle implements AutoCloseable {
     /** Drops off the network for {@code outage}, then reconnects; the broker keeps what arrives meanwhile. */
     void dropNetwork(Duration outage) {
         synchronized (lifecycle) {
-            fleet.events().fault(FaultKind.NETWORK_DROP, id, "offline for " + outage.toSeconds() + " s");
+            fleet.events().fault(InjectedFault.NETWORK_DROP, id, "offline for " + outage.toSeconds() + " s");
             node.dropConnection();
         }
         fleet.scheduler().schedule(() -> {

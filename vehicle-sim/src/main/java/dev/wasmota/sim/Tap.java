@@ -59,11 +59,11 @@ final class Tap implements AutoCloseable {
             return;
         }
         lastUpdate.put(vehicle, payload);
-        if (v.faults.contains(FaultKind.DUPLICATE)) {
-            scheduler.schedule(() -> inject(topic, payload, FaultKind.DUPLICATE, vehicle, "the same update delivered twice"),
+        if (v.faults.contains(InjectedFault.DUPLICATE)) {
+            scheduler.schedule(() -> inject(topic, payload, InjectedFault.DUPLICATE, vehicle, "the same update delivered twice"),
                     400, TimeUnit.MILLISECONDS);
         }
-        if (v.faults.contains(FaultKind.BAD_MODULE)) {
+        if (v.faults.contains(InjectedFault.BAD_MODULE)) {
             UpdateMessage m;
             try {
                 m = UpdateMessage.decode(payload);
@@ -71,7 +71,7 @@ final class Tap implements AutoCloseable {
                 return;
             }
             byte[] corrupted = corrupted(m);
-            scheduler.schedule(() -> inject(topic, corrupted, FaultKind.BAD_MODULE, vehicle,
+            scheduler.schedule(() -> inject(topic, corrupted, InjectedFault.BAD_MODULE, vehicle,
                     "a corrupted copy of the package delivered"), 200, TimeUnit.MILLISECONDS);
         }
     }
@@ -101,7 +101,7 @@ final class Tap implements AutoCloseable {
         return n;
     }
 
-    private void inject(String topic, byte[] payload, FaultKind kind, String vehicle, String detail) {
+    private void inject(String topic, byte[] payload, InjectedFault kind, String vehicle, String detail) {
         try {
             MqttMessage m = new MqttMessage(payload);
             m.setQos(1);

@@ -23,20 +23,20 @@ class FaultSpecTest {
     @Test
     void countsVehiclesAndPercentages() {
         FaultSpec s = FaultSpec.parse("power-loss=3,network-drop=10%,slow-link=100%");
-        assertEquals(3, s.count(FaultKind.POWER_LOSS, 50));
-        assertEquals(5, s.count(FaultKind.NETWORK_DROP, 50));
-        assertEquals(50, s.count(FaultKind.SLOW_LINK, 50));
-        assertEquals(0, s.count(FaultKind.DUPLICATE, 50));
-        assertEquals(2, FaultSpec.parse("duplicate=9").count(FaultKind.DUPLICATE, 2), "never more than the fleet");
+        assertEquals(3, s.count(InjectedFault.POWER_LOSS, 50));
+        assertEquals(5, s.count(InjectedFault.NETWORK_DROP, 50));
+        assertEquals(50, s.count(InjectedFault.SLOW_LINK, 50));
+        assertEquals(0, s.count(InjectedFault.DUPLICATE, 50));
+        assertEquals(2, FaultSpec.parse("duplicate=9").count(InjectedFault.DUPLICATE, 2), "never more than the fleet");
     }
 
     @Test
     void drawsTheSameVehiclesForTheSameSeed() {
         FaultSpec s = FaultSpec.parse("power-loss=4,duplicate=4");
-        Map<String, Set<FaultKind>> a = s.assign(fleet(40), new Random(7));
+        Map<String, Set<InjectedFault>> a = s.assign(fleet(40), new Random(7));
         assertEquals(a, s.assign(fleet(40), new Random(7)));
-        assertEquals(4, a.values().stream().filter(k -> k.contains(FaultKind.POWER_LOSS)).count());
-        assertEquals(4, a.values().stream().filter(k -> k.contains(FaultKind.DUPLICATE)).count());
+        assertEquals(4, a.values().stream().filter(k -> k.contains(InjectedFault.POWER_LOSS)).count());
+        assertEquals(4, a.values().stream().filter(k -> k.contains(InjectedFault.DUPLICATE)).count());
     }
 
     @Test

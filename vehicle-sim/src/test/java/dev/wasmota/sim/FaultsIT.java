@@ -40,12 +40,12 @@ class FaultsIT {
     }
 
     @ParameterizedTest
-    @EnumSource(FaultKind.class)
-    void eachFaultShowsInTheReportWithItsEffect(FaultKind kind) throws Exception {
+    @EnumSource(InjectedFault.class)
+    void eachFaultShowsInTheReportWithItsEffect(InjectedFault kind) throws Exception {
         FleetConfig config = new FleetConfig(dir, FLEET, 1, FLEET, Optional.of(broker.url()), true, Optional.empty(),
                 FaultSpec.parse(kind.label() + "=2"), 3, Map.of("ota.topic.root", "f" + kind.ordinal()), true);
         StringWriter text = new StringWriter();
-        Duration wait = kind == FaultKind.CLOCK_SKEW ? Duration.ofSeconds(15) : Duration.ofSeconds(60);
+        Duration wait = kind == InjectedFault.CLOCK_SKEW ? Duration.ofSeconds(15) : Duration.ofSeconds(60);
         FleetRun.Outcome o = FleetRun.run(config, new FleetRun.Plan("100%", Duration.ZERO, wait,
                 Duration.ZERO), Path.of(System.getProperty("ota.corpus")), Optional.of(dir.resolve("r.html")),
                 new Narrator(new PrintWriter(text), false));

@@ -1,11 +1,12 @@
 package dev.wasmota.ecu.sandbox;
 
+import dev.wasmota.contract.config.Problems;
+
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ResourceCaps;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,22 +27,15 @@ public record ModuleLimits(int memoryPages, long deadlineMicros, long periodMill
 
     /** Validates every field and reports all problems in one refusal. */
     public ModuleLimits {
-        List<String> problems = new ArrayList<>();
-        if (memoryPages < 0 || memoryPages > MAX_PAGES) {
-            problems.add("memory cap " + memoryPages + " pages is outside 0.." + MAX_PAGES);
-        }
-        if (deadlineMicros < 1 || deadlineMicros > MAX_DEADLINE_MICROS) {
-            problems.add("deadline " + deadlineMicros + " us is outside 1.." + MAX_DEADLINE_MICROS);
-        }
-        if (periodMillis < 1 || periodMillis > MAX_PERIOD_MILLIS) {
-            problems.add("period " + periodMillis + " ms is outside 1.." + MAX_PERIOD_MILLIS);
-        }
-        if (resources == null) {
-            problems.add("no resource caps");
-        }
-        if (!problems.isEmpty()) {
-            throw new RejectedException(HostPolicyFailure.LIMITS_OUT_OF_RANGE, String.join("; ", problems));
-        }
+        Problems.of("module limits")
+                .check(memoryPages >= 0 && memoryPages <= MAX_PAGES,
+                        "memory cap " + memoryPages + " pages is outside 0.." + MAX_PAGES)
+                .check(deadlineMicros >= 1 && deadlineMicros <= MAX_DEADLINE_MICROS,
+                        "deadline " + deadlineMicros + " us is outside 1.." + MAX_DEADLINE_MICROS)
+                .check(periodMillis >= 1 && periodMillis <= MAX_PERIOD_MILLIS,
+                        "period " + periodMillis + " ms is outside 1.." + MAX_PERIOD_MILLIS)
+                .check(resources != null, "no resource caps")
+                .orRefuse(HostPolicyFailure.LIMITS_OUT_OF_RANGE);
     }
 
     /** Limits with the host's default ceilings as resource caps (benchmarks, tools, tests). */

@@ -1,10 +1,11 @@
 package dev.wasmota.oem.campaign;
 
+import dev.wasmota.contract.config.Problems;
+
 import dev.wasmota.oem.release.ReleaseId;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,30 +48,24 @@ public record CampaignSpec(Optional<String> id, ReleaseId release, Targets targe
 
     /** Every problem with this spec, each a short phrase; empty if it is usable. */
     public List<String> problems() {
-        List<String> out = new ArrayList<>();
-        id.filter(i -> !Manifest.ID.matcher(i).matches())
-                .ifPresent(i -> out.add("campaign id '" + i + "' is not " + Manifest.ID.pattern()));
-        if (advanceAt < 1 || advanceAt > 100) {
-            out.add("advance threshold " + advanceAt + "% is outside 1..100%");
-        }
-        if (stopAt < 1 || stopAt > 100) {
-            out.add("stop threshold " + stopAt + "% is outside 1..100%");
-        }
-        if (validity.getNano() != 0 || validity.getSeconds() < 1 || validity.compareTo(MAX_VALIDITY) > 0) {
-            out.add("instruction validity " + validity + " is not whole seconds within 1s.." + MAX_VALIDITY.toDays() + "d");
-        }
-        if (hold.getNano() != 0 || hold.isNegative() || hold.compareTo(MAX_HOLD) > 0) {
-            out.add("wave hold " + hold + " is not whole seconds within 0s.." + MAX_HOLD.toDays() + "d");
-        }
-        return out;
+        return check().list();
+    }
+
+    private Problems check() {
+        return Problems.of("campaign")
+                .check(id.map(i -> Manifest.ID.matcher(i).matches()).orElse(true),
+                        "campaign id '" + id.orElse("") + "' is not " + Manifest.ID.pattern())
+                .check(advanceAt >= 1 && advanceAt <= 100, "advance threshold " + advanceAt + "% is outside 1..100%")
+                .check(stopAt >= 1 && stopAt <= 100, "stop threshold " + stopAt + "% is outside 1..100%")
+                .check(validity.getNano() == 0 && validity.getSeconds() >= 1 && validity.compareTo(MAX_VALIDITY) <= 0,
+                        "instruction validity " + validity + " is not whole seconds within 1s.." + MAX_VALIDITY.toDays() + "d")
+                .check(hold.getNano() == 0 && !hold.isNegative() && hold.compareTo(MAX_HOLD) <= 0,
+                        "wave hold " + hold + " is not whole seconds within 0s.." + MAX_HOLD.toDays() + "d");
     }
 
     /** Refuses ({@link CampaignFailure#INVALID_CAMPAIGN}) a spec with problems, naming all of them. */
     public CampaignSpec validate() {
-        List<String> problems = problems();
-        if (!problems.isEmpty()) {
-            throw new RejectedException(CampaignFailure.INVALID_CAMPAIGN, String.join("; ", problems));
-        }
+        check().orRefuse(CampaignFailure.INVALID_CAMPAIGN);
         return this;
     }
 

@@ -1,12 +1,13 @@
 package dev.wasmota.oem.intake;
 
+import dev.wasmota.contract.config.Problems;
+
 import dev.wasmota.ecu.HostConfig;
 import dev.wasmota.audit.AuditLog;
 import dev.wasmota.ecu.sandbox.CompileBudget;
 import dev.wasmota.ecu.sandbox.LogSink;
 import dev.wasmota.signing.manifest.ResourceCaps;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -154,37 +155,21 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
 
         /** @throws IllegalArgumentException naming every value out of range */
         public IntakeOptions build() {
-            List<String> problems = new ArrayList<>();
-            if (marginPercent < 1 || marginPercent > 100) {
-                problems.add("margin " + marginPercent + " % is outside 1..100");
-            }
-            if (soakTicks < 1 || soakTicks > MAX_SOAK_TICKS) {
-                problems.add("soak ticks " + soakTicks + " is outside 1.." + MAX_SOAK_TICKS);
-            }
-            if (maxCanIds < 1 || maxCanIds > MAX_CAN_IDS) {
-                problems.add("CAN id cap " + maxCanIds + " is outside 1.." + MAX_CAN_IDS);
-            }
-            if (hostMemoryPages < 1 || hostMemoryPages > 65536) {
-                problems.add("host memory limit " + hostMemoryPages + " pages is outside 1..65536");
-            }
-            if (resourceCeilings == null) {
-                problems.add("no resource ceilings");
-            }
-            if (clock == null) {
-                problems.add("no clock");
-            }
-            if (moduleLog == null) {
-                problems.add("no module log sink");
-            }
-            if (listener == null) {
-                problems.add("no listener");
-            }
-            if (compileBudget == null) {
-                problems.add("no compile budget");
-            }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("invalid intake options: " + String.join("; ", problems));
-            }
+            Problems.of("intake options")
+                    .check(marginPercent >= 1 && marginPercent <= 100,
+                            "margin " + marginPercent + " % is outside 1..100")
+                    .check(soakTicks >= 1 && soakTicks <= MAX_SOAK_TICKS,
+                            "soak ticks " + soakTicks + " is outside 1.." + MAX_SOAK_TICKS)
+                    .check(maxCanIds >= 1 && maxCanIds <= MAX_CAN_IDS,
+                            "CAN id cap " + maxCanIds + " is outside 1.." + MAX_CAN_IDS)
+                    .check(hostMemoryPages >= 1 && hostMemoryPages <= 65536,
+                            "host memory limit " + hostMemoryPages + " pages is outside 1..65536")
+                    .check(resourceCeilings != null, "no resource ceilings")
+                    .check(clock != null, "no clock")
+                    .check(moduleLog != null, "no module log sink")
+                    .check(listener != null, "no listener")
+                    .check(compileBudget != null, "no compile budget")
+                    .orThrow();
             return new IntakeOptions(marginPercent, soakTicks, seed, maxCanIds, hostMemoryPages, resourceCeilings,
                     recompile, clock, Optional.ofNullable(audit), moduleLog, listener, compileBudget);
         }

@@ -28,17 +28,6 @@ class BenchTest {
     Path tmp;
 
     @Test
-    void percentilesUseNearestRankOnSortedSamples() {
-        Percentiles p = Percentiles.of(new long[] {9, 1, 5, 3, 7, 2, 8, 4, 6, 10});
-        assertEquals(5, p.median());
-        assertEquals(10, p.percentile(99));
-        assertEquals(1, p.min());
-        assertEquals(10, p.max());
-        assertEquals(1, Percentiles.of(new long[] {1, 2}).median(), "nearest rank: the lower of two");
-        assertEquals(7, Percentiles.of(new long[] {7}).percentile(99));
-    }
-
-    @Test
     void buildTagIsAValidCustomSectionThatChangesOnlyTheDigest() {
         byte[] wasm = Corpus.bytes("empty.wasm");
         byte[] tagged = BenchPackages.withBuildTag(wasm, 300);

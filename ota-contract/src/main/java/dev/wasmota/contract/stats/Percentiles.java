@@ -1,8 +1,14 @@
 package dev.wasmota.contract.stats;
 
 import java.util.Arrays;
+import java.util.Collection;
 
-/** Nearest-rank percentiles of a sample set, computed from the sorted samples. */
+/**
+ * Nearest-rank percentiles of a sample set: the one way the product summarises call times,
+ * commit times and benchmark figures, so a p99 means the same on the vehicle, at the OEM and in a
+ * report. An empty set has no percentiles: {@link #isEmpty()} says so, and asking for one is an
+ * {@link IllegalStateException}.
+ */
 public final class Percentiles {
     private final long[] sorted;
 
@@ -10,17 +16,25 @@ public final class Percentiles {
         this.sorted = sorted;
     }
 
+    /** The percentiles of {@code samples} (copied; may be empty). */
     public static Percentiles of(long[] samples) {
-        if (samples.length == 0) {
-            throw new IllegalArgumentException("no samples");
-        }
         long[] s = samples.clone();
         Arrays.sort(s);
         return new Percentiles(s);
     }
 
-    /** The smallest sample with at least {@code p} percent of samples at or below it. */
+    /** The percentiles of {@code samples} (may be empty). */
+    public static Percentiles of(Collection<Long> samples) {
+        return of(samples.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    public boolean isEmpty() {
+        return sorted.length == 0;
+    }
+
+    /** The smallest sample with at least {@code p} percent of the samples at or below it ({@code p <= 0}: the least). */
     public long percentile(double p) {
+        requireSamples();
         if (p <= 0) {
             return sorted[0];
         }
@@ -33,14 +47,22 @@ public final class Percentiles {
     }
 
     public long max() {
+        requireSamples();
         return sorted[sorted.length - 1];
     }
 
     public long min() {
+        requireSamples();
         return sorted[0];
     }
 
     public int count() {
         return sorted.length;
+    }
+
+    private void requireSamples() {
+        if (sorted.length == 0) {
+            throw new IllegalStateException("no samples, so no percentiles");
+        }
     }
 }

@@ -1,7 +1,8 @@
 package dev.wasmota.transport;
 
+import dev.wasmota.contract.config.Problems;
+
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,31 +26,20 @@ public record MqttSettings(String brokerUrl, Optional<SocketFactory> socketFacto
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(keepAlive, "keepAlive");
         Objects.requireNonNull(packetGuard, "packetGuard");
-        List<String> problems = new ArrayList<>();
-        if (!brokerUrl.startsWith("tcp://") && !brokerUrl.startsWith("ssl://")) {
-            problems.add("broker URL '" + brokerUrl + "' is not tcp://host:port or ssl://host:port");
-        }
-        if (brokerUrl.startsWith("ssl://") && !(socketFactory.orElse(null) instanceof javax.net.ssl.SSLSocketFactory)) {
-            problems.add("an ssl:// broker needs TLS material (--tls DIR)");
-        }
-        if (qos < 0 || qos > 2) {
-            problems.add("qos " + qos + " is not 0, 1 or 2");
-        }
-        if (sessionExpiry.isNegative() || sessionExpiry.getSeconds() > 0xFFFF_FFFEL) {
-            problems.add("session expiry " + sessionExpiry + " is out of range");
-        }
-        if (connectTimeout.isNegative() || connectTimeout.isZero() || keepAlive.isNegative()) {
-            problems.add("connect timeout and keep-alive must be positive");
-        }
-        if (keepAlive.getSeconds() > 65535) {
-            problems.add("keep-alive " + keepAlive.getSeconds() + " s is over MQTT's 65535 s");
-        }
-        if (maxMessageBytes < 1024) {
-            problems.add("max message size " + maxMessageBytes + " is under 1 KiB");
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
+        Problems.of("MQTT settings")
+                .check(!(!brokerUrl.startsWith("tcp://") && !brokerUrl.startsWith("ssl://")),
+                        "broker URL '" + brokerUrl + "' is not tcp://host:port or ssl://host:port")
+                .check(!(brokerUrl.startsWith("ssl://") && !(socketFactory.orElse(null) instanceof javax.net.ssl.SSLSocketFactory)),
+                        "an ssl:// broker needs TLS material (--tls DIR)")
+                .check(qos >= 0 && qos <= 2, "qos " + qos + " is not 0, 1 or 2")
+                .check(!(sessionExpiry.isNegative() || sessionExpiry.getSeconds() > 0xFFFF_FFFEL),
+                        "session expiry " + sessionExpiry + " is out of range")
+                .check(!(connectTimeout.isNegative() || connectTimeout.isZero() || keepAlive.isNegative()),
+                        "connect timeout and keep-alive must be positive")
+                .check(!(keepAlive.getSeconds() > 65535),
+                        "keep-alive " + keepAlive.getSeconds() + " s is over MQTT's 65535 s")
+                .check(maxMessageBytes >= 1024, "max message size " + maxMessageBytes + " is under 1 KiB")
+                .orThrow();
     }
 
     /** Settings with the default {@link PacketGuard}. */

@@ -1,5 +1,7 @@
 package dev.wasmota.sim.report;
 
+import dev.wasmota.contract.stats.Percentiles;
+
 import dev.wasmota.sim.report.SimReport.CampaignRun;
 import java.util.List;
 
@@ -60,9 +62,9 @@ final class Histogram {
         List<Long> millis = commitTimes(c);
         return "<dl class=\"stats\">"
                 + "<dt>commits</dt><dd>" + millis.size() + "</dd>"
-                + "<dt>median</dt><dd>" + Stats.seconds(Stats.median(millis)) + "</dd>"
-                + "<dt>p90</dt><dd>" + Stats.seconds(Stats.percentile(millis, 90)) + "</dd>"
-                + "<dt>max</dt><dd>" + Stats.seconds(Stats.percentile(millis, 100)) + "</dd>"
+                + "<dt>median</dt><dd>" + Stats.seconds(Percentiles.of(millis), 50) + "</dd>"
+                + "<dt>p90</dt><dd>" + Stats.seconds(Percentiles.of(millis), 90) + "</dd>"
+                + "<dt>max</dt><dd>" + Stats.seconds(Percentiles.of(millis), 100) + "</dd>"
                 + "</dl>\n";
     }
 

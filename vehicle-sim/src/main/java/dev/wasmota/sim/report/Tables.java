@@ -1,5 +1,7 @@
 package dev.wasmota.sim.report;
 
+import dev.wasmota.contract.stats.Percentiles;
+
 import dev.wasmota.sim.report.SimReport.CampaignRun;
 import dev.wasmota.sim.report.SimReport.WaveRun;
 
@@ -28,7 +30,7 @@ final class Tables {
                     .append(cell(w.targeted())).append(cell(w.committed())).append(cell(w.failed()))
                     .append(cell(w.rolledBack())).append(cell(w.pending()))
                     .append("<td class=\"n\">")
-                    .append(Stats.seconds(Stats.median(w.commitMillis().stream().sorted().toList())))
+                    .append(Stats.seconds(Percentiles.of(w.commitMillis()), 50))
                     .append("</td></tr>\n");
         }
         return out.append("</tbody>\n</table>\n<p class=\"outcome\">Outcome: ").append(Html.esc(c.outcome()))

@@ -1,5 +1,7 @@
 package dev.wasmota.sim.report;
 
+import dev.wasmota.contract.stats.Percentiles;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -137,9 +139,10 @@ class HtmlReportTest {
 
         assertTrue(bins.counts().length >= 7 && bins.counts().length <= 20, "bins: " + bins.counts().length);
         assertEquals(Charts.commits(c), java.util.Arrays.stream(bins.counts()).sum());
-        assertEquals(5_000L, Stats.median(oneToTen).getAsLong());
-        assertEquals(9_000L, Stats.percentile(oneToTen, 90).getAsLong());
-        assertEquals(10_000L, Stats.percentile(oneToTen, 100).getAsLong());
+        assertEquals("5.0 s", Stats.seconds(Percentiles.of(oneToTen), 50));
+        assertEquals("9.0 s", Stats.seconds(Percentiles.of(oneToTen), 90));
+        assertEquals("10.0 s", Stats.seconds(Percentiles.of(oneToTen), 100));
+        assertEquals("\u2014", Stats.seconds(Percentiles.of(java.util.List.of()), 50), "no samples: a dash");
     }
 
     @Test

@@ -3,8 +3,8 @@ package dev.wasmota.sim;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The faults the simulator injects into vehicles, by their command-line names. */
-public enum FaultKind {
+/** The faults the simulator injects into vehicles, by their command-line names (the sandbox's own faults are {@code ecu.sandbox.FaultKind}). */
+public enum InjectedFault {
     /** Power lost at a random install step: the host restarts, recovers, and the broker redelivers. */
     POWER_LOSS("power-loss"),
     /** The vehicle drops off the network for a few seconds while the update is on its way, then reconnects. */
@@ -20,7 +20,7 @@ public enum FaultKind {
 
     private final String label;
 
-    FaultKind(String label) {
+    InjectedFault(String label) {
         this.label = label;
     }
 
@@ -28,7 +28,7 @@ public enum FaultKind {
         return label;
     }
 
-    public static Optional<FaultKind> of(String label) {
+    public static Optional<InjectedFault> of(String label) {
         return Arrays.stream(values()).filter(k -> k.label.equals(label)).findFirst();
     }
 }
