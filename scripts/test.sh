@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The tests, as CI runs them (.ci/run calls exactly this): installs what the tests need when it is
+# missing, then runs every test, a short real fuzzing run of every target, and checks the launcher.
+#
+# Needs Java 17 and Maven. On Debian or Ubuntu it installs the rest with apt-get (as root, or with
+# sudo): Mosquitto (the end-to-end tests run against it too), Chromium (the report and console are
+# checked in headless Chromium), OpenSSL (our TLS keys are read by it in a test), and the toolchains
+# the supplier-kit examples build with. Elsewhere it names what to install and stops.
+#
+# Usage: scripts/test.sh [MAVEN ARGS...]     e.g. scripts/test.sh -o   (offline)
+# Environment: OTA_TEST_FUZZ=0 skips the fuzzing run; OTA_TEST_INSTALL=0 installs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+missing() { ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; }
+missing /usr/sbin/mosquitto && need+=(mosquitto)
+missing chromium && need+=(chromium)
+missing openssl && need+=(openssl)
+
+if [ "${#need[@]}" -gt 0 ] && [ "${OTA_TEST_INSTALL:-1}" != 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "test: the tests need ${need[*]}; install them (this is not a Debian or Ubuntu machine), then run again" >&2
+    exit 1
+  fi
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "test: installing ${need[*]} needs root or sudo" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  echo "test: installing ${need[*]} ..." >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+command -v java >/dev/null || { echo "test: Java 17 is needed (apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }
+command -v mvn >/dev/null || { echo "test: Maven is needed (apt-get install maven)" >&2; exit 1; }
+java -version 2>&1 | sed -n 1p
+mvn -B -v | sed -n 1p
+/usr/sbin/mosquitto -h 2>&1 | head -1 || true
+
+mvn -B verify "$@"
+if [ "${OTA_TEST_FUZZ:-1}" != 0 ]; then
+  # A short real fuzzing run of every Jazzer target (15 s each, about 3 minutes in all).
+  scripts/fuzz-short.sh 15s
+fi
+# The launcher builds and runs from a clean tree:
+./ota --help >/dev/null
+echo "test: ok"
