@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  * before it submits ({@link IntakeRehearsal}), with the OEM's defaults and report.
  */
 @Command(name = "test", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the OEM intake's checks of a module here, before it is submitted.",
+        description = {"Runs the OEM intake's checks of a module here, before submitting it.",
                 "%nThe same checks as `ota oem integrate`, in the same order, in the vehicle's sandbox configuration"
                         + " and with the OEM's defaults: WASM validity and features, resource caps against the vehicle"
                         + " hosts' ceilings, imports against the capabilities, exports against the manifest (tick and"
