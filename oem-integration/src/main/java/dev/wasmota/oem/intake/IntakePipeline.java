@@ -116,7 +116,6 @@ public final class IntakePipeline {
             throw new RejectedException(IntakeFailure.ALREADY_COUNTERSIGNED, "the package already carries an OEM"
                     + " countersignature; submit the supplier-signed package");
         }
-        run.verified = v;
         run.manifest = v.manifest();
         run.wasm = v.wasm();
         Manifest m = v.manifest();

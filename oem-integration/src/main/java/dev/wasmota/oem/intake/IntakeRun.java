@@ -11,7 +11,6 @@ import dev.wasmota.signing.Digests;
 import dev.wasmota.signing.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.ModulePackage;
-import dev.wasmota.signing.pkg.VerifiedPackage;
 import dev.wasmota.signing.wasm.ModuleInterface;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +37,6 @@ final class IntakeRun implements AutoCloseable {
     private final List<SandboxedModule> sandboxes = new ArrayList<>();
 
     ModulePackage pkg;
-    VerifiedPackage verified;
     /** The manifest the checks judge: authenticated by the supplier signature at the OEM; in a supplier's rehearsal only parsed. */
     Manifest manifest;
     /** The module, whose length and SHA-256 match {@link #manifest}. */
