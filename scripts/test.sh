@@ -17,6 +17,12 @@ missing() { ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; }
 missing /usr/sbin/mosquitto && need+=(mosquitto)
 missing chromium && need+=(chromium)
 missing openssl && need+=(openssl)
+# the supplier kit's examples (SupplierKitIT): clang and lld for C, Debian's rustc 1.63 with its wasm32 std for Rust
+missing clang && need+=(clang)
+missing wasm-ld && need+=(lld)
+missing wasm-ld-14 && need+=(lld-14)
+missing /usr/bin/rustc && need+=(rustc)
+compgen -G "/usr/lib/rustlib/wasm32-unknown-unknown/lib/libcore-*.rlib" >/dev/null || need+=(libstd-rust-dev-wasm32)
 
 if [ "${#need[@]}" -gt 0 ] && [ "${OTA_TEST_INSTALL:-1}" != 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
@@ -38,6 +44,7 @@ command -v mvn >/dev/null || { echo "test: Maven is needed (apt-get install mave
 java -version 2>&1 | sed -n 1p
 mvn -B -v | sed -n 1p
 /usr/sbin/mosquitto -h 2>&1 | head -1 || true
+/usr/bin/rustc --version 2>/dev/null || true
 
 mvn -B verify "$@"
 if [ "${OTA_TEST_FUZZ:-1}" != 0 ]; then

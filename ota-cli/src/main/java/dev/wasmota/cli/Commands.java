@@ -40,7 +40,7 @@ final class Commands {
     static final class Oem extends Group {
     }
 
-    @Command(name = "supplier", mixinStandardHelpOptions = true, description = "The supplier: keys, packaging, signing, submitting.")
+    @Command(name = "supplier", mixinStandardHelpOptions = true, description = "The supplier: keys, packaging, signing, the OEM's checks run here, submitting, a new module project.")
     static final class Supplier extends Group {
     }
 
@@ -79,7 +79,9 @@ final class Commands {
                 .addSubcommand(new SupplierKeygenCommand(env))
                 .addSubcommand(new SupplierPackageCommand())
                 .addSubcommand(new SupplierSignCommand(env))
-                .addSubcommand(new SupplierSubmitCommand());
+                .addSubcommand(new SupplierSubmitCommand())
+                .addSubcommand(new dev.wasmota.cli.supplier.SupplierTestCommand(env))
+                .addSubcommand(new dev.wasmota.cli.supplier.SupplierNewCommand());
         CommandLine ecu = group(new Ecu())
                 .addSubcommand(new EcuVerifyCommand(env))
                 .addSubcommand(new EcuInstallCommand(env))

@@ -76,18 +76,7 @@ public final class IntakePipeline {
             try {
                 run.check(IntakeCheck.SUPPLIER_SIGNATURE, () -> supplier(run));
                 run.check(IntakeCheck.MODULE_OWNER, () -> owner(run));
-                run.check(IntakeCheck.WASM, () -> wasm(run));
-                run.check(IntakeCheck.EXPORTS, () -> exports(run));
-                run.check(IntakeCheck.COMPILE, () -> compile(run));
-                BehaviourChecks behaviour = new BehaviourChecks(options, run);
-                run.check(IntakeCheck.WARMUP, () -> behaviour.warmup(vectorsJson));
-                if (vectorsJson.isPresent()) {
-                    run.check(IntakeCheck.VECTORS, () -> behaviour.vectors(vectorsJson.get()));
-                } else {
-                    run.skip(IntakeCheck.VECTORS, "no test vectors given");
-                }
-                run.check(IntakeCheck.SOAK, behaviour::soak);
-                run.check(IntakeCheck.TIMING, behaviour::timing);
+                moduleChecks(options, run, vectorsJson);
                 run.check(IntakeCheck.COUNTERSIGN, () -> countersign(run));
             } catch (RejectedException e) {
                 IntakeReport report = run.report(Optional.empty());
@@ -100,6 +89,26 @@ public final class IntakePipeline {
         }
     }
 
+    /**
+     * The checks of the module itself, from WASM to timing, in the vehicle's sandbox: everything
+     * the intake judges that needs neither the OEM's keys nor its records, so a supplier's
+     * rehearsal ({@link IntakeRehearsal}) runs exactly these. {@code run} holds the manifest and module.
+     */
+    static void moduleChecks(IntakeOptions options, IntakeRun run, Optional<byte[]> vectorsJson) {
+        run.check(IntakeCheck.WASM, () -> wasm(options, run));
+        run.check(IntakeCheck.EXPORTS, () -> exports(run));
+        run.check(IntakeCheck.COMPILE, () -> compile(options, run));
+        BehaviourChecks behaviour = new BehaviourChecks(options, run);
+        run.check(IntakeCheck.WARMUP, () -> behaviour.warmup(vectorsJson));
+        if (vectorsJson.isPresent()) {
+            run.check(IntakeCheck.VECTORS, () -> behaviour.vectors(vectorsJson.get()));
+        } else {
+            run.skip(IntakeCheck.VECTORS, "no test vectors given");
+        }
+        run.check(IntakeCheck.SOAK, behaviour::soak);
+        run.check(IntakeCheck.TIMING, behaviour::timing);
+    }
+
     private String supplier(IntakeRun run) {
         run.pkg = PackageFile.fromBytes(run.packageBytes);
         VerifiedPackage v = new PackageVerifier(pki.trustStore(), options.clock()).verifySupplier(run.pkg);
@@ -107,7 +116,8 @@ public final class IntakePipeline {
             throw new RejectedException(IntakeFailure.ALREADY_COUNTERSIGNED, "the package already carries an OEM"
                     + " countersignature; submit the supplier-signed package");
         }
-        run.verified = v;
+        run.manifest = v.manifest();
+        run.wasm = v.wasm();
         Manifest m = v.manifest();
         return "signed by " + CertIssuer.commonName(v.supplier()).orElse("?") + " (certificate serial "
                 + v.supplier().getSerialNumber().toString(16) + ", valid until " + v.supplier().getNotAfter().toInstant()
@@ -130,12 +140,12 @@ public final class IntakePipeline {
                 + "; releases start at security version " + o.floor() + ")");
     }
 
-    private String wasm(IntakeRun run) {
+    private static String wasm(IntakeOptions options, IntakeRun run) {
         Manifest m = run.manifest();
         m.resources().requireWithin(options.resourceCeilings(), "the vehicle hosts' ceilings");
-        DeclaredResources declared = DeclaredResources.of(run.verified.wasm())
+        DeclaredResources declared = DeclaredResources.of(run.wasm)
                 .requireWithin(m.resources(), "its manifest's caps");
-        run.iface = ModuleInterface.read(run.verified.wasm()).checkAgainst(m.capabilities());
+        run.iface = ModuleInterface.read(run.wasm).checkAgainst(m.capabilities());
         int cap = Math.min(m.memoryPages(), options.hostMemoryPages());
         int initial = run.iface.declaredMemory().map(l -> l.initialPages()).orElse(0);
         if (initial > cap) {
@@ -149,7 +159,7 @@ public final class IntakePipeline {
                 + ", within its caps (" + m.resources().describe() + ")";
     }
 
-    private String exports(IntakeRun run) {
+    private static String exports(IntakeRun run) {
         Map<String, FunctionType> declared = new TreeMap<>();
         run.manifest().exports().forEach(e -> declared.put(e.name(), e.type()));
         Map<String, FunctionType> actual = new TreeMap<>();
@@ -171,9 +181,9 @@ public final class IntakePipeline {
         return declared.size() + " function exports match the manifest, names and types: " + declared.keySet();
     }
 
-    private String compile(IntakeRun run) {
+    private static String compile(IntakeOptions options, IntakeRun run) {
         Manifest m = run.manifest();
-        byte[] wasm = run.verified.wasm();
+        byte[] wasm = run.wasm;
         CompiledModule compiled = CompiledModule.compile(wasm, m.capabilities(), options.compileBudget());
         long regenerateNanos = 0;
         if (options.recompile()) {

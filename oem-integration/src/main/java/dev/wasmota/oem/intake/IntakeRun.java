@@ -11,7 +11,6 @@ import dev.wasmota.contract.Digests;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.ModulePackage;
-import dev.wasmota.signing.pkg.VerifiedPackage;
 import dev.wasmota.signing.wasm.ModuleInterface;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +37,10 @@ final class IntakeRun implements AutoCloseable {
     private final List<SandboxedModule> sandboxes = new ArrayList<>();
 
     ModulePackage pkg;
-    VerifiedPackage verified;
+    /** The manifest the checks judge: authenticated by the supplier signature at the OEM; in a supplier's rehearsal only parsed. */
+    Manifest manifest;
+    /** The module, whose length and SHA-256 match {@link #manifest}. */
+    byte[] wasm;
     ModuleInterface iface;
     CompiledModule compiled;
     ModuleLimits limits;
@@ -93,7 +95,7 @@ final class IntakeRun implements AutoCloseable {
     }
 
     Manifest manifest() {
-        return verified.manifest();
+        return manifest;
     }
 
     /** Where the module's log lines go: the report keeps the first ones, the options' sink gets all. */
@@ -119,7 +121,7 @@ final class IntakeRun implements AutoCloseable {
                 all.add(new CheckResult(c, CheckResult.Status.NOT_RUN, "", 0));
             }
         }
-        Optional<IntakeReport.ModuleSummary> module = Optional.ofNullable(verified).map(v -> summary(v.manifest()));
+        Optional<IntakeReport.ModuleSummary> module = Optional.ofNullable(manifest).map(IntakeRun::summary);
         Optional<IntakeReport.Rejection> refusal = Optional.ofNullable(rejection).map(e -> new IntakeReport.Rejection(
                 refusedAt.label(), e.reason().name(), e.exitCode().code(), e.getMessage()));
         List<CaseResult> cases = vectors == null ? List.of() : vectors.cases();

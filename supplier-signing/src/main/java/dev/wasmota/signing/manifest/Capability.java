@@ -36,7 +36,7 @@ public sealed interface Capability
 
         @Override
         public Set<String> grantedImports() {
-            return Set.of("log");
+            return EcuAbi.importsGrantedBy("log");
         }
     }
 
@@ -49,7 +49,7 @@ public sealed interface Capability
 
         @Override
         public Set<String> grantedImports() {
-            return Set.of("clock_us");
+            return EcuAbi.importsGrantedBy("clock");
         }
     }
 
@@ -66,7 +66,7 @@ public sealed interface Capability
 
         @Override
         public Set<String> grantedImports() {
-            return Set.of("can_read");
+            return EcuAbi.importsGrantedBy("can.read");
         }
     }
 
@@ -83,7 +83,7 @@ public sealed interface Capability
 
         @Override
         public Set<String> grantedImports() {
-            return Set.of("can_write");
+            return EcuAbi.importsGrantedBy("can.write");
         }
     }
 
@@ -105,7 +105,7 @@ public sealed interface Capability
 
         @Override
         public Set<String> grantedImports() {
-            return Set.of("i2c_read", "i2c_write");
+            return EcuAbi.importsGrantedBy("i2c");
         }
     }
 

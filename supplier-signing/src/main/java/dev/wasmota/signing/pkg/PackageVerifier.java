@@ -176,7 +176,13 @@ public final class PackageVerifier {
         }
     }
 
-    private static void checkBinary(Manifest m, byte[] wasm) {
+    /**
+     * Requires {@code wasm} to be the module {@code m} binds, by length and SHA-256; the check this
+     * gate makes after the signatures, open for a supplier's own checks of an unsigned package.
+     *
+     * @throws RejectedException {@link TrustFailure#LENGTH_MISMATCH} or {@link TrustFailure#DIGEST_MISMATCH}
+     */
+    public static void checkBinary(Manifest m, byte[] wasm) {
         if (wasm.length != m.wasmLength()) {
             throw new RejectedException(TrustFailure.LENGTH_MISMATCH,
                     "module is " + wasm.length + " bytes; the manifest says " + m.wasmLength());
