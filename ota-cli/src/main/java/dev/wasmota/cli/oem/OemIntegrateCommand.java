@@ -1,10 +1,11 @@
 package dev.wasmota.cli.oem;
 
+import dev.wasmota.cli.IntakeCheckOptions;
+
 import dev.wasmota.audit.AuditLog;
 import dev.wasmota.oem.vectors.TestVectors;
 import dev.wasmota.oem.intake.CheckResult;
 import dev.wasmota.oem.intake.IntakeFiles;
-import dev.wasmota.oem.intake.IntakeListener;
 import dev.wasmota.oem.intake.IntakeOptions;
 import dev.wasmota.oem.intake.IntakePipeline;
 import dev.wasmota.oem.intake.IntakeReport;
@@ -20,8 +21,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code ota oem integrate}: the OEM intake of a supplier package, ending in a countersigned release or a refusal. */
@@ -60,20 +61,8 @@ public final class OemIntegrateCommand implements Callable<Integer> {
             description = "where to write the countersigned package; must not exist")
     Path out;
 
-    @Option(names = "--soak-ticks", paramLabel = "N", defaultValue = "" + IntakeOptions.DEFAULT_SOAK_TICKS,
-            description = "tick() calls in the soak (default: ${DEFAULT-VALUE})")
-    int soakTicks;
-
-    @Option(names = "--margin", paramLabel = "PCT", defaultValue = "" + IntakeOptions.DEFAULT_MARGIN_PERCENT,
-            description = "the worst call may take at most PCT %% of the deadline (default: ${DEFAULT-VALUE})")
-    int margin;
-
-    @Option(names = "--seed", paramLabel = "N", description = "seed of the soak's CAN inputs (default: from the module's digest)")
-    Long seed;
-
-    @Option(names = "--host-memory-pages", paramLabel = "N", defaultValue = "256",
-            description = "the vehicles' cap on module memory, 64 KiB pages (default: ${DEFAULT-VALUE})")
-    int hostPages;
+    @Mixin
+    IntakeCheckOptions intake;
 
     private final CliEnv env;
 
@@ -89,7 +78,7 @@ public final class OemIntegrateCommand implements Callable<Integer> {
                 : Optional.of(CliFiles.readBounded(spec.commandLine(), vectors, TestVectors.MAX_BYTES, "vector file"));
         OemPki pki = OemPki.load(oemDir);
         PrintWriter w = spec.commandLine().getOut();
-        IntakeOptions checked = options(w);
+        IntakeOptions checked = intake.builder(spec.commandLine(), env.clock(), w).build();
         try (AuditLog audit = AuditLog.open(oemDir.resolve(AUDIT_FILE), env.clock())) {
             IntakeOptions options = checked.toBuilder().audit(audit).build();
             w.printf("intake of %s (%d bytes)%s%n", pkg, packageBytes.length, vectors == null ? ", no test vectors"
@@ -101,30 +90,6 @@ public final class OemIntegrateCommand implements Callable<Integer> {
             result.release();
         }
         return 0;
-    }
-
-    private IntakeOptions options(PrintWriter w) {
-        IntakeOptions.Builder b = IntakeOptions.builder().marginPercent(margin).soakTicks(soakTicks)
-                .hostMemoryPages(hostPages).clock(env.clock()).listener(progress(w));
-        if (seed != null) {
-            b.seed(seed);
-        }
-        try {
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    private static IntakeListener progress(PrintWriter w) {
-        return new IntakeListener() {
-            @Override
-            public void finished(CheckResult r) {
-                w.printf(Locale.ROOT, "  %-19s %-8s %s%s%n", r.check().label(), r.status().label(), r.detail(),
-                        r.status() == CheckResult.Status.SKIPPED ? "" : String.format(Locale.ROOT, " [%.0f ms]", r.millis()));
-                w.flush();
-            }
-        };
     }
 
     private void summary(PrintWriter w, IntakeResult result, Path report) {

@@ -1,11 +1,12 @@
 package dev.wasmota.cli.supplier;
 
+import dev.wasmota.cli.IntakeCheckOptions;
+
 import dev.wasmota.ecu.HostConfig;
 import dev.wasmota.oem.vectors.TestVectors;
 import dev.wasmota.oem.intake.CheckResult;
 import dev.wasmota.oem.intake.IntakeCheck;
 import dev.wasmota.oem.intake.IntakeFiles;
-import dev.wasmota.oem.intake.IntakeListener;
 import dev.wasmota.oem.intake.IntakeOptions;
 import dev.wasmota.oem.intake.IntakeRehearsal;
 import dev.wasmota.oem.intake.IntakeReport;
@@ -22,8 +23,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -59,21 +60,8 @@ public final class SupplierTestCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "where the report goes (default: PKG.report.json)")
     Path report;
 
-    @Option(names = "--soak-ticks", paramLabel = "N", defaultValue = "" + IntakeOptions.DEFAULT_SOAK_TICKS,
-            description = "tick() calls in the soak (the OEM's default: ${DEFAULT-VALUE})")
-    int soakTicks;
-
-    @Option(names = "--margin", paramLabel = "PCT", defaultValue = "" + IntakeOptions.DEFAULT_MARGIN_PERCENT,
-            description = "the worst call may take at most PCT %% of the deadline (the OEM's default: ${DEFAULT-VALUE})")
-    int margin;
-
-    @Option(names = "--seed", paramLabel = "N", description = "seed of the soak's CAN inputs (default: from the module's"
-            + " digest, as the OEM's)")
-    Long seed;
-
-    @Option(names = "--host-memory-pages", paramLabel = "N", defaultValue = "" + HostConfig.DEFAULT_HOST_MEMORY_PAGES,
-            description = "the vehicles' cap on module memory, 64 KiB pages (default: ${DEFAULT-VALUE})")
-    int hostPages;
+    @Mixin
+    IntakeCheckOptions intake;
 
     private final CliEnv env;
 
@@ -90,36 +78,12 @@ public final class SupplierTestCommand implements Callable<Integer> {
         w.printf("supplier test of %s (%d bytes)%s: the OEM intake's checks, in the vehicle's sandbox configuration%n",
                 pkg, packageBytes.length, vectors == null ? ", no test vectors" : ", vectors " + vectors);
         w.flush();
-        RehearsalResult result = IntakeRehearsal.rehearse(options(w), packageBytes, vectorBytes);
+        RehearsalResult result = IntakeRehearsal.rehearse(intake.builder(spec.commandLine(), env.clock(), w).build(), packageBytes, vectorBytes);
         Path reportFile = report != null ? report : IntakeFiles.reportPath(pkg);
         DurableFiles.writeAtomic(reportFile.toAbsolutePath(), IntakeReportJson.bytes(result.report()));
         summary(w, result, reportFile);
         result.requirePassed();
         return 0;
-    }
-
-    private IntakeOptions options(PrintWriter w) {
-        IntakeOptions.Builder b = IntakeOptions.builder().marginPercent(margin).soakTicks(soakTicks)
-                .hostMemoryPages(hostPages).clock(env.clock()).listener(progress(w));
-        if (seed != null) {
-            b.seed(seed);
-        }
-        try {
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    private static IntakeListener progress(PrintWriter w) {
-        return new IntakeListener() {
-            @Override
-            public void finished(CheckResult r) {
-                w.printf(Locale.ROOT, "  %-19s %-8s %s%s%n", r.check().label(), r.status().label(), r.detail(),
-                        r.status() == CheckResult.Status.SKIPPED ? "" : String.format(Locale.ROOT, " [%.0f ms]", r.millis()));
-                w.flush();
-            }
-        };
     }
 
     private static void summary(PrintWriter w, RehearsalResult result, Path reportFile) {
