@@ -45,13 +45,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true, defaultValueProvider = ConfigDefaults.class,
         description = {"Runs the ECU on the MQTT pipeline until stopped.",
                 "Runs every installed module on its period, takes campaign updates from the",
-                "vehicle's persistent MQTT session, installs them and sends signed status reports.",
-                "DIR is the state ota oem vehicle provision wrote (an empty vehicle starts from it)",
-                "or an ECU's state with modules installed. The vehicle id is the one provisioned in",
-                "DIR; the credential's certificate must name it (CN vehicle/<id>) and carry the",
-                "vehicle role: its key signs the status reports and, for an ssl:// broker,",
-                "authenticates the connection. The credential is checked at start (role, name,",
-                "chain to the vehicle's trust anchor, validity) and refused with its reason (exit 3)."})
+                "vehicle's persistent MQTT session, installs them and sends signed status",
+                "reports. DIR is the state ota oem vehicle provision wrote (an empty vehicle",
+                "starts from it) or an ECU's state with modules installed. The vehicle id is",
+                "the one provisioned in DIR; the credential's certificate must name it (CN",
+                "vehicle/<id>) and carry the vehicle role: its key signs the status reports",
+                "and, for an ssl:// broker, authenticates the connection. The credential is",
+                "checked at start (role, name, chain to the vehicle's trust anchor, validity)",
+                "and refused with its reason (exit 3)."})
 public final class EcuServeCommand implements Callable<Integer> {
     static final String DEFAULT_BROKER = "tcp://127.0.0.1:1883";
 

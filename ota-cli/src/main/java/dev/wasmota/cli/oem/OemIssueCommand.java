@@ -27,10 +27,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "issue", mixinStandardHelpOptions = true,
         description = {"Issues a party's credential from the OEM root as one directory.",
-                "One kind per subcommand. The directory is what --tls DIR takes: key.pem the Ed25519 key",
-                "(PKCS#8, owner-only; OpenSSL 3 reads it), cert.pem the certificate, ca.pem the trust anchor",
-                "(the OEM root). Written whole or not at all into a new or empty DIR; audited in the OEM log",
-                "(CREDENTIAL_ISSUED)."})
+                "One kind per subcommand. The directory is what --tls DIR takes: key.pem the",
+                "Ed25519 key (PKCS#8, owner-only; OpenSSL 3 reads it), cert.pem the",
+                "certificate, ca.pem the trust anchor (the OEM root). Written whole or not at",
+                "all into a new or empty DIR; audited in the OEM log (CREDENTIAL_ISSUED)."})
 public final class OemIssueCommand implements Callable<Integer> {
     static final String ACTOR = "cli";
 
@@ -105,9 +105,9 @@ public final class OemIssueCommand implements Callable<Integer> {
     /** {@code ota oem issue vehicle}. */
     @Command(name = "vehicle", mixinStandardHelpOptions = true,
             description = {"Issues a vehicle's credential (CN vehicle/ID, with the vehicle role).",
-                    "TLS client authentication and the vehicle role: its key signs the status reports. ota oem",
-                    "vehicle provision issues it as part of a whole vehicle state; this re-issues one (e.g. before",
-                    "the old one expires)."})
+                    "TLS client authentication and the vehicle role: its key signs the status",
+                    "reports. ota oem vehicle provision issues it as part of a whole vehicle state;",
+                    "this re-issues one (e.g. before the old one expires)."})
     static final class Vehicle extends Kind {
         @Option(names = "--id", required = true, paramLabel = "VIN", description = "the vehicle id campaigns name")
         String id;
@@ -130,8 +130,9 @@ public final class OemIssueCommand implements Callable<Integer> {
     /** {@code ota oem issue supplier}. */
     @Command(name = "supplier", mixinStandardHelpOptions = true,
             description = {"Issues a supplier's TLS credential (CN supplier/ID).",
-                    "TLS client authentication: it lets the supplier submit over MQTT. Its packages are still",
-                    "signed with the key it enrolled (ota supplier keygen, ota oem enroll), which never leaves it."})
+                    "TLS client authentication: it lets the supplier submit over MQTT. Its packages",
+                    "are still signed with the key it enrolled (ota supplier keygen, ota oem",
+                    "enroll), which never leaves it."})
     static final class Supplier extends Kind {
         @Option(names = "--supplier", required = true, paramLabel = "ID", description = "the supplier id, as enrolled")
         String supplier;
@@ -176,8 +177,8 @@ public final class OemIssueCommand implements Callable<Integer> {
     /** {@code ota oem issue broker}. */
     @Command(name = "broker", mixinStandardHelpOptions = true,
             description = {"Issues the broker's credential for the names clients reach it by.",
-                    "TLS server authentication for those host names (subject alternative names; clients check",
-                    "them). At least one --dns or --ip."})
+                    "TLS server authentication for those host names (subject alternative names;",
+                    "clients check them). At least one --dns or --ip."})
     static final class Broker extends Kind {
         @Option(names = "--dns", paramLabel = "NAME", description = "a DNS name clients connect to (repeatable)")
         List<String> dns = new ArrayList<>();

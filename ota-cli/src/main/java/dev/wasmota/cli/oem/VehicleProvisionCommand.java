@@ -19,14 +19,15 @@ import picocli.CommandLine.Spec;
 /** {@code ota oem vehicle provision}: everything an empty vehicle needs, and its registration. */
 @Command(name = "provision", mixinStandardHelpOptions = true,
         description = {"Provisions an empty vehicle: its registration and its ECU's state.",
-                "Registers it (as vehicle register does) and writes its ECU's state directory, which",
-                "ota ecu serve --state DIR starts from with nothing installed:",
-                "DIR/ecu.json (vehicle and hardware id), DIR/trust/ (the OEM root and the trust update in",
-                "force, from OEM/vehicle-trust) and DIR/credential/ (key.pem, cert.pem, ca.pem: a TLS client",
-                "certificate with the vehicle role; its key signs the status reports). DIR must be absent or",
-                "empty and appears whole or not at all; a vehicle registered with other hardware is refused.",
-                "Audited in the OEM log (CREDENTIAL_ISSUED). Copy DIR to the vehicle over a trusted channel:",
-                "it holds the vehicle's private key."})
+                "Registers it (as vehicle register does) and writes its ECU's state directory,",
+                "which ota ecu serve --state DIR starts from with nothing installed:",
+                "DIR/ecu.json (vehicle and hardware id), DIR/trust/ (the OEM root and the trust",
+                "update in force, from OEM/vehicle-trust) and DIR/credential/ (key.pem,",
+                "cert.pem, ca.pem: a TLS client certificate with the vehicle role; its key",
+                "signs the status reports). DIR must be absent or empty and appears whole or",
+                "not at all; a vehicle registered with other hardware is refused. Audited in",
+                "the OEM log (CREDENTIAL_ISSUED). Copy DIR to the vehicle over a trusted",
+                "channel: it holds the vehicle's private key."})
 final class VehicleProvisionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,7 +36,7 @@ final class VehicleProvisionCommand implements Callable<Integer> {
     Path oemDir;
 
     @Option(names = "--db", paramLabel = "URL",
-            description = "JDBC URL of the campaign database (default: an H2 file in DIR/campaigns)")
+            description = "JDBC URL of the campaign database (default: an H2 file in the OEM directory)")
     String dbUrl;
 
     @Option(names = "--id", required = true, paramLabel = "VIN", description = "the vehicle id campaigns name")

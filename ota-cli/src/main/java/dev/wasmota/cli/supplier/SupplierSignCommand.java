@@ -29,10 +29,10 @@ import picocli.CommandLine.Spec;
         description = {"Adds the supplier signature to a package.",
                 "Signs the canonical manifest, which binds the module by digest and length. The",
                 "manifest's supplier becomes the certificate's; capabilities beyond the",
-                "certificate are refused. Rewrites PKG in place unless --out is given. The key and",
-                "certificate are checked first: the key is the certificate's, the certificate has",
-                "the supplier role and is valid now, and, with --ca, it chains to the OEM root",
-                "through the supplier CA; a refusal names the reason (exit 3)."})
+                "certificate are refused. Rewrites PKG in place unless --out is given. The key",
+                "and certificate are checked first: the key is the certificate's, the",
+                "certificate has the supplier role and is valid now, and, with --ca, it chains",
+                "to the OEM root through the supplier CA; a refusal names the reason (exit 3)."})
 public final class SupplierSignCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
