@@ -88,6 +88,11 @@ public enum AuditEvent {
      */
     OEM_WORKER_RETIRED,
     /**
+     * OEM: a credential was issued from the OEM root (a TLS client, a broker, or a vehicle's at
+     * provisioning); {@code detail} names its subject, serial number, validity and where it went.
+     */
+    CREDENTIAL_ISSUED,
+    /**
      * A message on the MQTT pipeline was refused (malformed, oversized, unverifiable, from the
      * wrong sender) and sent to a dead-letter topic; {@code cause} names the reason.
      */

@@ -68,6 +68,7 @@ final class Commands {
         CommandLine oem = group(new Oem())
                 .addSubcommand(new OemInitCommand(env))
                 .addSubcommand(new OemEnrollCommand(env))
+                .addSubcommand(dev.wasmota.cli.oem.OemIssueCommand.commandLine(env))
                 .addSubcommand(new dev.wasmota.cli.oem.OemRevokeCommand(env))
                 .addSubcommand(new OemIntegrateCommand(env))
                 .addSubcommand(ReleaseCommand.commandLine(env))
@@ -79,7 +80,7 @@ final class Commands {
                 .addSubcommand(new SupplierKeygenCommand(env))
                 .addSubcommand(new SupplierPackageCommand())
                 .addSubcommand(new SupplierSignCommand(env))
-                .addSubcommand(new SupplierSubmitCommand())
+                .addSubcommand(new SupplierSubmitCommand(env))
                 .addSubcommand(new dev.wasmota.cli.supplier.SupplierTestCommand(env))
                 .addSubcommand(new dev.wasmota.cli.supplier.SupplierNewCommand());
         CommandLine ecu = group(new Ecu())
@@ -104,7 +105,7 @@ final class Commands {
                 .addSubcommand(ecu)
                 .addSubcommand(new dev.wasmota.cli.sim.SimCommand())
                 .addSubcommand(bench)
-                .addSubcommand(new BrokerCommand());
+                .addSubcommand(new BrokerCommand(env.clock()));
     }
 
     private static CommandLine group(Object command) {

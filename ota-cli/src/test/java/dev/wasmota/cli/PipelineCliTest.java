@@ -107,9 +107,9 @@ class PipelineCliTest {
         HostIdentity.provision(state, Optional.of(new HostIdentity("ecu-a", "veh-1")));
         Path tls = dir.resolve("veh-2-tls");
         TlsMaterial.of(cli.fx.oem.issueClient(ClientKind.VEHICLE, "veh-2"), List.of(), cli.fx.oem.root().cert()).writePem(tls);
-        Result r = EcuCli.assertRefused(4, ota("ecu", "serve", "--state", state.toString(), "--trust", cli.trust.toString(),
+        Result r = EcuCli.assertRefused(3, ota("ecu", "serve", "--state", state.toString(), "--trust", cli.trust.toString(),
                 "--tls", tls.toString()));
-        assertTrue(r.err().startsWith("rejected (CREDENTIAL_MISMATCH): "), r.err());
+        assertTrue(r.err().startsWith("rejected (CREDENTIAL_NAME_MISMATCH): "), r.err());
         assertTrue(r.err().contains("vehicle/veh-2") && r.err().contains("vehicle/veh-1"), r.err());
     }
 

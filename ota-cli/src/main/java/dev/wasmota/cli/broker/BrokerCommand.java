@@ -1,6 +1,13 @@
 package dev.wasmota.cli.broker;
 
+import dev.wasmota.cli.serve.ConfigDefaults;
+import dev.wasmota.cli.serve.ConfigFile;
+import dev.wasmota.cli.serve.TlsCredentials;
 import dev.wasmota.protocol.Topics;
+import dev.wasmota.signing.pki.CredentialCheck;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.util.Optional;
 import picocli.CommandLine;
 
 import dev.wasmota.broker.BrokerException;
@@ -17,17 +24,20 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ota broker}: runs the pipeline's MQTT 5 broker in the foreground until interrupted. */
-@Command(name = "broker", mixinStandardHelpOptions = true,
+@Command(name = "broker", mixinStandardHelpOptions = true, defaultValueProvider = ConfigDefaults.class,
         description = {"Run the OTA pipeline's MQTT 5 broker (embedded HiveMQ CE) until interrupted.",
                 "With --tls, clients on the TLS listener need a certificate from the OEM root and may only use "
-                        + "their own topics."},
+                        + "their own topics, and the unauthenticated plain listener is off unless --plain asks for it. "
+                        + "The broker's credential is checked at start (server role, a host name, chain to its ca.pem, validity)."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:stopped normally", "2:bad usage, or the broker could not start (reason on stderr)"})
+        exitCodeList = {"0:stopped normally", "2:bad usage, or the broker could not start (reason on stderr)",
+                "3:the --tls credential is refused (reason on stderr)"})
 public final class BrokerCommand implements Callable<Integer> {
 
     static final int OK = 0;
@@ -35,6 +45,9 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ConfigFile config;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
@@ -46,15 +59,17 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Persistence directory (sessions, queued messages); default: a temporary one deleted at exit.")
     Path data;
 
-    @Option(names = "--tls", paramLabel = "DIR", description = "TLS material (key.pem, cert.pem, ca.pem) for a TLS listener.")
+    @Option(names = "--tls", paramLabel = "DIR",
+            description = "The broker's credential (key.pem, cert.pem, ca.pem: ota oem issue broker) for a TLS listener.")
     Path tls;
 
     @Option(names = "--tls-port", defaultValue = "8883", description = "TLS listener port, 0 for a free one (default: ${DEFAULT-VALUE}).")
     int tlsPort;
 
-    @Option(names = "--plain", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "The unauthenticated plain listener; --no-plain leaves only the TLS listener (default: on).")
-    boolean plain;
+    @Option(names = "--plain", negatable = true, fallbackValue = "true",
+            description = "The unauthenticated plain listener (default: on without --tls, off with it); --plain with --tls "
+                    + "keeps both, --no-plain without --tls is refused (no listener).")
+    Boolean plain;
 
     @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "10485760",
             description = "Largest MQTT packet a client may send (default: ${DEFAULT-VALUE}).")
@@ -65,11 +80,33 @@ public final class BrokerCommand implements Callable<Integer> {
     String topicRoot;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Clock clock;
+
+    /** A broker command checking credentials on the system clock. */
+    public BrokerCommand() {
+        this(Clock.systemUTC());
+    }
+
+    /** A broker command checking credentials on {@code clock}. */
+    public BrokerCommand(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!plainListener() && tls == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--no-plain without --tls leaves no listener");
+        }
+        if (tls != null) {
+            try {
+                TlsCredentials.read(tls, CredentialCheck.broker(), Optional.empty(), clock.instant());
+            } catch (NoSuchFileException e) {
+                err.println("ota broker: no such file: " + e.getFile() + " (" + e.getReason() + ")");
+                return USAGE_OR_IO;
+            }
+        }
         Path dir;
         try {
             dir = data != null ? data : Files.createTempDirectory("ota-broker");
@@ -101,14 +138,19 @@ public final class BrokerCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--topic-root: " + e.getMessage());
         }
         BrokerSettings.Builder b = BrokerSettings.builder(dir).host(host).port(port).maxMessageBytes(maxMessageSize)
-                .plainListener(plain).topics(topics);
+                .plainListener(plainListener()).topics(topics);
         if (tls != null) b.tls(new TlsListener(tlsPort, tls));
         return b.build();
     }
 
     private String urls(EmbeddedBroker broker) {
         String tlsUrl = broker.tlsUrl().orElse("");
-        return plain ? broker.url() + (tlsUrl.isEmpty() ? "" : " and " + tlsUrl) : tlsUrl;
+        return plainListener() ? broker.url() + (tlsUrl.isEmpty() ? "" : " and " + tlsUrl) : tlsUrl;
+    }
+
+    /** Whether the plain listener runs: as asked, else only without TLS. */
+    private boolean plainListener() {
+        return plain != null ? plain : tls == null;
     }
 
     private void awaitInterrupt() {

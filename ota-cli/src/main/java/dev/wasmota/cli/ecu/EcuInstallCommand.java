@@ -36,6 +36,9 @@ public final class EcuInstallCommand implements Callable<Integer> {
     @Mixin
     HostOptions host;
 
+    @Mixin
+    HostOptions.Identity identity;
+
     @Option(names = "--trust", paramLabel = "DIR", description = "trust anchors (required on first install; then must match)")
     Path trust;
 
@@ -57,7 +60,7 @@ public final class EcuInstallCommand implements Callable<Integer> {
             throw new NoSuchFileException(pkg.toString(), null, "package not found");
         }
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
-        try (HostOptions.Session session = host.open(Optional.ofNullable(trust), env, out)) {
+        try (HostOptions.Session session = host.open(Optional.ofNullable(trust), identity.wanted(), env, out)) {
             EcuHost ecu = session.ecu();
             InstallContext ctx = instruction == null ? InstallContext.manual() : InstallContext.instructed(
                     CliFiles.readBounded(spec.commandLine(), instruction, SignedInstruction.MAX_FILE_BYTES, "instruction"), "cli");

@@ -1,23 +1,26 @@
 package dev.wasmota.cli.ecu;
 
+import dev.wasmota.cli.serve.ConfigDefaults;
+import dev.wasmota.cli.serve.ConfigFile;
 import dev.wasmota.cli.serve.Foreground;
 import dev.wasmota.cli.serve.LineStream;
 import dev.wasmota.cli.serve.MetricsOptions;
 import dev.wasmota.cli.serve.RouteSettings;
-import dev.wasmota.cli.serve.ServeFailure;
+import dev.wasmota.cli.serve.TlsCredentials;
 
 import dev.wasmota.signing.pki.Credential;
 
 import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.ecu.HostConfig;
 import dev.wasmota.ecu.HostIdentity;
+import dev.wasmota.ecu.ProvisionedState;
 import dev.wasmota.ecu.UpdateFailure;
 import dev.wasmota.transport.MqttSettings;
 import dev.wasmota.routes.vehicle.VehicleNode;
 import dev.wasmota.cli.CliEnv;
 import dev.wasmota.contract.error.RejectedException;
-import dev.wasmota.signing.pki.CertIssuer;
 import dev.wasmota.signing.pki.ClientKind;
+import dev.wasmota.signing.pki.CredentialCheck;
 import dev.wasmota.protocol.tls.TlsMaterial;
 import dev.wasmota.signing.pki.TrustStore;
 import java.io.IOException;
@@ -28,6 +31,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -38,27 +42,36 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ota ecu serve}: the vehicle on the MQTT pipeline, running its modules until stopped. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, defaultValueProvider = ConfigDefaults.class,
         description = {"Runs the ECU on the MQTT pipeline until stopped.",
                 "Runs every installed module on its period, takes campaign updates from the",
-                "vehicle's persistent MQTT session, installs them and sends signed status reports.",
-                "The vehicle id is the one provisioned in DIR (ota ecu install --vehicle-id); the",
-                "TLS material's certificate must name it (CN vehicle/<id>): its key signs the",
-                "status reports and, for an ssl:// broker, authenticates the connection."})
+                "vehicle's persistent MQTT session, installs them and sends signed status",
+                "reports. DIR is the state ota oem vehicle provision wrote (an empty vehicle",
+                "starts from it) or an ECU's state with modules installed. The vehicle id is",
+                "the one provisioned in DIR; the credential's certificate must name it (CN",
+                "vehicle/<id>) and carry the vehicle role: its key signs the status reports",
+                "and, for an ssl:// broker, authenticates the connection. The credential is",
+                "checked at start (role, name, chain to the vehicle's trust anchor, validity)",
+                "and refused with its reason (exit 3)."})
 public final class EcuServeCommand implements Callable<Integer> {
     static final String DEFAULT_BROKER = "tcp://127.0.0.1:1883";
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--state", required = true, paramLabel = "DIR", description = "the ECU's state (provisioned by ota ecu install)")
+    @Mixin
+    ConfigFile config;
+
+    @Option(names = "--state", required = true, paramLabel = "DIR",
+            description = "the ECU's state (ota oem vehicle provision, or ota ecu install)")
     Path state;
 
-    @Option(names = "--trust", required = true, paramLabel = "DIR", description = "the OEM's vehicle trust anchors (DIR/vehicle-trust)")
+    @Option(names = "--trust", paramLabel = "DIR",
+            description = "the OEM's vehicle trust anchors, OEM/vehicle-trust (default: those provisioned in DIR/trust)")
     Path trust;
 
-    @Option(names = "--tls", required = true, paramLabel = "DIR",
-            description = "this vehicle's key and certificate (key.pem, cert.pem, ca.pem)")
+    @Option(names = "--tls", paramLabel = "DIR",
+            description = "this vehicle's credential: key.pem, cert.pem, ca.pem (default: DIR/credential, as provisioned)")
     Path tls;
 
     @Option(names = "--broker", paramLabel = "URL", defaultValue = DEFAULT_BROKER,
@@ -83,11 +96,11 @@ public final class EcuServeCommand implements Callable<Integer> {
         PrintWriter out = cmd.getOut();
         HostIdentity identity = HostIdentity.load(state).orElseThrow(() -> new NoSuchFileException(
                 state.resolve(HostIdentity.FILE).toString(), null,
-                "this ECU is not provisioned; install a module once with --hardware-id and --vehicle-id"));
+                "this ECU is not provisioned; provision it with ota oem vehicle provision --out DIR"));
         String vehicleId = identity.vehicleId();
-        TlsMaterial material = RouteSettings.tls(tls).orElseThrow();
-        requireVehicleCertificate(material, vehicleId);
         TrustStore anchors = trustAnchors();
+        TlsMaterial material = TlsCredentials.read(tls != null ? tls : ProvisionedState.credentialDir(state),
+                CredentialCheck.tlsClient(ClientKind.VEHICLE, vehicleId), Optional.of(anchors), env.clock().instant());
         Properties p = settings.properties(cmd, Map.of());
         MqttSettings mqtt = RouteSettings.mqtt(cmd, broker, Optional.of(material), p);
         try (Foreground fg = new Foreground(cmd.getErr())) {
@@ -97,8 +110,8 @@ public final class EcuServeCommand implements Callable<Integer> {
             host.start();
             fg.hold("vehicle node", VehicleNode.start(vehicleId, host, new Credential(material.key(), material.leaf()),
                     mqtt, p, env.clock(), m.registry()));
-            out.printf("vehicle %s (hardware %s) on %s: %d module(s) running, updates on %s/vehicle/%s/update%n", vehicleId,
-                    identity.hardwareId(), broker, host.modules().size(), p.getProperty("ota.topic.root"), vehicleId);
+            out.printf("vehicle %s (hardware %s) on %s: %s, updates on %s/vehicle/%s/update%n", vehicleId,
+                    identity.hardwareId(), broker, configuration(host), p.getProperty("ota.topic.root"), vehicleId);
             m.server().ifPresent(s -> out.println("metrics at " + s.url()));
             out.println("serving; stop with Ctrl-C");
             out.flush();
@@ -109,23 +122,29 @@ public final class EcuServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Refuses material whose certificate is not this vehicle's: it would sign another vehicle's status. */
-    private void requireVehicleCertificate(TlsMaterial material, String vehicleId) {
-        String cn = CertIssuer.commonName(material.leaf()).orElse("");
-        Optional<Map.Entry<ClientKind, String>> party = ClientKind.parse(cn);
-        if (party.isEmpty() || party.get().getKey() != ClientKind.VEHICLE || !party.get().getValue().equals(vehicleId)) {
-            throw new RejectedException(ServeFailure.CREDENTIAL_MISMATCH, tls.resolve(TlsMaterial.CERT_FILE) + " is for '" + cn
-                    + "', not this ECU's vehicle: expected CN " + ClientKind.VEHICLE.commonName(vehicleId));
+    /** What the host runs: its modules and their versions, or that it is empty (a vehicle just provisioned). */
+    private static String configuration(EcuHost host) {
+        if (host.modules().isEmpty()) {
+            return "no modules installed (an empty configuration; trust update " + host.trust().sequence() + ")";
         }
+        return host.modules().size() + " module(s) running (" + host.modules().stream()
+                .map(m -> m.moduleId() + " " + m.activeMetadata().version()).collect(Collectors.joining(", ")) + ")";
     }
 
-    /** The trust anchors given, which must be those this ECU was provisioned with, if any. */
+    /** The trust anchors given, which must be those this ECU was provisioned with, if any; else those provisioned. */
     private TrustStore trustAnchors() throws IOException {
+        Path stored = ProvisionedState.trustDir(state);
+        if (trust == null) {
+            if (!Files.isRegularFile(stored.resolve(TrustStore.ROOT_FILE))) {
+                throw new NoSuchFileException(stored.resolve(TrustStore.ROOT_FILE).toString(), null,
+                        "no trust anchors provisioned in this ECU's state; give --trust OEM/vehicle-trust");
+            }
+            return TrustStore.load(stored);
+        }
         if (!Files.isRegularFile(trust.resolve(TrustStore.ROOT_FILE))) {
             throw new NoSuchFileException(trust.resolve(TrustStore.ROOT_FILE).toString(), null, "no trust anchors in --trust");
         }
         TrustStore given = TrustStore.load(trust);
-        Path stored = state.resolve("trust");
         if (Files.isRegularFile(stored.resolve(TrustStore.ROOT_FILE))
                 && !Arrays.equals(TrustStore.load(stored).root().getEncoded(), given.root().getEncoded())) {
             throw new RejectedException(UpdateFailure.TRUST_ANCHOR_MISMATCH, trust

@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Options every {@code ota ecu} command that opens the host shares, and the provisioning rule:
- * the first {@code --trust} and {@code --hardware-id} given are copied into the state directory;
- * later ones must match. A trust update in a {@code --trust} directory newer than the host's is
+ * the first {@code --trust} and {@code --hardware-id} given to {@code ota ecu install} are copied
+ * into the state directory; later ones must match. A vehicle provisioned whole by the OEM
+ * ({@code ota oem vehicle provision}) has both already. A trust update in a {@code --trust} directory newer than the host's is
  * applied (verified, stored, logged) as {@code ota ecu trust} would.
  *
  * <p>What the state directory's file system does, and what the caller typed, map to CONTRACT's
@@ -42,12 +43,25 @@ public final class HostOptions {
     @Option(names = "--state", required = true, paramLabel = "DIR", description = "the ECU's state: slots, audit log, identity")
     Path state;
 
-    @Option(names = "--hardware-id", paramLabel = "ID",
-            description = "this ECU's hardware id (provisioned into DIR on first use; default: as provisioned)")
-    String hardwareId;
+    /**
+     * {@code ota ecu install}'s identity options: the only command that provisions an identity on
+     * first use (the others open what is provisioned; {@code ota oem vehicle provision} writes a
+     * whole vehicle state).
+     */
+    static final class Identity {
+        @Option(names = "--hardware-id", paramLabel = "ID",
+                description = "this ECU's hardware id (provisioned into DIR on first use; default: as provisioned)")
+        String hardwareId;
 
-    @Option(names = "--vehicle-id", paramLabel = "ID", description = "this vehicle's id (default: vehicle-1 on first use)")
-    String vehicleId;
+        @Option(names = "--vehicle-id", paramLabel = "ID",
+                description = "this vehicle's id, provisioned with --hardware-id on first use (default: vehicle-1)")
+        String vehicleId;
+
+        Optional<HostIdentity> wanted() {
+            return hardwareId == null ? Optional.empty()
+                    : Optional.of(new HostIdentity(hardwareId, vehicleId != null ? vehicleId : "vehicle-1"));
+        }
+    }
 
     /** An open host and the sink that prints its modules' log lines; closing it closes both. */
     record Session(EcuHost ecu, AsyncLogSink moduleLog) implements AutoCloseable {
@@ -66,12 +80,15 @@ public final class HostOptions {
         }
     }
 
-    /** Opens the host, provisioning trust and identity on first use; module log lines go to {@code events} as {@code [module] line}. */
+    /** Opens the host as provisioned; module log lines go to {@code events} as {@code [module] line}. */
     Session open(Optional<Path> trustDir, CliEnv env, PrintStream events) throws Exception {
+        return open(trustDir, Optional.empty(), env, events);
+    }
+
+    /** Opens the host, provisioning trust and {@code wanted} identity on first use; module log lines go to {@code events}. */
+    Session open(Optional<Path> trustDir, Optional<HostIdentity> wanted, CliEnv env, PrintStream events) throws Exception {
         Optional<TrustStore> given = provisionTrust(trustDir);
         TrustStore trust = new TrustStore(provisionedRoot());
-        Optional<HostIdentity> wanted = hardwareId == null ? Optional.empty()
-                : Optional.of(new HostIdentity(hardwareId, vehicleId != null ? vehicleId : "vehicle-1"));
         Optional<HostIdentity> identity;
         try {
             identity = HostIdentity.provision(state, wanted);
@@ -138,12 +155,14 @@ public final class HostOptions {
      */
     private Exception notProvisioned(Path stored) {
         if (!Files.isDirectory(state)) {
-            return new NoSuchFileException(state.toString(), null, "no ECU state here; provision one with ota ecu install --trust DIR");
+            return new NoSuchFileException(state.toString(), null, "no ECU state here; provision one with ota oem vehicle "
+                    + "provision --out DIR, or install once with ota ecu install --trust DIR --hardware-id ID");
         }
         boolean provisioned = Files.exists(state.resolve(EcuHost.AUDIT_FILE)) || Files.exists(state.resolve(HostIdentity.FILE))
                 || Files.exists(state.resolve("slots"));
         if (!provisioned) {
-            return new NoSuchFileException(stored.toString(), null, "no trust anchors provisioned; install once with --trust");
+            return new NoSuchFileException(stored.toString(), null, "no trust anchors provisioned; provision the ECU with ota "
+                    + "oem vehicle provision, or install once with --trust");
         }
         return new RejectedException(UpdateFailure.TRUST_ANCHORS_MISSING, "this ECU's provisioned trust anchors "
                 + stored + " are missing: it can verify nothing, so it installs and starts nothing until they are"

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota oem vehicle}: the vehicles campaigns can target; alone, it asks for a subcommand (exit 2). */
 @Command(name = "vehicle", mixinStandardHelpOptions = true,
-        description = {"Registers the vehicles campaigns can target.",
+        description = {"Registers and provisions the vehicles campaigns can target.",
                 "Each has a hardware id and the last instruction counter the OEM issued to it."})
 public final class CampaignVehicleCommand implements Callable<Integer> {
     @Spec
@@ -24,6 +24,7 @@ public final class CampaignVehicleCommand implements Callable<Integer> {
     public static CommandLine commandLine(CliEnv env) {
         return new CommandLine(new CampaignVehicleCommand())
                 .addSubcommand(new Register(env))
+                .addSubcommand(new VehicleProvisionCommand(env))
                 .addSubcommand(new ListVehicles(env));
     }
 

@@ -1,8 +1,16 @@
 package dev.wasmota.cli.oem;
 
+import dev.wasmota.cli.serve.ConfigDefaults;
+import dev.wasmota.cli.serve.ConfigFile;
 import dev.wasmota.cli.serve.Foreground;
 import dev.wasmota.cli.serve.MetricsOptions;
 import dev.wasmota.cli.serve.RouteSettings;
+import dev.wasmota.cli.serve.TlsCredentials;
+import dev.wasmota.protocol.tls.TlsMaterial;
+import dev.wasmota.signing.pki.ClientKind;
+import dev.wasmota.signing.pki.CredentialCheck;
+import dev.wasmota.signing.pki.TrustHierarchy;
+import dev.wasmota.signing.pki.TrustStore;
 
 import dev.wasmota.broker.BrokerException;
 import dev.wasmota.broker.BrokerSettings;
@@ -24,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,7 +43,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ota oem serve}: the OEM side of the MQTT pipeline, in the foreground until stopped. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, defaultValueProvider = ConfigDefaults.class,
         description = {"Serves the OEM side of the MQTT pipeline until stopped.",
                 "Takes in supplier submissions (intake, countersigning, releases), sends campaign",
                 "instructions to vehicles, records their status reports and dead letters. Without",
@@ -54,6 +63,9 @@ public final class OemServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    ConfigFile config;
+
     @Option(names = "--oem", required = true, paramLabel = "DIR", description = "the OEM directory (ota oem init)")
     Path oemDir;
 
@@ -69,7 +81,8 @@ public final class OemServeCommand implements Callable<Integer> {
             description = "largest MQTT packet the embedded broker accepts (default: ${DEFAULT-VALUE})")
     int maxMessageSize;
 
-    @Option(names = "--tls", paramLabel = "DIR", description = "this worker's TLS material (key.pem, cert.pem, ca.pem) for an ssl:// broker")
+    @Option(names = "--tls", paramLabel = "DIR", description = "this worker's credential (key.pem, cert.pem, ca.pem: "
+            + "ota oem issue worker) for an ssl:// broker; checked at start: CN oem/NAME, from this OEM's root, valid")
     Path tls;
 
     @Option(names = "--worker", paramLabel = "NAME",
@@ -110,13 +123,14 @@ public final class OemServeCommand implements Callable<Integer> {
         }
         Properties p = settings.properties(cmd, worker == null ? Map.of() : Map.of("ota.oem.worker", worker));
         String name = p.getProperty("ota.oem.worker");
+        Optional<TlsMaterial> material = credential(name);
         try (Foreground fg = new Foreground(cmd.getErr())) {
             MetricsOptions.Metrics m = fg.hold("metrics server", metrics.open(cmd));
             String url = broker != null ? broker : fg.hold("embedded broker", startBroker(new Topics(p.getProperty("ota.topic.root")))).url();
             if (broker == null) {
                 out.println("embedded MQTT broker listening on " + url);
             }
-            MqttSettings mqtt = RouteSettings.mqtt(cmd, url, RouteSettings.tls(tls), p);
+            MqttSettings mqtt = RouteSettings.mqtt(cmd, url, material, p);
             OemNodeConfig config = OemNodeConfig.of(oemDir, mqtt).withProperties(overrides(p)).withRegistry(m.registry())
                     .withClock(env.clock(), env.random())
                     .withAuditFile(oemDir.resolve(worker == null ? CampaignWorkspace.AUDIT_FILE : "audit-" + name + ".log"));
@@ -146,6 +160,16 @@ public final class OemServeCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** {@code --tls}, checked: this worker's (CN oem/NAME), from this OEM's root, not revoked, valid now. */
+    private Optional<TlsMaterial> credential(String name) throws IOException {
+        if (tls == null) {
+            return Optional.empty();
+        }
+        TrustStore trust = TrustStore.load(oemDir.resolve(TrustHierarchy.TRUST_DIR));
+        return Optional.of(TlsCredentials.read(tls, CredentialCheck.tlsClient(ClientKind.OEM, name), Optional.of(trust),
+                env.clock().instant()));
     }
 
     private EmbeddedBroker startBroker(Topics topics) throws IOException {

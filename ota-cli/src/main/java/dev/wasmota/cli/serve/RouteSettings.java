@@ -27,9 +27,10 @@ public final class RouteSettings {
             description = "override a route setting, e.g. ota.topic.root=fleet1 (repeatable; unknown keys are listed)")
     Map<String, String> overrides = new LinkedHashMap<>();
 
-    /** The defaults with the overrides and {@code more} applied. */
+    /** The defaults with the settings file's route settings ({@code --config}), the overrides and {@code more} applied. */
     public Properties properties(CommandLine cmd, Map<String, String> more) {
-        Map<String, String> all = new LinkedHashMap<>(overrides);
+        Map<String, String> all = new LinkedHashMap<>(ConfigDefaults.routeSettings(cmd.getCommandSpec()));
+        all.putAll(overrides);
         all.putAll(more);
         Properties p;
         try {
@@ -78,7 +79,7 @@ public final class RouteSettings {
         return Optional.of(TlsMaterial.readPem(dir));
     }
 
-    private static boolean isNumber(String s) {
+    static boolean isNumber(String s) {
         return s != null && s.strip().matches("-?\\d{1,18}");
     }
 }

@@ -1,6 +1,13 @@
 package dev.wasmota.cli.supplier;
 
+import dev.wasmota.cli.serve.ConfigDefaults;
+import dev.wasmota.cli.serve.ConfigFile;
 import dev.wasmota.cli.serve.RouteSettings;
+import dev.wasmota.cli.serve.TlsCredentials;
+import dev.wasmota.cli.CliEnv;
+import dev.wasmota.protocol.tls.TlsMaterial;
+import dev.wasmota.signing.pki.ClientKind;
+import dev.wasmota.signing.pki.CredentialCheck;
 
 import dev.wasmota.protocol.RouteProperties;
 import dev.wasmota.transport.MqttSettings;
@@ -34,7 +41,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ota supplier submit}: sends a supplier-signed package to the OEM's intake over MQTT. */
-@Command(name = "submit", mixinStandardHelpOptions = true,
+@Command(name = "submit", mixinStandardHelpOptions = true, defaultValueProvider = ConfigDefaults.class,
         description = {"Sends a signed package to the OEM over MQTT.",
                 "Publishes it on the supplier's submit topic (the supplier id is the manifest's)",
                 "and waits for the OEM's intake result: accepted, with the release and the",
@@ -47,6 +54,9 @@ public final class SupplierSubmitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    ConfigFile config;
+
     @Option(names = "--package", required = true, paramLabel = "PKG", description = "the supplier-signed package (ota supplier sign)")
     Path pkgFile;
 
@@ -57,7 +67,8 @@ public final class SupplierSubmitCommand implements Callable<Integer> {
             description = "the broker, tcp://HOST:PORT or ssl://HOST:PORT (default: ${DEFAULT-VALUE})")
     String broker;
 
-    @Option(names = "--tls", paramLabel = "DIR", description = "the supplier's TLS material (key.pem, cert.pem, ca.pem) for an ssl:// broker")
+    @Option(names = "--tls", paramLabel = "DIR", description = "the supplier's credential (key.pem, cert.pem, ca.pem: "
+            + "ota oem issue supplier) for an ssl:// broker; checked at start: CN supplier/ID of the manifest's supplier, valid")
     Path tls;
 
     @Option(names = "--no-wait", description = "return once the broker has the submission, without waiting for the result")
@@ -69,6 +80,12 @@ public final class SupplierSubmitCommand implements Callable<Integer> {
 
     @Mixin
     RouteSettings settings;
+
+    private final CliEnv env;
+
+    public SupplierSubmitCommand(CliEnv env) {
+        this.env = env;
+    }
 
     /** The OEM intake's refusal, named as its result names it, with the CONTRACT exit code it carries. */
     record IntakeRefusal(String name, ExitCode exitCode) implements Reason {
@@ -92,7 +109,9 @@ public final class SupplierSubmitCommand implements Callable<Integer> {
         Optional<byte[]> vectorBytes = vectors == null ? Optional.empty()
                 : Optional.of(CliFiles.readBounded(cmd, vectors, Submission.MAX_VECTORS_BYTES, "test-vector file"));
         Properties p = settings.properties(cmd, Map.of());
-        MqttSettings mqtt = RouteSettings.mqtt(cmd, broker, RouteSettings.tls(tls), p);
+        Optional<TlsMaterial> material = tls == null ? Optional.empty() : Optional.of(TlsCredentials.read(tls,
+                CredentialCheck.tlsClient(ClientKind.SUPPLIER, manifest.supplierId()), Optional.empty(), env.clock().instant()));
+        MqttSettings mqtt = RouteSettings.mqtt(cmd, broker, material, p);
         Duration wait = timeout != null ? timeout
                 : Duration.ofSeconds(RouteProperties.intValue(p, "ota.supplier.resultTimeoutSeconds"));
         String sha256 = Digests.sha256Hex(bytes);

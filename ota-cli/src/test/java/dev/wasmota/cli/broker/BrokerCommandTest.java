@@ -10,6 +10,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import dev.wasmota.signing.Fixtures;
+import dev.wasmota.signing.pki.CredentialDir;
+import dev.wasmota.signing.pki.TrustHierarchy;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,17 +37,52 @@ class BrokerCommandTest {
 
     @Test
     void printsTheUrlAndStopsWithExitZeroWhenInterrupted() throws Exception {
+        String banner = startAndStop("--port", "0", "--data", dir.toString());
+        assertTrue(banner.matches("MQTT broker listening on tcp://127\\.0\\.0\\.1:\\d+\\R"), banner + " / " + err);
+    }
+
+    @Test
+    void withTlsOnlyTheTlsListenerRunsUnlessPlainIsAsked() throws Exception {
+        Path tls = brokerCredential();
+        String tlsOnly = startAndStop("--port", "0", "--tls-port", "0", "--tls", tls.toString(), "--data", dir.resolve("a").toString());
+        assertTrue(tlsOnly.matches("MQTT broker listening on ssl://127\\.0\\.0\\.1:\\d+\\R"), tlsOnly + " / " + err);
+        out.getBuffer().setLength(0);
+        String both = startAndStop("--port", "0", "--tls-port", "0", "--tls", tls.toString(), "--plain", "--data",
+                dir.resolve("b").toString());
+        assertTrue(both.matches("MQTT broker listening on tcp://127\\.0\\.0\\.1:\\d+ and ssl://127\\.0\\.0\\.1:\\d+\\R"),
+                both + " / " + err);
+    }
+
+    @Test
+    void noPlainWithoutTlsLeavesNoListenerAndIsAUsageError() {
+        assertEquals(2, run("--no-plain", "--data", dir.toString()));
+        assertTrue(err.toString().contains("--no-plain without --tls leaves no listener"), err.toString());
+    }
+
+    /** Runs the broker in a thread until it says where it listens, then interrupts it; returns what it printed. */
+    private String startAndStop(String... args) throws InterruptedException {
         AtomicInteger code = new AtomicInteger(-1);
-        Thread runner = new Thread(() -> code.set(run("--port", "0", "--data", dir.toString())));
+        Thread runner = new Thread(() -> code.set(run(args)));
         runner.start();
         long deadline = System.currentTimeMillis() + 60_000;
         while (!out.toString().contains("listening on") && System.currentTimeMillis() < deadline && runner.isAlive()) {
             Thread.sleep(50);
         }
-        assertTrue(out.toString().matches("MQTT broker listening on tcp://127\\.0\\.0\\.1:\\d+\\R"), out + " / " + err);
+        String banner = out.toString();
         runner.interrupt();
         runner.join(60_000);
         assertEquals(0, code.get(), err.toString());
+        return banner;
+    }
+
+    /** A broker credential for 127.0.0.1 issued now (the command checks it on the system clock). */
+    private Path brokerCredential() throws Exception {
+        Fixtures fx = new Fixtures(dir.resolve("pki"));
+        TrustHierarchy now = TrustHierarchy.load(fx.oemDir(), Clock.fixed(Instant.now().minusSeconds(60), ZoneOffset.UTC),
+                Fixtures.seeded(3));
+        Path tls = dir.resolve("broker-tls");
+        new CredentialDir(now.issueBroker(List.of("localhost"), List.of("127.0.0.1")), List.of(), now.root().cert()).writeNew(tls);
+        return tls;
     }
 
     @Test

@@ -19,7 +19,13 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
-/** PEM files of keys (PKCS#8), certificates and certificate requests, read with a size cap. */
+/**
+ * PEM files of keys (PKCS#8), certificates and certificate requests, read with a size cap. Private
+ * keys are always written as PKCS#8 v1 ({@code PRIVATE KEY}, without the optional public key of
+ * RFC 5958's v2): OpenSSL 3.0's PKCS#8 decoder knows only the v1 fields, so it fails on the
+ * {@code [1] publicKey} Bouncy Castle adds ("wrong tag" at {@code Field=attributes}, reported by
+ * {@code openssl pkey} as "unsupported"). Both forms are read.
+ */
 public final class Pem {
     /** Largest PEM file read. */
     public static final long MAX_BYTES = 64 * 1024;
@@ -27,11 +33,12 @@ public final class Pem {
     private Pem() {
     }
 
+    /** The PEM text of {@code objects}, in order; a private key as PKCS#8 v1 (see above). */
     public static String encode(Object... objects) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(out)) {
             for (Object o : objects) {
-                w.writeObject(o);
+                w.writeObject(o instanceof PrivateKey key ? JdkKeys.pkcs8v1(key) : o);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -3,17 +3,16 @@ package dev.wasmota.protocol.tls;
 import dev.wasmota.signing.pki.CertIssuer;
 import dev.wasmota.signing.pki.ClientKind;
 import dev.wasmota.signing.pki.Credential;
+import dev.wasmota.signing.pki.CredentialDir;
 import dev.wasmota.signing.pki.JdkKeys;
 import dev.wasmota.signing.pki.KeyFiles;
 import dev.wasmota.signing.pki.Pem;
 
 import dev.wasmota.signing.error.PolicyFailure;
 import dev.wasmota.contract.error.RejectedException;
-import dev.wasmota.contract.io.DurableFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -36,12 +35,14 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * The keys stay Ed25519, the key a vehicle also signs its status reports with: JDK 17's JSSE
  * does TLS 1.3 and 1.2 with Ed25519 certificates on both sides, client authentication included,
  * and so do OpenSSL 3 and Mosquitto 2.0.11 (checked by {@code TlsMaterialTest} and
- * {@code TlsOpenSslIT}). JSSE needs the key in SunEC form, so it is converted on the way in.
+ * {@code TlsOpenSslIT}). JSSE needs the key in SunEC form, so it is converted on the way in. Its
+ * PEM files are exactly a {@link CredentialDir}: what {@code ota oem issue} writes is what
+ * {@code --tls DIR} reads.
  */
 public final class TlsMaterial {
-    public static final String KEY_FILE = "key.pem";
-    public static final String CERT_FILE = "cert.pem";
-    public static final String CA_FILE = "ca.pem";
+    public static final String KEY_FILE = CredentialDir.KEY_FILE;
+    public static final String CERT_FILE = CredentialDir.CERT_FILE;
+    public static final String CA_FILE = CredentialDir.CA_FILE;
     /** The alias of the key entry in {@link #keyStore(char[])}. */
     public static final String KEY_ALIAS = "key";
     /** The alias of the trusted root in {@link #trustStore()}. */
@@ -79,40 +80,42 @@ public final class TlsMaterial {
     }
 
     /**
-     * Writes {@value #KEY_FILE} (PKCS#8 v1, which OpenSSL 3.0 reads; owner-only), {@value #CERT_FILE}
-     * (leaf, then intermediates) and {@value #CA_FILE} into {@code dir}, each replaced atomically and durably.
+     * Writes the material as a {@link CredentialDir} into {@code dir}: {@value #KEY_FILE} (PKCS#8 v1,
+     * which OpenSSL 3.0 reads; owner-only), {@value #CERT_FILE} (leaf, then intermediates) and
+     * {@value #CA_FILE}, each replaced atomically and durably.
      */
     public void writePem(Path dir) {
         try {
-            DurableFiles.createDirectories(dir);
-            KeyFiles.replaceSecret(dir.resolve(KEY_FILE), Pem.encode(JdkKeys.pkcs8v1(key)).getBytes(StandardCharsets.US_ASCII));
-            KeyFiles.writePublic(dir.resolve(CERT_FILE), Pem.encode(chain.toArray()));
-            KeyFiles.writePublic(dir.resolve(CA_FILE), Pem.encode(trustRoot));
+            credentialDir().replace(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write TLS material to " + dir, e);
         }
     }
 
+    /** The material as the credential directory it is written as. */
+    public CredentialDir credentialDir() {
+        return new CredentialDir(new Credential(key, leaf()), intermediates(), trustRoot);
+    }
+
     /**
-     * Reads what {@link #writePem} wrote.
+     * Reads what {@link #writePem} (or {@link CredentialDir#writeNew}) wrote.
      *
      * @throws RejectedException naming the file if one is malformed, too large, or the key does not match
      */
     public static TlsMaterial readPem(Path dir) {
-        Path keyFile = dir.resolve(KEY_FILE);
-        Path certFile = dir.resolve(CERT_FILE);
         try {
-            PrivateKey key = Pem.readPrivateKey(keyFile);
-            List<X509CertificateHolder> certs = Pem.readCertificates(certFile);
-            X509CertificateHolder root = Pem.readCertificate(dir.resolve(CA_FILE));
-            try {
-                return of(new Credential(key, certs.get(0)), certs.subList(1, certs.size()), root);
-            } catch (RejectedException e) {
-                throw new RejectedException(e.reason(), keyFile + " with " + certFile + ": " + e.getMessage(), e);
-            }
+            return of(CredentialDir.read(dir));
+        } catch (RejectedException e) {
+            throw new RejectedException(e.reason(), dir.resolve(KEY_FILE) + " with " + dir.resolve(CERT_FILE) + ": "
+                    + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read TLS material from " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The material of a credential directory; its key must be its certificate's. */
+    public static TlsMaterial of(CredentialDir credential) {
+        return of(credential.credential(), credential.intermediates(), credential.anchor());
     }
 
     /**
