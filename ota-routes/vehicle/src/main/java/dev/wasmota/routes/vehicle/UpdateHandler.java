@@ -6,6 +6,8 @@ import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.ecu.InstallContext;
 import dev.wasmota.ecu.InstallResult;
 import dev.wasmota.ecu.slots.ModuleState;
+import dev.wasmota.transport.ServiceEvent;
+import dev.wasmota.transport.ServiceEvents;
 import dev.wasmota.transport.camel.DeadLetterRecorder;
 import dev.wasmota.protocol.wire.SignedStatus;
 import dev.wasmota.protocol.wire.StatusReport;
@@ -25,7 +27,8 @@ import org.apache.camel.Exchange;
  * changes nothing, an older one is refused, so duplicates and reordering cannot reinstall or
  * downgrade). The body becomes the signed status report for the OEM. A message whose instruction
  * does not verify gets no report (nothing in it can be trusted) and is refused; a package that
- * fails its signature check is reported and also dead-lettered ({@value #DEAD_LETTER_TOO}).
+ * fails its signature check is reported and also dead-lettered ({@value #DEAD_LETTER_TOO}). Each
+ * answer is one line for the operator: {@code update c1/i-42 healthy: COMMITTED 1.1.0 (committed in slot B)}.
  */
 public final class UpdateHandler {
     /** Exchange property: the refusal to dead-letter after the status report went out. */
@@ -38,13 +41,16 @@ public final class UpdateHandler {
     private final Credential credential;
     private final Clock clock;
     private final RollbackWatch watch;
+    private final ServiceEvents events;
 
-    public UpdateHandler(EcuHost host, String vehicleId, Credential credential, Clock clock, RollbackWatch watch) {
+    public UpdateHandler(EcuHost host, String vehicleId, Credential credential, Clock clock, RollbackWatch watch,
+                         ServiceEvents events) {
         this.host = host;
         this.vehicleId = vehicleId;
         this.credential = credential;
         this.clock = clock;
         this.watch = watch;
+        this.events = events;
     }
 
     public void handle(Exchange ex) {
@@ -65,8 +71,17 @@ public final class UpdateHandler {
                 ex.setProperty(ORIGINAL, payload);
             }
         }
+        events.emit(clock, ServiceEvent.Kind.STATUS, line(report));
         ex.getIn().removeHeaders("CamelPahoMqtt5*");
         ex.getIn().setBody(SignedStatus.sign(report, credential));
+    }
+
+    /** {@code update c1/i-42 healthy: COMMITTED 1.1.0 (committed 1.1.0 in slot B)}, or the refusal's reason and detail. */
+    static String line(StatusReport r) {
+        return "update " + r.campaignId() + "/" + r.instructionId() + " " + r.moduleId() + ": " + r.result()
+                + (r.result() == StatusReport.Result.COMMITTED ? " " + r.activeVersion() + " (" + r.detail() + ")"
+                : " (" + (r.reason().isEmpty() ? "" : r.reason() + ": ") + r.detail() + "; active "
+                + (r.activeVersion().isEmpty() ? "none" : r.activeVersion()) + ")");
     }
 
     private Optional<Instruction> opened(byte[] instruction) {

@@ -11,6 +11,8 @@ import dev.wasmota.transport.HeldMessagesClient;
 import dev.wasmota.transport.MqttClients;
 import dev.wasmota.transport.MqttEndpoints;
 import dev.wasmota.transport.MqttSettings;
+import dev.wasmota.transport.Readiness;
+import dev.wasmota.transport.ServiceEvents;
 import dev.wasmota.transport.SlowRetrievalRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -31,11 +33,20 @@ import org.apache.camel.CamelContext;
 public final class VehicleNode implements AutoCloseable {
     /**
      * How a vehicle joins: its own Camel context, or routes in one shared by many vehicles (a
-     * simulated fleet); and a delay before each update is handled (a slow link).
+     * simulated fleet); a delay before each update is handled (a slow link); and who is told
+     * what it does (each update, status, trust update, refusal and dead letter; by default nobody).
      */
-    public record Options(Optional<CamelContext> sharedContext, Duration linkDelay) {
+    public record Options(Optional<CamelContext> sharedContext, Duration linkDelay, ServiceEvents events) {
+        public Options(Optional<CamelContext> sharedContext, Duration linkDelay) {
+            this(sharedContext, linkDelay, ServiceEvents.NONE);
+        }
+
         public static Options standalone() {
             return new Options(Optional.empty(), Duration.ZERO);
+        }
+
+        public Options withEvents(ServiceEvents value) {
+            return new Options(sharedContext, linkDelay, value);
         }
     }
 
@@ -79,15 +90,16 @@ public final class VehicleNode implements AutoCloseable {
                 .orElseGet(() -> CamelNodes.create("vehicle-" + vehicleId, properties, registry));
         VehicleRoutes routes = null;
         try {
-            RollbackWatch watch = new RollbackWatch(host, credential);
-            UpdateHandler updates = new UpdateHandler(host, vehicleId, credential, clock, watch);
+            RollbackWatch watch = new RollbackWatch(host, credential, clock, options.events());
+            UpdateHandler updates = new UpdateHandler(host, vehicleId, credential, clock, watch, options.events());
             watch.reportWith(updates);
             VehicleRoutes.Endpoints e = new VehicleRoutes.Endpoints(
                     MqttEndpoints.consumer(camel, "vehicle-update-in-" + vehicleId, topics.update(vehicleId), in, qos),
                     MqttEndpoints.producer(camel, "vehicle-status-out-" + vehicleId, topics.status(vehicleId), out, qos),
                     MqttEndpoints.producer(camel, "vehicle-dead-letter-out-" + vehicleId, topics.vehicleDeadLetter(vehicleId), out, qos));
-            routes = new VehicleRoutes(vehicleId, e, updates, new TrustUpdateHandler(host), watch, new DeadLetterRecorder(host.auditLog(),
-                    "vehicle-routes", topics.vehicleDeadLetter(vehicleId), clock, registry), options.linkDelay().toMillis());
+            routes = new VehicleRoutes(vehicleId, e, updates, new TrustUpdateHandler(host, clock, options.events()), watch,
+                    new DeadLetterRecorder(host.auditLog(), "vehicle-routes", topics.vehicleDeadLetter(vehicleId), clock, registry,
+                            topics, options.events()), options.linkDelay().toMillis());
             camel.addRoutes(routes);
             camel.start();
         } catch (Exception e) {
@@ -109,6 +121,11 @@ public final class VehicleNode implements AutoCloseable {
 
     public String vehicleId() {
         return vehicleId;
+    }
+
+    /** Whether this vehicle can take updates now: both broker connections up, every route started. */
+    public Readiness readiness() {
+        return new Readiness(List.of(Readiness.broker(clients), Readiness.routes(camel, routeIds)));
     }
 
     /** Stops the routes and disconnects; the broker keeps the session and queues what arrives meanwhile. */
