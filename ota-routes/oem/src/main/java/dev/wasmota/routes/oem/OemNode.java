@@ -142,6 +142,8 @@ public final class OemNode implements AutoCloseable {
                             meters),
                     dispatcher, new DispatchEvents(config.clock(), config.events(), meters),
                     new CampaignTicker(workspace.campaigns(), this::distributeTrustUpdate),
+                    new StatusResync(workspace.database(), topics, config.clock(),
+                            Duration.ofMillis(RouteProperties.intValue(p, "ota.status.resyncAfterMillis")), config.events(), meters),
                     new FleetMeters(workspace.database(), config.clock(), config.registry()),
                     new DeadLetterRecorder(audit, "oem-serve:" + worker, topics.oemDeadLetter(), config.clock(),
                             config.registry(), topics, config.events()))));

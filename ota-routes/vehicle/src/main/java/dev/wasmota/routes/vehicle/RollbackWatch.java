@@ -29,13 +29,15 @@ public final class RollbackWatch {
     private final Clock clock;
     private final ServiceEvents events;
     private final Map<String, Watched> watched = new HashMap<>();
+    private final SentStatuses sent;
     private UpdateHandler reporter;
 
-    public RollbackWatch(EcuHost host, Credential credential, Clock clock, ServiceEvents events) {
+    public RollbackWatch(EcuHost host, Credential credential, Clock clock, ServiceEvents events, SentStatuses sent) {
         this.host = host;
         this.credential = credential;
         this.clock = clock;
         this.events = events;
+        this.sent = sent;
     }
 
     void reportWith(UpdateHandler handler) {
@@ -56,6 +58,7 @@ public final class RollbackWatch {
                 StatusReport r = reporter.report(e.getValue().instruction(), StatusReport.Result.ROLLED_BACK, "FAULT_THRESHOLD",
                         "the host rolled " + e.getKey() + " back by itself after faults");
                 events.emit(clock, ServiceEvent.Kind.STATUS, UpdateHandler.line(r));
+                sent.keep(r, e.getValue().instruction().expiresAt());
                 reports.add(SignedStatus.sign(r, credential));
                 it.remove();
             }

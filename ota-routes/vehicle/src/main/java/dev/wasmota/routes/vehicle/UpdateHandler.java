@@ -28,7 +28,8 @@ import org.apache.camel.Exchange;
  * downgrade). The body becomes the signed status report for the OEM. A message whose instruction
  * does not verify gets no report (nothing in it can be trusted) and is refused; a package that
  * fails its signature check is reported and also dead-lettered ({@value #DEAD_LETTER_TOO}). Each
- * answer is one line for the operator: {@code update c1/i-42 healthy: COMMITTED 1.1.0 (committed in slot B)}.
+ * answer is one line for the operator: {@code update c1/i-42 healthy: COMMITTED 1.1.0 (committed in slot B)},
+ * and kept ({@link SentStatuses}) to be sent again if the OEM asks.
  */
 public final class UpdateHandler {
     /** Exchange property: the refusal to dead-letter after the status report went out. */
@@ -42,29 +43,32 @@ public final class UpdateHandler {
     private final Clock clock;
     private final RollbackWatch watch;
     private final ServiceEvents events;
+    private final SentStatuses sent;
 
     public UpdateHandler(EcuHost host, String vehicleId, Credential credential, Clock clock, RollbackWatch watch,
-                         ServiceEvents events) {
+                         ServiceEvents events, SentStatuses sent) {
         this.host = host;
         this.vehicleId = vehicleId;
         this.credential = credential;
         this.clock = clock;
         this.watch = watch;
         this.events = events;
+        this.sent = sent;
     }
 
     public void handle(Exchange ex) {
         byte[] payload = ex.getIn().getBody(byte[].class);
         UpdateMessage m = UpdateMessage.decode(payload);
         StatusReport report;
+        Instruction i;
         try {
             InstallResult r = host.install(m.packageFile(), InstallContext.instructed(m.instruction(), "ota-routes"));
-            Instruction i = opened(m.instruction()).orElseThrow();
+            i = opened(m.instruction()).orElseThrow();
             watch.committed(i, r.moduleId());
             report = report(i, StatusReport.Result.COMMITTED, "", r.outcome() == InstallResult.Outcome.ALREADY_ACTIVE
                     ? "already active: nothing changed" : "committed " + r.version() + " in slot " + r.slot());
         } catch (RejectedException e) {
-            Instruction i = opened(m.instruction()).orElseThrow(() -> e);
+            i = opened(m.instruction()).orElseThrow(() -> e);
             report = report(i, StatusReport.Result.FAILED, e.reason().name(), e.userMessage());
             if (e.exitCode() == ExitCode.TRUST) {
                 ex.setProperty(DEAD_LETTER_TOO, e);
@@ -72,6 +76,7 @@ public final class UpdateHandler {
             }
         }
         events.emit(clock, ServiceEvent.Kind.STATUS, line(report));
+        sent.keep(report, i.expiresAt());
         ex.getIn().removeHeaders("CamelPahoMqtt5*");
         ex.getIn().setBody(SignedStatus.sign(report, credential));
     }

@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.List;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
 
 /**
  * One vehicle on the pipeline: its ECU host behind a persistent MQTT session (client id
@@ -90,8 +92,10 @@ public final class VehicleNode implements AutoCloseable {
                 .orElseGet(() -> CamelNodes.create("vehicle-" + vehicleId, properties, registry));
         VehicleRoutes routes = null;
         try {
-            RollbackWatch watch = new RollbackWatch(host, credential, clock, options.events());
-            UpdateHandler updates = new UpdateHandler(host, vehicleId, credential, clock, watch, options.events());
+            SentStatuses sent = new SentStatuses(host.config().stateDir(), vehicleId, credential, clock,
+                    Duration.ofMillis(RouteProperties.intValue(properties, "ota.vehicle.resendMillis")), options.events());
+            RollbackWatch watch = new RollbackWatch(host, credential, clock, options.events(), sent);
+            UpdateHandler updates = new UpdateHandler(host, vehicleId, credential, clock, watch, options.events(), sent);
             watch.reportWith(updates);
             VehicleRoutes.Endpoints e = new VehicleRoutes.Endpoints(
                     MqttEndpoints.consumer(camel, "vehicle-update-in-" + vehicleId, topics.update(vehicleId), in, qos),
@@ -99,9 +103,10 @@ public final class VehicleNode implements AutoCloseable {
                     MqttEndpoints.producer(camel, "vehicle-dead-letter-out-" + vehicleId, topics.vehicleDeadLetter(vehicleId), out, qos));
             routes = new VehicleRoutes(vehicleId, e, updates, new TrustUpdateHandler(host, clock, options.events()), watch,
                     new DeadLetterRecorder(host.auditLog(), "vehicle-routes", topics.vehicleDeadLetter(vehicleId), clock, registry,
-                            topics, options.events()), options.linkDelay().toMillis());
+                            topics, options.events()), sent, options.linkDelay().toMillis());
             camel.addRoutes(routes);
             camel.start();
+            resend(sent, out, topics.status(vehicleId), qos, clock, options.events());
         } catch (Exception e) {
             try {
                 if (options.sharedContext().isEmpty()) {
@@ -117,6 +122,25 @@ public final class VehicleNode implements AutoCloseable {
             throw new IllegalStateException("cannot start vehicle " + vehicleId + "'s routes: " + e.getMessage(), e);
         }
         return new VehicleNode(vehicleId, camel, options.sharedContext().isEmpty(), routeIds(routes), List.of(in, out));
+    }
+
+    /**
+     * Sends again, once connected, the reports of instructions not yet expired (a report lost or
+     * refused before this start, e.g. under a certificate since replaced); a failure to publish is
+     * told, not thrown: the OEM's own requests come later.
+     */
+    private static void resend(SentStatuses sent, HeldMessagesClient out, String topic, int qos, Clock clock,
+                               ServiceEvents events) {
+        for (byte[] report : sent.unexpired()) {
+            try {
+                MqttMessage m = new MqttMessage(report);
+                m.setQos(qos);
+                out.publish(topic, m);
+            } catch (MqttException | RuntimeException e) {
+                events.emit(clock, dev.wasmota.transport.ServiceEvent.Kind.RESYNC, "could not send a kept status again: " + e);
+                return;
+            }
+        }
     }
 
     public String vehicleId() {
