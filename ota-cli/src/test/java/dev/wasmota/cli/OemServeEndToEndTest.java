@@ -9,21 +9,11 @@ import dev.wasmota.broker.EmbeddedBroker;
 import dev.wasmota.cli.EcuCli.Result;
 import dev.wasmota.signing.pki.ClientKind;
 import dev.wasmota.protocol.tls.TlsMaterial;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * stopping cleanly when its thread is interrupted.
  */
 class OemServeEndToEndTest {
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Pattern METRICS_URL = Pattern.compile("metrics at (http://\\S+/metrics)");
 
     @TempDir
     Path dir;
@@ -104,7 +92,7 @@ class OemServeEndToEndTest {
                 assertTrue(serve.banner.contains("1 module(s) running"), serve.banner);
                 String body = serve.scrape();
                 assertTrue(body.contains("camelContext=\"vehicle-veh-1\""), () -> "the vehicle's routes are metered:\n" + body);
-                awaitMeter(serve, "ecu_module_call_seconds_count{module=\"healthy\"");
+                serve.awaitMeter("ecu_module_call_seconds_count{module=\"healthy\"");
             } finally {
                 serve.stop();
             }
@@ -112,81 +100,8 @@ class OemServeEndToEndTest {
         }
     }
 
-    private static void awaitMeter(Serving serve, String text) throws Exception {
-        long end = System.nanoTime() + WAIT.toNanos();
-        String body = serve.scrape();
-        while (!body.contains(text)) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no " + text + " on /metrics:\n" + body);
-            }
-            Thread.sleep(100);
-            body = serve.scrape();
-        }
-    }
-
     private EmbeddedBroker broker() throws IOException {
         return EmbeddedBroker.start(BrokerSettings.builder(Files.createDirectories(dir.resolve("broker")))
                 .port(0).maxMessageBytes(10 * 1024 * 1024).build());
-    }
-
-    /** A serve command running through {@link Main#run} in a thread of its own, until {@link #stop}. */
-    private static final class Serving {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        private final AtomicInteger code = new AtomicInteger(-1);
-        private final Thread thread;
-        private final HttpClient http = HttpClient.newHttpClient();
-        private String banner;
-        private URI metrics;
-
-        private Serving(String... args) {
-            thread = new Thread(() -> code.set(Main.run(args, CliEnv.system(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8))), "serve");
-        }
-
-        static Serving start(String... args) throws InterruptedException {
-            Serving s = new Serving(args);
-            s.thread.start();
-            s.banner = s.awaitOutput("serving; stop with Ctrl-C");
-            Matcher url = METRICS_URL.matcher(s.banner);
-            assertTrue(url.find(), s.banner);
-            s.metrics = URI.create(url.group(1));
-            return s;
-        }
-
-        String out() {
-            return out.toString(StandardCharsets.UTF_8);
-        }
-
-        /** GET /metrics: 200, the Prometheus text format. */
-        String scrape() throws IOException, InterruptedException {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode());
-            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
-            return r.body();
-        }
-
-        /** Interrupts the command's thread: it must close everything and end with exit 0. */
-        void stop() throws InterruptedException {
-            thread.interrupt();
-            thread.join(WAIT.toMillis());
-            assertFalse(thread.isAlive(), "serve stops when its thread is interrupted");
-            assertEquals(0, code.get(), () -> "serve exit; stderr: " + err.toString(StandardCharsets.UTF_8));
-        }
-
-        private String awaitOutput(String line) throws InterruptedException {
-            long end = System.nanoTime() + WAIT.toNanos();
-            while (System.nanoTime() < end) {
-                String text = out();
-                if (text.contains(line)) {
-                    return text;
-                }
-                if (!thread.isAlive()) {
-                    throw new AssertionError("serve ended: " + text + err.toString(StandardCharsets.UTF_8));
-                }
-                Thread.sleep(50);
-            }
-            throw new AssertionError("no '" + line + "' within " + WAIT + ": " + out() + err.toString(StandardCharsets.UTF_8));
-        }
     }
 }

@@ -256,15 +256,7 @@ public final class CampaignService {
 
     /** The campaign with its waves' counts. */
     public CampaignStatus status(String id) {
-        return db.transaction(c -> {
-            Campaign k = CampaignRows.find(c, id, false).orElseThrow(() -> CampaignRows.unknown(id));
-            var counts = WaveEngine.countsByWave(c, id);
-            List<CampaignStatus.WaveStatus> waves = CampaignRows.waves(c, id).stream()
-                    .map(w -> new CampaignStatus.WaveStatus(w, counts.getOrDefault(w.index(), WaveCounts.of(List.of()))))
-                    .toList();
-            List<Action> rollbacks = ActionRows.of(c, id).stream().filter(a -> a.kind() == Action.Kind.ROLLBACK).toList();
-            return new CampaignStatus(k, waves, k.rollbackTo().map(r -> WaveCounts.of(rollbacks)));
-        });
+        return CampaignView.status(db, id);
     }
 
     /** Every action of the campaign: installs by wave and position, then rollbacks. */

@@ -2,6 +2,7 @@ package dev.wasmota.cli.ecu;
 
 import dev.wasmota.cli.serve.ConfigDefaults;
 import dev.wasmota.cli.serve.ConfigFile;
+import dev.wasmota.cli.serve.EventPrinter;
 import dev.wasmota.cli.serve.Foreground;
 import dev.wasmota.cli.serve.LineStream;
 import dev.wasmota.cli.serve.MetricsOptions;
@@ -108,8 +109,10 @@ public final class EcuServeCommand implements Callable<Integer> {
             EcuHost host = fg.hold("ECU host", EcuHost.open(HostConfig.builder(state, anchors).identity(identity)
                     .clock(env.clock()).meters(m.registry()).build(), LineStream.of(out)));
             host.start();
-            fg.hold("vehicle node", VehicleNode.start(vehicleId, host, new Credential(material.key(), material.leaf()),
-                    mqtt, p, env.clock(), m.registry()));
+            VehicleNode node = fg.hold("vehicle node", VehicleNode.start(vehicleId, host, new Credential(material.key(),
+                    material.leaf()), mqtt, p, env.clock(), m.registry(),
+                    VehicleNode.Options.standalone().withEvents(new EventPrinter(out, env.clock().getZone()))));
+            m.server().ifPresent(s -> s.readiness(node::readiness));
             out.printf("vehicle %s (hardware %s) on %s: %s, updates on %s/vehicle/%s/update%n", vehicleId,
                     identity.hardwareId(), broker, configuration(host), p.getProperty("ota.topic.root"), vehicleId);
             m.server().ifPresent(s -> out.println("metrics at " + s.url()));

@@ -39,7 +39,7 @@ abstract class CampaignBaseCommand implements Callable<Integer> {
     }
 
     @Override
-    public final Integer call() throws Exception {
+    public Integer call() throws Exception {
         try (CampaignWorkspace ws = CampaignWorkspace.open(oemDir, Optional.ofNullable(dbUrl), env.clock(), env.random(),
                 ACTOR)) {
             ws.campaigns().tick();

@@ -2,6 +2,7 @@ package dev.wasmota.cli.oem;
 
 import dev.wasmota.cli.serve.ConfigDefaults;
 import dev.wasmota.cli.serve.ConfigFile;
+import dev.wasmota.cli.serve.EventPrinter;
 import dev.wasmota.cli.serve.Foreground;
 import dev.wasmota.cli.serve.MetricsOptions;
 import dev.wasmota.cli.serve.RouteSettings;
@@ -132,12 +133,13 @@ public final class OemServeCommand implements Callable<Integer> {
             }
             MqttSettings mqtt = RouteSettings.mqtt(cmd, url, material, p);
             OemNodeConfig config = OemNodeConfig.of(oemDir, mqtt).withProperties(overrides(p)).withRegistry(m.registry())
-                    .withClock(env.clock(), env.random())
+                    .withClock(env.clock(), env.random()).withEvents(new EventPrinter(out, env.clock().getZone()))
                     .withAuditFile(oemDir.resolve(worker == null ? CampaignWorkspace.AUDIT_FILE : "audit-" + name + ".log"));
             if (db != null) {
                 config = config.withDatabase(db);
             }
             OemNode node = fg.hold("OEM node", startNode(config));
+            m.server().ifPresent(s -> s.readiness(node::readiness));
             if (retire) {
                 out.println("retiring OEM worker " + name + ": draining its sessions");
                 out.flush();

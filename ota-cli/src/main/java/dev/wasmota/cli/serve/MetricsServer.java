@@ -2,67 +2,114 @@ package dev.wasmota.cli.serve;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.wasmota.transport.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * Serves a Prometheus registry at {@code GET http://127.0.0.1:PORT/metrics} in the text exposition
- * format 0.0.4, on the JDK's own HTTP server: 404 for any other path, 405 for any other method.
- * Bound to the loopback address only; port 0 picks a free port.
+ * A serving party's operations endpoints, on the JDK's own HTTP server, GET only (405 otherwise,
+ * 404 for any other path):
+ * <ul>
+ * <li>{@value #PATH}: the Prometheus registry in the text exposition format 0.0.4;</li>
+ * <li>{@value #HEALTH}: liveness, 200 while the process serves HTTP at all;</li>
+ * <li>{@value #READY}: readiness, 200 when every check of the party's {@link Readiness} holds
+ * (broker connected, database reachable, routes started), else 503; one line per check either
+ * way. 503 "starting" until the party has started.</li>
+ * </ul>
+ * Bound to the address given (the loopback address by default); port 0 picks a free port.
  */
 public final class MetricsServer implements AutoCloseable {
     public static final String PATH = "/metrics";
+    public static final String HEALTH = "/health";
+    public static final String READY = "/ready";
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String TEXT = "text/plain; charset=utf-8";
+    /** Requests served at once: a slow readiness check (a database that does not answer) holds one. */
+    private static final int THREADS = 4;
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final InetAddress host;
+    private volatile Supplier<Readiness> readiness;
 
-    private MetricsServer(HttpServer server, ExecutorService executor) {
+    private MetricsServer(HttpServer server, ExecutorService executor, InetAddress host) {
         this.server = server;
         this.executor = executor;
+        this.host = host;
     }
 
     /** Starts serving {@code registry} on 127.0.0.1:{@code port}. */
     public static MetricsServer start(PrometheusMeterRegistry registry, int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ota-metrics-http");
+        return start(registry, InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Starts serving {@code registry} on {@code host}:{@code port}. */
+    public static MetricsServer start(PrometheusMeterRegistry registry, InetAddress host, int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "ota-metrics-http-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/", exchange -> handle(exchange, registry));
+        MetricsServer s = new MetricsServer(server, executor, host);
+        server.createContext("/", exchange -> s.handle(exchange, registry));
         server.start();
-        return new MetricsServer(server, executor);
+        return s;
     }
 
-    private static void handle(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {
+    /** What {@value #READY} reports from now on (the party's checks, asked at each request). */
+    public void readiness(Supplier<Readiness> checks) {
+        this.readiness = checks;
+    }
+
+    private void handle(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {
         try (exchange) {
-            if (!PATH.equals(exchange.getRequestURI().getPath())) {
-                reply(exchange, 404, "not found; metrics are at " + PATH + "\n");
+            String path = exchange.getRequestURI().getPath();
+            if (!List.of(PATH, HEALTH, READY).contains(path)) {
+                reply(exchange, 404, TEXT, "not found; see " + PATH + ", " + HEALTH + ", " + READY + "\n");
             } else if (!"GET".equals(exchange.getRequestMethod())) {
                 exchange.getResponseHeaders().set("Allow", "GET");
-                reply(exchange, 405, "method not allowed; use GET\n");
+                reply(exchange, 405, TEXT, "method not allowed; use GET\n");
+            } else if (path.equals(HEALTH)) {
+                reply(exchange, 200, TEXT, "alive\n");
+            } else if (path.equals(READY)) {
+                ready(exchange);
             } else {
-                exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-                byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
+                reply(exchange, 200, CONTENT_TYPE, registry.scrape());
             }
         }
     }
 
-    private static void reply(HttpExchange exchange, int status, String text) throws IOException {
+    private void ready(HttpExchange exchange) throws IOException {
+        Supplier<Readiness> checks = readiness;
+        if (checks == null) {
+            reply(exchange, 503, TEXT, "not ready: starting\n");
+            return;
+        }
+        Readiness r;
+        try {
+            r = checks.get();
+        } catch (RuntimeException e) {
+            reply(exchange, 503, TEXT, "not ready: the checks failed: " + e + "\n");
+            return;
+        }
+        reply(exchange, r.ready() ? 200 : 503, TEXT, (r.ready() ? "ready\n" : "not ready\n") + r.text());
+    }
+
+    private static void reply(HttpExchange exchange, int status, String contentType, String text) throws IOException {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
@@ -73,9 +120,15 @@ public final class MetricsServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** The scrape address, {@code http://127.0.0.1:PORT/metrics}. */
+    /** The scrape address, {@code http://HOST:PORT/metrics}. */
     public String url() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port() + PATH;
+        return base() + PATH;
+    }
+
+    /** {@code http://HOST:PORT} with the address it was bound to (an IPv6 one in brackets). */
+    public String base() {
+        String a = host.getHostAddress();
+        return "http://" + (a.contains(":") ? "[" + a + "]" : a) + ":" + port();
     }
 
     @Override

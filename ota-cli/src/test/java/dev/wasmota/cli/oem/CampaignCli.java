@@ -40,8 +40,12 @@ final class CampaignCli {
     }
 
     Result run(String... args) {
+        return run(new StringWriter(), args);
+    }
+
+    /** Runs with standard output on {@code out}, which another thread may read while the command runs. */
+    Result run(StringWriter out, String... args) {
         CommandLine cmd = tree();
-        StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         PrintWriter errWriter = new PrintWriter(err, true);
         cmd.setOut(new PrintWriter(out, true));

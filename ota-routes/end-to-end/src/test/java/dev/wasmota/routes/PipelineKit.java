@@ -71,6 +71,10 @@ final class PipelineKit implements AutoCloseable {
     final List<OemNode> oems = new ArrayList<>();
     final Map<String, EcuHost> hosts = new LinkedHashMap<>();
     final Map<String, VehicleNode> vehicles = new LinkedHashMap<>();
+    /** What every OEM worker of the kit told its operator. */
+    final List<dev.wasmota.transport.ServiceEvent> oemEvents = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The credential each vehicle was last started with (a new one at each start). */
+    final Map<String, Credential> credentials = new LinkedHashMap<>();
     /** Each started vehicle's meters. */
     final Map<String, SimpleMeterRegistry> registries = new LinkedHashMap<>();
     /** How vehicles reach the broker, applied to each one's settings as it starts (e.g. through a hostile proxy). */
@@ -111,7 +115,7 @@ final class PipelineKit implements AutoCloseable {
         this.mqtt = tls ? MqttSettings.of(broker.tlsUrl().orElseThrow(), javax.net.ssl.SSLContext.getDefault().getSocketFactory())
                 : MqttSettings.of(broker.url());
         this.topics = new Topics(root);
-        this.settings = settings(root);
+        this.settings = new LinkedHashMap<>(settings(root));
         this.dbUrl = "jdbc:h2:file:" + dir.resolve("oem/campaigns/db") + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
@@ -131,13 +135,19 @@ final class PipelineKit implements AutoCloseable {
 
     /** Starts OEM worker {@code worker} on the shared OEM directory and database. */
     OemNode startOem(String worker) {
+        return startOem(worker, Map.of());
+    }
+
+    /** Starts OEM worker {@code worker} with {@code more} settings besides the kit's. */
+    OemNode startOem(String worker, Map<String, String> more) {
         Map<String, String> s = new LinkedHashMap<>(settings);
+        s.putAll(more);
         s.put("ota.oem.worker", worker);
         OemNodeConfig c = OemNodeConfig.of(dir.resolve("oem"), mqttFor(pki.issueClient(ClientKind.OEM, worker))).withProperties(s).withDatabase(dbUrl)
                 .withAuditFile(dir.resolve("oem").resolve("audit-" + worker + ".log"))
                 .withClock(CLOCK, new Random(oems.size() + 1))
                 .withIntake(IntakeOptions.builder().soakTicks(200).build())
-                .withRegistry(new SimpleMeterRegistry());
+                .withRegistry(new SimpleMeterRegistry()).withEvents(oemEvents::add);
         OemNode node = OemNode.start(c);
         oems.add(node);
         return node;
@@ -163,6 +173,7 @@ final class PipelineKit implements AutoCloseable {
         EcuHost host = hosts.computeIfAbsent(id, v -> EcuHost.open(HostConfig.builder(dir.resolve("vehicles").resolve(v),
                 fx.oem.trustStore()).identity(new HostIdentity("ecu-a", v)).clock(CLOCK).build(), QUIET));
         Credential credential = credential(id);
+        credentials.put(id, credential);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         registries.put(id, registry);
         VehicleNode node = VehicleNode.start(id, host, credential, vehicleLink.apply(mqttFor(credential)), properties(), CLOCK,

@@ -31,9 +31,13 @@ public final class RouteProperties {
         m.put("ota.dispatch.periodMillis", new String[] {"50", "how often the outbox is drained to the vehicles"});
         m.put("ota.dispatch.scanMillis", new String[] {"2000", "how often the whole outbox directory is scanned"});
         m.put("ota.campaign.tickMillis", new String[] {"1000", "how often expired instructions are counted as failed and a new trust update is queued to the fleet"});
+        m.put("ota.status.resyncMillis", new String[] {"60000", "how often the OEM looks for instructions still unanswered, to ask their vehicles for their status again"});
+        m.put("ota.status.resyncAfterMillis", new String[] {"120000", "an instruction unanswered this long is asked about, then again at doubling intervals up to an hour, until it expires"});
+        m.put("ota.metrics.refreshMillis", new String[] {"15000", "how often the OEM counts its fleet and campaigns for the meters"});
         m.put("ota.route.redeliveries", new String[] {"2", "retries of a failed exchange (not of a refusal) before it is dead-lettered"});
         m.put("ota.route.redeliveryDelayMillis", new String[] {"200", "pause between those retries"});
         m.put("ota.vehicle.watchMillis", new String[] {"500", "how often a vehicle checks for rollbacks its host did by itself"});
+        m.put("ota.vehicle.resendMillis", new String[] {"30000", "shortest time between two sends of one status report by a vehicle asked for it again"});
         m.put("ota.supplier.resultTimeoutSeconds", new String[] {"300", "how long ota supplier submit waits for the intake result"});
         return java.util.Collections.unmodifiableMap(m);
     }

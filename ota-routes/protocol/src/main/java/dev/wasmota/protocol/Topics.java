@@ -95,6 +95,17 @@ public record Topics(String root) {
         return party(topic, "vehicle", "deadletter", Manifest.HARDWARE_ID);
     }
 
+    /**
+     * What a message on {@code topic} is, for an operator's line: {@code status from VID},
+     * {@code submission from SID}, {@code update for VID}, else {@code message on TOPIC}.
+     */
+    public String describe(String topic) {
+        return party(topic, "vehicle", "status", Manifest.HARDWARE_ID).map(v -> "status from " + v)
+                .or(() -> party(topic, "supplier", "submit", Manifest.ID).map(s -> "submission from " + s))
+                .or(() -> party(topic, "vehicle", "update", Manifest.HARDWARE_ID).map(v -> "update for " + v))
+                .orElse("message on " + topic);
+    }
+
     private Optional<String> party(String topic, String kind, String leaf, Pattern id) {
         String prefix = root + "/" + kind + "/";
         String suffix = "/" + leaf;

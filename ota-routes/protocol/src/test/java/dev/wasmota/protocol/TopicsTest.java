@@ -96,6 +96,17 @@ class TopicsTest {
     }
 
     @Test
+    void describesAMessageByItsTopicForAnOperatorsLine() {
+        Topics t = new Topics("fleet/eu");
+        assertEquals("status from veh-9", t.describe("fleet/eu/vehicle/veh-9/status"));
+        assertEquals("submission from acme", t.describe("fleet/eu/supplier/acme/submit"));
+        assertEquals("update for veh-1", t.describe("fleet/eu/vehicle/veh-1/update"));
+        assertEquals("message on ota/vehicle/veh-9/status", t.describe("ota/vehicle/veh-9/status"), "another root");
+        assertEquals("message on fleet/eu/vehicle/a/b/status", t.describe("fleet/eu/vehicle/a/b/status"));
+        assertEquals("message on null", t.describe(null));
+    }
+
+    @Test
     void parsesTheVehicleOfADeadLetterTopicIfItIsOne() {
         assertEquals(Optional.of("VIN-1"), OTA.deadLetterSender(OTA.vehicleDeadLetter("VIN-1")));
         assertEquals(Optional.empty(), OTA.deadLetterSender(OTA.vehicleDeadLetterFilter()));

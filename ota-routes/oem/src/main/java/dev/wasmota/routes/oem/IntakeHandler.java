@@ -10,6 +10,8 @@ import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseStore;
 import dev.wasmota.protocol.RouteFailure;
 import dev.wasmota.protocol.Topics;
+import dev.wasmota.transport.ServiceEvent;
+import dev.wasmota.transport.ServiceEvents;
 import dev.wasmota.transport.camel.DeadLetterRecorder;
 import dev.wasmota.protocol.wire.Submission;
 import dev.wasmota.contract.Digests;
@@ -29,7 +31,7 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
  * ({@link IntakePipeline}: checks, vectors, soak, timing, compile, countersign). An accepted
  * package is published to the release store. The supplier gets the intake result on its result
  * topic either way; the exchange property {@value #RELEASE_EVENT} carries the release event when
- * there is one.
+ * there is one. Each intake is one line for the operator and counted by outcome.
  */
 public final class IntakeHandler {
     public static final String RELEASE_EVENT = "otaReleaseEvent";
@@ -42,13 +44,18 @@ public final class IntakeHandler {
     private final OemPki pki;
     private final Topics topics;
     private final Clock clock;
+    private final ServiceEvents events;
+    private final OemMeters meters;
 
-    public IntakeHandler(IntakePipeline pipeline, ReleaseStore releases, OemPki pki, Topics topics, Clock clock) {
+    public IntakeHandler(IntakePipeline pipeline, ReleaseStore releases, OemPki pki, Topics topics, Clock clock,
+                         ServiceEvents events, OemMeters meters) {
         this.pipeline = pipeline;
         this.releases = releases;
         this.pki = pki;
         this.topics = topics;
         this.clock = clock;
+        this.events = events;
+        this.meters = meters;
     }
 
     /** Runs the intake of one submission; the body becomes the result JSON for the supplier. */
@@ -80,8 +87,14 @@ public final class IntakeHandler {
             ObjectNode r = releaseJson(release);
             answer.set("release", r);
             ex.setProperty(RELEASE_EVENT, CanonicalJson.bytes(r));
+            meters.intake(OemMeters.IntakeOutcome.ACCEPTED);
+            events.emit(clock, ServiceEvent.Kind.INTAKE, "intake " + what(supplier, result.report()) + " accepted (release "
+                    + release.id() + ")");
         } else {
             IntakeReport.Rejection x = result.report().rejection().orElseThrow();
+            meters.intake(OemMeters.IntakeOutcome.REJECTED);
+            events.emit(clock, ServiceEvent.Kind.INTAKE, "intake " + what(supplier, result.report()) + " rejected at "
+                    + x.check() + ": " + x.reason() + ": " + x.detail());
             answer.put("check", x.check());
             answer.put("reason", x.reason());
             answer.put("exitCode", x.exitCode());
@@ -108,9 +121,15 @@ public final class IntakeHandler {
         answer.put("reason", e.reason().name());
         answer.put("exitCode", e.exitCode().code());
         answer.put("detail", e.userMessage());
+        meters.intake(OemMeters.IntakeOutcome.REFUSED);
         ex.setProperty(DeadLetterRecorder.ALSO, e);
         ex.setProperty(DeadLetterRecorder.ORIGINAL, payload);
         answer(ex, supplier, answer);
+    }
+
+    /** {@code supplier/module version} as the authenticated manifest names them, else the topic's supplier. */
+    private static String what(String supplier, IntakeReport report) {
+        return report.module().map(m -> m.supplier() + "/" + m.id() + " " + m.version()).orElse("from " + supplier);
     }
 
     private void answer(Exchange ex, String supplier, ObjectNode answer) throws java.io.IOException {

@@ -18,7 +18,10 @@ import dev.wasmota.transport.camel.DeadLetterRecorder;
 import dev.wasmota.transport.HeldMessagesClient;
 import dev.wasmota.transport.MqttClients;
 import dev.wasmota.transport.MqttEndpoints;
+import dev.wasmota.transport.Readiness;
 import dev.wasmota.transport.SlowRetrievalRecorder;
+import dev.wasmota.oem.campaign.CampaignFailure;
+import dev.wasmota.oem.campaign.FleetSnapshot;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.oem.pki.OemPki;
 import java.io.IOException;
@@ -37,7 +40,9 @@ import org.eclipse.paho.mqttv5.common.MqttException;
  * submissions, campaign dispatch to vehicles, status intake, expiry ticks and dead letters, over
  * one broker. Several workers can serve one OEM directory and database: intake and status are
  * shared subscriptions of group {@code {{ota.oem.group}}}, so the broker splits them; outbox
- * files are claimed by atomic rename, so no instruction is sent twice.
+ * files are claimed by atomic rename, so no instruction is sent twice. What it does is told to the
+ * config's {@link dev.wasmota.transport.ServiceEvents}, one line each, and counted in its meters
+ * ({@link OemMeters}, {@link FleetMeters}); {@link #readiness} says whether it can work now.
  */
 public final class OemNode implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OemNode.class.getName());
@@ -107,6 +112,10 @@ public final class OemNode implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "OEM worker " + worker + ": " + redelivered + " unanswered instructions "
                     + "were recorded but not in the outbox (a campaign step cut short after its commit); delivered again");
         }
+        if (redelivered > 0) {
+            config.events().emit(config.clock(), dev.wasmota.transport.ServiceEvent.Kind.DISPATCH, redelivered
+                    + " unanswered instruction(s) recorded but missing from the outbox: delivered again");
+        }
         int qos = RouteProperties.intValue(p, "ota.mqtt.qos");
         String group = p.getProperty("ota.oem.group");
         HeldMessagesClient intakeClient = connect(worker + "-intake", true, true);
@@ -123,17 +132,55 @@ public final class OemNode implements AutoCloseable {
                 MqttEndpoints.consumer(camel, "oem-status-in", statusFilter, statusClient, qos),
                 MqttEndpoints.producer(camel, "oem-out", topics.oemDeadLetter(), outClient, qos),
                 topics.releases());
+        OemMeters meters = new OemMeters(config.registry());
+        registerDeadLetters(config.registry());
         try {
-            camel.addRoutes(new OemRoutes(endpoints,
-                    new IntakeHandler(new IntakePipeline(pki, intakeOptions), workspace.releases(), pki, topics, config.clock()),
-                    new StatusHandler(workspace.campaigns(), pki.trustStore(), topics, config.clock()),
-                    dispatcher, new CampaignTicker(workspace.campaigns(), this::distributeTrustUpdate),
+            camel.addRoutes(new OemRoutes(endpoints, new OemRoutes.Beans(
+                    new IntakeHandler(new IntakePipeline(pki, intakeOptions), workspace.releases(), pki, topics, config.clock(),
+                            config.events(), meters),
+                    new StatusHandler(workspace.campaigns(), new CurrentTrust(pki), topics, config.clock(), config.events(),
+                            meters),
+                    dispatcher, new DispatchEvents(config.clock(), config.events(), meters),
+                    new CampaignTicker(workspace.campaigns(), this::distributeTrustUpdate),
+                    new StatusResync(workspace.database(), topics, config.clock(),
+                            Duration.ofMillis(RouteProperties.intValue(p, "ota.status.resyncAfterMillis")), config.events(), meters),
+                    new FleetMeters(workspace.database(), config.clock(), config.registry()),
                     new DeadLetterRecorder(audit, "oem-serve:" + worker, topics.oemDeadLetter(), config.clock(),
-                            config.registry())));
+                            config.registry(), topics, config.events()))));
             camel.start();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the OEM routes: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The dead-letter counters at zero for the reasons each consuming route can name: the
+     * pipeline's own, and on the status route the campaign's refusals of a report.
+     */
+    private static void registerDeadLetters(io.micrometer.core.instrument.MeterRegistry registry) {
+        List<String> pipeline = new ArrayList<>();
+        for (RouteFailure f : RouteFailure.values()) {
+            pipeline.add(f.name());
+        }
+        pipeline.add(DeadLetterRecorder.INTERNAL_ERROR);
+        DeadLetterRecorder.register(registry, "oem-intake", pipeline);
+        List<String> status = new ArrayList<>(pipeline);
+        for (CampaignFailure f : List.of(CampaignFailure.UNKNOWN_CAMPAIGN, CampaignFailure.UNKNOWN_INSTRUCTION,
+                CampaignFailure.WRONG_NONCE, CampaignFailure.STATUS_MISMATCH, CampaignFailure.STATUS_CONFLICT)) {
+            status.add(f.name());
+        }
+        DeadLetterRecorder.register(registry, "oem-status", status);
+    }
+
+    /**
+     * Whether this worker can work now: every broker connection up, the campaign database
+     * answering, every route started. What {@code /ready} answers.
+     */
+    public Readiness readiness() {
+        boolean db = FleetSnapshot.reachable(workspace.database());
+        return new Readiness(List.of(Readiness.broker(clients),
+                new Readiness.Check("database", db, db ? "reachable" : "not reachable: " + workspace.database().url()),
+                Readiness.routes(camel, OemRoutes.ROUTE_IDS)));
     }
 
     private HeldMessagesClient connect(String clientId, boolean persistent, boolean manualAcks) {

@@ -15,21 +15,35 @@ final class OemRoutes extends OtaRouteBuilder {
     record Endpoints(Endpoint intakeIn, Endpoint statusIn, Endpoint out, String releasesTopic) {
     }
 
+    /** The beans the routes call. */
+    record Beans(IntakeHandler intake, StatusHandler status, OutboxDispatcher dispatcher, DispatchEvents dispatched,
+                 CampaignTicker ticker, StatusResync resync, FleetMeters fleet, DeadLetterRecorder deadLetters) {
+    }
+
+    /** Every route's id, in the order they are defined. */
+    static final java.util.List<String> ROUTE_IDS = java.util.List.of("oem-intake", "oem-status", "oem-dispatch",
+            "oem-campaign-tick", "oem-status-resync", "oem-fleet-meters", "oem-dead-letter");
+
     private final Endpoints e;
     private final IntakeHandler intake;
     private final StatusHandler status;
     private final OutboxDispatcher dispatcher;
+    private final DispatchEvents dispatched;
     private final CampaignTicker ticker;
+    private final StatusResync resync;
+    private final FleetMeters fleet;
     private final DeadLetterRecorder deadLetters;
 
-    OemRoutes(Endpoints e, IntakeHandler intake, StatusHandler status, OutboxDispatcher dispatcher, CampaignTicker ticker,
-              DeadLetterRecorder deadLetters) {
+    OemRoutes(Endpoints e, Beans b) {
         this.e = e;
-        this.intake = intake;
-        this.status = status;
-        this.dispatcher = dispatcher;
-        this.ticker = ticker;
-        this.deadLetters = deadLetters;
+        this.intake = b.intake();
+        this.status = b.status();
+        this.dispatcher = b.dispatcher();
+        this.dispatched = b.dispatched();
+        this.ticker = b.ticker();
+        this.resync = b.resync();
+        this.fleet = b.fleet();
+        this.deadLetters = b.deadLetters();
     }
 
     @Override
@@ -62,6 +76,7 @@ final class OemRoutes extends OtaRouteBuilder {
                         .bean(dispatcher, "message")
                         .to(e.out())
                         .bean(dispatcher, "sent")
+                        .bean(dispatched, "sent")
                     .doCatch(Exception.class)
                         .bean(dispatcher, "unclaim")
                     .end()
@@ -69,6 +84,25 @@ final class OemRoutes extends OtaRouteBuilder {
 
         from("timer:oem-campaign-tick?period={{ota.campaign.tickMillis}}").routeId("oem-campaign-tick")
                 .bean(ticker, "tick");
+
+        // the first round after one period: the worker takes in what its session kept for it first
+        from("timer:oem-status-resync?delay={{ota.status.resyncMillis}}&period={{ota.status.resyncMillis}}")
+                .routeId("oem-status-resync")
+                .errorHandler(noErrorHandler())
+                .bean(resync, "due")
+                .split(body())
+                    .doTry()
+                        .bean(resync, "message")
+                        .to(e.out())
+                        .bean(resync, "sent")
+                    .doCatch(Exception.class)
+                        .bean(resync, "failed")
+                    .end()
+                .end();
+
+        from("timer:oem-fleet-meters?delay=0&period={{ota.metrics.refreshMillis}}").routeId("oem-fleet-meters")
+                .errorHandler(noErrorHandler())
+                .bean(fleet, "refresh");
 
         from("direct:oem-dead-letter").routeId("oem-dead-letter")
                 .errorHandler(noErrorHandler())

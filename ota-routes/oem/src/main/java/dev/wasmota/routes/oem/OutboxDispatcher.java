@@ -45,7 +45,10 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
 public final class OutboxDispatcher implements Outbox {
     public static final String CLAIMED_DIR = "outbox-claimed";
     public static final String SENT_DIR = "outbox-sent";
-    private static final String OUTGOING = "otaOutgoing";
+    /** Exchange property: the claimed {@link Outgoing} on its way. */
+    public static final String OUTGOING = "otaOutgoing";
+    /** Exchange property: what is on its way, the opened {@link Instruction} or {@link dev.wasmota.signing.pki.TrustUpdate}. */
+    public static final String CONTENT = "otaOutgoingContent";
     private static final int PACKAGE_CACHE = 8;
 
     /** One claimed instruction on its way. */
@@ -188,6 +191,7 @@ public final class OutboxDispatcher implements Outbox {
         byte[] instructionFile = DurableFiles.readBounded(o.claimed(), SignedInstruction.MAX_FILE_BYTES);
         Instruction i = SignedInstruction.open(instructionFile, trust, clock);
         ex.setProperty(OUTGOING, o);
+        ex.setProperty(CONTENT, i);
         ex.getIn().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, topics.update(i.vehicleId()));
         ex.getIn().setBody(new UpdateMessage(instructionFile, packageBytes(i.packageSha256())).encode());
     }
@@ -195,7 +199,7 @@ public final class OutboxDispatcher implements Outbox {
     /** A trust update, checked against the root before it leaves, for {@code o}'s vehicle. */
     private void trustMessage(Exchange ex, Outgoing o) throws IOException {
         byte[] file = DurableFiles.readBounded(o.claimed(), SignedTrustUpdate.MAX_FILE_BYTES);
-        SignedTrustUpdate.open(file, trust.root());
+        ex.setProperty(CONTENT, SignedTrustUpdate.open(file, trust.root()));
         ex.setProperty(OUTGOING, o);
         ex.getIn().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, topics.update(o.vehicleId()));
         ex.getIn().setBody(new TrustUpdateMessage(file).encode());

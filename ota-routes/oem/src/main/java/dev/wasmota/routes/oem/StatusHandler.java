@@ -9,7 +9,10 @@ import dev.wasmota.protocol.wire.SignedStatus;
 import dev.wasmota.protocol.wire.StatusReport;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.pki.TrustStore;
+import dev.wasmota.transport.ServiceEvent;
+import dev.wasmota.transport.ServiceEvents;
 import java.time.Clock;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
 
@@ -18,24 +21,31 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
  * root, vehicle role, signature, signer = the topic's vehicle) before it is parsed, then counted
  * by the campaign service, which ignores a repeated answer and refuses a contradicting one. The
  * report's audit-log head is kept in the OEM audit record as a signed anchor of the vehicle's log.
+ * The trust anchors are asked for at each report, so a revocation counts from the next one on.
+ * Each report taken in is one line for the operator and counted by result.
  */
 public final class StatusHandler {
     private final CampaignService campaigns;
-    private final TrustStore trust;
+    private final Supplier<TrustStore> trust;
     private final Topics topics;
     private final Clock clock;
+    private final ServiceEvents events;
+    private final OemMeters meters;
 
-    public StatusHandler(CampaignService campaigns, TrustStore trust, Topics topics, Clock clock) {
+    public StatusHandler(CampaignService campaigns, Supplier<TrustStore> trust, Topics topics, Clock clock, ServiceEvents events,
+                         OemMeters meters) {
         this.campaigns = campaigns;
         this.trust = trust;
         this.topics = topics;
         this.clock = clock;
+        this.events = events;
+        this.meters = meters;
     }
 
     /** Takes in one status report; the body becomes the receipt's one-line summary. */
     public void handle(Exchange ex) {
         String vehicle = topics.statusSender(ex.getIn().getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class));
-        StatusReport r = SignedStatus.open(ex.getIn().getBody(byte[].class), trust, clock.instant());
+        StatusReport r = SignedStatus.open(ex.getIn().getBody(byte[].class), trust.get(), clock.instant());
         if (!r.vehicleId().equals(vehicle)) {
             throw new RejectedException(RouteFailure.WRONG_SENDER, "vehicle " + r.vehicleId()
                     + "'s status report arrived on vehicle " + vehicle + "'s topic");
@@ -47,6 +57,23 @@ public final class StatusHandler {
                 status(r.result()), detail);
         ex.getIn().setBody(r.vehicleId() + " " + r.instructionId() + " " + r.result()
                 + (receipt.duplicate() ? " (repeated, not counted again)" : "") + "; campaign " + receipt.campaignState());
+        meters.status(r.result(), receipt.duplicate());
+        events.emit(clock, ServiceEvent.Kind.STATUS, line(r, receipt.duplicate(), receipt.campaignState().name()));
+    }
+
+    /** {@code status veh-1 COMMITTED healthy 1.0.0 (campaign c1 RUNNING, instruction i-42)}. */
+    static String line(StatusReport r, boolean repeated, String campaignState) {
+        StringBuilder b = new StringBuilder("status ").append(r.vehicleId()).append(' ').append(r.result()).append(' ')
+                .append(r.moduleId());
+        if (r.result() == StatusReport.Result.COMMITTED) {
+            b.append(' ').append(r.activeVersion());
+        } else {
+            b.append(": ").append(r.reason().isEmpty() ? "" : r.reason() + ": ").append(r.detail())
+                    .append(" (active ").append(r.activeVersion().isEmpty() ? "none" : r.activeVersion()).append(')');
+        }
+        b.append(" (campaign ").append(r.campaignId()).append(' ').append(campaignState).append(", instruction ")
+                .append(r.instructionId()).append(repeated ? "; repeated, not counted again)" : ")");
+        return b.toString();
     }
 
     static Action.Status status(StatusReport.Result result) {

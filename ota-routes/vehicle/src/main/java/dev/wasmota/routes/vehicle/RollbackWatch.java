@@ -6,6 +6,9 @@ import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.protocol.wire.SignedStatus;
 import dev.wasmota.protocol.wire.StatusReport;
 import dev.wasmota.signing.instruction.Instruction;
+import dev.wasmota.transport.ServiceEvent;
+import dev.wasmota.transport.ServiceEvents;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,12 +26,18 @@ public final class RollbackWatch {
 
     private final EcuHost host;
     private final Credential credential;
+    private final Clock clock;
+    private final ServiceEvents events;
     private final Map<String, Watched> watched = new HashMap<>();
+    private final SentStatuses sent;
     private UpdateHandler reporter;
 
-    public RollbackWatch(EcuHost host, Credential credential) {
+    public RollbackWatch(EcuHost host, Credential credential, Clock clock, ServiceEvents events, SentStatuses sent) {
         this.host = host;
         this.credential = credential;
+        this.clock = clock;
+        this.events = events;
+        this.sent = sent;
     }
 
     void reportWith(UpdateHandler handler) {
@@ -48,6 +57,8 @@ public final class RollbackWatch {
             if (rollbacks.getOrDefault(e.getKey(), 0L) > e.getValue().rollbacksAtCommit()) {
                 StatusReport r = reporter.report(e.getValue().instruction(), StatusReport.Result.ROLLED_BACK, "FAULT_THRESHOLD",
                         "the host rolled " + e.getKey() + " back by itself after faults");
+                events.emit(clock, ServiceEvent.Kind.STATUS, UpdateHandler.line(r));
+                sent.keep(r, e.getValue().instruction().expiresAt());
                 reports.add(SignedStatus.sign(r, credential));
                 it.remove();
             }

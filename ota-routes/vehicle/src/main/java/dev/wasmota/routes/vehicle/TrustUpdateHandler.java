@@ -3,6 +3,9 @@ package dev.wasmota.routes.vehicle;
 import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.ecu.TrustChange;
 import dev.wasmota.protocol.wire.TrustUpdateMessage;
+import dev.wasmota.transport.ServiceEvent;
+import dev.wasmota.transport.ServiceEvents;
+import java.time.Clock;
 import org.apache.camel.Exchange;
 
 /**
@@ -17,13 +20,20 @@ public final class TrustUpdateHandler {
     static final String ACTOR = "ota-routes";
 
     private final EcuHost host;
+    private final Clock clock;
+    private final ServiceEvents events;
 
-    public TrustUpdateHandler(EcuHost host) {
+    public TrustUpdateHandler(EcuHost host, Clock clock, ServiceEvents events) {
         this.host = host;
+        this.clock = clock;
+        this.events = events;
     }
 
     public TrustChange handle(Exchange ex) {
         TrustUpdateMessage m = TrustUpdateMessage.decode(ex.getIn().getBody(byte[].class));
-        return host.applyTrustUpdate(m.trustUpdate(), ACTOR);
+        TrustChange change = host.applyTrustUpdate(m.trustUpdate(), ACTOR);
+        events.emit(clock, ServiceEvent.Kind.TRUST, "trust update " + change.update().sequence()
+                + (change.applied() ? " in force (was " + change.fromSequence() + ")" : " already in force: nothing changed"));
+        return change;
     }
 }

@@ -6,6 +6,8 @@ import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.ecu.InstallContext;
 import dev.wasmota.ecu.InstallResult;
 import dev.wasmota.ecu.slots.ModuleState;
+import dev.wasmota.transport.ServiceEvent;
+import dev.wasmota.transport.ServiceEvents;
 import dev.wasmota.transport.camel.DeadLetterRecorder;
 import dev.wasmota.protocol.wire.SignedStatus;
 import dev.wasmota.protocol.wire.StatusReport;
@@ -25,7 +27,9 @@ import org.apache.camel.Exchange;
  * changes nothing, an older one is refused, so duplicates and reordering cannot reinstall or
  * downgrade). The body becomes the signed status report for the OEM. A message whose instruction
  * does not verify gets no report (nothing in it can be trusted) and is refused; a package that
- * fails its signature check is reported and also dead-lettered ({@value #DEAD_LETTER_TOO}).
+ * fails its signature check is reported and also dead-lettered ({@value #DEAD_LETTER_TOO}). Each
+ * answer is one line for the operator: {@code update c1/i-42 healthy: COMMITTED 1.1.0 (committed in slot B)},
+ * and kept ({@link SentStatuses}) to be sent again if the OEM asks.
  */
 public final class UpdateHandler {
     /** Exchange property: the refusal to dead-letter after the status report went out. */
@@ -38,35 +42,51 @@ public final class UpdateHandler {
     private final Credential credential;
     private final Clock clock;
     private final RollbackWatch watch;
+    private final ServiceEvents events;
+    private final SentStatuses sent;
 
-    public UpdateHandler(EcuHost host, String vehicleId, Credential credential, Clock clock, RollbackWatch watch) {
+    public UpdateHandler(EcuHost host, String vehicleId, Credential credential, Clock clock, RollbackWatch watch,
+                         ServiceEvents events, SentStatuses sent) {
         this.host = host;
         this.vehicleId = vehicleId;
         this.credential = credential;
         this.clock = clock;
         this.watch = watch;
+        this.events = events;
+        this.sent = sent;
     }
 
     public void handle(Exchange ex) {
         byte[] payload = ex.getIn().getBody(byte[].class);
         UpdateMessage m = UpdateMessage.decode(payload);
         StatusReport report;
+        Instruction i;
         try {
             InstallResult r = host.install(m.packageFile(), InstallContext.instructed(m.instruction(), "ota-routes"));
-            Instruction i = opened(m.instruction()).orElseThrow();
+            i = opened(m.instruction()).orElseThrow();
             watch.committed(i, r.moduleId());
             report = report(i, StatusReport.Result.COMMITTED, "", r.outcome() == InstallResult.Outcome.ALREADY_ACTIVE
                     ? "already active: nothing changed" : "committed " + r.version() + " in slot " + r.slot());
         } catch (RejectedException e) {
-            Instruction i = opened(m.instruction()).orElseThrow(() -> e);
+            i = opened(m.instruction()).orElseThrow(() -> e);
             report = report(i, StatusReport.Result.FAILED, e.reason().name(), e.userMessage());
             if (e.exitCode() == ExitCode.TRUST) {
                 ex.setProperty(DEAD_LETTER_TOO, e);
                 ex.setProperty(ORIGINAL, payload);
             }
         }
+        events.emit(clock, ServiceEvent.Kind.STATUS, line(report));
+        sent.keep(report, i.expiresAt());
         ex.getIn().removeHeaders("CamelPahoMqtt5*");
         ex.getIn().setBody(SignedStatus.sign(report, credential));
+    }
+
+    /** {@code update c1/i-42 healthy: COMMITTED 1.1.0 (committed 1.1.0 in slot B)}, or the refusal's reason and detail. */
+    static String line(StatusReport r) {
+        return "update " + r.campaignId() + "/" + r.instructionId() + " " + r.moduleId() + ": " + r.result()
+                + (r.result() == StatusReport.Result.COMMITTED ? " " + r.activeVersion() + " (" + r.detail() + ")"
+                : " (" + (r.reason().isEmpty() ? "" : r.reason() + ": ") + r.detail() + "; active "
+                + (r.activeVersion().isEmpty() ? "none" : r.activeVersion()) + ")");
     }
 
     private Optional<Instruction> opened(byte[] instruction) {

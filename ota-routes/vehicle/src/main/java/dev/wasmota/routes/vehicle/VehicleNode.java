@@ -11,6 +11,8 @@ import dev.wasmota.transport.HeldMessagesClient;
 import dev.wasmota.transport.MqttClients;
 import dev.wasmota.transport.MqttEndpoints;
 import dev.wasmota.transport.MqttSettings;
+import dev.wasmota.transport.Readiness;
+import dev.wasmota.transport.ServiceEvents;
 import dev.wasmota.transport.SlowRetrievalRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -19,6 +21,8 @@ import java.util.Optional;
 import java.util.List;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
 
 /**
  * One vehicle on the pipeline: its ECU host behind a persistent MQTT session (client id
@@ -31,11 +35,20 @@ import org.apache.camel.CamelContext;
 public final class VehicleNode implements AutoCloseable {
     /**
      * How a vehicle joins: its own Camel context, or routes in one shared by many vehicles (a
-     * simulated fleet); and a delay before each update is handled (a slow link).
+     * simulated fleet); a delay before each update is handled (a slow link); and who is told
+     * what it does (each update, status, trust update, refusal and dead letter; by default nobody).
      */
-    public record Options(Optional<CamelContext> sharedContext, Duration linkDelay) {
+    public record Options(Optional<CamelContext> sharedContext, Duration linkDelay, ServiceEvents events) {
+        public Options(Optional<CamelContext> sharedContext, Duration linkDelay) {
+            this(sharedContext, linkDelay, ServiceEvents.NONE);
+        }
+
         public static Options standalone() {
             return new Options(Optional.empty(), Duration.ZERO);
+        }
+
+        public Options withEvents(ServiceEvents value) {
+            return new Options(sharedContext, linkDelay, value);
         }
     }
 
@@ -79,17 +92,21 @@ public final class VehicleNode implements AutoCloseable {
                 .orElseGet(() -> CamelNodes.create("vehicle-" + vehicleId, properties, registry));
         VehicleRoutes routes = null;
         try {
-            RollbackWatch watch = new RollbackWatch(host, credential);
-            UpdateHandler updates = new UpdateHandler(host, vehicleId, credential, clock, watch);
+            SentStatuses sent = new SentStatuses(host.config().stateDir(), vehicleId, credential, clock,
+                    Duration.ofMillis(RouteProperties.intValue(properties, "ota.vehicle.resendMillis")), options.events());
+            RollbackWatch watch = new RollbackWatch(host, credential, clock, options.events(), sent);
+            UpdateHandler updates = new UpdateHandler(host, vehicleId, credential, clock, watch, options.events(), sent);
             watch.reportWith(updates);
             VehicleRoutes.Endpoints e = new VehicleRoutes.Endpoints(
                     MqttEndpoints.consumer(camel, "vehicle-update-in-" + vehicleId, topics.update(vehicleId), in, qos),
                     MqttEndpoints.producer(camel, "vehicle-status-out-" + vehicleId, topics.status(vehicleId), out, qos),
                     MqttEndpoints.producer(camel, "vehicle-dead-letter-out-" + vehicleId, topics.vehicleDeadLetter(vehicleId), out, qos));
-            routes = new VehicleRoutes(vehicleId, e, updates, new TrustUpdateHandler(host), watch, new DeadLetterRecorder(host.auditLog(),
-                    "vehicle-routes", topics.vehicleDeadLetter(vehicleId), clock, registry), options.linkDelay().toMillis());
+            routes = new VehicleRoutes(vehicleId, e, updates, new TrustUpdateHandler(host, clock, options.events()), watch,
+                    new DeadLetterRecorder(host.auditLog(), "vehicle-routes", topics.vehicleDeadLetter(vehicleId), clock, registry,
+                            topics, options.events()), sent, options.linkDelay().toMillis());
             camel.addRoutes(routes);
             camel.start();
+            resend(sent, out, topics.status(vehicleId), qos, clock, options.events());
         } catch (Exception e) {
             try {
                 if (options.sharedContext().isEmpty()) {
@@ -107,8 +124,32 @@ public final class VehicleNode implements AutoCloseable {
         return new VehicleNode(vehicleId, camel, options.sharedContext().isEmpty(), routeIds(routes), List.of(in, out));
     }
 
+    /**
+     * Sends again, once connected, the reports of instructions not yet expired (a report lost or
+     * refused before this start, e.g. under a certificate since replaced); a failure to publish is
+     * told, not thrown: the OEM's own requests come later.
+     */
+    private static void resend(SentStatuses sent, HeldMessagesClient out, String topic, int qos, Clock clock,
+                               ServiceEvents events) {
+        for (byte[] report : sent.unexpired()) {
+            try {
+                MqttMessage m = new MqttMessage(report);
+                m.setQos(qos);
+                out.publish(topic, m);
+            } catch (MqttException | RuntimeException e) {
+                events.emit(clock, dev.wasmota.transport.ServiceEvent.Kind.RESYNC, "could not send a kept status again: " + e);
+                return;
+            }
+        }
+    }
+
     public String vehicleId() {
         return vehicleId;
+    }
+
+    /** Whether this vehicle can take updates now: both broker connections up, every route started. */
+    public Readiness readiness() {
+        return new Readiness(List.of(Readiness.broker(clients), Readiness.routes(camel, routeIds)));
     }
 
     /** Stops the routes and disconnects; the broker keeps the session and queues what arrives meanwhile. */

@@ -1,6 +1,7 @@
 package dev.wasmota.routes.vehicle;
 
 import dev.wasmota.transport.camel.DeadLetterRecorder;
+import dev.wasmota.protocol.wire.StatusRequest;
 import dev.wasmota.protocol.wire.TrustUpdateMessage;
 import dev.wasmota.contract.error.RejectedException;
 import org.apache.camel.Endpoint;
@@ -8,8 +9,9 @@ import org.apache.camel.Exchange;
 import dev.wasmota.transport.camel.OtaRouteBuilder;
 
 /**
- * One vehicle's routes: update → install → signed status, or a trust update → the host's trust;
- * and the watch for rollbacks its host did by itself.
+ * One vehicle's routes: update → install → signed status, a trust update → the host's trust, or the
+ * OEM's status request → the kept reports sent again; and the watch for rollbacks its host did by
+ * itself.
  */
 final class VehicleRoutes extends OtaRouteBuilder {
     /** One timer thread for every vehicle's watch in a process; distinct first delays keep their endpoints apart. */
@@ -24,12 +26,14 @@ final class VehicleRoutes extends OtaRouteBuilder {
     private final TrustUpdateHandler trustUpdates;
     private final RollbackWatch watch;
     private final DeadLetterRecorder deadLetters;
+    private final SentStatuses sent;
 
     private final long linkDelayMillis;
 
     VehicleRoutes(String vehicleId, Endpoints e, UpdateHandler updates, TrustUpdateHandler trustUpdates, RollbackWatch watch,
-                  DeadLetterRecorder deadLetters, long linkDelayMillis) {
+                  DeadLetterRecorder deadLetters, SentStatuses sent, long linkDelayMillis) {
         this.trustUpdates = trustUpdates;
+        this.sent = sent;
         this.vehicleId = vehicleId;
         this.linkDelayMillis = linkDelayMillis;
         this.e = e;
@@ -53,6 +57,12 @@ final class VehicleRoutes extends OtaRouteBuilder {
                 .choice()
                     .when(method(TrustUpdateMessage.class, "isTrustUpdate"))
                         .bean(trustUpdates, "handle")
+                    .when(method(StatusRequest.class, "isStatusRequest"))
+                        .bean(sent, "requested")
+                        .split(body())
+                            .to(e.statusOut())
+                        .end()
+                        .endChoice()
                     .otherwise()
                         .bean(updates, "handle")
                         .to(e.statusOut())

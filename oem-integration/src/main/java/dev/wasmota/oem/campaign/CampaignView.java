@@ -1,0 +1,63 @@
+package dev.wasmota.oem.campaign;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Campaigns read straight from the database, for someone who only looks (a watching command, a
+ * dashboard): no keys, no audit log, no outbox, so it holds nothing another command needs, and it
+ * changes nothing (not even expiries, which the workers count).
+ */
+public final class CampaignView {
+    private CampaignView() {
+    }
+
+    /** The campaign with its waves' counts; refused ({@link CampaignFailure#UNKNOWN_CAMPAIGN}) if there is none. */
+    public static CampaignStatus status(CampaignDatabase db, String id) {
+        return db.transaction(c -> {
+            Campaign k = CampaignRows.find(c, id, false).orElseThrow(() -> CampaignRows.unknown(id));
+            var counts = WaveEngine.countsByWave(c, id);
+            List<CampaignStatus.WaveStatus> waves = CampaignRows.waves(c, id).stream()
+                    .map(w -> new CampaignStatus.WaveStatus(w, counts.getOrDefault(w.index(), WaveCounts.of(List.of()))))
+                    .toList();
+            List<Action> rollbacks = ActionRows.of(c, id).stream().filter(a -> a.kind() == Action.Kind.ROLLBACK).toList();
+            return new CampaignStatus(k, waves, k.rollbackTo().map(r -> WaveCounts.of(rollbacks)));
+        });
+    }
+
+    /** An instruction issued and not answered yet: to whom, which, when issued, until when valid. */
+    public record Awaited(String vehicleId, String campaignId, String instructionId, Instant issuedAt, Instant expiresAt) {
+    }
+
+    /**
+     * Every instruction issued, not answered and not expired at {@code now}, that its campaign
+     * still means to reach its vehicle (as {@link CampaignService#unanswered} counts them), by
+     * vehicle: what the OEM asks vehicles to report again. One query; no instruction file or
+     * package is read.
+     */
+    public static List<Awaited> awaitingAnswer(CampaignDatabase db, Instant now) {
+        return db.transaction(c -> {
+            List<Awaited> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT a.vehicle_id, a.campaign_id, a.kind, a.instruction_id,"
+                    + " a.issued_at, a.expires_at, k.state FROM campaign_action a JOIN campaign k ON k.id = a.campaign_id"
+                    + " WHERE a.status = ? AND a.expires_at >= ? ORDER BY a.vehicle_id, a.issued_at, a.instruction_id")) {
+                p.setString(1, Action.Status.INSTRUCTED.name());
+                p.setObject(2, CampaignDatabase.time(now));
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        if (UnansweredInstructions.stillMeant(Campaign.State.valueOf(rs.getString("state")),
+                                Action.Kind.valueOf(rs.getString("kind")))) {
+                            out.add(new Awaited(rs.getString("vehicle_id"), rs.getString("campaign_id"),
+                                    rs.getString("instruction_id"), CampaignDatabase.instant(rs, "issued_at"),
+                                    CampaignDatabase.instant(rs, "expires_at")));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+}

@@ -1,0 +1,171 @@
+package dev.wasmota.oem.campaign;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fleet and its campaigns counted at one moment, for the OEM's meters: registered vehicles
+ * by the state of their latest action ({@value #IDLE} when never in a campaign), by when the OEM
+ * last counted a status report from them, campaigns by state, and the actions of the campaigns
+ * still running (created, running or paused) by status. A few aggregate queries; no row per
+ * vehicle leaves the database except the latest action of each, which names its state.
+ *
+ * @param at when it was counted
+ * @param vehicles registered vehicles
+ * @param vehiclesByState every name of {@link #VEHICLE_STATES} with its count
+ * @param vehiclesBySeen every name of {@link #SEEN} with its count
+ * @param campaigns every campaign state with its count
+ * @param activeActions every action status with its count, over the campaigns not finished
+ */
+public record FleetSnapshot(Instant at, int vehicles, Map<String, Integer> vehiclesByState, Map<String, Integer> vehiclesBySeen,
+                            Map<Campaign.State, Integer> campaigns, Map<Action.Status, Integer> activeActions) {
+    /** A vehicle never in a campaign. */
+    public static final String IDLE = "IDLE";
+    /** A vehicle's state: {@value #IDLE}, or the status of its latest action. */
+    public static final List<String> VEHICLE_STATES = List.of(IDLE, "PENDING", "INSTRUCTED", "COMMITTED", "FAILED",
+            "ROLLED_BACK");
+    /** When the OEM last counted a status report from a vehicle: within an hour, a day, a week, longer ago, never. */
+    public static final List<String> SEEN = List.of("1h", "1d", "7d", "older", "never");
+    private static final List<Duration> SEEN_WITHIN = List.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(7));
+
+    public FleetSnapshot {
+        vehiclesByState = Collections.unmodifiableMap(new LinkedHashMap<>(vehiclesByState));
+        vehiclesBySeen = Collections.unmodifiableMap(new LinkedHashMap<>(vehiclesBySeen));
+        campaigns = Collections.unmodifiableMap(new EnumMap<>(campaigns));
+        activeActions = Collections.unmodifiableMap(new EnumMap<>(activeActions));
+    }
+
+    /** Counts the fleet in {@code db} as it stands at {@code now}. */
+    public static FleetSnapshot read(CampaignDatabase db, Instant now) {
+        return db.transaction(c -> {
+            int vehicles = count(c, "SELECT COUNT(*) FROM vehicle");
+            return new FleetSnapshot(now, vehicles, byState(c, vehicles), bySeen(c, vehicles, now), campaigns(c),
+                    activeActions(c));
+        });
+    }
+
+    private static Map<String, Integer> byState(Connection c, int vehicles) throws SQLException {
+        Map<String, String> latest = new HashMap<>();
+        Map<String, Long> latestCounter = new HashMap<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT a.vehicle_id, a.status, a.counter FROM campaign_action a"
+                + " WHERE a.updated_at = (SELECT MAX(b.updated_at) FROM campaign_action b WHERE b.vehicle_id = a.vehicle_id)");
+             ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                String vehicle = rs.getString(1);
+                long counter = rs.getLong(3);
+                if (rs.wasNull()) {
+                    counter = 0;
+                }
+                // two actions changed at the same instant (a commit and the rollback it triggers): the later instruction
+                if (!latest.containsKey(vehicle) || counter > latestCounter.get(vehicle)) {
+                    latest.put(vehicle, rs.getString(2));
+                    latestCounter.put(vehicle, counter);
+                }
+            }
+        }
+        Map<String, Integer> out = zero(VEHICLE_STATES);
+        latest.values().forEach(s -> out.merge(s, 1, Integer::sum));
+        out.put(IDLE, Math.max(0, vehicles - latest.size()));
+        return out;
+    }
+
+    private static Map<String, Integer> bySeen(Connection c, int vehicles, Instant now) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*)");
+        for (int i = 0; i < SEEN_WITHIN.size(); i++) {
+            sql.append(", SUM(CASE WHEN t >= ?").append(i == 0 ? "" : " AND t < ?").append(" THEN 1 ELSE 0 END)");
+        }
+        sql.append(" FROM (SELECT MAX(updated_at) AS t FROM campaign_action WHERE cause = ? GROUP BY vehicle_id) s");
+        Map<String, Integer> out = zero(SEEN);
+        try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+            int at = 1;
+            for (int i = 0; i < SEEN_WITHIN.size(); i++) {
+                p.setObject(at++, CampaignDatabase.time(now.minus(SEEN_WITHIN.get(i))));
+                if (i > 0) {
+                    p.setObject(at++, CampaignDatabase.time(now.minus(SEEN_WITHIN.get(i - 1))));
+                }
+            }
+            p.setString(at, Action.REPORTED);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                int reported = rs.getInt(1);
+                int within = 0;
+                for (int i = 0; i < SEEN_WITHIN.size(); i++) {
+                    int n = rs.getInt(i + 2);
+                    out.put(SEEN.get(i), n);
+                    within += n;
+                }
+                out.put("older", reported - within);
+                out.put("never", Math.max(0, vehicles - reported));
+            }
+        }
+        return out;
+    }
+
+    private static Map<Campaign.State, Integer> campaigns(Connection c) throws SQLException {
+        Map<Campaign.State, Integer> out = new EnumMap<>(Campaign.State.class);
+        for (Campaign.State s : Campaign.State.values()) {
+            out.put(s, 0);
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT state, COUNT(*) FROM campaign GROUP BY state");
+             ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                out.put(Campaign.State.valueOf(rs.getString(1)), rs.getInt(2));
+            }
+        }
+        return out;
+    }
+
+    private static Map<Action.Status, Integer> activeActions(Connection c) throws SQLException {
+        Map<Action.Status, Integer> out = new EnumMap<>(Action.Status.class);
+        for (Action.Status s : Action.Status.values()) {
+            out.put(s, 0);
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT a.status, COUNT(*) FROM campaign_action a JOIN campaign k"
+                + " ON k.id = a.campaign_id WHERE k.state IN (?, ?, ?) GROUP BY a.status")) {
+            p.setString(1, Campaign.State.CREATED.name());
+            p.setString(2, Campaign.State.RUNNING.name());
+            p.setString(3, Campaign.State.PAUSED.name());
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.put(Action.Status.valueOf(rs.getString(1)), rs.getInt(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int count(Connection c, String sql) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql); ResultSet rs = p.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static Map<String, Integer> zero(List<String> names) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        names.forEach(n -> out.put(n, 0));
+        return out;
+    }
+
+    /**
+     * Whether {@code db} answers now (a connection check of at most two seconds): what a worker's
+     * readiness reports. Never throws.
+     */
+    public static boolean reachable(CampaignDatabase db) {
+        try {
+            return db.transaction(c -> c.isValid(2));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}

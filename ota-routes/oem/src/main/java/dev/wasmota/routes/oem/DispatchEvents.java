@@ -1,0 +1,40 @@
+package dev.wasmota.routes.oem;
+
+import dev.wasmota.signing.instruction.Instruction;
+import dev.wasmota.signing.pki.TrustUpdate;
+import dev.wasmota.transport.ServiceEvent;
+import dev.wasmota.transport.ServiceEvents;
+import java.time.Clock;
+import org.apache.camel.Exchange;
+
+/**
+ * After the broker acknowledged a message of the dispatch route: one line for the operator
+ * ({@code dispatch campaign c1: veh-0001 instruction i-42 (healthy)}) and the count by kind.
+ */
+final class DispatchEvents {
+    private final Clock clock;
+    private final ServiceEvents events;
+    private final OemMeters meters;
+
+    DispatchEvents(Clock clock, ServiceEvents events, OemMeters meters) {
+        this.clock = clock;
+        this.events = events;
+        this.meters = meters;
+    }
+
+    public void sent(Exchange ex) {
+        Object content = ex.getProperty(OutboxDispatcher.CONTENT);
+        OutboxDispatcher.Outgoing o = ex.getProperty(OutboxDispatcher.OUTGOING, OutboxDispatcher.Outgoing.class);
+        if (content instanceof Instruction i) {
+            meters.sent(OemMeters.Sent.INSTRUCTION);
+            events.emit(clock, ServiceEvent.Kind.DISPATCH, "dispatch campaign " + i.campaignId() + ": " + i.vehicleId()
+                    + " instruction " + i.instructionId() + " (" + i.moduleId() + ", counter " + i.counter() + ", expires "
+                    + i.expiresAt() + ")");
+        } else if (content instanceof TrustUpdate t) {
+            meters.sent(OemMeters.Sent.TRUST_UPDATE);
+            events.emit(clock, ServiceEvent.Kind.DISPATCH, "dispatch trust update " + t.sequence() + " to "
+                    + (o == null ? "a vehicle" : o.vehicleId()) + " (" + t.revokedKeys().size() + " revoked key(s), "
+                    + t.revokedCertificates().size() + " revoked certificate(s))");
+        }
+    }
+}
