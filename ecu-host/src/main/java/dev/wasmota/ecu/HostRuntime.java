@@ -144,7 +144,8 @@ final class HostRuntime implements AutoCloseable {
     private static ModuleStats combine(ModuleStats a, ModuleStats b) {
         return new ModuleStats(a.module(), a.calls() + b.calls(), Math.max(a.worstCallNanos(), b.worstCallNanos()),
                 a.deadlineMisses() + b.deadlineMisses(), a.traps() + b.traps(), a.otherFaults() + b.otherFaults(),
-                a.skippedTicks() + b.skippedTicks(), a.droppedLogLines() + b.droppedLogLines(), a.tripped() || b.tripped());
+                a.skippedTicks() + b.skippedTicks(), a.droppedLogLines() + b.droppedLogLines(), a.tripped() || b.tripped(),
+                a.hostOverloads() + b.hostOverloads());
     }
 
     synchronized Map<String, Long> rollbacks() {

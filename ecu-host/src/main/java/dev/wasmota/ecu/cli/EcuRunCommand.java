@@ -74,17 +74,18 @@ public final class EcuRunCommand implements Callable<Integer> {
 
     private static void printTable(PrintStream out, EcuHost ecu, EcuHost.RunReport report, Map<String, String> quarantined) {
         Map<String, ModuleStats> stats = report.stats();
-        out.printf("%-20s %-10s %8s %10s %8s %6s %6s %8s %8s %9s %s%n", "module", "version", "calls", "worst_us",
-                "misses", "traps", "other", "skipped", "log_drop", "rollbacks", "status");
+        out.printf("%-20s %-10s %8s %10s %8s %6s %6s %8s %8s %9s %8s %s%n", "module", "version", "calls", "worst_us",
+                "misses", "traps", "other", "skipped", "log_drop", "rollbacks", "overload", "status");
         for (ModuleState m : ecu.modules()) {
-            ModuleStats s = stats.getOrDefault(m.moduleId(), new ModuleStats(m.moduleId(), 0, 0, 0, 0, 0, 0, 0, false));
+            ModuleStats s = stats.getOrDefault(m.moduleId(), ModuleStats.none(m.moduleId()));
             String status = ecu.probation(m.moduleId()).map(ProbationStatus::label).orElse("-");
-            out.printf("%-20s %-10s %8d %10.1f %8d %6d %6d %8d %8d %9d %s%n", m.moduleId(), m.activeMetadata().version(),
+            out.printf("%-20s %-10s %8d %10.1f %8d %6d %6d %8d %8d %9d %8d %s%n", m.moduleId(), m.activeMetadata().version(),
                     s.calls(), s.worstCallNanos() / 1e3, s.deadlineMisses(), s.traps(), s.otherFaults(), s.skippedTicks(),
-                    s.droppedLogLines(), report.rollbacks().getOrDefault(m.moduleId(), 0L), status);
+                    s.droppedLogLines(), report.rollbacks().getOrDefault(m.moduleId(), 0L), s.hostOverloads(), status);
         }
         for (String id : quarantined.keySet()) {
-            out.printf("%-20s %-10s %8d %10.1f %8d %6d %6d %8d %8d %9d %s%n", id, "-", 0, 0.0, 0, 0, 0, 0, 0, 0, "quarantined");
+            out.printf("%-20s %-10s %8d %10.1f %8d %6d %6d %8d %8d %9d %8d %s%n", id, "-", 0, 0.0, 0, 0, 0, 0, 0, 0, 0,
+                    "quarantined");
         }
     }
 }

@@ -18,7 +18,14 @@ import java.util.function.Function;
 /**
  * The dedicated thread of one sandbox and the instance it confines: every guest call, instance
  * build and memory inspection runs here, one at a time. This is the isolation point: whatever a
- * call throws is caught here, named, and turned into a fault result, and the instance is rebuilt.
+ * call throws is caught here, named ({@link CallVerdict}), and turned into a fault result, and the
+ * instance is rebuilt.
+ *
+ * <p>Stopping: the thread is a {@link DeadlineThread}, so a call's own interrupt checks stop it
+ * at its wall-clock limit; the watchdog alarm below is the backstop (time in host functions).
+ *
+ * <p>Periodic ticks: with a {@link TickTimer} the worker ticks by itself when a period is due,
+ * sleeping in between (no hand-off per tick); queued tasks still run in between ticks.
  *
  * <p>Hand-off: tasks go through a lock-free queue; an idle worker spins for
  * {@link #SPIN_NANOS} looking for the next task before it parks, so back-to-back calls are
@@ -29,8 +36,10 @@ import java.util.function.Function;
  * alarm only if none is pending at or before its deadline (one left by an earlier call usually
  * is: same budget, earlier start). When the alarm fires it interrupts the running call if that
  * call is past its deadline, re-arms for the running call's deadline if not, and disarms when the
- * worker is idle. So a call well within its budget costs a volatile write and a read instead of
- * scheduling and cancelling a timer task (which also woke the watchdog thread on every call).
+ * worker is idle, or, while the worker ticks on its own timer, re-arms for the next tick's
+ * deadline. So a call well within its budget costs a volatile write and a read instead of
+ * scheduling and cancelling a timer task (which also woke the watchdog thread on every call), and
+ * a periodic tick schedules nothing at all.
  */
 final class ModuleWorker {
     private static final System.Logger LOG = System.getLogger(ModuleWorker.class.getName());
@@ -52,8 +61,20 @@ final class ModuleWorker {
         void fail(Throwable why);
     }
 
+    /** The marker task of a periodic tick due now. */
+    private static final Task TICK = new Task() {
+        @Override
+        public void run(ModuleWorker worker) {
+            worker.tick();
+        }
+
+        @Override
+        public void fail(Throwable why) {
+        }
+    };
+
     private final SandboxedModule owner;
-    private final Thread thread;
+    private final DeadlineThread thread;
     private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final Map<String, ExportFunction> exports = new HashMap<>();
@@ -67,10 +88,14 @@ final class ModuleWorker {
     private volatile boolean retired;
     /** The call running now, or null. */
     private volatile CallTicket current;
+    /** The periodic tick this worker runs by itself, or null. */
+    private volatile TickTimer timer;
+    /** Whether the last task was a periodic tick (worker thread only): then an idle worker parks without spinning. */
+    private boolean lastWasTick;
 
     ModuleWorker(SandboxedModule owner, String threadName, long stackSize) {
         this.owner = owner;
-        this.thread = new Thread(null, this::loop, threadName, stackSize);
+        this.thread = new DeadlineThread(this::loop, threadName, stackSize);
         thread.setDaemon(true);
         thread.start();
     }
@@ -98,6 +123,17 @@ final class ModuleWorker {
         if (parked) {
             LockSupport.unpark(thread);
         }
+    }
+
+    /** Ticks on {@code t}'s periods from now on (null: stops ticking; a tick running finishes). */
+    void tickOn(TickTimer t) {
+        timer = t;
+        LockSupport.unpark(thread);
+    }
+
+    /** The worker's thread (for its scheduling policy). */
+    Thread thread() {
+        return thread;
     }
 
     /** Runs {@code action} on the worker with the current instance (built if needed). */
@@ -138,6 +174,7 @@ final class ModuleWorker {
     }
 
     private void loop() {
+        owner.workerStarted(thread);
         for (Task t; (t = next()) != null; ) {
             try {
                 t.run(this);
@@ -149,51 +186,112 @@ final class ModuleWorker {
     }
 
     /**
-     * The next task: spins briefly, then parks; null once retired. The spin adapts: while the
+     * The next task: a queued one, else a periodic tick due now; else spins briefly, then parks
+     * (until the next tick is due, when ticking); null once retired. The spin adapts: while the
      * next task comes within it (calls back to back) it stays at {@link #SPIN_NANOS}; while it
      * ends in a park (an idle module, or no free core for the caller) it shrinks to
-     * {@link #MIN_SPIN_NANOS}, so it wastes little where it cannot help.
+     * {@link #MIN_SPIN_NANOS}, so it wastes little where it cannot help. After a periodic tick it
+     * does not spin: the next tick is a period away.
      */
     private Task next() {
+        Task t = poll();
+        if (t != null || (t = dueTick()) != null) {
+            return t;
+        }
+        if (!lastWasTick) {
+            t = spin();
+            if (t != null) {
+                return t;
+            }
+        }
+        while (true) {
+            parked = true;
+            t = poll();
+            if (t == null) {
+                t = dueTick();
+            }
+            if (t != null || retired) {
+                parked = false;
+                return t;
+            }
+            TickTimer tt = timer;
+            if (tt != null && !tt.stopped) {
+                LockSupport.parkNanos(this, tt.untilDue(System.nanoTime()));
+            } else {
+                LockSupport.park(this);
+            }
+            parked = false;
+            // only retire() interrupts an idle worker; a stray flag must not make park spin
+            Thread.interrupted();
+        }
+    }
+
+    private Task poll() {
         Task t = queue.poll();
         if (t != null) {
             queued.decrementAndGet();
-            return t;
+            lastWasTick = false;
         }
+        return t;
+    }
+
+    /** {@link #TICK} if a periodic tick is due now, else null. */
+    private Task dueTick() {
+        TickTimer tt = timer;
+        if (tt != null && !tt.stopped && !retired && tt.untilDue(System.nanoTime()) <= 0) {
+            lastWasTick = true;
+            return TICK;
+        }
+        return null;
+    }
+
+    private Task spin() {
         // now and then spin the longest even after parks: how the back-to-back hand-off recovers
         // once both threads have a core again (a short spin never outlasts a thread wake-up)
         int spin = (++waits & PROBE_EVERY_MASK) == 0 ? SPIN_NANOS : spinNanos;
         long spinUntil = System.nanoTime() + spin;
         while (!retired) {
             Thread.onSpinWait();
-            t = queue.poll();
-            if (t != null) {
-                queued.decrementAndGet();
+            Task t = poll();
+            if (t != null || (t = dueTick()) != null) {
                 spinNanos = SPIN_NANOS;
                 return t;
             }
             if (System.nanoTime() - spinUntil >= 0) {
                 spinNanos = Math.max(MIN_SPIN_NANOS, spinNanos / 2);
-                break;
-            }
-        }
-        while (true) {
-            parked = true;
-            t = queue.poll();
-            if (t == null && !retired) {
-                LockSupport.park(this);
-                parked = false;
-                // only retire() interrupts an idle worker; a stray flag must not make park spin
-                Thread.interrupted();
-                continue;
-            }
-            parked = false;
-            if (t == null) {
                 return null;
             }
-            queued.decrementAndGet();
-            return t;
         }
+        return null;
+    }
+
+    /** Runs the periodic tick that is due, then moves the timer to the next period. */
+    private void tick() {
+        TickTimer tt = timer;
+        if (tt == null || tt.stopped) {
+            return;
+        }
+        long due = tt.nextDue;
+        long woke = System.nanoTime();
+        CallTicket t;
+        try {
+            t = owner.newTick(tt);
+        } catch (RuntimeException closed) {
+            tt.stopped = true;
+            return;
+        }
+        t.worker = this;
+        tt.last = t;
+        run(t);
+        if (retired) {
+            return;
+        }
+        long end = System.nanoTime();
+        long skipped = tt.advance(due, end);
+        if (skipped > 0) {
+            tt.listener.skipped(skipped);
+        }
+        tt.listener.timed(due, woke, end);
     }
 
     private Instance instance() {
@@ -232,31 +330,33 @@ final class ModuleWorker {
             fn = export(t.export);
             Thread.interrupted();
             start = t.start();
-            armDeadline(t, start + t.deadlineNanos);
+            armDeadline(t, start + t.wallLimitNanos);
         } catch (Throwable e) {
             current = null;
-            owner.completed(t, fault(t, e, false, 0));
+            owner.completed(t, CallVerdict.judge(t, null, e, false, 0, 0, retired, owner.id()));
             return;
         }
+        long cpuBefore = CallVerdict.cpuNow();
         long[] values = null;
         Throwable failure = null;
+        thread.arm(start + t.wallLimitNanos, start);
         try {
             values = fn.apply(t.args);
         } catch (Throwable e) {
             failure = e;
         }
+        thread.disarm();
         long elapsed = System.nanoTime() - start;
+        long cpu = CallVerdict.cpuSpent(cpuBefore, CallVerdict.cpuNow(), elapsed);
         boolean expired = t.finish();
         current = null;
         Thread.interrupted();
-        CallResult r = failure == null && !expired && elapsed <= t.deadlineNanos
-                ? CallResult.ok(t.export, values, elapsed)
-                : fault(t, failure, expired, elapsed);
-        if (!r.ok()) {
+        CallResult r = CallVerdict.judge(t, values, failure, expired, elapsed, cpu, retired, owner.id());
+        if (failure != null || !r.ok() && r.fault().blamesModule()) {
             discard();
         }
         owner.completed(t, r);
-        if (!r.ok() && !retired) {
+        if (instance == null && !retired) {
             rebuildQuietly();
         }
     }
@@ -293,7 +393,8 @@ final class ModuleWorker {
     /**
      * Watchdog side, quick and non-blocking: the alarm set for {@code at} fires. Unless an earlier
      * alarm superseded it, it stops the running call if that call is past its deadline, re-arms
-     * for the running call's deadline if not, and disarms when the worker is idle. Each side
+     * for the running call's deadline if not, and when the worker is idle re-arms for the next
+     * periodic tick's deadline, or disarms. Each side
      * writes its own field before reading the other's, so a call that starts while the alarm
      * disarms is seen by one of them, which arms for it.
      */
@@ -312,8 +413,12 @@ final class ModuleWorker {
             }
             expire(t);
         }
-        if (!alarmAt.compareAndSet(at, NO_ALARM)) {
+        long idle = idleAlarm();
+        if (!alarmAt.compareAndSet(at, idle)) {
             return;
+        }
+        if (idle != NO_ALARM) {
+            scheduleQuietly(idle);
         }
         CallTicket next = current;
         if (next != null && next != t) {
@@ -323,6 +428,15 @@ final class ModuleWorker {
                 LOG.log(System.Logger.Level.WARNING, "module " + owner.id() + ": cannot arm its deadline", e);
             }
         }
+    }
+
+    /** Where an idle worker's alarm goes: the next periodic tick's deadline while ticking, else nowhere. */
+    private long idleAlarm() {
+        TickTimer tt = timer;
+        if (tt == null || tt.stopped || retired) {
+            return NO_ALARM;
+        }
+        return tt.nextAlarm(System.nanoTime(), owner.wallLimitNanos(owner.limits().deadlineNanos()));
     }
 
     private void scheduleQuietly(long due) {
@@ -341,22 +455,6 @@ final class ModuleWorker {
                 }
             });
         }
-    }
-
-    private CallResult fault(CallTicket t, Throwable failure, boolean expired, long elapsed) {
-        long over = elapsed - t.deadlineNanos;
-        if (expired || over > 0) {
-            String how = failure == null ? "returned" : "was stopped";
-            return CallResult.fault(t.export, FaultKind.DEADLINE_MISS, how + " " + Math.max(0, over) / 1_000
-                    + " us past its deadline of " + t.deadlineNanos / 1_000 + " us", elapsed, over);
-        }
-        FaultKind kind = FaultClassifier.kind(failure, false);
-        String detail = retired ? "stopped: sandbox closing" : FaultClassifier.detail(failure);
-        if (kind == FaultKind.INTERNAL_ERROR) {
-            LOG.log(System.Logger.Level.WARNING,
-                    "module " + owner.id() + ": unexpected failure in " + t.export, failure);
-        }
-        return CallResult.fault(t.export, kind, detail, elapsed, 0);
     }
 
     private void rebuildQuietly() {

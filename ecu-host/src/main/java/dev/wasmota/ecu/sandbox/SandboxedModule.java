@@ -64,6 +64,8 @@ public final class SandboxedModule implements AutoCloseable {
     private final Watchdog watchdog;
     private final long stopGraceNanos;
     private final long stackSize;
+    private final int wallClockAllowance;
+    private final Realtime realtime;
     private final String threadName;
     private final LongAdder calls = new LongAdder();
     private final AtomicLong builds = new AtomicLong();
@@ -79,8 +81,13 @@ public final class SandboxedModule implements AutoCloseable {
             new java.util.concurrent.ConcurrentHashMap<>();
     /** {@link System#nanoTime()} of the first call submitted, or {@link Long#MIN_VALUE} before it. */
     private final AtomicLong firstCallNanos = new AtomicLong(Long.MIN_VALUE);
+    private static final long[] NO_ARGS = new long[0];
+    /** The last periodic tick started, for {@link #awaitTick} after ticking stopped. */
+    private volatile CallTicket lastTick;
     private volatile ModuleWorker worker;
     private volatile boolean closed;
+    /** The periodic tick, while the module ticks on its own timer. */
+    private volatile TickTimer timer;
 
     SandboxedModule(SandboxedModuleBuilder b) {
         this.id = Objects.requireNonNull(b.id, "id");
@@ -92,6 +99,8 @@ public final class SandboxedModule implements AutoCloseable {
         this.watchdog = b.watchdog == null ? Watchdog.shared() : b.watchdog;
         this.stopGraceNanos = b.stopGrace.toNanos();
         this.stackSize = b.stackSize;
+        this.wallClockAllowance = b.wallClockAllowance;
+        this.realtime = b.realtime;
         this.coldStart = b.coldStart;
         this.threadName = "ecu-module-" + id.replaceAll("[^A-Za-z0-9._-]", "_");
         for (FaultKind k : FaultKind.values()) {
@@ -158,9 +167,75 @@ public final class SandboxedModule implements AutoCloseable {
             throw new IllegalArgumentException(
                     export + " takes " + type.params().size() + " arguments, not " + args.length);
         }
-        CallTicket ticket = new CallTicket(export, args.clone(), deadlineNanos);
+        CallTicket ticket = new CallTicket(export, args.clone(), deadlineNanos, wallLimitNanos(deadlineNanos));
         enqueue(ticket);
         return ticket.result;
+    }
+
+    /**
+     * Calls {@code tick()} every {@code periodNanos} from now on, on the worker's own timer: the
+     * worker sleeps until a period is due and calls it itself, under the same budgets as
+     * {@link #submit}. Each result, and each period skipped because a tick still ran, goes to
+     * {@code listener} on the worker thread. Replaces any earlier ticking.
+     */
+    public void startTicking(long periodNanos, TickTimer.Listener listener) {
+        if (compiled.exportType(EcuAbi.TICK).isEmpty()) {
+            throw new IllegalArgumentException("module " + id + " exports no function '" + EcuAbi.TICK + "'");
+        }
+        TickTimer t = new TickTimer(periodNanos, System.nanoTime(), listener);
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("module " + id + " is closed");
+            }
+            stopTicking();
+            timer = t;
+            worker.tickOn(t);
+        }
+    }
+
+    /** Stops the periodic tick; one running finishes (see {@link #awaitTick}). */
+    public synchronized void stopTicking() {
+        TickTimer t = timer;
+        if (t != null) {
+            t.stopped = true;
+            timer = null;
+            worker.tickOn(null);
+        }
+    }
+
+    /** Waits at most {@code nanos} for the last periodic tick to finish. */
+    public void awaitTick(long nanos) {
+        TickTimer t = timer;
+        CallTicket last = t == null ? lastTick : t.last;
+        if (last == null) {
+            return;
+        }
+        try {
+            last.result.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // its outcome is reported elsewhere; only the wait matters here
+        }
+    }
+
+    /** Worker side: the ticket of a periodic tick due now. */
+    CallTicket newTick(TickTimer t) {
+        long budget = budget(EcuAbi.TICK);
+        CallTicket ticket = new CallTicket(EcuAbi.TICK, NO_ARGS, budget, wallLimitNanos(budget));
+        ticket.onResult = t.listener::result;
+        lastTick = ticket;
+        return ticket;
+    }
+
+    /** How long a call with {@code budgetNanos} may run by the wall clock before it is stopped. */
+    long wallLimitNanos(long budgetNanos) {
+        return wallClockAllowance == 1 ? budgetNanos : Math.multiplyExact(budgetNanos, wallClockAllowance);
+    }
+
+    /** Worker side, first thing on a new worker thread: its scheduling policy. */
+    void workerStarted(Thread t) {
+        realtime.enterQuietly("module " + id);
     }
 
     /**
@@ -253,8 +328,14 @@ public final class SandboxedModule implements AutoCloseable {
         return faults.get(kind).sum();
     }
 
+    /** Faults counted against the module: every kind but {@link FaultKind#HOST_OVERLOAD}. */
     public long faults() {
-        return faults.values().stream().mapToLong(LongAdder::sum).sum();
+        return faults.entrySet().stream().filter(e -> e.getKey().blamesModule()).mapToLong(e -> e.getValue().sum()).sum();
+    }
+
+    /** Calls stopped or late because the host did not give them the CPU ({@link FaultKind#HOST_OVERLOAD}). */
+    public long hostOverloads() {
+        return faults(FaultKind.HOST_OVERLOAD);
     }
 
     /** Instances built after the first one (one per fault, plus resets). */
@@ -282,6 +363,9 @@ public final class SandboxedModule implements AutoCloseable {
             }
             closed = true;
             w = worker;
+            if (timer != null) {
+                timer.stopped = true;
+            }
         }
         for (ModuleWorker.Task t : w.retire()) {
             t.fail(new IllegalStateException("module " + id + " closed"));
@@ -315,6 +399,9 @@ public final class SandboxedModule implements AutoCloseable {
             if (!r.ok()) {
                 faults.get(r.fault()).increment();
             }
+            if (t.onResult != null) {
+                t.onResult.accept(r);
+            }
             t.result.complete(r);
         }
     }
@@ -328,7 +415,11 @@ public final class SandboxedModule implements AutoCloseable {
                 return;
             }
             worker = new ModuleWorker(this, threadName, stackSize);
+            if (timer != null) {
+                worker.tickOn(timer);
+            }
         }
+        realtime.leaveQuietly(old.thread(), "module " + id + "'s abandoned worker");
         abandonedWorkers.increment();
         LOG.log(System.Logger.Level.WARNING,
                 "module " + id + ": " + t.export + " ignored the interrupt; worker abandoned");

@@ -17,6 +17,8 @@ public final class SandboxedModuleBuilder {
     long stackSize = 1 << 20;
     Duration instantiateBudget = SandboxedModule.INSTANTIATE_BUDGET;
     ColdStart coldStart = ColdStart.NONE;
+    int wallClockAllowance = 1;
+    Realtime realtime = Realtime.OFF;
 
     SandboxedModuleBuilder(CompiledModule compiled) {
         this.compiled = Objects.requireNonNull(compiled, "compiled");
@@ -74,6 +76,26 @@ public final class SandboxedModuleBuilder {
     /** The allowance of a freshly activated module's first calls; default {@link ColdStart#NONE}. */
     public SandboxedModuleBuilder coldStart(ColdStart coldStart) {
         this.coldStart = Objects.requireNonNull(coldStart, "coldStart");
+        return this;
+    }
+
+    /**
+     * How many budgets of wall-clock time a call may run before it is stopped; default 1 (the
+     * vehicle: stopped at its deadline). Whatever this is, a call is judged by its own CPU time:
+     * one that used more than its budget is a deadline miss. The OEM's intake allows more, so a
+     * load on its machine that stretches a call's wall time does not decide the verdict.
+     */
+    public SandboxedModuleBuilder wallClockAllowance(int budgets) {
+        if (budgets < 1 || budgets > 100) {
+            throw new IllegalArgumentException("wall-clock allowance " + budgets + " is outside 1..100 budgets");
+        }
+        this.wallClockAllowance = budgets;
+        return this;
+    }
+
+    /** The worker thread's scheduling; default {@link Realtime#OFF}. */
+    public SandboxedModuleBuilder realtime(Realtime realtime) {
+        this.realtime = Objects.requireNonNull(realtime, "realtime");
         return this;
     }
 

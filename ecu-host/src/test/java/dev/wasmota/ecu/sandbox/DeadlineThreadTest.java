@@ -1,0 +1,109 @@
+package dev.wasmota.ecu.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class DeadlineThreadTest {
+    /** Runs {@code body} on a fresh DeadlineThread and returns what it threw, or null. */
+    private static Throwable onDeadlineThread(java.util.function.Consumer<DeadlineThread> body) throws InterruptedException {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        DeadlineThread[] self = new DeadlineThread[1];
+        self[0] = new DeadlineThread(() -> {
+            try {
+                body.accept(self[0]);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "deadline-thread-test", 1 << 20);
+        self[0].start();
+        self[0].join(10_000);
+        return thrown.get();
+    }
+
+    @Test
+    void anArmedCallPastItsStopTimeStopsItselfWithoutAStackTrace() throws InterruptedException {
+        Throwable t = onDeadlineThread(self -> {
+            long now = System.nanoTime();
+            self.arm(now + 1_000_000, now);
+            while (!self.isInterrupted()) {
+                Thread.onSpinWait();
+            }
+        });
+        assertTrue(t instanceof ChicoryInterruptedException, String.valueOf(t));
+        assertEquals(0, t.getStackTrace().length, "no stack trace built");
+        assertTrue(t.getMessage().contains("by its own thread"), t.getMessage());
+    }
+
+    @Test
+    void neverStopsBeforeItsStopTime() throws InterruptedException {
+        long[] stoppedAfter = new long[1];
+        Throwable t = onDeadlineThread(self -> {
+            long now = System.nanoTime();
+            long stopAt = now + 3_000_000;
+            self.arm(stopAt, now);
+            try {
+                while (!self.isInterrupted()) {
+                    Thread.onSpinWait();
+                }
+            } finally {
+                stoppedAfter[0] = System.nanoTime() - stopAt;
+            }
+        });
+        assertTrue(t instanceof DeadlineThread.DeadlineExceeded, String.valueOf(t));
+        assertTrue(stoppedAfter[0] >= 0, "stopped " + -stoppedAfter[0] + " ns early");
+    }
+
+    @Test
+    void theWatchdogsInterruptStopsAnArmedCallToo() throws InterruptedException {
+        Throwable t = onDeadlineThread(self -> {
+            long now = System.nanoTime();
+            self.arm(now + 60_000_000_000L, now);
+            self.interrupt();
+            self.isInterrupted();
+        });
+        assertTrue(t instanceof DeadlineThread.DeadlineExceeded, String.valueOf(t));
+        assertTrue(t.getMessage().contains("watchdog"), t.getMessage());
+    }
+
+    @Test
+    void disarmedOrAskedFromAnotherThreadItAnswersAsAPlainThread() throws InterruptedException {
+        Throwable t = onDeadlineThread(self -> {
+            long now = System.nanoTime();
+            self.arm(now - 1, now);
+            self.disarm();
+            assertFalse(self.isInterrupted());
+            self.interrupt();
+            assertTrue(self.isInterrupted(), "the flag, not a stop");
+            Thread.interrupted();
+        });
+        assertNull(t);
+        AtomicReference<DeadlineThread> armed = new AtomicReference<>();
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        DeadlineThread worker = new DeadlineThread(() -> {
+            DeadlineThread self = (DeadlineThread) Thread.currentThread();
+            long now = System.nanoTime();
+            self.arm(now - 1, now);
+            armed.set(self);
+            ready.countDown();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "deadline-thread-other", 1 << 20);
+        worker.start();
+        ready.await();
+        for (int i = 0; i < 10_000; i++) {
+            assertFalse(armed.get().isInterrupted(), "another thread asking is never stopped");
+        }
+        done.countDown();
+        worker.join(10_000);
+    }
+}
