@@ -346,9 +346,11 @@ final class ModuleWorker {
             failure = e;
         }
         thread.disarm();
-        long elapsed = System.nanoTime() - start;
-        long cpu = CallVerdict.cpuSpent(cpuBefore, CallVerdict.cpuNow(), elapsed);
+        long cpuAfter = CallVerdict.cpuNow();
+        // finished before the elapsed time is read: a watchdog expiry that came first is then always past the limit
         boolean expired = t.finish();
+        long elapsed = System.nanoTime() - start;
+        long cpu = CallVerdict.cpuSpent(cpuBefore, cpuAfter, elapsed);
         current = null;
         Thread.interrupted();
         CallResult r = CallVerdict.judge(t, values, failure, expired, elapsed, cpu, retired, owner.id());
