@@ -65,6 +65,7 @@ public final class SandboxedModule implements AutoCloseable {
     private final long stopGraceNanos;
     private final long stackSize;
     private final int wallClockAllowance;
+    private final long wallClockExtraNanos;
     private final Realtime realtime;
     private final String threadName;
     private final LongAdder calls = new LongAdder();
@@ -100,6 +101,7 @@ public final class SandboxedModule implements AutoCloseable {
         this.stopGraceNanos = b.stopGrace.toNanos();
         this.stackSize = b.stackSize;
         this.wallClockAllowance = b.wallClockAllowance;
+        this.wallClockExtraNanos = b.wallClockExtra.toNanos();
         this.realtime = b.realtime;
         this.coldStart = b.coldStart;
         this.threadName = "ecu-module-" + id.replaceAll("[^A-Za-z0-9._-]", "_");
@@ -230,7 +232,10 @@ public final class SandboxedModule implements AutoCloseable {
 
     /** How long a call with {@code budgetNanos} may run by the wall clock before it is stopped. */
     long wallLimitNanos(long budgetNanos) {
-        return wallClockAllowance == 1 ? budgetNanos : Math.multiplyExact(budgetNanos, wallClockAllowance);
+        if (wallClockAllowance == 1 && wallClockExtraNanos == 0) {
+            return budgetNanos;
+        }
+        return Math.max(Math.multiplyExact(budgetNanos, wallClockAllowance), budgetNanos + wallClockExtraNanos);
     }
 
     /** Worker side, first thing on a new worker thread: its scheduling policy. */

@@ -18,6 +18,7 @@ public final class SandboxedModuleBuilder {
     Duration instantiateBudget = SandboxedModule.INSTANTIATE_BUDGET;
     ColdStart coldStart = ColdStart.NONE;
     int wallClockAllowance = 1;
+    Duration wallClockExtra = Duration.ZERO;
     Realtime realtime = Realtime.OFF;
 
     SandboxedModuleBuilder(CompiledModule compiled) {
@@ -80,16 +81,19 @@ public final class SandboxedModuleBuilder {
     }
 
     /**
-     * How many budgets of wall-clock time a call may run before it is stopped; default 1 (the
-     * vehicle: stopped at its deadline). Whatever this is, a call is judged by its own CPU time:
-     * one that used more than its budget is a deadline miss. The OEM's intake allows more, so a
-     * load on its machine that stretches a call's wall time does not decide the verdict.
+     * How long a call may run by the wall clock before it is stopped: {@code budgets} times its
+     * budget, and at least its budget plus {@code atLeastExtra}; default 1 and nothing (the vehicle:
+     * stopped at its deadline). Whatever this is, a call is judged by its own CPU time: one that used
+     * more than its budget is a deadline miss however soon it returned. The OEM's intake allows more,
+     * so a load on its machine that stretches a call's wall time does not decide the verdict.
      */
-    public SandboxedModuleBuilder wallClockAllowance(int budgets) {
-        if (budgets < 1 || budgets > 100) {
-            throw new IllegalArgumentException("wall-clock allowance " + budgets + " is outside 1..100 budgets");
+    public SandboxedModuleBuilder wallClockAllowance(int budgets, Duration atLeastExtra) {
+        if (budgets < 1 || budgets > 100 || atLeastExtra.isNegative()) {
+            throw new IllegalArgumentException("wall-clock allowance of " + budgets + " budgets and " + atLeastExtra
+                    + ": 1..100 budgets, an extra of zero or more");
         }
         this.wallClockAllowance = budgets;
+        this.wallClockExtra = atLeastExtra;
         return this;
     }
 

@@ -62,21 +62,23 @@ public final class VectorRunner {
         }
         c.can().forEach((id, value) -> module.environment().can().set(id, value));
         long worst = 0;
+        long worstCpu = 0;
         List<String> actual = List.of();
         for (int call = 1; call <= c.repeat(); call++) {
             CallResult r = module.call(c.export(), args);
             worst = Math.max(worst, r.elapsedNanos());
+            worstCpu = Math.max(worstCpu, r.cpuNanos());
             if (!r.ok()) {
                 return new CaseResult(c.index(), c.label(), false, call, expected, List.of(), r.fault(),
-                        callOf(call, c) + r.fault() + ": " + r.detail(), worst);
+                        callOf(call, c) + r.fault() + ": " + r.detail(), worst, worstCpu);
             }
             actual = format(r.values(), type.get());
             if (c.expect().isPresent() && !matches(c.expect().get(), r.values(), type.get())) {
                 return new CaseResult(c.index(), c.label(), false, call, expected, actual, null,
-                        callOf(call, c) + "expected " + expected + ", got " + actual, worst);
+                        callOf(call, c) + "expected " + expected + ", got " + actual, worst, worstCpu);
             }
         }
-        return new CaseResult(c.index(), c.label(), true, c.repeat(), expected, actual, null, "", worst);
+        return new CaseResult(c.index(), c.label(), true, c.repeat(), expected, actual, null, "", worst, worstCpu);
     }
 
     private static long[] arguments(TestVectors.Case c, FunctionType type) {
@@ -131,6 +133,6 @@ public final class VectorRunner {
     }
 
     private static CaseResult failed(TestVectors.Case c, List<String> expected, String detail) {
-        return new CaseResult(c.index(), c.label(), false, 0, expected, List.of(), null, detail, 0);
+        return new CaseResult(c.index(), c.label(), false, 0, expected, List.of(), null, detail, 0, 0);
     }
 }
