@@ -237,13 +237,19 @@ public final class CompiledModule {
      *     the module declares more than {@code limits} allow
      */
     Instance instantiate(ImportValues imports, ModuleLimits limits, LongAdder refusedGrows) {
+        return instantiate(imports, limits, refusedGrows, MemoryKind.DEFAULT);
+    }
+
+    /** As {@link #instantiate(ImportValues, ModuleLimits, LongAdder)}, its memory held as {@code memory} says. */
+    Instance instantiate(ImportValues imports, ModuleLimits limits, LongAdder refusedGrows, MemoryKind memory) {
         declared.requireWithin(limits.resources(), "its caps");
         Instance.Builder builder = Instance.builder(module)
                 .withImportValues(imports)
                 .withMachineFactory(machineFactory)
+                .withMemoryFactory(memory.factory())
                 .withTableFactory(tables.forInstance(limits.resources().tableElements(), refusedGrows))
                 .withStart(false);
-        declaredMemory().ifPresent(memory -> builder.withMemoryLimits(limits.memoryLimits(memory)));
+        declaredMemory().ifPresent(declaredLimits -> builder.withMemoryLimits(limits.memoryLimits(declaredLimits)));
         return builder.build();
     }
 

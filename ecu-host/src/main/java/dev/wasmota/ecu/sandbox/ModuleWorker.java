@@ -346,10 +346,13 @@ final class ModuleWorker {
             failure = e;
         }
         thread.disarm();
-        long cpuAfter = CallVerdict.cpuNow();
+        long cpuAfter = owner.cpuTimeOfEveryCall() ? CallVerdict.cpuNow() : -1;
         // finished before the elapsed time is read: a watchdog expiry that came first is then always past the limit
         boolean expired = t.finish();
         long elapsed = System.nanoTime() - start;
+        if (cpuAfter == -1 && (expired || elapsed > t.wallLimitNanos || failure != null)) {
+            cpuAfter = CallVerdict.cpuNow();
+        }
         long cpu = CallVerdict.cpuSpent(cpuBefore, cpuAfter, elapsed);
         current = null;
         Thread.interrupted();

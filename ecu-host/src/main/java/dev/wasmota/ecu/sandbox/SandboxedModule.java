@@ -67,6 +67,7 @@ public final class SandboxedModule implements AutoCloseable {
     private final int wallClockAllowance;
     private final long wallClockExtraNanos;
     private final Realtime realtime;
+    private final MemoryKind memory;
     private final String threadName;
     private final LongAdder calls = new LongAdder();
     private final AtomicLong builds = new AtomicLong();
@@ -103,6 +104,7 @@ public final class SandboxedModule implements AutoCloseable {
         this.wallClockAllowance = b.wallClockAllowance;
         this.wallClockExtraNanos = b.wallClockExtra.toNanos();
         this.realtime = b.realtime;
+        this.memory = b.memory;
         this.coldStart = b.coldStart;
         this.threadName = "ecu-module-" + id.replaceAll("[^A-Za-z0-9._-]", "_");
         for (FaultKind k : FaultKind.values()) {
@@ -228,6 +230,15 @@ public final class SandboxedModule implements AutoCloseable {
         ticket.onResult = t.listener::result;
         lastTick = ticket;
         return ticket;
+    }
+
+    /**
+     * Whether every call's CPU time is read at its end (under a wall-clock allowance, where a call
+     * that returned in time may still have used more than its budget); otherwise only a late or
+     * failed call's is, and an ok call, within its wall-clock budget, reports its wall time.
+     */
+    boolean cpuTimeOfEveryCall() {
+        return wallClockAllowance != 1 || wallClockExtraNanos != 0;
     }
 
     /** How long a call with {@code budgetNanos} may run by the wall clock before it is stopped. */
@@ -386,7 +397,7 @@ public final class SandboxedModule implements AutoCloseable {
 
     Instance newInstance() {
         builds.incrementAndGet();
-        return compiled.instantiate(imports, limits, refusedTableGrows);
+        return compiled.instantiate(imports, limits, refusedTableGrows, memory);
     }
 
     Watchdog watchdog() {

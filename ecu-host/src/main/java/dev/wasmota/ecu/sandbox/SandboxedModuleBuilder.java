@@ -20,6 +20,7 @@ public final class SandboxedModuleBuilder {
     int wallClockAllowance = 1;
     Duration wallClockExtra = Duration.ZERO;
     Realtime realtime = Realtime.OFF;
+    MemoryKind memory = MemoryKind.DEFAULT;
 
     SandboxedModuleBuilder(CompiledModule compiled) {
         this.compiled = Objects.requireNonNull(compiled, "compiled");
@@ -94,6 +95,12 @@ public final class SandboxedModuleBuilder {
         }
         this.wallClockAllowance = budgets;
         this.wallClockExtra = atLeastExtra;
+        return this;
+    }
+
+    /** How the instance's linear memory is held; default {@link MemoryKind#DEFAULT}. */
+    public SandboxedModuleBuilder memory(MemoryKind memory) {
+        this.memory = Objects.requireNonNull(memory, "memory");
         return this;
     }
 

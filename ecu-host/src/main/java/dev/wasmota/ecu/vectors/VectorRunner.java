@@ -37,7 +37,14 @@ public final class VectorRunner {
 
     /** Runs {@code vectors} on an existing sandbox, starting from a fresh instance. */
     public VectorReport run(SandboxedModule module, TestVectors vectors) {
-        module.reset();
+        return run(module, vectors, true);
+    }
+
+    /** Runs {@code vectors} on an existing sandbox, from a fresh instance or (benchmarks) on the one it has. */
+    public VectorReport run(SandboxedModule module, TestVectors vectors, boolean freshInstance) {
+        if (freshInstance) {
+            module.reset();
+        }
         long start = System.nanoTime();
         List<CaseResult> results = new ArrayList<>();
         for (TestVectors.Case c : vectors.cases()) {
