@@ -12,10 +12,10 @@ import java.util.Arrays;
  * @param detail a one-line explanation of the fault; empty when ok
  * @param elapsedNanos wall time of the guest call on the module's worker
  * @param overshootNanos for a call stopped or returned past its wall-clock limit, how far past it the call ended; else 0
- * @param cpuNanos the worker thread's own CPU time during the call, what the module is judged on: read for
- *     a late or failed call, and for every call under a wall-clock allowance (intake); for an ok call
- *     within its wall-clock budget (nothing to judge), and where the JVM cannot measure thread CPU
- *     time, the wall time, an upper bound
+ * @param cpuNanos the worker thread's own CPU time during the call, what the module is judged on: measured
+ *     for every call under a wall-clock allowance (intake), and on the vehicle for a late or failed call
+ *     (from 50 µs into it, the time before counted as CPU); for an ok call within its wall-clock budget
+ *     (nothing to judge), and where the JVM cannot measure thread CPU time, the wall time, an upper bound
  */
 public record CallResult(String export, FaultKind fault, long[] values, String detail, long elapsedNanos,
         long overshootNanos, long cpuNanos) {

@@ -23,11 +23,6 @@ final class CallVerdict {
         return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : -1;
     }
 
-    /** The CPU time between two {@link #cpuNow()} readings; the wall time where none was possible. */
-    static long cpuSpent(long before, long after, long elapsedNanos) {
-        return before < 0 || after < 0 ? elapsedNanos : Math.max(0, after - before);
-    }
-
     /**
      * @param failure what the call threw, or null if it returned
      * @param expired whether the watchdog stopped it

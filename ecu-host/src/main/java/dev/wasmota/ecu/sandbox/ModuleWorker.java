@@ -265,7 +265,10 @@ final class ModuleWorker {
         return null;
     }
 
-    /** Runs the periodic tick that is due, then moves the timer to the next period. */
+    /**
+     * Runs the periodic tick that is due; when its result is reported (before anyone waiting for
+     * it is released), moves the timer to the next period and tells the listener.
+     */
     private void tick() {
         TickTimer tt = timer;
         if (tt == null || tt.stopped) {
@@ -275,23 +278,22 @@ final class ModuleWorker {
         long woke = System.nanoTime();
         CallTicket t;
         try {
-            t = owner.newTick(tt);
+            t = owner.newTick();
         } catch (RuntimeException closed) {
             tt.stopped = true;
             return;
         }
         t.worker = this;
+        t.onResult = r -> {
+            long skipped = tt.advance(due, System.nanoTime());
+            tt.listener.result(r);
+            if (skipped > 0) {
+                tt.listener.skipped(skipped);
+            }
+            tt.listener.timed(due, woke, System.nanoTime());
+        };
         tt.last = t;
         run(t);
-        if (retired) {
-            return;
-        }
-        long end = System.nanoTime();
-        long skipped = tt.advance(due, end);
-        if (skipped > 0) {
-            tt.listener.skipped(skipped);
-        }
-        tt.listener.timed(due, woke, end);
     }
 
     private Instance instance() {
@@ -316,7 +318,8 @@ final class ModuleWorker {
         return fn;
     }
 
-    private void run(CallTicket t) {
+    /** Runs one call on this worker's thread (the caller is that thread), reporting its result to the sandbox. */
+    void run(CallTicket t) {
         if (retired) {
             t.result.completeExceptionally(new IllegalStateException("module " + owner.id() + " closed"));
             return;
@@ -336,24 +339,24 @@ final class ModuleWorker {
             owner.completed(t, CallVerdict.judge(t, null, e, false, 0, 0, retired, owner.id()));
             return;
         }
-        long cpuBefore = CallVerdict.cpuNow();
+        boolean everyCall = owner.cpuTimeOfEveryCall();
         long[] values = null;
         Throwable failure = null;
-        thread.arm(start + t.wallLimitNanos, start);
+        thread.arm(start + t.wallLimitNanos, start, everyCall ? CallVerdict.cpuNow() : -1);
         try {
             values = fn.apply(t.args);
         } catch (Throwable e) {
             failure = e;
         }
         thread.disarm();
-        long cpuAfter = owner.cpuTimeOfEveryCall() ? CallVerdict.cpuNow() : -1;
+        long cpuAfter = everyCall ? CallVerdict.cpuNow() : -1;
         // finished before the elapsed time is read: a watchdog expiry that came first is then always past the limit
         boolean expired = t.finish();
         long elapsed = System.nanoTime() - start;
         if (cpuAfter == -1 && (expired || elapsed > t.wallLimitNanos || failure != null)) {
             cpuAfter = CallVerdict.cpuNow();
         }
-        long cpu = CallVerdict.cpuSpent(cpuBefore, cpuAfter, elapsed);
+        long cpu = thread.cpuUsed(cpuAfter, elapsed);
         current = null;
         Thread.interrupted();
         CallResult r = CallVerdict.judge(t, values, failure, expired, elapsed, cpu, retired, owner.id());

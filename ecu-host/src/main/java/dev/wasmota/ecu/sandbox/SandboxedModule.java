@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One installed module in its sandbox: one instance with its own linear memory, on its own worker
@@ -177,6 +178,75 @@ public final class SandboxedModule implements AutoCloseable {
     }
 
     /**
+     * Calls {@code export} up to {@code times} times in a row on the worker, as one task (no
+     * hand-off per call; each call has its own budget, deadline, verdict and count, as with
+     * {@link #call}), stopping at the first that fails or whose result {@code proceed} refuses;
+     * {@code proceed} runs on the worker before the next call, so must be quick and thread-safe.
+     *
+     * @return how many calls ran, the last one's result and the worst times
+     * @throws IllegalArgumentException if the module has no such export or the arguments do not fit it
+     * @throws IllegalStateException if the sandbox is closed, or no call finished for far longer than its budget
+     */
+    public RepeatedCall.Outcome callRepeatedly(String export, long[] args, int times, Predicate<CallResult> proceed) {
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be at least 1");
+        }
+        checkCall(export, args);
+        RepeatedCall run = new RepeatedCall(this, export, args.clone(), times, proceed);
+        submitTask(run);
+        long patience = Math.max(limits.deadlineNanos(), FIRST_CALL_BUDGET.toNanos()) * Math.max(1, wallClockAllowance)
+                + wallClockExtraNanos + stopGraceNanos + TimeUnit.SECONDS.toNanos(10);
+        int seen = -1;
+        while (true) {
+            try {
+                return run.outcome.get(patience, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (run.reported() == seen) {
+                    throw new IllegalStateException("no result from " + id + "." + export + ": is the watchdog running?", e);
+                }
+                seen = run.reported();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + id + "." + export, e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
+    /** Worker side: a ticket for the next call of {@code export}, under its budget (a repeated call's). */
+    CallTicket newTicket(String export, long[] args) {
+        long budget = budget(export);
+        return new CallTicket(export, args, budget, wallLimitNanos(budget));
+    }
+
+    private void checkCall(String export, long[] args) {
+        FunctionType type = compiled.exportType(export).orElseThrow(() ->
+                new IllegalArgumentException("module " + id + " exports no function '" + export + "'"));
+        if (args.length != type.params().size()) {
+            throw new IllegalArgumentException(
+                    export + " takes " + type.params().size() + " arguments, not " + args.length);
+        }
+    }
+
+    private void submitTask(ModuleWorker.Task task) {
+        for (int attempt = 0; ; attempt++) {
+            if (closed) {
+                throw new IllegalStateException("module " + id + " is closed");
+            }
+            ModuleWorker w = worker;
+            try {
+                w.submit(task);
+                return;
+            } catch (RejectedExecutionException e) {
+                if (w == worker || attempt > 0) {
+                    throw new IllegalStateException("module " + id + " has too many calls queued", e);
+                }
+            }
+        }
+    }
+
+    /**
      * Calls {@code tick()} every {@code periodNanos} from now on, on the worker's own timer: the
      * worker sleeps until a period is due and calls it itself, under the same budgets as
      * {@link #submit}. Each result, and each period skipped because a tick still ran, goes to
@@ -224,10 +294,8 @@ public final class SandboxedModule implements AutoCloseable {
     }
 
     /** Worker side: the ticket of a periodic tick due now. */
-    CallTicket newTick(TickTimer t) {
-        long budget = budget(EcuAbi.TICK);
-        CallTicket ticket = new CallTicket(EcuAbi.TICK, NO_ARGS, budget, wallLimitNanos(budget));
-        ticket.onResult = t.listener::result;
+    CallTicket newTick() {
+        CallTicket ticket = newTicket(EcuAbi.TICK, NO_ARGS);
         lastTick = ticket;
         return ticket;
     }

@@ -30,7 +30,7 @@ class DeadlineThreadTest {
     void anArmedCallPastItsStopTimeStopsItselfWithoutAStackTrace() throws InterruptedException {
         Throwable t = onDeadlineThread(self -> {
             long now = System.nanoTime();
-            self.arm(now + 1_000_000, now);
+            self.arm(now + 1_000_000, now, -1);
             while (!self.isInterrupted()) {
                 Thread.onSpinWait();
             }
@@ -46,7 +46,7 @@ class DeadlineThreadTest {
         Throwable t = onDeadlineThread(self -> {
             long now = System.nanoTime();
             long stopAt = now + 3_000_000;
-            self.arm(stopAt, now);
+            self.arm(stopAt, now, -1);
             try {
                 while (!self.isInterrupted()) {
                     Thread.onSpinWait();
@@ -63,7 +63,7 @@ class DeadlineThreadTest {
     void theWatchdogsInterruptStopsAnArmedCallToo() throws InterruptedException {
         Throwable t = onDeadlineThread(self -> {
             long now = System.nanoTime();
-            self.arm(now + 60_000_000_000L, now);
+            self.arm(now + 60_000_000_000L, now, -1);
             self.interrupt();
             self.isInterrupted();
         });
@@ -75,7 +75,7 @@ class DeadlineThreadTest {
     void disarmedOrAskedFromAnotherThreadItAnswersAsAPlainThread() throws InterruptedException {
         Throwable t = onDeadlineThread(self -> {
             long now = System.nanoTime();
-            self.arm(now - 1, now);
+            self.arm(now - 1, now, -1);
             self.disarm();
             assertFalse(self.isInterrupted());
             self.interrupt();
@@ -89,7 +89,7 @@ class DeadlineThreadTest {
         DeadlineThread worker = new DeadlineThread(() -> {
             DeadlineThread self = (DeadlineThread) Thread.currentThread();
             long now = System.nanoTime();
-            self.arm(now - 1, now);
+            self.arm(now - 1, now, -1);
             armed.set(self);
             ready.countDown();
             try {
@@ -105,5 +105,43 @@ class DeadlineThreadTest {
         }
         done.countDown();
         worker.join(10_000);
+    }
+
+    @Test
+    void aCallsCpuTimeCountsFromItsLazyBaselineSoTimeOffTheCpuIsNotItsOwn() throws InterruptedException {
+        long[] used = new long[2];
+        Throwable t = onDeadlineThread(self -> {
+            long start = System.nanoTime();
+            self.arm(start + 60_000_000_000L, start, -1);
+            while (System.nanoTime() - start < 2_000_000) {
+                self.isInterrupted();
+            }
+            try {
+                Thread.sleep(40);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            self.disarm();
+            long elapsed = System.nanoTime() - start;
+            used[0] = self.cpuUsed(CallVerdict.cpuNow(), elapsed);
+            used[1] = elapsed;
+        });
+        assertNull(t);
+        assertTrue(used[0] < used[1] / 2, "slept 40 ms of " + used[1] / 1_000 + " us, yet " + used[0] / 1_000 + " us of CPU");
+        assertTrue(used[0] >= DeadlineThread.CPU_BASELINE_AFTER_NANOS, used[0] + " ns");
+    }
+
+    @Test
+    void aShortCallTakesNoBaselineAndReportsItsWallTime() throws InterruptedException {
+        long[] used = new long[1];
+        Throwable t = onDeadlineThread(self -> {
+            long start = System.nanoTime();
+            self.arm(start + 60_000_000_000L, start, -1);
+            self.isInterrupted();
+            self.disarm();
+            used[0] = self.cpuUsed(CallVerdict.cpuNow(), 12_345);
+        });
+        assertNull(t);
+        assertEquals(12_345, used[0]);
     }
 }
