@@ -9,6 +9,7 @@ import dev.wasmota.ecu.sandbox.ModuleStats;
 import dev.wasmota.ecu.sandbox.ColdStart;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
 import dev.wasmota.ecu.sandbox.Scheduler;
+import dev.wasmota.ecu.sandbox.Watchdog;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.ecu.slots.SlotFailure;
 import dev.wasmota.ecu.slots.SlotMetadata;
@@ -55,6 +56,7 @@ final class HostRuntime implements AutoCloseable {
         this.audit = audit;
         this.events = events;
         this.classes = new CompiledClasses(config, slots, audit);
+        Watchdog.shared().enter(config.realtime());
         this.scheduler = Scheduler.builder().meterRegistry(config.meters()).faultWindows(config::newFaultWindow)
                 .onTrip(this::tripped).build();
     }
@@ -170,7 +172,7 @@ final class HostRuntime implements AutoCloseable {
         ExportContract.check(m, compiled.module());
         SandboxedModule sandbox = SandboxedModule.builder(compiled.module()).id(id)
                 .limits(ModuleLimits.of(m, config.hostMemoryPages(), config.resourceCeilings()))
-                .environment(config.environment()).coldStart(ColdStart.VEHICLE).build();
+                .environment(config.environment()).coldStart(ColdStart.VEHICLE).realtime(config.realtime()).build();
         CallResult init;
         try {
             init = sandbox.init();

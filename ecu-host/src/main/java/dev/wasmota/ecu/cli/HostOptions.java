@@ -7,6 +7,7 @@ import dev.wasmota.ecu.StateStorage;
 import dev.wasmota.ecu.UpdateFailure;
 import dev.wasmota.ecu.sandbox.AsyncLogSink;
 import dev.wasmota.ecu.sandbox.HostEnvironment;
+import dev.wasmota.ecu.sandbox.Realtime;
 import dev.wasmota.ecu.sandbox.LogSink;
 import dev.wasmota.signing.io.DurableFiles;
 import dev.wasmota.signing.cli.CliEnv;
@@ -49,6 +50,9 @@ public final class HostOptions {
     @Option(names = "--vehicle-id", paramLabel = "ID", description = "this vehicle's id (default: vehicle-1 on first use)")
     String vehicleId;
 
+    /** The running modules' scheduling; {@code ecu run --realtime} sets it. */
+    Realtime realtime = Realtime.OFF;
+
     /** An open host and the sink that prints its modules' log lines; closing it closes both. */
     record Session(EcuHost ecu, AsyncLogSink moduleLog) implements AutoCloseable {
         /** Prints the module lines still queued (the host is stopped), so they come before what follows. */
@@ -80,7 +84,7 @@ public final class HostOptions {
         }
         AsyncLogSink moduleLog = LogSink.printTo(events);
         HostConfig.Builder b = HostConfig.builder(state, trust).clock(env.clock())
-                .environment(HostEnvironment.simulated().withLog(moduleLog));
+                .environment(HostEnvironment.simulated().withLog(moduleLog)).realtime(realtime);
         identity.ifPresent(b::identity);
         EcuHost host;
         try {

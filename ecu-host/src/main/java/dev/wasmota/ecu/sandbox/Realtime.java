@@ -22,25 +22,32 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Realtime {
     /** Ordinary scheduling (the default): nothing is changed. */
-    public static final Realtime OFF = new Realtime(0);
+    public static final Realtime OFF = new Realtime(0, List.of("chrt"));
     /** The priority {@code --realtime} uses: above the default of most real-time services (chrt's range is 1..99). */
     public static final int DEFAULT_PRIORITY = 20;
     private static final System.Logger LOG = System.getLogger(Realtime.class.getName());
     private static final Path THREAD_SELF = Path.of("/proc/thread-self");
 
     private final int priority;
+    private final List<String> chrt;
     private final Map<Thread, Long> threadIds = new ConcurrentHashMap<>();
 
-    private Realtime(int priority) {
+    private Realtime(int priority, List<String> chrt) {
         this.priority = priority;
+        this.chrt = List.copyOf(chrt);
     }
 
     /** {@code SCHED_FIFO} at {@code priority} (1..99). */
     public static Realtime fifo(int priority) {
+        return fifo(priority, List.of("chrt"));
+    }
+
+    /** As {@link #fifo(int)}, running {@code chrt} as {@code command} (a test runs it as another user). */
+    static Realtime fifo(int priority, List<String> command) {
         if (priority < 1 || priority > 99) {
             throw new IllegalArgumentException("SCHED_FIFO priority " + priority + " is outside 1..99");
         }
-        return new Realtime(priority);
+        return new Realtime(priority, command);
     }
 
     public boolean enabled() {
@@ -61,7 +68,7 @@ public final class Realtime {
             return;
         }
         long tid = currentThreadId();
-        chrt(List.of("chrt", "-f", "-p", Integer.toString(priority), Long.toString(tid)));
+        run(command("-f", "-p", Integer.toString(priority), Long.toString(tid)));
         threadIds.put(Thread.currentThread(), tid);
     }
 
@@ -81,7 +88,7 @@ public final class Realtime {
             return;
         }
         try {
-            chrt(List.of("chrt", "-o", "-p", "0", Long.toString(tid)));
+            run(command("-o", "-p", "0", Long.toString(tid)));
         } catch (RejectedException e) {
             LOG.log(System.Logger.Level.WARNING, who + ": " + e.getMessage());
         }
@@ -102,8 +109,10 @@ public final class Realtime {
         }
     }
 
-    private static void chrt(List<String> command) {
-        run(command);
+    private List<String> command(String... args) {
+        List<String> c = new java.util.ArrayList<>(chrt);
+        c.addAll(List.of(args));
+        return c;
     }
 
     private static String run(List<String> command) {
