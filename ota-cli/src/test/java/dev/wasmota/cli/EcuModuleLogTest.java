@@ -44,7 +44,7 @@ class EcuModuleLogTest {
         assertTrue(shown >= 20, "about 20 lines a second are kept: " + shown + " in\n" + r.out());
         assertTrue(row.logDropped() >= row.calls() / 2, "about 4 in 5 lines are over the rate: " + row);
         assertEquals(row.calls(), shown + row.logDropped(), () -> "every tick's line is shown or counted: " + row);
-        int table = r.out().indexOf("module ");
+        int table = r.out().indexOf("module               version");
         assertTrue(r.out().lastIndexOf("[chatty] tick") < table, "the lines come before the table: " + r.out());
         assertTrue(r.out().substring(table).lines().findFirst().orElseThrow().contains("skipped log_drop"), r.out());
     }

@@ -72,11 +72,16 @@ final class DeadlineThread extends Thread {
     /**
      * On this thread, after the call armed last: the CPU time it used, given the thread's CPU time
      * {@code cpuEnd} at its end (or -1) and its wall time {@code elapsed}. Before the baseline the
-     * call counts as on the CPU (at most {@link #MAX_BEFORE_BASELINE_NANOS}); without a baseline or
-     * an end, its wall time (an upper bound).
+     * call counts as on the CPU (at most {@link #MAX_BEFORE_BASELINE_NANOS}). A call that took no
+     * baseline never reached an interrupt check {@link #CPU_BASELINE_AFTER_NANOS} into it: its own
+     * code (every loop and call of which checks) ran for no longer than that, whatever the wall
+     * clock says (it was kept off the CPU, or was in a host function); it counts as that much.
      */
     long cpuUsed(long cpuEnd, long elapsed) {
-        if (cpuBaseline < 0 || cpuEnd < 0) {
+        if (cpuBaseline < 0) {
+            return Math.min(elapsed, MAX_BEFORE_BASELINE_NANOS);
+        }
+        if (cpuEnd < 0) {
             return elapsed;
         }
         return Math.min(elapsed, Math.max(0, cpuEnd - cpuBaseline) + Math.min(baselineAt - armedAt, MAX_BEFORE_BASELINE_NANOS));

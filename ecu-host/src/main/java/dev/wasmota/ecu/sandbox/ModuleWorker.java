@@ -353,7 +353,7 @@ final class ModuleWorker {
         // finished before the elapsed time is read: a watchdog expiry that came first is then always past the limit
         boolean expired = t.finish();
         long elapsed = System.nanoTime() - start;
-        if (cpuAfter == -1 && (expired || elapsed > t.wallLimitNanos || failure != null)) {
+        if (cpuAfter == -1 && (expired || elapsed > t.deadlineNanos || failure != null)) {
             cpuAfter = CallVerdict.cpuNow();
         }
         long cpu = thread.cpuUsed(cpuAfter, elapsed);

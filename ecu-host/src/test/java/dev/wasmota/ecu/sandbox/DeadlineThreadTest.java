@@ -132,16 +132,18 @@ class DeadlineThreadTest {
     }
 
     @Test
-    void aShortCallTakesNoBaselineAndReportsItsWallTime() throws InterruptedException {
-        long[] used = new long[1];
+    void aCallThatNeverReachedACheckFiftyMicrosecondsInCountsAtMostThatMuch() throws InterruptedException {
+        long[] used = new long[2];
         Throwable t = onDeadlineThread(self -> {
             long start = System.nanoTime();
             self.arm(start + 60_000_000_000L, start, -1);
             self.isInterrupted();
             self.disarm();
             used[0] = self.cpuUsed(CallVerdict.cpuNow(), 12_345);
+            used[1] = self.cpuUsed(CallVerdict.cpuNow(), 12_000_000);
         });
         assertNull(t);
-        assertEquals(12_345, used[0]);
+        assertEquals(12_345, used[0], "a short call: its wall time");
+        assertEquals(DeadlineThread.MAX_BEFORE_BASELINE_NANOS, used[1], "kept off the CPU for 12 ms: not its own time");
     }
 }

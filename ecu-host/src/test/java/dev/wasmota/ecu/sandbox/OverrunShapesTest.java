@@ -66,12 +66,14 @@ class OverrunShapesTest {
     }
 
     @Test
-    void anInitThatNeverReturnsIsStoppedAtTheHealthChecksBudget() {
+    void anInitThatNeverReturnsIsStoppedAtTwiceTheHealthChecksBudgetAndBlamed() {
         try (SandboxedModule m = sandbox("init_spin", "", new ModuleLimits(1, 2_000, 10))) {
             CallResult r = m.init();
 
-            Stops.assertStopped(r, SandboxedModule.INIT_BUDGET.toNanos());
-            assertTrue(r.elapsedNanos() < SandboxedModule.INIT_BUDGET.toNanos() + STOP_SLACK_NANOS, r::toString);
+            long wall = SandboxedModule.INIT_WALL_BUDGETS * SandboxedModule.INIT_BUDGET.toNanos();
+            Stops.assertStopped(r, SandboxedModule.INIT_BUDGET.toNanos(), wall);
+            assertEquals(FaultKind.DEADLINE_MISS, r.fault(), () -> "a second of its own CPU time is over its budget: " + r);
+            assertTrue(r.elapsedNanos() < wall + STOP_SLACK_NANOS, r::toString);
             assertTrue(m.call("tick").ok(), "tick still works");
         }
     }

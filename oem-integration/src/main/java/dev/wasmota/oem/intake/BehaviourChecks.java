@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  *
  * <p>Timing verdicts are the CPU time each call used on the sandbox's worker thread, which other
  * load on the OEM's machine does not stretch as it stretches wall time; a call is stopped only at
- * {@link #WALL_CLOCK_ALLOWANCE} budgets of wall time (at least a second more). Every run repeats exactly (the
+ * {@link #WALL_CLOCK_ALLOWANCE} budgets of wall time (at least 200 ms more). Every run repeats exactly (the
  * same vectors, the same seeded CAN inputs), so a verdict is confirmed by running again: a
  * deadline miss refuses the module when it recurs at the same call, or when {@link #MAX_RUNS}
  * runs in a row miss one; a worst call over the margin is measured again (up to {@code
@@ -53,9 +53,9 @@ final class BehaviourChecks {
      * load on the OEM's machine, which stretches wall time, decides nothing; a runaway is still
      * stopped, there.
      */
-    static final int WALL_CLOCK_ALLOWANCE = 4;
+    static final int WALL_CLOCK_ALLOWANCE = 2;
     /** See {@link #WALL_CLOCK_ALLOWANCE}: a module with a 2 ms deadline on a machine loaded ten times over still gets its CPU. */
-    static final java.time.Duration WALL_CLOCK_EXTRA = java.time.Duration.ofSeconds(1);
+    static final java.time.Duration WALL_CLOCK_EXTRA = java.time.Duration.ofMillis(200);
 
     /** A fresh sandbox as on the vehicle: the manifest's capabilities, {@code limits}, simulated buses; calls judged by their CPU time. */
     static SandboxedModule sandbox(IntakeRun run, ModuleLimits limits) {
