@@ -155,7 +155,8 @@ class EcuHostRuntimeTest {
     void runawayModuleNeverMakesItsNeighbourMissADeadline() throws InterruptedException {
         byte[] healthy = kit.released("healthy_v1.wasm", spec(HEALTHY, "1.0.0", 1, HostTestKit.HEALTHY_CAPS, 1, 50_000, 10));
         byte[] runaway = kit.released("runaway.wasm", spec("runaway", "1.0.0", 1, "", 1, 1_000, 10));
-        try (EcuHost host = kit.open(kit.config(state).faultWindow(10_000, Duration.ofMinutes(1)).meters(meters).build())) {
+        try (EcuHost host = kit.open(kit.config(state).faultWindow(10_000, Duration.ofMinutes(1)).meters(meters)
+                .realtime(dev.wasmota.ecu.sandbox.Stops.onTheCpu()).build())) {
             host.install(healthy, InstallContext.manual());
             host.install(runaway, InstallContext.manual());
 

@@ -30,8 +30,10 @@ class OverrunShapesTest {
     private static final long STOP_SLACK_NANOS = Duration.ofMillis(300).toNanos();
     private static final List<String> SHAPES = List.of("runaway", "overrun_host", "overrun_recursion", "overrun_grow");
 
+    /** An overrunning module, given the CPU (see {@link Stops#onTheCpu()}). */
     private static SandboxedModule sandbox(String name, String caps, ModuleLimits limits) {
-        return SandboxedModule.builder(Corpus.compiled(name, caps)).id(name).limits(limits).build();
+        return SandboxedModule.builder(Corpus.compiled(name, caps)).id(name).limits(limits).realtime(Stops.onTheCpu())
+                .build();
     }
 
     private static String caps(String shape) {
@@ -101,7 +103,7 @@ class OverrunShapesTest {
                 .faultWindows(() -> new FaultWindow(Integer.MAX_VALUE, Duration.ofMinutes(5), Clock.systemUTC()))
                 .onResult((id, r) -> results.computeIfAbsent(id, k -> new ConcurrentLinkedQueue<>()).add(r)).build()) {
             for (String shape : SHAPES) {
-                modules.add(SandboxedModule.builder(Corpus.compiled(shape, caps(shape))).id(shape).limits(overrun).build());
+                modules.add(sandbox(shape, caps(shape), overrun));
             }
             modules.add(SandboxedModule.builder(Corpus.compiled("healthy_v1", "log,clock,can.read:120,can.write:220"))
                     .id("healthy").limits(healthy).environment(env).build());

@@ -19,7 +19,7 @@ class SchedulerTest {
     void runawayModuleDoesNotDelayAHealthyOne() throws InterruptedException {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (var runaway = SandboxedModule.builder(Corpus.compiled("runaway", "")).id("runaway")
-                        .limits(new ModuleLimits(1, 20_000, 25)).build();
+                        .limits(new ModuleLimits(1, 20_000, 25)).realtime(Stops.onTheCpu()).build();
                 var healthy = SandboxedModule.builder(Corpus.compiled("healthy_v1", HEALTHY_CAPS)).id("healthy")
                         .limits(new ModuleLimits(1, 50_000, 10)).build();
                 var scheduler = Scheduler.builder().meterRegistry(registry)
