@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -22,7 +21,8 @@ import java.util.function.Function;
  * instance is rebuilt.
  *
  * <p>Stopping: the thread is a {@link DeadlineThread}, so a call's own interrupt checks stop it
- * at its wall-clock limit; the watchdog alarm below is the backstop (time in host functions).
+ * at its wall-clock limit; the watchdog's alarm ({@link DeadlineAlarm}) is the backstop (time in
+ * host functions).
  *
  * <p>Periodic ticks: with a {@link TickTimer} the worker ticks by itself when a period is due,
  * sleeping in between (no hand-off per tick); queued tasks still run in between ticks.
@@ -31,15 +31,8 @@ import java.util.function.Function;
  * {@link #SPIN_NANOS} looking for the next task before it parks, so back-to-back calls are
  * handed over without a thread wake-up, while an idle sandbox costs no CPU beyond that spin.
  *
- * <p>Deadlines: one watchdog alarm per worker rather than one per call. The invariant is that
- * while a call runs, an alarm is pending at or before its deadline. Starting a call schedules an
- * alarm only if none is pending at or before its deadline (one left by an earlier call usually
- * is: same budget, earlier start). When the alarm fires it interrupts the running call if that
- * call is past its deadline, re-arms for the running call's deadline if not, and disarms when the
- * worker is idle, or, while the worker ticks on its own timer, re-arms for the next tick's
- * deadline. So a call well within its budget costs a volatile write and a read instead of
- * scheduling and cancelling a timer task (which also woke the watchdog thread on every call), and
- * a periodic tick schedules nothing at all.
+ * <p>Deadlines: the watchdog's backstop alarm for this worker's calls is a {@link DeadlineAlarm}:
+ * one per worker rather than one per call, so a call within its budget schedules nothing.
  */
 final class ModuleWorker {
     private static final System.Logger LOG = System.getLogger(ModuleWorker.class.getName());
@@ -50,7 +43,6 @@ final class ModuleWorker {
     static final int MIN_SPIN_NANOS = 1_000;
     /** Every 8th wait spins the longest whatever the adaptation says. */
     private static final int PROBE_EVERY_MASK = 7;
-    private static final long NO_ALARM = Long.MIN_VALUE;
 
     /** Work for the worker thread: a call, or an action on the instance. */
     interface Task {
@@ -78,8 +70,7 @@ final class ModuleWorker {
     private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final Map<String, ExportFunction> exports = new HashMap<>();
-    /** When the pending deadline alarm fires ({@link System#nanoTime()}), or {@link #NO_ALARM}. */
-    private final AtomicLong alarmAt = new AtomicLong(NO_ALARM);
+    private final DeadlineAlarm alarm;
     private Instance instance;
     /** The current spin, adapted (worker thread only). */
     private int spinNanos = SPIN_NANOS;
@@ -95,6 +86,7 @@ final class ModuleWorker {
 
     ModuleWorker(SandboxedModule owner, String threadName, long stackSize) {
         this.owner = owner;
+        this.alarm = new DeadlineAlarm(owner, this);
         this.thread = new DeadlineThread(this::loop, threadName, stackSize);
         thread.setDaemon(true);
         thread.start();
@@ -372,97 +364,21 @@ final class ModuleWorker {
     /** Worker side: publishes the running call and makes sure an alarm is pending at or before its deadline. */
     private void armDeadline(CallTicket t, long deadlineAt) {
         current = t;
-        ensureAlarm(deadlineAt);
+        alarm.ensure(deadlineAt);
     }
 
-    /** Schedules an alarm at {@code due} unless one is pending at or before it. */
-    private void ensureAlarm(long due) {
-        while (true) {
-            long pending = alarmAt.get();
-            if (pending != NO_ALARM && pending - due <= 0) {
-                return;
-            }
-            if (alarmAt.compareAndSet(pending, due)) {
-                schedule(due);
-                return;
-            }
-        }
-    }
-
-    private void schedule(long due) {
-        try {
-            owner.watchdog().after(due - System.nanoTime(), () -> alarm(due));
-        } catch (RuntimeException e) {
-            alarmAt.compareAndSet(due, NO_ALARM);
-            throw e;
-        }
-    }
-
-    /**
-     * Watchdog side, quick and non-blocking: the alarm set for {@code at} fires. Unless an earlier
-     * alarm superseded it, it stops the running call if that call is past its deadline, re-arms
-     * for the running call's deadline if not, and when the worker is idle re-arms for the next
-     * periodic tick's deadline, or disarms. Each side
-     * writes its own field before reading the other's, so a call that starts while the alarm
-     * disarms is seen by one of them, which arms for it.
-     */
-    private void alarm(long at) {
-        if (alarmAt.get() != at) {
-            return;
-        }
-        CallTicket t = current;
-        if (t != null) {
-            long due = t.deadlineAt();
-            if (due - System.nanoTime() > 0) {
-                if (alarmAt.compareAndSet(at, due)) {
-                    scheduleQuietly(due);
-                }
-                return;
-            }
-            expire(t);
-        }
-        long idle = idleAlarm();
-        if (!alarmAt.compareAndSet(at, idle)) {
-            return;
-        }
-        if (idle != NO_ALARM) {
-            scheduleQuietly(idle);
-        }
-        CallTicket next = current;
-        if (next != null && next != t) {
-            try {
-                ensureAlarm(next.deadlineAt());
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "module " + owner.id() + ": cannot arm its deadline", e);
-            }
-        }
+    /** The call running now, or null (the alarm's side reads it). */
+    CallTicket current() {
+        return current;
     }
 
     /** Where an idle worker's alarm goes: the next periodic tick's deadline while ticking, else nowhere. */
-    private long idleAlarm() {
+    long idleAlarm() {
         TickTimer tt = timer;
         if (tt == null || tt.stopped || retired) {
-            return NO_ALARM;
+            return DeadlineAlarm.NONE;
         }
         return tt.nextAlarm(System.nanoTime(), owner.wallLimitNanos(owner.limits().deadlineNanos()));
-    }
-
-    private void scheduleQuietly(long due) {
-        try {
-            schedule(due);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "module " + owner.id() + ": cannot arm its deadline", e);
-        }
-    }
-
-    private void expire(CallTicket t) {
-        if (t.expire()) {
-            owner.watchdog().after(owner.stopGraceNanos(), () -> {
-                if (t.running()) {
-                    owner.wedged(t);
-                }
-            });
-        }
     }
 
     private void rebuildQuietly() {

@@ -1,6 +1,9 @@
 package dev.wasmota.ecu.sandbox;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
@@ -66,8 +69,27 @@ public final class RepeatedCall implements ModuleWorker.Task {
         }
     }
 
-    int reported() {
-        return reported;
+    /**
+     * Waits for the outcome, as long as the calls keep coming: fails when no call finished within
+     * {@code patienceNanos} ({@code what} names the export in the message).
+     */
+    Outcome await(long patienceNanos, String what) {
+        int seen = -1;
+        while (true) {
+            try {
+                return outcome.get(patienceNanos, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (reported == seen) {
+                    throw new IllegalStateException("no result from " + what + ": is the watchdog running?", e);
+                }
+                seen = reported;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + what, e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            }
+        }
     }
 
     @Override

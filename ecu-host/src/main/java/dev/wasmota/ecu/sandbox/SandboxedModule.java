@@ -201,22 +201,7 @@ public final class SandboxedModule implements AutoCloseable {
         submitTask(run);
         long patience = Math.max(limits.deadlineNanos(), FIRST_CALL_BUDGET.toNanos()) * Math.max(1, wallClockAllowance)
                 + wallClockExtraNanos + stopGraceNanos + TimeUnit.SECONDS.toNanos(10);
-        int seen = -1;
-        while (true) {
-            try {
-                return run.outcome.get(patience, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                if (run.reported() == seen) {
-                    throw new IllegalStateException("no result from " + id + "." + export + ": is the watchdog running?", e);
-                }
-                seen = run.reported();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted waiting for " + id + "." + export, e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-            }
-        }
+        return run.await(patience, id + "." + export);
     }
 
     /** Worker side: a ticket for the next call of {@code export}, under its budget (a repeated call's). */
