@@ -338,7 +338,7 @@ public final class BenchCommands {
     }
 
     @Command(name = "compute", mixinStandardHelpOptions = true,
-            description = {"Measures one pass of a test-vector file in the vehicle's sandbox, and raw.", "Runs a test-vector file in the vehicle's own sandbox configuration and prints the median wall time of one pass, e.g. compute_ms=12.3, then the same passes on a bare compiled instance in the caller's thread (compute_raw_ms) and the ratio (compute_sandbox_over_raw_x). One warm-up pass each first; the passes alternate; each on the instance it has unless --fresh-instance."})
+            description = {"Measures one pass of a test-vector file in the vehicle's sandbox, and raw.", "Runs a test-vector file in the vehicle's own sandbox configuration and prints the median wall time of one pass, e.g. compute_ms=12.3, then the same passes on a bare compiled instance in the caller's thread (compute_raw_ms) and the ratio (compute_sandbox_over_raw_x). Both sides warm up first (--warmup); the passes alternate; each on the instance it has unless --fresh-instance."})
     static final class Compute extends Base {
         @Option(names = "--wasm", paramLabel = "FILE", defaultValue = CORPUS + "/sha256.wasm",
                 description = "the module (default: ${DEFAULT-VALUE})")
@@ -363,6 +363,10 @@ public final class BenchCommands {
         @Option(names = "--fresh-instance", description = "a fresh instance for every pass (not timed)")
         boolean freshInstance;
 
+        @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
+                description = "both sides run unmeasured this long first, at least a pass each (default: ${DEFAULT-VALUE})")
+        Duration warmup;
+
         @Override
         public Integer call() throws Exception {
             require(repeat >= 1, "--repeat must be at least 1");
@@ -376,10 +380,10 @@ public final class BenchCommands {
                 case "buffer" -> MemoryKind.BYTE_BUFFER;
                 default -> MemoryKind.DEFAULT;
             };
-            progress("compute: %s with %s, memory %s, 1 warm-up pass + %d measured, sandbox and raw alternating ...",
-                    wasm.getFileName(), v.getFileName(), kind, repeat);
+            progress("compute: %s with %s, memory %s, %s warm-up + %d measured passes, sandbox and raw alternating ...",
+                    wasm.getFileName(), v.getFileName(), kind, warmup, repeat);
             ComputeBench.Result r = new ComputeBench().run(new ComputeBench.Options(wasm, v, repeat,
-                    Optional.ofNullable(capabilities).map(CapabilitySet::parse), kind, freshInstance));
+                    Optional.ofNullable(capabilities).map(CapabilitySet::parse), kind, freshInstance, warmup));
             print(r.lines());
             if (!r.allPassed()) {
                 spec.commandLine().getErr().println("vectors failed: " + r.firstFailure());

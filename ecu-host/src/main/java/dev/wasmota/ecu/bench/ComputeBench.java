@@ -1,9 +1,6 @@
 package dev.wasmota.ecu.bench;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
 import dev.wasmota.ecu.sandbox.CompiledModule;
 import dev.wasmota.ecu.sandbox.HostEnvironment;
 import dev.wasmota.ecu.sandbox.HostFunctions;
@@ -18,6 +15,7 @@ import dev.wasmota.signing.manifest.CapabilitySet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,8 +24,9 @@ import java.util.Optional;
  * {@code ota bench compute}: the median wall time of one pass over a vector file, run in the
  * vehicle's own sandbox configuration (compiled, on a worker, under a deadline), and the same
  * passes as raw calls: a bare compiled instance of the same module, the same vectors, in the
- * caller's thread, without isolation or deadline; and their ratio, the sandbox's own cost. One
- * warm-up pass each first; passes run on the instance they have (a fresh one each only with
+ * caller's thread, without isolation or deadline (the same compiled classes, so the same
+ * JIT-compiled code); and their ratio, the sandbox's own cost. Both warm up first (at least a
+ * pass each, for as long as asked); passes run on the instance they have (a fresh one each only with
  * {@code freshInstance}; instantiation is never timed). The two sides alternate pass by pass, so
  * a change in the machine's load hits both alike. Without explicit capabilities the module gets
  * only what its imports need: {@code log}, {@code clock} and CAN reads and writes on every id (I2C
@@ -47,9 +46,11 @@ public final class ComputeBench {
      * @param capabilities what to grant; empty for "what the imports need"
      * @param memory how both instances hold their linear memory
      * @param freshInstance a fresh instance for every pass (default: no)
+     * @param warmup how long both sides run unmeasured first (at least one pass each), so the JIT
+     *     has compiled what they run
      */
     public record Options(Path wasm, Path vectors, int repeat, Optional<CapabilitySet> capabilities, MemoryKind memory,
-            boolean freshInstance) {
+            boolean freshInstance, Duration warmup) {
         public Options {
             if (repeat < 1) {
                 throw new IllegalArgumentException("--repeat must be at least 1");
@@ -57,7 +58,7 @@ public final class ComputeBench {
         }
 
         public Options(Path wasm, Path vectors, int repeat, Optional<CapabilitySet> capabilities) {
-            this(wasm, vectors, repeat, capabilities, MemoryKind.DEFAULT, false);
+            this(wasm, vectors, repeat, capabilities, MemoryKind.DEFAULT, false, Duration.ZERO);
         }
 
         public static Options of(Path wasm, Path vectors) {
@@ -97,16 +98,18 @@ public final class ComputeBench {
         VectorRunner runner = new VectorRunner();
         HostEnvironment env = HostEnvironment.simulated().withLog((id, line) -> { });
         HostEnvironment rawEnv = HostEnvironment.simulated().withLog((id, line) -> { });
-        WasmModule parsed = Parser.parse(wasm);
-        var machines = MachineFactoryCompiler.compile(parsed);
-        Instance bare = bareInstance(parsed, machines, compiled, rawEnv, o.memory());
+        Instance bare = bareInstance(compiled, limits, rawEnv, o.memory());
         BareVectorRunner raw = new BareVectorRunner(bare, rawEnv.can());
         try (SandboxedModule module = SandboxedModule.builder(compiled).id("compute-bench").limits(limits)
                 .environment(env).memory(o.memory()).build()) {
-            VectorReport warmup = runner.run(module, vectors, true);
-            String failure = warmup.passed() ? "" : warmup.failures().get(0).toString();
-            String rawFailure = raw.run(vectors, compiled.exports());
-            failure = failure.isEmpty() ? rawFailure : failure;
+            String failure = "";
+            long warmUntil = System.nanoTime() + o.warmup().toNanos();
+            do {
+                VectorReport warmup = runner.run(module, vectors, true);
+                failure = failure.isEmpty() && !warmup.passed() ? warmup.failures().get(0).toString() : failure;
+                String rawFailure = raw.run(vectors, compiled.exports());
+                failure = failure.isEmpty() ? rawFailure : failure;
+            } while (System.nanoTime() - warmUntil < 0);
             long[] samples = new long[o.repeat()];
             long[] rawSamples = new long[o.repeat()];
             for (int i = 0; i < samples.length; i++) {
@@ -116,7 +119,7 @@ public final class ComputeBench {
                     failure = r.failures().get(0).toString();
                 }
                 if (o.freshInstance()) {
-                    bare = bareInstance(parsed, machines, compiled, rawEnv, o.memory());
+                    bare = bareInstance(compiled, limits, rawEnv, o.memory());
                     raw = new BareVectorRunner(bare, rawEnv.can());
                 }
                 long t0 = System.nanoTime();
@@ -131,16 +134,9 @@ public final class ComputeBench {
         }
     }
 
-    /** A bare compiled instance (no worker, no deadline, no caps but the memory cap) with the module's host functions. */
-    private static Instance bareInstance(WasmModule module, java.util.function.Function<Instance, com.dylibso.chicory.runtime.Machine> machines,
-            CompiledModule compiled, HostEnvironment env, MemoryKind memory) {
-        Instance.Builder b = Instance.builder(module).withMachineFactory(machines)
-                .withImportValues(new HostFunctions("raw", compiled.capabilities(), env).importValues())
-                .withMemoryFactory(memory.factory());
-        module.memorySection().filter(s -> s.memoryCount() > 0).map(s -> s.getMemory(0).limits())
-                .filter(l -> l.maximumPages() > DEFAULT_PAGES)
-                .ifPresent(l -> b.withMemoryLimits(new com.dylibso.chicory.wasm.types.MemoryLimits(l.initialPages(),
-                        DEFAULT_PAGES)));
-        return b.build();
+    /** A bare instance of the same compiled code (no worker, no deadline) with the module's host functions. */
+    private static Instance bareInstance(CompiledModule compiled, ModuleLimits limits, HostEnvironment env,
+            MemoryKind memory) {
+        return compiled.bareInstance(new HostFunctions("raw", compiled.capabilities(), env).importValues(), limits, memory);
     }
 }

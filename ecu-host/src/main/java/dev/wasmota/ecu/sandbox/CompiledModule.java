@@ -223,6 +223,16 @@ public final class CompiledModule {
         return declared;
     }
 
+    /**
+     * A bare instance of this very compiled code outside any sandbox: no worker thread, no
+     * deadline, only {@code limits}' caps; what {@code ota bench compute} measures the sandbox's
+     * own cost against (the same classes, so the same JIT-compiled code). For benchmarks and
+     * tools, never for running a supplier's module.
+     */
+    public Instance bareInstance(ImportValues imports, ModuleLimits limits, MemoryKind memory) {
+        return instantiate(imports, limits, new LongAdder(), memory);
+    }
+
     /** A fresh instance: new memory, new globals; no start function runs. */
     Instance instantiate(ImportValues imports, ModuleLimits limits) {
         return instantiate(imports, limits, new LongAdder());
