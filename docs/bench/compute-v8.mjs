@@ -5,7 +5,8 @@
 //
 // Like ComputeBench: the module is compiled once; each pass runs every case of the vector file
 // in order on a fresh instance (instantiation not timed), with "repeat" and "can" honoured and
-// every "expect" checked; one warm-up pass, then N measured passes (default 10); prints the
+// every "expect" checked; warm-up passes for --warmup-ms (default 3000, at least one), then N
+// measured passes (default 10), as ota bench compute's --warmup; prints the
 // median wall time of one pass as compute_ms=12.3 (and min, max, passes, vectors_passed).
 // Host imports ("ecu") are stubs with the CONTRACT's semantics: can_read serves the "can"
 // signals (-3 if unset), can_write records, log drops the line, clock_us is monotonic, i2c_*
@@ -17,7 +18,7 @@ function option(name, fallback) {
   const i = process.argv.indexOf(name);
   if (i >= 0 && i + 1 < process.argv.length) return process.argv[i + 1];
   if (fallback === undefined) {
-    console.error(`usage: node compute-v8.mjs --wasm FILE --vectors FILE [--repeat N] (missing ${name})`);
+    console.error(`usage: node compute-v8.mjs --wasm FILE --vectors FILE [--repeat N] [--warmup-ms N] (missing ${name})`);
     process.exit(2);
   }
   return fallback;
@@ -26,6 +27,7 @@ function option(name, fallback) {
 const wasmFile = option("--wasm");
 const vectorsFile = option("--vectors", wasmFile.replace(/\.wasm$/, ".vectors.json"));
 const repeat = Number(option("--repeat", "10"));
+const warmupMs = Number(option("--warmup-ms", "3000"));
 if (!Number.isInteger(repeat) || repeat < 1) {
   console.error("--repeat must be at least 1");
   process.exit(2);
@@ -135,8 +137,12 @@ function pass() {
 }
 
 console.log(`# node ${process.version} (V8 ${process.versions.v8})`);
-console.log(`compute: ${wasmFile.split("/").pop()} with ${vectorsFile.split("/").pop()}, 1 warm-up pass + ${repeat} measured ...`);
+console.log(`compute: ${wasmFile.split("/").pop()} with ${vectorsFile.split("/").pop()}, ${warmupMs} ms warm-up + ${repeat} measured ...`);
 let [, failure] = pass();
+for (const until = Date.now() + warmupMs; Date.now() < until; ) {
+  const [, f] = pass();
+  if (!failure) failure = f;
+}
 const samples = [];
 for (let i = 0; i < repeat; i++) {
   const [ns, f] = pass();

@@ -6,6 +6,7 @@ import dev.wasmota.ecu.sandbox.CompileBudget;
 import dev.wasmota.ecu.sandbox.CompiledModuleCache;
 import dev.wasmota.ecu.sandbox.FaultWindow;
 import dev.wasmota.ecu.sandbox.HostEnvironment;
+import dev.wasmota.ecu.sandbox.Realtime;
 import dev.wasmota.ecu.slots.StepHook;
 import dev.wasmota.signing.manifest.ResourceCaps;
 import dev.wasmota.signing.pki.TrustStore;
@@ -37,6 +38,7 @@ import java.util.Optional;
  * @param meters where per-module meters go
  * @param stepHook called at each named install step (crash tests)
  * @param compileBudget how long compiling a module may take, by its size
+ * @param realtime the scheduling of the running modules' workers and the watchdog ({@code ecu run --realtime})
  */
 public record HostConfig(
         Path stateDir,
@@ -51,7 +53,8 @@ public record HostConfig(
         CompiledModuleCache compiledModules,
         MeterRegistry meters,
         StepHook stepHook,
-        CompileBudget compileBudget) {
+        CompileBudget compileBudget,
+        Realtime realtime) {
 
     /** The host's default cap on a module's memory: 256 pages, 16 MiB. */
     public static final int DEFAULT_HOST_MEMORY_PAGES = 256;
@@ -83,6 +86,7 @@ public record HostConfig(
         private MeterRegistry meters;
         private StepHook stepHook = StepHook.NONE;
         private CompileBudget compileBudget = CompileBudget.DEFAULT;
+        private Realtime realtime = Realtime.OFF;
 
         private Builder(Path stateDir, TrustStore trust) {
             this.stateDir = stateDir;
@@ -141,6 +145,12 @@ public record HostConfig(
             return this;
         }
 
+        /** The running modules' workers and the watchdog on {@code SCHED_FIFO}; default {@link Realtime#OFF}. */
+        public Builder realtime(Realtime value) {
+            this.realtime = Objects.requireNonNull(value, "realtime");
+            return this;
+        }
+
         public HostConfig build() {
             Problems.of("host configuration")
                     .check(stateDir != null, "no state directory")
@@ -156,7 +166,7 @@ public record HostConfig(
             return new HostConfig(stateDir, trust, identity, hostMemoryPages, resourceCeilings, faultThreshold, faultWindow,
                     Objects.requireNonNull(clock), environment != null ? environment : HostEnvironment.simulated(),
                     compiledModules != null ? compiledModules : new CompiledModuleCache(),
-                    meters != null ? meters : new SimpleMeterRegistry(), stepHook, compileBudget);
+                    meters != null ? meters : new SimpleMeterRegistry(), stepHook, compileBudget, realtime);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.wasmota.ecu.sandbox.ModuleStats;
 import dev.wasmota.ecu.sandbox.ColdStart;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
 import dev.wasmota.ecu.sandbox.Scheduler;
+import dev.wasmota.ecu.sandbox.Watchdog;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.ecu.slots.SlotFailure;
 import dev.wasmota.ecu.slots.SlotMetadata;
@@ -58,6 +59,7 @@ final class HostRuntime implements AutoCloseable {
         this.audit = audit;
         this.events = events;
         this.classes = new CompiledClasses(config, slots, audit);
+        Watchdog.shared().enter(config.realtime());
         this.scheduler = Scheduler.builder().meterRegistry(config.meters()).faultWindows(config::newFaultWindow)
                 .onTrip(this::tripped).build();
     }
@@ -152,7 +154,8 @@ final class HostRuntime implements AutoCloseable {
     private static ModuleStats combine(ModuleStats a, ModuleStats b) {
         return new ModuleStats(a.module(), a.calls() + b.calls(), Math.max(a.worstCallNanos(), b.worstCallNanos()),
                 a.deadlineMisses() + b.deadlineMisses(), a.traps() + b.traps(), a.otherFaults() + b.otherFaults(),
-                a.skippedTicks() + b.skippedTicks(), a.droppedLogLines() + b.droppedLogLines(), a.tripped() || b.tripped());
+                a.skippedTicks() + b.skippedTicks(), a.droppedLogLines() + b.droppedLogLines(), a.tripped() || b.tripped(),
+                a.hostOverloads() + b.hostOverloads());
     }
 
     synchronized Map<String, Long> rollbacks() {
@@ -177,7 +180,7 @@ final class HostRuntime implements AutoCloseable {
         ExportContract.check(m, compiled.module());
         SandboxedModule sandbox = SandboxedModule.builder(compiled.module()).id(id)
                 .limits(ModuleLimits.of(m, config.hostMemoryPages(), config.resourceCeilings()))
-                .environment(config.environment()).coldStart(ColdStart.VEHICLE).build();
+                .environment(config.environment()).coldStart(ColdStart.VEHICLE).realtime(config.realtime()).build();
         CallResult init;
         try {
             init = sandbox.init();

@@ -253,9 +253,10 @@ final class Installer {
             FaultKind kind = r.fault();
             audit.append(audit.update(AuditEvent.HEALTH_CHECK, m, plan.current(), ctx).outcome(Outcome.FAILURE)
                     .cause(kind.name()).detail(r.detail()));
-            RejectedException e = new RejectedException(kind.exitCode() == ExitCode.MODULE_FAULT ? kind
-                    : FaultKind.HEALTH_CHECK_FAILED, "health check of " + m.moduleId() + " " + m.version()
-                    + " failed (" + kind + "): " + r.detail() + "; the active slot is unchanged");
+            RejectedException e = new RejectedException(kind.exitCode() == ExitCode.MODULE_FAULT
+                    || kind == FaultKind.HOST_OVERLOAD ? kind : FaultKind.HEALTH_CHECK_FAILED, "health check of "
+                    + m.moduleId() + " " + m.version() + " failed (" + kind + "): " + r.detail()
+                    + "; the active slot is unchanged");
             audit.refused(m, ctx, e);
             throw e;
         }

@@ -56,7 +56,7 @@ final class EcuCli {
     record Result(int code, String out, String err) {
         /** The {@code ota ecu run} table's row for {@code module}. */
         Row row(String module) {
-            return out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length == 11 && f[0].equals(module))
+            return out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length == 12 && f[0].equals(module))
                     .map(Row::new).findFirst()
                     .orElseThrow(() -> new AssertionError("no run-table row for " + module + " in:\n" + out));
         }
@@ -64,11 +64,11 @@ final class EcuCli {
 
     /** A row of the {@code ota ecu run} table. */
     record Row(String module, String version, long calls, double worstUs, long misses, long traps, long other,
-               long skipped, long logDropped, long rollbacks, String status) {
+               long skipped, long logDropped, long rollbacks, long overloads, String status) {
         Row(String[] f) {
             this(f[0], f[1], Long.parseLong(f[2]), Double.parseDouble(f[3]), Long.parseLong(f[4]),
                     Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
-                    Long.parseLong(f[9]), f[10]);
+                    Long.parseLong(f[9]), Long.parseLong(f[10]), f[11]);
         }
     }
 

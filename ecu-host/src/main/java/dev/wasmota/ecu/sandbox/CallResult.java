@@ -11,10 +11,14 @@ import java.util.Arrays;
  * @param values the results as Chicory passes them (i32 sign-extended to long); empty on a fault
  * @param detail a one-line explanation of the fault; empty when ok
  * @param elapsedNanos wall time of the guest call on the module's worker
- * @param overshootNanos for a deadline miss, how far past the deadline the call ended; else 0
+ * @param overshootNanos for a call stopped or returned past its wall-clock limit, how far past it the call ended; else 0
+ * @param cpuNanos the worker thread's own CPU time during the call, what the module is judged on: measured
+ *     for every call under a wall-clock allowance (intake), and on the vehicle for a late or failed call
+ *     (from 50 µs into it, the time before counted as CPU); for an ok call within its wall-clock budget
+ *     (nothing to judge), and where the JVM cannot measure thread CPU time, the wall time, an upper bound
  */
 public record CallResult(String export, FaultKind fault, long[] values, String detail, long elapsedNanos,
-        long overshootNanos) {
+        long overshootNanos, long cpuNanos) {
     private static final long[] NONE = new long[0];
 
     public CallResult {
@@ -22,12 +26,21 @@ public record CallResult(String export, FaultKind fault, long[] values, String d
         detail = detail == null ? "" : detail;
     }
 
+    static CallResult ok(String export, long[] values, long elapsedNanos, long cpuNanos) {
+        return new CallResult(export, null, values, "", elapsedNanos, 0, cpuNanos);
+    }
+
     static CallResult ok(String export, long[] values, long elapsedNanos) {
-        return new CallResult(export, null, values, "", elapsedNanos, 0);
+        return ok(export, values, elapsedNanos, elapsedNanos);
+    }
+
+    static CallResult fault(String export, FaultKind kind, String detail, long elapsedNanos, long overshootNanos,
+            long cpuNanos) {
+        return new CallResult(export, kind, NONE, detail, elapsedNanos, Math.max(0, overshootNanos), cpuNanos);
     }
 
     static CallResult fault(String export, FaultKind kind, String detail, long elapsedNanos, long overshootNanos) {
-        return new CallResult(export, kind, NONE, detail, elapsedNanos, Math.max(0, overshootNanos));
+        return fault(export, kind, detail, elapsedNanos, overshootNanos, elapsedNanos);
     }
 
     public boolean ok() {
@@ -48,7 +61,7 @@ public record CallResult(String export, FaultKind fault, long[] values, String d
     public boolean equals(Object o) {
         return o instanceof CallResult r && export.equals(r.export) && fault == r.fault
                 && Arrays.equals(values, r.values) && detail.equals(r.detail)
-                && elapsedNanos == r.elapsedNanos && overshootNanos == r.overshootNanos;
+                && elapsedNanos == r.elapsedNanos && overshootNanos == r.overshootNanos && cpuNanos == r.cpuNanos;
     }
 
     @Override

@@ -11,22 +11,28 @@ import java.util.concurrent.CompletableFuture;
 final class CallTicket {
     final String export;
     final long[] args;
+    /** The call's budget: of its own CPU time, and (times the sandbox's wall-clock allowance) of wall time. */
     final long deadlineNanos;
+    /** How long the call may run by the wall clock before it is stopped: the budget times the allowance. */
+    final long wallLimitNanos;
     final CompletableFuture<CallResult> result = new CompletableFuture<>();
     ModuleWorker worker;
+    /** Told of the result before the future completes (a periodic tick's listener), or null. */
+    java.util.function.Consumer<CallResult> onResult;
 
     private Thread runner;
     private long startNanos;
-    /** startNanos + deadlineNanos; written before the worker publishes the ticket as its current call. */
+    /** startNanos + wallLimitNanos; written before the worker publishes the ticket as its current call. */
     private long deadlineAt;
     private boolean running;
     private boolean expired;
     private boolean reported;
 
-    CallTicket(String export, long[] args, long deadlineNanos) {
+    CallTicket(String export, long[] args, long deadlineNanos, long wallLimitNanos) {
         this.export = export;
         this.args = args;
         this.deadlineNanos = deadlineNanos;
+        this.wallLimitNanos = wallLimitNanos;
     }
 
     /** Marks the call running on the current thread; returns the start time. */
@@ -35,11 +41,11 @@ final class CallTicket {
         runner = Thread.currentThread();
         running = true;
         startNanos = now;
-        deadlineAt = now + deadlineNanos;
+        deadlineAt = now + wallLimitNanos;
         return now;
     }
 
-    /** The {@link System#nanoTime()} at which this call's budget runs out (once started). */
+    /** The {@link System#nanoTime()} at which this call is stopped by the wall clock (once started). */
     synchronized long deadlineAt() {
         return deadlineAt;
     }

@@ -223,6 +223,16 @@ public final class CompiledModule {
         return declared;
     }
 
+    /**
+     * A bare instance of this very compiled code outside any sandbox: no worker thread, no
+     * deadline, only {@code limits}' caps; what {@code ota bench compute} measures the sandbox's
+     * own cost against (the same classes, so the same JIT-compiled code). For benchmarks and
+     * tools, never for running a supplier's module.
+     */
+    public Instance bareInstance(ImportValues imports, ModuleLimits limits, MemoryKind memory) {
+        return instantiate(imports, limits, new LongAdder(), memory);
+    }
+
     /** A fresh instance: new memory, new globals; no start function runs. */
     Instance instantiate(ImportValues imports, ModuleLimits limits) {
         return instantiate(imports, limits, new LongAdder());
@@ -237,13 +247,19 @@ public final class CompiledModule {
      *     the module declares more than {@code limits} allow
      */
     Instance instantiate(ImportValues imports, ModuleLimits limits, LongAdder refusedGrows) {
+        return instantiate(imports, limits, refusedGrows, MemoryKind.DEFAULT);
+    }
+
+    /** As {@link #instantiate(ImportValues, ModuleLimits, LongAdder)}, its memory held as {@code memory} says. */
+    Instance instantiate(ImportValues imports, ModuleLimits limits, LongAdder refusedGrows, MemoryKind memory) {
         declared.requireWithin(limits.resources(), "its caps");
         Instance.Builder builder = Instance.builder(module)
                 .withImportValues(imports)
                 .withMachineFactory(machineFactory)
+                .withMemoryFactory(memory.factory())
                 .withTableFactory(tables.forInstance(limits.resources().tableElements(), refusedGrows))
                 .withStart(false);
-        declaredMemory().ifPresent(memory -> builder.withMemoryLimits(limits.memoryLimits(memory)));
+        declaredMemory().ifPresent(declaredLimits -> builder.withMemoryLimits(limits.memoryLimits(declaredLimits)));
         return builder.build();
     }
 

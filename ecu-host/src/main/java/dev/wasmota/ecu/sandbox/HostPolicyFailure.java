@@ -14,7 +14,9 @@ public enum HostPolicyFailure implements Reason {
     /** Building the module's instance (memory, tables, globals, segments) took longer than the host allows. */
     INSTANTIATION_TIMEOUT,
     /** Compiling the module took longer than its {@link CompileBudget} allows for its size. */
-    COMPILE_TOO_SLOW;
+    COMPILE_TOO_SLOW,
+    /** Real-time scheduling was asked for but this process may not use it (not root, no CAP_SYS_NICE, no chrt). */
+    REALTIME_NOT_PERMITTED;
 
     @Override
     public ExitCode exitCode() {

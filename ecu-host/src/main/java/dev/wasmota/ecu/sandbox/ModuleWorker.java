@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -18,19 +17,22 @@ import java.util.function.Function;
 /**
  * The dedicated thread of one sandbox and the instance it confines: every guest call, instance
  * build and memory inspection runs here, one at a time. This is the isolation point: whatever a
- * call throws is caught here, named, and turned into a fault result, and the instance is rebuilt.
+ * call throws is caught here, named ({@link CallVerdict}), and turned into a fault result, and the
+ * instance is rebuilt.
+ *
+ * <p>Stopping: the thread is a {@link DeadlineThread}, so a call's own interrupt checks stop it
+ * at its wall-clock limit; the watchdog's alarm ({@link DeadlineAlarm}) is the backstop (time in
+ * host functions).
+ *
+ * <p>Periodic ticks: with a {@link TickTimer} the worker ticks by itself when a period is due,
+ * sleeping in between (no hand-off per tick); queued tasks still run in between ticks.
  *
  * <p>Hand-off: tasks go through a lock-free queue; an idle worker spins for
  * {@link #SPIN_NANOS} looking for the next task before it parks, so back-to-back calls are
  * handed over without a thread wake-up, while an idle sandbox costs no CPU beyond that spin.
  *
- * <p>Deadlines: one watchdog alarm per worker rather than one per call. The invariant is that
- * while a call runs, an alarm is pending at or before its deadline. Starting a call schedules an
- * alarm only if none is pending at or before its deadline (one left by an earlier call usually
- * is: same budget, earlier start). When the alarm fires it interrupts the running call if that
- * call is past its deadline, re-arms for the running call's deadline if not, and disarms when the
- * worker is idle. So a call well within its budget costs a volatile write and a read instead of
- * scheduling and cancelling a timer task (which also woke the watchdog thread on every call).
+ * <p>Deadlines: the watchdog's backstop alarm for this worker's calls is a {@link DeadlineAlarm}:
+ * one per worker rather than one per call, so a call within its budget schedules nothing.
  */
 final class ModuleWorker {
     private static final System.Logger LOG = System.getLogger(ModuleWorker.class.getName());
@@ -41,7 +43,6 @@ final class ModuleWorker {
     static final int MIN_SPIN_NANOS = 1_000;
     /** Every 8th wait spins the longest whatever the adaptation says. */
     private static final int PROBE_EVERY_MASK = 7;
-    private static final long NO_ALARM = Long.MIN_VALUE;
 
     /** Work for the worker thread: a call, or an action on the instance. */
     interface Task {
@@ -52,13 +53,24 @@ final class ModuleWorker {
         void fail(Throwable why);
     }
 
+    /** The marker task of a periodic tick due now. */
+    private static final Task TICK = new Task() {
+        @Override
+        public void run(ModuleWorker worker) {
+            worker.tick();
+        }
+
+        @Override
+        public void fail(Throwable why) {
+        }
+    };
+
     private final SandboxedModule owner;
-    private final Thread thread;
+    private final DeadlineThread thread;
     private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final Map<String, ExportFunction> exports = new HashMap<>();
-    /** When the pending deadline alarm fires ({@link System#nanoTime()}), or {@link #NO_ALARM}. */
-    private final AtomicLong alarmAt = new AtomicLong(NO_ALARM);
+    private final DeadlineAlarm alarm;
     private Instance instance;
     /** The current spin, adapted (worker thread only). */
     private int spinNanos = SPIN_NANOS;
@@ -67,10 +79,15 @@ final class ModuleWorker {
     private volatile boolean retired;
     /** The call running now, or null. */
     private volatile CallTicket current;
+    /** The periodic tick this worker runs by itself, or null. */
+    private volatile TickTimer timer;
+    /** Whether the last task was a periodic tick (worker thread only): then an idle worker parks without spinning. */
+    private boolean lastWasTick;
 
     ModuleWorker(SandboxedModule owner, String threadName, long stackSize) {
         this.owner = owner;
-        this.thread = new Thread(null, this::loop, threadName, stackSize);
+        this.alarm = new DeadlineAlarm(owner, this);
+        this.thread = new DeadlineThread(this::loop, threadName, stackSize);
         thread.setDaemon(true);
         thread.start();
     }
@@ -98,6 +115,17 @@ final class ModuleWorker {
         if (parked) {
             LockSupport.unpark(thread);
         }
+    }
+
+    /** Ticks on {@code t}'s periods from now on (null: stops ticking; a tick running finishes). */
+    void tickOn(TickTimer t) {
+        timer = t;
+        LockSupport.unpark(thread);
+    }
+
+    /** The worker's thread (for its scheduling policy). */
+    Thread thread() {
+        return thread;
     }
 
     /** Runs {@code action} on the worker with the current instance (built if needed). */
@@ -138,6 +166,7 @@ final class ModuleWorker {
     }
 
     private void loop() {
+        owner.workerStarted(thread);
         for (Task t; (t = next()) != null; ) {
             try {
                 t.run(this);
@@ -149,51 +178,114 @@ final class ModuleWorker {
     }
 
     /**
-     * The next task: spins briefly, then parks; null once retired. The spin adapts: while the
+     * The next task: a queued one, else a periodic tick due now; else spins briefly, then parks
+     * (until the next tick is due, when ticking); null once retired. The spin adapts: while the
      * next task comes within it (calls back to back) it stays at {@link #SPIN_NANOS}; while it
      * ends in a park (an idle module, or no free core for the caller) it shrinks to
-     * {@link #MIN_SPIN_NANOS}, so it wastes little where it cannot help.
+     * {@link #MIN_SPIN_NANOS}, so it wastes little where it cannot help. After a periodic tick it
+     * does not spin: the next tick is a period away.
      */
     private Task next() {
+        Task t = poll();
+        if (t != null || (t = dueTick()) != null) {
+            return t;
+        }
+        if (!lastWasTick) {
+            t = spin();
+            if (t != null) {
+                return t;
+            }
+        }
+        while (true) {
+            parked = true;
+            t = poll();
+            if (t == null) {
+                t = dueTick();
+            }
+            if (t != null || retired) {
+                parked = false;
+                return t;
+            }
+            TickTimer tt = timer;
+            if (tt != null && !tt.stopped) {
+                LockSupport.parkNanos(this, tt.untilDue(System.nanoTime()));
+            } else {
+                LockSupport.park(this);
+            }
+            parked = false;
+            // only retire() interrupts an idle worker; a stray flag must not make park spin
+            Thread.interrupted();
+        }
+    }
+
+    private Task poll() {
         Task t = queue.poll();
         if (t != null) {
             queued.decrementAndGet();
-            return t;
+            lastWasTick = false;
         }
+        return t;
+    }
+
+    /** {@link #TICK} if a periodic tick is due now, else null. */
+    private Task dueTick() {
+        TickTimer tt = timer;
+        if (tt != null && !tt.stopped && !retired && tt.untilDue(System.nanoTime()) <= 0) {
+            lastWasTick = true;
+            return TICK;
+        }
+        return null;
+    }
+
+    private Task spin() {
         // now and then spin the longest even after parks: how the back-to-back hand-off recovers
         // once both threads have a core again (a short spin never outlasts a thread wake-up)
         int spin = (++waits & PROBE_EVERY_MASK) == 0 ? SPIN_NANOS : spinNanos;
         long spinUntil = System.nanoTime() + spin;
         while (!retired) {
             Thread.onSpinWait();
-            t = queue.poll();
-            if (t != null) {
-                queued.decrementAndGet();
+            Task t = poll();
+            if (t != null || (t = dueTick()) != null) {
                 spinNanos = SPIN_NANOS;
                 return t;
             }
             if (System.nanoTime() - spinUntil >= 0) {
                 spinNanos = Math.max(MIN_SPIN_NANOS, spinNanos / 2);
-                break;
-            }
-        }
-        while (true) {
-            parked = true;
-            t = queue.poll();
-            if (t == null && !retired) {
-                LockSupport.park(this);
-                parked = false;
-                // only retire() interrupts an idle worker; a stray flag must not make park spin
-                Thread.interrupted();
-                continue;
-            }
-            parked = false;
-            if (t == null) {
                 return null;
             }
-            queued.decrementAndGet();
-            return t;
         }
+        return null;
+    }
+
+    /**
+     * Runs the periodic tick that is due; when its result is reported (before anyone waiting for
+     * it is released), moves the timer to the next period and tells the listener.
+     */
+    private void tick() {
+        TickTimer tt = timer;
+        if (tt == null || tt.stopped) {
+            return;
+        }
+        long due = tt.nextDue;
+        long woke = System.nanoTime();
+        CallTicket t;
+        try {
+            t = owner.newTick();
+        } catch (RuntimeException closed) {
+            tt.stopped = true;
+            return;
+        }
+        t.worker = this;
+        t.onResult = r -> {
+            long skipped = tt.advance(due, System.nanoTime());
+            tt.listener.result(r);
+            if (skipped > 0) {
+                tt.listener.skipped(skipped);
+            }
+            tt.listener.timed(due, woke, System.nanoTime());
+        };
+        tt.last = t;
+        run(t);
     }
 
     private Instance instance() {
@@ -218,7 +310,8 @@ final class ModuleWorker {
         return fn;
     }
 
-    private void run(CallTicket t) {
+    /** Runs one call on this worker's thread (the caller is that thread), reporting its result to the sandbox. */
+    void run(CallTicket t) {
         if (retired) {
             t.result.completeExceptionally(new IllegalStateException("module " + owner.id() + " closed"));
             return;
@@ -232,31 +325,38 @@ final class ModuleWorker {
             fn = export(t.export);
             Thread.interrupted();
             start = t.start();
-            armDeadline(t, start + t.deadlineNanos);
+            armDeadline(t, start + t.wallLimitNanos);
         } catch (Throwable e) {
             current = null;
-            owner.completed(t, fault(t, e, false, 0));
+            owner.completed(t, CallVerdict.judge(t, null, e, false, 0, 0, retired, owner.id()));
             return;
         }
+        boolean everyCall = owner.cpuTimeOfEveryCall();
         long[] values = null;
         Throwable failure = null;
+        thread.arm(start + t.wallLimitNanos, start, everyCall ? CallVerdict.cpuNow() : -1);
         try {
             values = fn.apply(t.args);
         } catch (Throwable e) {
             failure = e;
         }
-        long elapsed = System.nanoTime() - start;
+        thread.disarm();
+        long cpuAfter = everyCall ? CallVerdict.cpuNow() : -1;
+        // finished before the elapsed time is read: a watchdog expiry that came first is then always past the limit
         boolean expired = t.finish();
+        long elapsed = System.nanoTime() - start;
+        if (cpuAfter == -1 && (expired || elapsed > t.deadlineNanos || failure != null)) {
+            cpuAfter = CallVerdict.cpuNow();
+        }
+        long cpu = thread.cpuUsed(cpuAfter, elapsed);
         current = null;
         Thread.interrupted();
-        CallResult r = failure == null && !expired && elapsed <= t.deadlineNanos
-                ? CallResult.ok(t.export, values, elapsed)
-                : fault(t, failure, expired, elapsed);
-        if (!r.ok()) {
+        CallResult r = CallVerdict.judge(t, values, failure, expired, elapsed, cpu, retired, owner.id());
+        if (failure != null || !r.ok() && r.fault().blamesModule()) {
             discard();
         }
         owner.completed(t, r);
-        if (!r.ok() && !retired) {
+        if (instance == null && !retired) {
             rebuildQuietly();
         }
     }
@@ -264,99 +364,21 @@ final class ModuleWorker {
     /** Worker side: publishes the running call and makes sure an alarm is pending at or before its deadline. */
     private void armDeadline(CallTicket t, long deadlineAt) {
         current = t;
-        ensureAlarm(deadlineAt);
+        alarm.ensure(deadlineAt);
     }
 
-    /** Schedules an alarm at {@code due} unless one is pending at or before it. */
-    private void ensureAlarm(long due) {
-        while (true) {
-            long pending = alarmAt.get();
-            if (pending != NO_ALARM && pending - due <= 0) {
-                return;
-            }
-            if (alarmAt.compareAndSet(pending, due)) {
-                schedule(due);
-                return;
-            }
-        }
+    /** The call running now, or null (the alarm's side reads it). */
+    CallTicket current() {
+        return current;
     }
 
-    private void schedule(long due) {
-        try {
-            owner.watchdog().after(due - System.nanoTime(), () -> alarm(due));
-        } catch (RuntimeException e) {
-            alarmAt.compareAndSet(due, NO_ALARM);
-            throw e;
+    /** Where an idle worker's alarm goes: the next periodic tick's deadline while ticking, else nowhere. */
+    long idleAlarm() {
+        TickTimer tt = timer;
+        if (tt == null || tt.stopped || retired) {
+            return DeadlineAlarm.NONE;
         }
-    }
-
-    /**
-     * Watchdog side, quick and non-blocking: the alarm set for {@code at} fires. Unless an earlier
-     * alarm superseded it, it stops the running call if that call is past its deadline, re-arms
-     * for the running call's deadline if not, and disarms when the worker is idle. Each side
-     * writes its own field before reading the other's, so a call that starts while the alarm
-     * disarms is seen by one of them, which arms for it.
-     */
-    private void alarm(long at) {
-        if (alarmAt.get() != at) {
-            return;
-        }
-        CallTicket t = current;
-        if (t != null) {
-            long due = t.deadlineAt();
-            if (due - System.nanoTime() > 0) {
-                if (alarmAt.compareAndSet(at, due)) {
-                    scheduleQuietly(due);
-                }
-                return;
-            }
-            expire(t);
-        }
-        if (!alarmAt.compareAndSet(at, NO_ALARM)) {
-            return;
-        }
-        CallTicket next = current;
-        if (next != null && next != t) {
-            try {
-                ensureAlarm(next.deadlineAt());
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "module " + owner.id() + ": cannot arm its deadline", e);
-            }
-        }
-    }
-
-    private void scheduleQuietly(long due) {
-        try {
-            schedule(due);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "module " + owner.id() + ": cannot arm its deadline", e);
-        }
-    }
-
-    private void expire(CallTicket t) {
-        if (t.expire()) {
-            owner.watchdog().after(owner.stopGraceNanos(), () -> {
-                if (t.running()) {
-                    owner.wedged(t);
-                }
-            });
-        }
-    }
-
-    private CallResult fault(CallTicket t, Throwable failure, boolean expired, long elapsed) {
-        long over = elapsed - t.deadlineNanos;
-        if (expired || over > 0) {
-            String how = failure == null ? "returned" : "was stopped";
-            return CallResult.fault(t.export, FaultKind.DEADLINE_MISS, how + " " + Math.max(0, over) / 1_000
-                    + " us past its deadline of " + t.deadlineNanos / 1_000 + " us", elapsed, over);
-        }
-        FaultKind kind = FaultClassifier.kind(failure, false);
-        String detail = retired ? "stopped: sandbox closing" : FaultClassifier.detail(failure);
-        if (kind == FaultKind.INTERNAL_ERROR) {
-            LOG.log(System.Logger.Level.WARNING,
-                    "module " + owner.id() + ": unexpected failure in " + t.export, failure);
-        }
-        return CallResult.fault(t.export, kind, detail, elapsed, 0);
+        return tt.nextAlarm(System.nanoTime(), owner.wallLimitNanos(owner.limits().deadlineNanos()));
     }
 
     private void rebuildQuietly() {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One installed module in its sandbox: one instance with its own linear memory, on its own worker
@@ -36,6 +37,12 @@ public final class SandboxedModule implements AutoCloseable {
      * pays for loading and linking the freshly compiled classes.
      */
     public static final Duration INIT_BUDGET = Duration.ofSeconds(1);
+    /**
+     * How many of its budgets of wall-clock time {@code init()} may take before it is stopped: a
+     * one-time call judged by its own CPU time (over {@link #INIT_BUDGET} is a miss however it
+     * went), so a loaded machine does not fail an install's health check for its own load.
+     */
+    public static final int INIT_WALL_BUDGETS = 2;
     /**
      * The least budget of the first call of each other export after activation, for the same
      * reason (cold calls measured 2–30 ms on a loaded 2-core machine): the JVM's cost, not the
@@ -64,6 +71,10 @@ public final class SandboxedModule implements AutoCloseable {
     private final Watchdog watchdog;
     private final long stopGraceNanos;
     private final long stackSize;
+    private final int wallClockAllowance;
+    private final long wallClockExtraNanos;
+    private final Realtime realtime;
+    private final MemoryKind memory;
     private final String threadName;
     private final LongAdder calls = new LongAdder();
     private final AtomicLong builds = new AtomicLong();
@@ -79,8 +90,13 @@ public final class SandboxedModule implements AutoCloseable {
             new java.util.concurrent.ConcurrentHashMap<>();
     /** {@link System#nanoTime()} of the first call submitted, or {@link Long#MIN_VALUE} before it. */
     private final AtomicLong firstCallNanos = new AtomicLong(Long.MIN_VALUE);
+    private static final long[] NO_ARGS = new long[0];
+    /** The last periodic tick started, for {@link #awaitTick} after ticking stopped. */
+    private volatile CallTicket lastTick;
     private volatile ModuleWorker worker;
     private volatile boolean closed;
+    /** The periodic tick, while the module ticks on its own timer. */
+    private volatile TickTimer timer;
 
     SandboxedModule(SandboxedModuleBuilder b) {
         this.id = Objects.requireNonNull(b.id, "id");
@@ -92,6 +108,10 @@ public final class SandboxedModule implements AutoCloseable {
         this.watchdog = b.watchdog == null ? Watchdog.shared() : b.watchdog;
         this.stopGraceNanos = b.stopGrace.toNanos();
         this.stackSize = b.stackSize;
+        this.wallClockAllowance = b.wallClockAllowance;
+        this.wallClockExtraNanos = b.wallClockExtra.toNanos();
+        this.realtime = b.realtime;
+        this.memory = b.memory;
         this.coldStart = b.coldStart;
         this.threadName = "ecu-module-" + id.replaceAll("[^A-Za-z0-9._-]", "_");
         for (FaultKind k : FaultKind.values()) {
@@ -152,15 +172,144 @@ public final class SandboxedModule implements AutoCloseable {
     }
 
     private CompletableFuture<CallResult> submit(long deadlineNanos, String export, long... args) {
+        return submit(deadlineNanos, wallLimitNanos(deadlineNanos), export, args);
+    }
+
+    private CompletableFuture<CallResult> submit(long deadlineNanos, long wallLimitNanos, String export, long... args) {
+        checkCall(export, args);
+        CallTicket ticket = new CallTicket(export, args.clone(), deadlineNanos, wallLimitNanos);
+        enqueue(ticket);
+        return ticket.result;
+    }
+
+    /**
+     * Calls {@code export} up to {@code times} times in a row on the worker, as one task (no
+     * hand-off per call; each call has its own budget, deadline, verdict and count, as with
+     * {@link #call}), stopping at the first that fails or whose result {@code proceed} refuses;
+     * {@code proceed} runs on the worker before the next call, so must be quick and thread-safe.
+     *
+     * @return how many calls ran, the last one's result and the worst times
+     * @throws IllegalArgumentException if the module has no such export or the arguments do not fit it
+     * @throws IllegalStateException if the sandbox is closed, or no call finished for far longer than its budget
+     */
+    public RepeatedCall.Outcome callRepeatedly(String export, long[] args, int times, Predicate<CallResult> proceed) {
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be at least 1");
+        }
+        checkCall(export, args);
+        RepeatedCall run = new RepeatedCall(this, export, args.clone(), times, proceed);
+        submitTask(run);
+        long patience = Math.max(limits.deadlineNanos(), FIRST_CALL_BUDGET.toNanos()) * Math.max(1, wallClockAllowance)
+                + wallClockExtraNanos + stopGraceNanos + TimeUnit.SECONDS.toNanos(10);
+        return run.await(patience, id + "." + export);
+    }
+
+    /** Worker side: a ticket for the next call of {@code export}, under its budget (a repeated call's). */
+    CallTicket newTicket(String export, long[] args) {
+        long budget = budget(export);
+        return new CallTicket(export, args, budget, wallLimitNanos(budget));
+    }
+
+    private void checkCall(String export, long[] args) {
         FunctionType type = compiled.exportType(export).orElseThrow(() ->
                 new IllegalArgumentException("module " + id + " exports no function '" + export + "'"));
         if (args.length != type.params().size()) {
             throw new IllegalArgumentException(
                     export + " takes " + type.params().size() + " arguments, not " + args.length);
         }
-        CallTicket ticket = new CallTicket(export, args.clone(), deadlineNanos);
-        enqueue(ticket);
-        return ticket.result;
+    }
+
+    private void submitTask(ModuleWorker.Task task) {
+        for (int attempt = 0; ; attempt++) {
+            if (closed) {
+                throw new IllegalStateException("module " + id + " is closed");
+            }
+            ModuleWorker w = worker;
+            try {
+                w.submit(task);
+                return;
+            } catch (RejectedExecutionException e) {
+                if (w == worker || attempt > 0) {
+                    throw new IllegalStateException("module " + id + " has too many calls queued", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Calls {@code tick()} every {@code periodNanos} from now on, on the worker's own timer: the
+     * worker sleeps until a period is due and calls it itself, under the same budgets as
+     * {@link #submit}. Each result, and each period skipped because a tick still ran, goes to
+     * {@code listener} on the worker thread. Replaces any earlier ticking.
+     */
+    public void startTicking(long periodNanos, TickTimer.Listener listener) {
+        if (compiled.exportType(EcuAbi.TICK).isEmpty()) {
+            throw new IllegalArgumentException("module " + id + " exports no function '" + EcuAbi.TICK + "'");
+        }
+        TickTimer t = new TickTimer(periodNanos, System.nanoTime(), listener);
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("module " + id + " is closed");
+            }
+            stopTicking();
+            timer = t;
+            worker.tickOn(t);
+        }
+    }
+
+    /** Stops the periodic tick; one running finishes (see {@link #awaitTick}). */
+    public synchronized void stopTicking() {
+        TickTimer t = timer;
+        if (t != null) {
+            t.stopped = true;
+            timer = null;
+            worker.tickOn(null);
+        }
+    }
+
+    /** Waits at most {@code nanos} for the last periodic tick to finish. */
+    public void awaitTick(long nanos) {
+        TickTimer t = timer;
+        CallTicket last = t == null ? lastTick : t.last;
+        if (last == null) {
+            return;
+        }
+        try {
+            last.result.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // its outcome is reported elsewhere; only the wait matters here
+        }
+    }
+
+    /** Worker side: the ticket of a periodic tick due now. */
+    CallTicket newTick() {
+        CallTicket ticket = newTicket(EcuAbi.TICK, NO_ARGS);
+        lastTick = ticket;
+        return ticket;
+    }
+
+    /**
+     * Whether every call's CPU time is read at its end (under a wall-clock allowance, where a call
+     * that returned in time may still have used more than its budget); otherwise only a late or
+     * failed call's is, and an ok call, within its wall-clock budget, reports its wall time.
+     */
+    boolean cpuTimeOfEveryCall() {
+        return wallClockAllowance != 1 || wallClockExtraNanos != 0;
+    }
+
+    /** How long a call with {@code budgetNanos} may run by the wall clock before it is stopped. */
+    long wallLimitNanos(long budgetNanos) {
+        if (wallClockAllowance == 1 && wallClockExtraNanos == 0) {
+            return budgetNanos;
+        }
+        return Math.max(Math.multiplyExact(budgetNanos, wallClockAllowance), budgetNanos + wallClockExtraNanos);
+    }
+
+    /** Worker side, first thing on a new worker thread: its scheduling policy. */
+    void workerStarted(Thread t) {
+        realtime.enterQuietly("module " + id);
     }
 
     /**
@@ -184,8 +333,9 @@ public final class SandboxedModule implements AutoCloseable {
 
     /**
      * The health check: {@code init()} must return 0; a module without {@code init} is healthy.
-     * It runs under {@code max(deadline, INIT_BUDGET)}: a one-time activation call that also pays
-     * for loading the freshly compiled classes, still stopped if it runs away.
+     * It runs under {@code max(deadline, INIT_BUDGET)} of its own CPU time: a one-time activation
+     * call that also pays for loading the freshly compiled classes, still stopped if it runs away,
+     * at {@link #INIT_WALL_BUDGETS} times that by the wall clock.
      */
     public CallResult init() {
         var type = compiled.exportType(EcuAbi.INIT);
@@ -197,7 +347,8 @@ public final class SandboxedModule implements AutoCloseable {
                     "init has type " + type.get() + ", expected " + INIT_TYPE, 0, 0));
         }
         long budget = Math.max(limits.deadlineNanos(), INIT_BUDGET.toNanos());
-        CallResult r = await(submit(budget, EcuAbi.INIT), budget, EcuAbi.INIT);
+        long wall = INIT_WALL_BUDGETS * wallLimitNanos(budget);
+        CallResult r = await(submit(budget, wall, EcuAbi.INIT), wall, EcuAbi.INIT);
         if (r.ok() && (int) r.value(0) != 0) {
             return counted(CallResult.fault(EcuAbi.INIT, FaultKind.HEALTH_CHECK_FAILED,
                     "init returned " + (int) r.value(0), r.elapsedNanos(), 0));
@@ -253,8 +404,14 @@ public final class SandboxedModule implements AutoCloseable {
         return faults.get(kind).sum();
     }
 
+    /** Faults counted against the module: every kind but {@link FaultKind#HOST_OVERLOAD}. */
     public long faults() {
-        return faults.values().stream().mapToLong(LongAdder::sum).sum();
+        return faults.entrySet().stream().filter(e -> e.getKey().blamesModule()).mapToLong(e -> e.getValue().sum()).sum();
+    }
+
+    /** Calls stopped or late because the host did not give them the CPU ({@link FaultKind#HOST_OVERLOAD}). */
+    public long hostOverloads() {
+        return faults(FaultKind.HOST_OVERLOAD);
     }
 
     /** Instances built after the first one (one per fault, plus resets). */
@@ -282,6 +439,9 @@ public final class SandboxedModule implements AutoCloseable {
             }
             closed = true;
             w = worker;
+            if (timer != null) {
+                timer.stopped = true;
+            }
         }
         for (ModuleWorker.Task t : w.retire()) {
             t.fail(new IllegalStateException("module " + id + " closed"));
@@ -297,7 +457,7 @@ public final class SandboxedModule implements AutoCloseable {
 
     Instance newInstance() {
         builds.incrementAndGet();
-        return compiled.instantiate(imports, limits, refusedTableGrows);
+        return compiled.instantiate(imports, limits, refusedTableGrows, memory);
     }
 
     Watchdog watchdog() {
@@ -315,6 +475,9 @@ public final class SandboxedModule implements AutoCloseable {
             if (!r.ok()) {
                 faults.get(r.fault()).increment();
             }
+            if (t.onResult != null) {
+                t.onResult.accept(r);
+            }
             t.result.complete(r);
         }
     }
@@ -328,7 +491,11 @@ public final class SandboxedModule implements AutoCloseable {
                 return;
             }
             worker = new ModuleWorker(this, threadName, stackSize);
+            if (timer != null) {
+                worker.tickOn(timer);
+            }
         }
+        realtime.leaveQuietly(old.thread(), "module " + id + "'s abandoned worker");
         abandonedWorkers.increment();
         LOG.log(System.Logger.Level.WARNING,
                 "module " + id + ": " + t.export + " ignored the interrupt; worker abandoned");

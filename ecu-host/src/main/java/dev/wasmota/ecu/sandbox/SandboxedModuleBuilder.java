@@ -17,6 +17,10 @@ public final class SandboxedModuleBuilder {
     long stackSize = 1 << 20;
     Duration instantiateBudget = SandboxedModule.INSTANTIATE_BUDGET;
     ColdStart coldStart = ColdStart.NONE;
+    int wallClockAllowance = 1;
+    Duration wallClockExtra = Duration.ZERO;
+    Realtime realtime = Realtime.OFF;
+    MemoryKind memory = MemoryKind.DEFAULT;
 
     SandboxedModuleBuilder(CompiledModule compiled) {
         this.compiled = Objects.requireNonNull(compiled, "compiled");
@@ -74,6 +78,35 @@ public final class SandboxedModuleBuilder {
     /** The allowance of a freshly activated module's first calls; default {@link ColdStart#NONE}. */
     public SandboxedModuleBuilder coldStart(ColdStart coldStart) {
         this.coldStart = Objects.requireNonNull(coldStart, "coldStart");
+        return this;
+    }
+
+    /**
+     * How long a call may run by the wall clock before it is stopped: {@code budgets} times its
+     * budget, and at least its budget plus {@code atLeastExtra}; default 1 and nothing (the vehicle:
+     * stopped at its deadline). Whatever this is, a call is judged by its own CPU time: one that used
+     * more than its budget is a deadline miss however soon it returned. The OEM's intake allows more,
+     * so a load on its machine that stretches a call's wall time does not decide the verdict.
+     */
+    public SandboxedModuleBuilder wallClockAllowance(int budgets, Duration atLeastExtra) {
+        if (budgets < 1 || budgets > 100 || atLeastExtra.isNegative()) {
+            throw new IllegalArgumentException("wall-clock allowance of " + budgets + " budgets and " + atLeastExtra
+                    + ": 1..100 budgets, an extra of zero or more");
+        }
+        this.wallClockAllowance = budgets;
+        this.wallClockExtra = atLeastExtra;
+        return this;
+    }
+
+    /** How the instance's linear memory is held; default {@link MemoryKind#DEFAULT}. */
+    public SandboxedModuleBuilder memory(MemoryKind memory) {
+        this.memory = Objects.requireNonNull(memory, "memory");
+        return this;
+    }
+
+    /** The worker thread's scheduling; default {@link Realtime#OFF}. */
+    public SandboxedModuleBuilder realtime(Realtime realtime) {
+        this.realtime = Objects.requireNonNull(realtime, "realtime");
         return this;
     }
 

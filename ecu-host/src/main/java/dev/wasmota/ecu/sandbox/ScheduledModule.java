@@ -4,12 +4,15 @@ import dev.wasmota.signing.manifest.EcuAbi;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
-/** One module on the scheduler: its period, its in-flight tick, its statistics, meters and fault window. */
-final class ScheduledModule {
+/**
+ * One module on the scheduler: its period (ticked by the module's own worker, see
+ * {@link TickTimer}), its statistics, meters and fault window. Calls the host did not give the CPU
+ * ({@link FaultKind#HOST_OVERLOAD}) are counted and metered apart and never reach the window.
+ */
+final class ScheduledModule implements TickTimer.Listener {
     final SandboxedModule module;
     final FaultWindow window;
     private final MeterRegistry registry;
@@ -18,10 +21,11 @@ final class ScheduledModule {
     private final Counter trapCounter;
     private final Counter skippedCounter;
     private final Counter droppedLogCounter;
+    private final Counter overloadCounter;
     private long droppedLogLinesCounted;
     private final Scheduler.ResultListener results;
-    private volatile CompletableFuture<CallResult> inFlight = CompletableFuture.completedFuture(null);
-    private volatile ScheduledFuture<?> schedule;
+    private final Scheduler.TickTimings timings;
+    private final BiConsumer<ScheduledModule, CallResult> onTrip;
     private volatile boolean suspended;
     private long calls;
     private long worstNanos;
@@ -29,11 +33,15 @@ final class ScheduledModule {
     private long traps;
     private long others;
     private long skipped;
+    private long hostOverloads;
 
     ScheduledModule(SandboxedModule module, FaultWindow window, MeterRegistry registry,
-            Scheduler.ResultListener results) {
+            Scheduler.ResultListener results, Scheduler.TickTimings timings,
+            BiConsumer<ScheduledModule, CallResult> onTrip) {
         this.module = module;
         this.results = results;
+        this.timings = timings;
+        this.onTrip = onTrip;
         this.window = window;
         this.registry = registry;
         String id = module.id();
@@ -45,42 +53,47 @@ final class ScheduledModule {
                 .description("periods skipped because the previous tick had not finished").register(registry);
         this.droppedLogCounter = Counter.builder("ecu.module.log.dropped").tag("module", id)
                 .description("ecu.log lines dropped: over the rate limit or out of bounds").register(registry);
+        this.overloadCounter = Counter.builder("ecu.module.host.overload").tag("module", id)
+                .description("ticks stopped or late because the host did not give them the CPU (not the module's fault)")
+                .register(registry);
     }
 
-    void schedule(ScheduledFuture<?> f) {
-        schedule = f;
-    }
-
-    void cancel() {
-        ScheduledFuture<?> f = schedule;
-        if (f != null) {
-            f.cancel(false);
-        }
-    }
-
-    /** Runs on the scheduler thread each period: never blocks, so one module cannot delay another. */
-    void tick(java.util.function.BiConsumer<ScheduledModule, CallResult> onTrip) {
+    /** Starts the module's own periodic tick, unless it is suspended or closed. */
+    void start() {
         if (suspended) {
             return;
         }
-        if (!inFlight.isDone()) {
-            synchronized (this) {
-                skipped++;
-            }
-            skippedCounter.increment();
-            return;
-        }
         try {
-            inFlight = module.submit(EcuAbi.TICK).whenComplete((r, e) -> {
-                if (r != null && record(r)) {
-                    suspended = true;
-                    cancel();
-                    onTrip.accept(this, r);
-                }
-            });
+            module.startTicking(module.limits().period().toNanos(), this);
         } catch (IllegalStateException closed) {
             suspended = true;
         }
+    }
+
+    void cancel() {
+        module.stopTicking();
+    }
+
+    @Override
+    public void result(CallResult r) {
+        if (record(r)) {
+            suspended = true;
+            cancel();
+            onTrip.accept(this, r);
+        }
+    }
+
+    @Override
+    public void skipped(long periods) {
+        synchronized (this) {
+            skipped += periods;
+        }
+        skippedCounter.increment(periods);
+    }
+
+    @Override
+    public void timed(long dueNanos, long wokeNanos, long doneNanos) {
+        timings.timed(module.id(), dueNanos, wokeNanos, doneNanos);
     }
 
     /** Counts one result; true when it trips the fault window. */
@@ -98,11 +111,19 @@ final class ScheduledModule {
             if (r.ok()) {
                 return false;
             }
+            if (!r.fault().blamesModule()) {
+                hostOverloads++;
+            }
             switch (r.fault()) {
+                case HOST_OVERLOAD -> { }
                 case DEADLINE_MISS -> misses++;
                 case TRAP -> traps++;
                 default -> others++;
             }
+        }
+        if (!r.fault().blamesModule()) {
+            overloadCounter.increment();
+            return false;
         }
         if (r.fault() == FaultKind.DEADLINE_MISS) {
             missCounter.increment();
@@ -114,17 +135,11 @@ final class ScheduledModule {
     }
 
     void awaitInFlight(long nanos) {
-        try {
-            inFlight.get(nanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception ignored) {
-            // the tick's own outcome is already recorded; only waiting matters here
-        }
+        module.awaitTick(nanos);
     }
 
     synchronized ModuleStats stats() {
         return new ModuleStats(module.id(), calls, worstNanos, misses, traps, others, skipped,
-                module.hostFunctions().droppedLogLines(), window.tripped());
+                module.hostFunctions().droppedLogLines(), window.tripped(), hostOverloads);
     }
 }

@@ -12,16 +12,18 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Runs sandboxed modules, each calling {@code tick()} on its own period. Dispatch only queues the
- * tick on the module's worker, so a slow or runaway module can never delay another's ticks. Counts
+ * Runs sandboxed modules, each calling {@code tick()} on its own period. Each module's own worker
+ * thread ticks on its own timer ({@link TickTimer}): no thread hands the ticks out, so a slow or
+ * runaway module can never delay another's ticks, and a tick costs no thread wake-up beyond the
+ * worker's own timer. Counts
  * per-module statistics and Micrometer meters ({@code ecu.module.call} timer, counters
  * {@code ecu.module.deadline.misses}, {@code ecu.module.traps}, {@code ecu.module.ticks.skipped},
- * {@code ecu.module.log.dropped}, and {@code ecu.module.faults} tagged {@code kind} for every fault,
+ * {@code ecu.module.log.dropped}, {@code ecu.module.host.overload} (ticks the host did not give the
+ * CPU, never counted as faults), and {@code ecu.module.faults} tagged {@code kind} for every fault,
  * all tagged {@code module}, the counters registered at zero when the module is added); when a module's fault window
  * trips, the module is suspended and the {@link TripListener} is told, off the tick path. The
  * scheduler does not own the modules: closing it leaves them open.
@@ -41,11 +43,21 @@ public final class Scheduler implements AutoCloseable {
         void result(String moduleId, CallResult result);
     }
 
+    /**
+     * Told, on the module's worker thread, when each tick was due, when the worker woke for it and
+     * when its result had been recorded ({@link System#nanoTime()}): what {@code ota bench tick}
+     * measures. Must be quick and must not block.
+     */
+    @FunctionalInterface
+    public interface TickTimings {
+        void timed(String moduleId, long dueNanos, long wokeNanos, long doneNanos);
+    }
+
     private final MeterRegistry registry;
     private final Supplier<FaultWindow> windows;
     private final TripListener listener;
     private final ResultListener results;
-    private final ScheduledThreadPoolExecutor ticker;
+    private final TickTimings timings;
     private final ExecutorService events;
     private final Map<String, ScheduledModule> modules = new LinkedHashMap<>();
     private CountDownLatch stopped = new CountDownLatch(1);
@@ -56,8 +68,7 @@ public final class Scheduler implements AutoCloseable {
         this.windows = b.windows;
         this.listener = b.listener;
         this.results = b.results;
-        this.ticker = new ScheduledThreadPoolExecutor(1, daemon("ecu-scheduler"));
-        this.ticker.setRemoveOnCancelPolicy(true);
+        this.timings = b.timings;
         this.events = Executors.newSingleThreadExecutor(daemon("ecu-scheduler-events"));
     }
 
@@ -73,7 +84,7 @@ public final class Scheduler implements AutoCloseable {
         if (modules.containsKey(module.id())) {
             throw new IllegalArgumentException("module " + module.id() + " is already scheduled");
         }
-        ScheduledModule m = new ScheduledModule(module, windows.get(), registry, results);
+        ScheduledModule m = new ScheduledModule(module, windows.get(), registry, results, timings, this::tripped);
         modules.put(module.id(), m);
         if (running) {
             startTicking(m);
@@ -145,13 +156,11 @@ public final class Scheduler implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        ticker.shutdownNow();
         events.shutdown();
     }
 
     private void startTicking(ScheduledModule m) {
-        long period = m.module.limits().period().toNanos();
-        m.schedule(ticker.scheduleAtFixedRate(() -> m.tick(this::tripped), 0, period, TimeUnit.NANOSECONDS));
+        m.start();
     }
 
     private void tripped(ScheduledModule m, CallResult last) {
@@ -176,6 +185,7 @@ public final class Scheduler implements AutoCloseable {
         private Supplier<FaultWindow> windows = () -> FaultWindow.defaults(Clock.systemUTC());
         private TripListener listener = (id, stats, last) -> { };
         private ResultListener results = (id, r) -> { };
+        private TickTimings timings = (id, due, woke, done) -> { };
 
         public Builder meterRegistry(MeterRegistry registry) {
             this.registry = registry;
@@ -195,6 +205,11 @@ public final class Scheduler implements AutoCloseable {
 
         public Builder onResult(ResultListener listener) {
             this.results = listener;
+            return this;
+        }
+
+        public Builder onTickTimings(TickTimings timings) {
+            this.timings = timings;
             return this;
         }
 

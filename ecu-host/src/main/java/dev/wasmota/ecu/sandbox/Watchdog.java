@@ -32,6 +32,28 @@ public final class Watchdog implements AutoCloseable {
         return Shared.INSTANCE;
     }
 
+    /**
+     * Puts the watchdog's thread on {@code realtime}'s scheduling (nothing for {@link Realtime#OFF}).
+     *
+     * @throws dev.wasmota.contract.error.RejectedException {@link HostPolicyFailure#REALTIME_NOT_PERMITTED}
+     */
+    public void enter(Realtime realtime) {
+        if (!realtime.enabled()) {
+            return;
+        }
+        try {
+            timer.submit(realtime::enter).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted putting the watchdog on real-time scheduling", e);
+        }
+    }
+
     ScheduledFuture<?> after(long delayNanos, Runnable action) {
         return timer.schedule(action, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
     }

@@ -41,10 +41,9 @@ class ColdStartTest {
             m.call("tick");
             CallResult r = m.call("tick");
 
-            assertEquals(FaultKind.DEADLINE_MISS, r.fault(), r.toString());
-            assertTrue(r.elapsedNanos() >= Duration.ofMillis(20).toNanos(), r.toString());
+            Stops.assertStopped(r, Duration.ofMillis(20).toNanos());
             assertTrue(r.elapsedNanos() < Duration.ofMillis(20).toNanos() + STOP_SLACK_NANOS, r.toString());
-            assertEquals(2, m.faults(FaultKind.DEADLINE_MISS));
+            assertEquals(2, m.faults(FaultKind.DEADLINE_MISS) + m.hostOverloads());
         }
     }
 

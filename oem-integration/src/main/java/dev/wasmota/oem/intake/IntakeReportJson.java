@@ -55,8 +55,8 @@ public final class IntakeReportJson {
             ArrayNode ids = n.putArray("canIds");
             s.canIds().forEach(id -> ids.add("0x" + Integer.toHexString(id)));
         }, () -> o.putNull("soak"));
-        r.timing().ifPresentOrElse(t -> o.putObject("timing").put("worstUs", us(t.worstNanos()))
-                .put("worstCall", t.worstCall())
+        r.timing().ifPresentOrElse(t -> o.putObject("timing").put("measure", "cpu").put("worstUs", us(t.worstNanos()))
+                .put("worstCall", t.worstCall()).put("worstWallUs", us(t.worstWallNanos()))
                 .put("confirmedWorstUs", t.confirmedWorstNanos().isPresent() ? us(t.confirmedWorstNanos().getAsLong()) : null)
                 .put("p50Us", us(t.p50Nanos())).put("p99Us", us(t.p99Nanos())).put("samples", t.samples())
                 .put("deadlineUs", t.deadlineUs()).put("marginPercent", t.marginPercent())

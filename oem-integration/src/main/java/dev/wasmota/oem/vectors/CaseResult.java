@@ -14,10 +14,11 @@ import java.util.List;
  * @param actual the values of the last call made, as text
  * @param fault the fault that ended a call, or null
  * @param detail why the case failed; empty when it passed
- * @param worstCallNanos the longest call of the case
+ * @param worstCallNanos the longest call of the case (wall time)
+ * @param worstCpuNanos the most CPU time of its own a call of the case used (the worker thread's)
  */
 public record CaseResult(int index, String label, boolean passed, int calls, List<String> expected,
-        List<String> actual, FaultKind fault, String detail, long worstCallNanos) {
+        List<String> actual, FaultKind fault, String detail, long worstCallNanos, long worstCpuNanos) {
     public CaseResult {
         expected = List.copyOf(expected);
         actual = List.copyOf(actual);

@@ -4,6 +4,7 @@ import dev.wasmota.ecu.sandbox.CallResult;
 import dev.wasmota.ecu.sandbox.CompiledModule;
 import dev.wasmota.ecu.sandbox.HostEnvironment;
 import dev.wasmota.ecu.sandbox.ModuleLimits;
+import dev.wasmota.ecu.sandbox.RepeatedCall;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
 import dev.wasmota.signing.manifest.FunctionType;
 import java.util.ArrayList;
@@ -13,8 +14,10 @@ import java.util.Optional;
 
 /**
  * Runs a test-vector file in the vehicle's own sandbox: one instance, the cases in order, each
- * call under the module's deadline, CAN signals set on the sandbox's simulated bus. Used by OEM
- * intake and by {@code ota bench compute}.
+ * call under the module's deadline, CAN signals set on the sandbox's simulated bus. A case's
+ * repeated calls go to the sandbox's worker as one run ({@link SandboxedModule#callRepeatedly}),
+ * each still a call of its own, checked before the next. Used by OEM intake and by
+ * {@code ota bench compute}.
  */
 public final class VectorRunner {
     /** Log lines kept in a report. */
@@ -37,7 +40,14 @@ public final class VectorRunner {
 
     /** Runs {@code vectors} on an existing sandbox, starting from a fresh instance. */
     public VectorReport run(SandboxedModule module, TestVectors vectors) {
-        module.reset();
+        return run(module, vectors, true);
+    }
+
+    /** Runs {@code vectors} on an existing sandbox, from a fresh instance or (benchmarks) on the one it has. */
+    public VectorReport run(SandboxedModule module, TestVectors vectors, boolean freshInstance) {
+        if (freshInstance) {
+            module.reset();
+        }
         long start = System.nanoTime();
         List<CaseResult> results = new ArrayList<>();
         for (TestVectors.Case c : vectors.cases()) {
@@ -61,22 +71,22 @@ public final class VectorRunner {
             return failed(c, expected, e.getMessage());
         }
         c.can().forEach((id, value) -> module.environment().can().set(id, value));
-        long worst = 0;
-        List<String> actual = List.of();
-        for (int call = 1; call <= c.repeat(); call++) {
-            CallResult r = module.call(c.export(), args);
-            worst = Math.max(worst, r.elapsedNanos());
-            if (!r.ok()) {
-                return new CaseResult(c.index(), c.label(), false, call, expected, List.of(), r.fault(),
-                        callOf(call, c) + r.fault() + ": " + r.detail(), worst);
-            }
-            actual = format(r.values(), type.get());
-            if (c.expect().isPresent() && !matches(c.expect().get(), r.values(), type.get())) {
-                return new CaseResult(c.index(), c.label(), false, call, expected, actual, null,
-                        callOf(call, c) + "expected " + expected + ", got " + actual, worst);
-            }
+        FunctionType t = type.get();
+        RepeatedCall.Outcome o = module.callRepeatedly(c.export(), args, c.repeat(),
+                r -> c.expect().isEmpty() || matches(c.expect().get(), r.values(), t));
+        CallResult r = o.last();
+        int call = o.calls();
+        if (!r.ok()) {
+            return new CaseResult(c.index(), c.label(), false, call, expected, List.of(), r.fault(),
+                    callOf(call, c) + r.fault() + ": " + r.detail(), o.worstElapsedNanos(), o.worstCpuNanos());
         }
-        return new CaseResult(c.index(), c.label(), true, c.repeat(), expected, actual, null, "", worst);
+        List<String> actual = format(r.values(), t);
+        if (c.expect().isPresent() && !matches(c.expect().get(), r.values(), t)) {
+            return new CaseResult(c.index(), c.label(), false, call, expected, actual, null,
+                    callOf(call, c) + "expected " + expected + ", got " + actual, o.worstElapsedNanos(), o.worstCpuNanos());
+        }
+        return new CaseResult(c.index(), c.label(), true, c.repeat(), expected, actual, null, "", o.worstElapsedNanos(),
+                o.worstCpuNanos());
     }
 
     private static long[] arguments(TestVectors.Case c, FunctionType type) {
@@ -131,6 +141,6 @@ public final class VectorRunner {
     }
 
     private static CaseResult failed(TestVectors.Case c, List<String> expected, String detail) {
-        return new CaseResult(c.index(), c.label(), false, 0, expected, List.of(), null, detail, 0);
+        return new CaseResult(c.index(), c.label(), false, 0, expected, List.of(), null, detail, 0, 0);
     }
 }

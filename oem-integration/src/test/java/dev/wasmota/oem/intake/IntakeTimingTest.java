@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The timing margin. A module's own code runs far too fast and too variably on a build machine to
  * place its worst call reliably between half its deadline and its deadline, so these tests make
- * {@code init} slow through the one host call it makes: {@code ecu.log} spins for {@link #SLOW_MS}
- * (a slow host call is as much the module's time as its own code; the spin does not block).
+ * {@code init} slow through the one host call it makes: {@code ecu.log} computes for
+ * {@link #SLOW_MS} of the thread's own CPU time (a slow host call is as much the module's time as
+ * its own code, and the intake judges CPU time; the spin does not block).
  * healthy_v1's vectors call {@code init} once, and the soak calls it once as the health check.
  */
 class IntakeTimingTest {
@@ -48,13 +49,14 @@ class IntakeTimingTest {
         return kit.submitted("healthy_v1.wasm", IntakeTestKit.spec("healthy", IntakeTestKit.HEALTHY_CAPS, 1, DEADLINE_US));
     }
 
-    /** A log sink that spins {@link #SLOW_MS} on the lines (numbered from 1) {@code slow} picks. */
+    /** A log sink that computes for {@link #SLOW_MS} of its thread's CPU time on the lines (numbered from 1) {@code slow} picks. */
     static LogSink slowOn(IntPredicate slow) {
         AtomicInteger line = new AtomicInteger();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         return (id, text) -> {
             if (slow.test(line.incrementAndGet())) {
-                long end = System.nanoTime() + SLOW_MS * 1_000_000;
-                while (System.nanoTime() < end) {
+                long end = threads.getCurrentThreadCpuTime() + SLOW_MS * 1_000_000;
+                while (threads.getCurrentThreadCpuTime() < end) {
                     Thread.onSpinWait();
                 }
             }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class TimingCheckTest {
     static Soak soak(long init, long... ticks) {
-        return new Soak(init, ticks, Optional.empty(), "");
+        return new Soak(init, ticks, Optional.empty(), "", 0);
     }
 
     @Test

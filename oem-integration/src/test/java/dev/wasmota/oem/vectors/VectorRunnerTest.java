@@ -10,6 +10,7 @@ import dev.wasmota.ecu.sandbox.FaultKind;
 import dev.wasmota.ecu.sandbox.ModuleLimits;
 import dev.wasmota.contract.error.ExitCode;
 import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.ecu.sandbox.SandboxedModule;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -63,15 +64,26 @@ class VectorRunnerTest {
 
     @Test
     void faultingCaseFailsWithItsFault() {
-        VectorReport r = runner.run(Corpus.compiled("runaway", ""), new ModuleLimits(1, 10_000, 10),
+        VectorReport r = runner.run(Corpus.compiled("oob_load", ""), new ModuleLimits(1, 10_000, 10),
                 json("[{\"export\": \"init\", \"args\": [], \"expect\": [0]}, {\"export\": \"tick\", \"args\": [], \"repeat\": 3}]"));
 
         assertTrue(r.cases().get(0).passed());
         CaseResult tick = r.cases().get(1);
-        assertEquals(FaultKind.DEADLINE_MISS, tick.fault());
+        assertEquals(FaultKind.TRAP, tick.fault());
         assertEquals(1, tick.calls(), "a faulting case stops at its first fault");
         var e = assertThrows(RejectedException.class, r::requirePassed);
-        assertEquals(FaultKind.DEADLINE_MISS, e.reason());
+        assertEquals(FaultKind.TRAP, e.reason());
+    }
+
+    @Test
+    void aRunawayCaseIsStoppedAtItsDeadline() {
+        VectorReport r = runner.run(Corpus.compiled("runaway", ""), new ModuleLimits(1, 10_000, 10),
+                json("[{\"export\": \"init\", \"args\": [], \"expect\": [0]}, {\"export\": \"tick\", \"args\": [], \"repeat\": 3}]"));
+
+        CaseResult tick = r.cases().get(1);
+        assertTrue(tick.fault() == FaultKind.DEADLINE_MISS || tick.fault() == FaultKind.HOST_OVERLOAD, tick::toString);
+        assertEquals(1, tick.calls(), "a faulting case stops at its first fault");
+        assertTrue(tick.worstCallNanos() >= SandboxedModule.FIRST_CALL_BUDGET.toNanos(), tick::toString);
     }
 
     @Test

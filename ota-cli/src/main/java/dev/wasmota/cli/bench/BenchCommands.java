@@ -2,6 +2,8 @@ package dev.wasmota.cli.bench;
 
 import dev.wasmota.cli.DurationConverter;
 import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.ecu.sandbox.MemoryKind;
+import dev.wasmota.ecu.sandbox.Realtime;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
@@ -72,7 +74,7 @@ public final class BenchCommands {
     }
 
     @Command(name = "tick", mixinStandardHelpOptions = true,
-            description = {"Measures the empty tick() call overhead host to WASM to host.", "Empty tick() call overhead host->WASM->host (empty.wasm): through the sandbox (the module's worker thread, deadline armed), back to back and after an idle gap, and as a raw Chicory call in the caller's thread. Target: sandbox median <= 2 us."})
+            description = {"Measures the empty tick() call overhead host to WASM to host.", "Empty tick() call overhead host->WASM->host (empty.wasm): the module ticking itself on its period (the worker's wake-up to the result recorded, and how late the wake-up was), calls through the sandbox (the module's worker thread, deadline armed) back to back and after an idle gap, and as a raw Chicory call in the caller's thread. Target: periodic tick median <= 2 us."})
     static final class Tick extends Base {
         @Option(names = "--wasm", paramLabel = "FILE", defaultValue = CORPUS + "/empty.wasm",
                 description = "module exporting tick() (default: ${DEFAULT-VALUE})")
@@ -92,20 +94,28 @@ public final class BenchCommands {
                 description = "the idle gap; 0 skips that part (default: ${DEFAULT-VALUE})")
         long idleGapUs;
 
+        @Option(names = "--periodic", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+                description = "how long the module ticks itself on a scheduler; 0 skips that part (default: ${DEFAULT-VALUE})")
+        Duration periodic;
+
+        @Option(names = "--period-ms", defaultValue = "10", description = "its period (default: ${DEFAULT-VALUE})")
+        long periodMs;
+
         @Override
         public Integer call() throws Exception {
-            require(warmup >= 0 && calls >= 1 && idleCalls >= 0 && idleGapUs >= 0,
-                    "--calls must be at least 1; --warmup, --idle-calls and --idle-gap-us at least 0");
+            require(warmup >= 0 && calls >= 1 && idleCalls >= 0 && idleGapUs >= 0 && periodMs >= 1,
+                    "--calls and --period-ms must be at least 1; --warmup, --idle-calls and --idle-gap-us at least 0");
             header();
-            progress("tick: %d warm-up calls, %d back to back, %d after %d us idle, then raw calls ...", warmup, calls,
-                    idleCalls, idleGapUs);
-            print(new TickBench().run(new TickBench.Options(wasm, warmup, calls, idleCalls, idleGapUs)).lines());
+            progress("tick: %s ticking itself every %d ms, %d warm-up calls, %d back to back, %d after %d us idle,"
+                    + " then raw calls ...", periodic, periodMs, warmup, calls, idleCalls, idleGapUs);
+            print(new TickBench().run(new TickBench.Options(wasm, warmup, calls, idleCalls, idleGapUs, periodic, periodMs))
+                    .lines());
             return 0;
         }
     }
 
     @Command(name = "deadline", mixinStandardHelpOptions = true,
-            description = {"Measures how fast a runaway is stopped beside seven modules.", "Eight modules on their periods, one a runaway loop: how far past its deadline the interrupt stops the runaway (p50/p99/max) and the other seven's misses. Target: p99 <= 1 ms, max <= 5 ms, 0 misses."})
+            description = {"Measures how fast a runaway is stopped beside seven modules.", "Eight modules on their periods, one a runaway loop: how far past its deadline the runaway is stopped (p50/p99/max), and the other seven's misses, host overloads and ticks late by the wall clock. --realtime puts the workers and the watchdog on SCHED_FIFO. Target: p99 <= 0.5 ms, max <= 2 ms, 0 misses."})
     static final class Deadline extends Base {
         @Option(names = "--corpus", paramLabel = "DIR", defaultValue = CORPUS,
                 description = "the test modules (default: ${DEFAULT-VALUE})")
@@ -125,17 +135,23 @@ public final class BenchCommands {
         @Option(names = "--period-ms", defaultValue = "10", description = "every module's period (default: ${DEFAULT-VALUE})")
         long periodMs;
 
+        @Option(names = "--realtime", description = "the workers and the watchdog on SCHED_FIFO (priority "
+                + Realtime.DEFAULT_PRIORITY + "); needs root or CAP_SYS_NICE, refused otherwise")
+        boolean realtime;
+
         @Override
         public Integer call() throws Exception {
             require(!duration.isZero() && deadlineUs >= 1 && periodMs >= 1,
                     "--duration, --deadline-us and --period-ms must be positive");
             header();
-            progress("deadline: 8 modules every %d ms, deadline %d us; %s warm-up, then %s measured ...", periodMs,
-                    deadlineUs, warmup, duration);
+            Realtime policy = realtime ? Realtime.fifo(Realtime.DEFAULT_PRIORITY) : Realtime.OFF;
+            progress("deadline: 8 modules every %d ms, deadline %d us, %s; %s warm-up, then %s measured ...", periodMs,
+                    deadlineUs, realtime ? "SCHED_FIFO " + policy.priority() : "ordinary scheduling", warmup, duration);
             GcPauses[] pauses = new GcPauses[1];
             DeadlineBench.Result r;
             try {
-                r = new DeadlineBench().run(new DeadlineBench.Options(corpus, warmup, duration, deadlineUs, periodMs),
+                r = new DeadlineBench().run(new DeadlineBench.Options(corpus, warmup, duration, deadlineUs, periodMs,
+                        policy),
                         () -> {
                             progress("  warm-up done; measuring ...");
                             pauses[0] = new GcPauses();
@@ -146,8 +162,8 @@ public final class BenchCommands {
                 }
             }
             for (var s : r.perModule().values()) {
-                progress("  %-12s calls %6d  worst %8.1f us  misses %4d  skipped %4d", s.module(), s.calls(),
-                        s.worstCallNanos() / 1e3, s.deadlineMisses(), s.skippedTicks());
+                progress("  %-12s calls %6d  worst %8.1f us  misses %4d  overloads %4d  skipped %4d", s.module(), s.calls(),
+                        s.worstCallNanos() / 1e3, s.deadlineMisses(), s.hostOverloads(), s.skippedTicks());
             }
             print(r.lines());
             print(pauses[0].lines());
@@ -322,7 +338,7 @@ public final class BenchCommands {
     }
 
     @Command(name = "compute", mixinStandardHelpOptions = true,
-            description = {"Measures one pass of a test-vector file in the vehicle's sandbox.", "Runs a test-vector file in the vehicle's own sandbox configuration and prints the median wall time of one pass, e.g. compute_ms=12.3 (one warm-up pass first; each pass on a fresh instance)."})
+            description = {"Measures one pass of a test-vector file in the vehicle's sandbox, and raw.", "Runs a test-vector file in the vehicle's own sandbox configuration and prints the median wall time of one pass, e.g. compute_ms=12.3, then the same passes on a bare compiled instance in the caller's thread (compute_raw_ms) and the ratio (compute_sandbox_over_raw_x). Both sides warm up first (--warmup); the passes alternate; each on the instance it has unless --fresh-instance."})
     static final class Compute extends Base {
         @Option(names = "--wasm", paramLabel = "FILE", defaultValue = CORPUS + "/sha256.wasm",
                 description = "the module (default: ${DEFAULT-VALUE})")
@@ -340,15 +356,34 @@ public final class BenchCommands {
                 description = "what to grant (default: log, clock and CAN reads and writes on every id)")
         String capabilities;
 
+        @Option(names = "--memory", paramLabel = "KIND", defaultValue = "default",
+                description = "linear memory of both instances: array (ByteArrayMemory), buffer (ByteBufferMemory) or default (the sandbox's)")
+        String memory;
+
+        @Option(names = "--fresh-instance", description = "a fresh instance for every pass (not timed)")
+        boolean freshInstance;
+
+        @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
+                description = "both sides run unmeasured this long first, at least a pass each (default: ${DEFAULT-VALUE})")
+        Duration warmup;
+
         @Override
         public Integer call() throws Exception {
             require(repeat >= 1, "--repeat must be at least 1");
+            require(memory.equals("default") || memory.equals("array") || memory.equals("buffer"),
+                    "--memory must be array, buffer or default");
             header();
             Path v = vectors != null ? vectors
                     : wasm.resolveSibling(wasm.getFileName().toString().replaceFirst("\\.wasm$", "") + ".vectors.json");
-            progress("compute: %s with %s, 1 warm-up pass + %d measured ...", wasm.getFileName(), v.getFileName(), repeat);
+            MemoryKind kind = switch (memory) {
+                case "array" -> MemoryKind.BYTE_ARRAY;
+                case "buffer" -> MemoryKind.BYTE_BUFFER;
+                default -> MemoryKind.DEFAULT;
+            };
+            progress("compute: %s with %s, memory %s, %s warm-up + %d measured passes, sandbox and raw alternating ...",
+                    wasm.getFileName(), v.getFileName(), kind, warmup, repeat);
             ComputeBench.Result r = new ComputeBench().run(new ComputeBench.Options(wasm, v, repeat,
-                    Optional.ofNullable(capabilities).map(CapabilitySet::parse)));
+                    Optional.ofNullable(capabilities).map(CapabilitySet::parse), kind, freshInstance, warmup));
             print(r.lines());
             if (!r.allPassed()) {
                 spec.commandLine().getErr().println("vectors failed: " + r.firstFailure());

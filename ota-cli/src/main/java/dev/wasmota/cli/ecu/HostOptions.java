@@ -7,6 +7,7 @@ import dev.wasmota.ecu.StateStorage;
 import dev.wasmota.ecu.UpdateFailure;
 import dev.wasmota.ecu.sandbox.AsyncLogSink;
 import dev.wasmota.ecu.sandbox.HostEnvironment;
+import dev.wasmota.ecu.sandbox.Realtime;
 import dev.wasmota.ecu.sandbox.LogSink;
 import dev.wasmota.contract.io.DurableFiles;
 import dev.wasmota.cli.CliEnv;
@@ -63,6 +64,9 @@ public final class HostOptions {
         }
     }
 
+    /** The running modules' scheduling; {@code ecu run --realtime} sets it. */
+    Realtime realtime = Realtime.OFF;
+
     /** An open host and the sink that prints its modules' log lines; closing it closes both. */
     record Session(EcuHost ecu, AsyncLogSink moduleLog) implements AutoCloseable {
         /** Prints the module lines still queued (the host is stopped), so they come before what follows. */
@@ -97,7 +101,7 @@ public final class HostOptions {
         }
         AsyncLogSink moduleLog = LogSink.printTo(events);
         HostConfig.Builder b = HostConfig.builder(state, trust).clock(env.clock())
-                .environment(HostEnvironment.simulated().withLog(moduleLog));
+                .environment(HostEnvironment.simulated().withLog(moduleLog)).realtime(realtime);
         identity.ifPresent(b::identity);
         EcuHost host;
         try {

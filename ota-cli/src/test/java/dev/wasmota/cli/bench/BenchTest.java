@@ -61,10 +61,13 @@ class BenchTest {
 
     @Test
     void tickBenchReportsEveryFigure() throws Exception {
-        var r = new TickBench().run(new TickBench.Options(Corpus.path("empty.wasm"), 2_000, 3_000, 20, 200));
+        var r = new TickBench().run(new TickBench.Options(Corpus.path("empty.wasm"), 2_000, 3_000, 20, 200,
+                Duration.ofMillis(300), 5));
         assertTrue(r.rawMedianNs() > 0 && r.sandboxMedianNs() > 0 && r.idleMedianNs() > 0, r.toString());
         assertTrue(r.lines().get(0).startsWith("tick_sandbox_ns_p50="), r.lines().toString());
         assertTrue(r.lines().stream().anyMatch(l -> l.startsWith("tick_sandbox_after_idle_ns_p50=")));
+        assertTrue(r.periodic().ticks() >= 20 && r.periodic().hostMedianNs() > 0, r.toString());
+        assertTrue(r.lines().stream().anyMatch(l -> l.startsWith("tick_periodic_ns_p50=")), r.lines().toString());
         assertTrue(new TickBench().run(new TickBench.Options(Corpus.path("empty.wasm"), 0, 10, 5, 0)).lines().stream()
                 .noneMatch(l -> l.contains("after_idle")), "an idle gap of 0 skips that part");
     }
@@ -74,7 +77,8 @@ class BenchTest {
         var r = new DeadlineBench().run(new DeadlineBench.Options(Corpus.path(""), Duration.ofMillis(300),
                 Duration.ofMillis(800), 20_000, 25));
         assertTrue(r.runawayMisses() > 0, r.toString());
-        assertEquals(r.perModule().get("runaway").calls(), r.runawayMisses(), "every runaway tick is stopped: " + r);
+        var runaway = r.perModule().get("runaway");
+        assertEquals(runaway.calls(), runaway.deadlineMisses() + runaway.hostOverloads(), "every runaway tick is stopped: " + r);
         assertTrue(r.othersCalls() > 0, r.toString());
         assertEquals(8, r.perModule().size());
         assertTrue(r.lines().contains("others_deadline_misses=" + r.othersDeadlineMisses()), r.lines().toString());
@@ -86,6 +90,8 @@ class BenchTest {
                 Corpus.path("brake_temp.vectors.json"), 3, Optional.empty()));
         assertTrue(r.allPassed(), r.firstFailure());
         assertTrue(r.line().matches("compute_ms=\\d+\\.\\d"), r.line());
+        assertTrue(r.rawMedianMs() > 0, r.toString());
+        assertTrue(r.lines().stream().anyMatch(l -> l.startsWith("compute_sandbox_over_raw_x=")), r.lines().toString());
     }
 
     @Test
