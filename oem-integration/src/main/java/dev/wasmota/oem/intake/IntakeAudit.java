@@ -1,7 +1,7 @@
 package dev.wasmota.oem.intake;
 
 import dev.wasmota.audit.AuditEvent;
-import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditTrail;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.audit.AuditRecord.Outcome;
 import dev.wasmota.oem.owner.ModuleOwnership;
@@ -27,9 +27,9 @@ final class IntakeAudit {
     private static final Set<String> SECURITY_POLICY = Set.of(PolicyFailure.CAPABILITY_NOT_CERTIFIED.name(),
             PolicyFailure.IMPORT_NOT_PERMITTED.name(), OwnershipFailure.MODULE_OWNED_BY_ANOTHER_SUPPLIER.name());
 
-    private final Optional<AuditLog> log;
+    private final Optional<AuditTrail> log;
 
-    IntakeAudit(Optional<AuditLog> log) {
+    IntakeAudit(Optional<AuditTrail> log) {
         this.log = log;
     }
 

@@ -3,7 +3,7 @@ package dev.wasmota.oem.intake;
 import dev.wasmota.contract.config.Problems;
 
 import dev.wasmota.ecu.HostConfig;
-import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditTrail;
 import dev.wasmota.ecu.sandbox.CompileBudget;
 import dev.wasmota.ecu.sandbox.LogSink;
 import dev.wasmota.signing.manifest.ResourceCaps;
@@ -33,7 +33,7 @@ import java.util.OptionalLong;
  * @param compileBudget how long compiling may take by the module's size; the vehicle's default
  */
 public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed, int maxCanIds, int hostMemoryPages,
-        ResourceCaps resourceCeilings, boolean recompile, Clock clock, Optional<AuditLog> audit, LogSink moduleLog,
+        ResourceCaps resourceCeilings, boolean recompile, Clock clock, Optional<AuditTrail> audit, LogSink moduleLog,
         IntakeListener listener, CompileBudget compileBudget) {
     public static final int DEFAULT_MARGIN_PERCENT = 50;
     public static final int DEFAULT_SOAK_TICKS = 2000;
@@ -83,7 +83,7 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
         private ResourceCaps resourceCeilings = ResourceCaps.DEFAULT_CEILINGS;
         private boolean recompile = true;
         private Clock clock = Clock.systemUTC();
-        private AuditLog audit;
+        private AuditTrail audit;
         private LogSink moduleLog = (id, line) -> { };
         private IntakeListener listener = IntakeListener.NONE;
         private CompileBudget compileBudget = CompileBudget.DEFAULT;
@@ -138,7 +138,7 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
         }
 
         /** The OEM's audit log; the pipeline appends to it but does not close it. */
-        public Builder audit(AuditLog value) {
+        public Builder audit(AuditTrail value) {
             audit = value;
             return this;
         }
