@@ -20,15 +20,19 @@ final class OemRoutes extends OtaRouteBuilder {
     private final StatusHandler status;
     private final OutboxDispatcher dispatcher;
     private final CampaignTicker ticker;
+    private final Runnable lease;
+    private final long leaseMillis;
     private final DeadLetterRecorder deadLetters;
 
     OemRoutes(Endpoints e, IntakeHandler intake, StatusHandler status, OutboxDispatcher dispatcher, CampaignTicker ticker,
-              DeadLetterRecorder deadLetters) {
+              Runnable lease, long leaseMillis, DeadLetterRecorder deadLetters) {
         this.e = e;
         this.intake = intake;
         this.status = status;
         this.dispatcher = dispatcher;
         this.ticker = ticker;
+        this.lease = lease;
+        this.leaseMillis = leaseMillis;
         this.deadLetters = deadLetters;
     }
 
@@ -69,6 +73,10 @@ final class OemRoutes extends OtaRouteBuilder {
 
         from("timer:oem-campaign-tick?period={{ota.campaign.tickMillis}}").routeId("oem-campaign-tick")
                 .bean(ticker, "tick");
+
+        from("timer:oem-lease?delay=" + leaseMillis + "&period=" + leaseMillis).routeId("oem-lease")
+                .errorHandler(noErrorHandler())
+                .process(x -> lease.run());
 
         from("direct:oem-dead-letter").routeId("oem-dead-letter")
                 .errorHandler(noErrorHandler())

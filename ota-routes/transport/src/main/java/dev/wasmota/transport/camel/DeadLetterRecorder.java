@@ -1,7 +1,7 @@
 package dev.wasmota.transport.camel;
 
 import dev.wasmota.audit.AuditEvent;
-import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditTrail;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.protocol.DeadLetter;
 import dev.wasmota.contract.error.RejectedException;
@@ -28,13 +28,13 @@ public final class DeadLetterRecorder {
     /** Exchange property: the original payload, for that dead letter. */
     public static final String ORIGINAL = "otaOriginalPayload";
 
-    private final AuditLog audit;
+    private final AuditTrail audit;
     private final String actor;
     private final String topic;
     private final Clock clock;
     private final MeterRegistry registry;
 
-    public DeadLetterRecorder(AuditLog audit, String actor, String topic, Clock clock, MeterRegistry registry) {
+    public DeadLetterRecorder(AuditTrail audit, String actor, String topic, Clock clock, MeterRegistry registry) {
         this.audit = audit;
         this.actor = actor;
         this.topic = topic;
