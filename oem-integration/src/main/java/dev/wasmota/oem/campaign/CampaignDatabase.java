@@ -21,8 +21,9 @@ import java.util.Set;
  * OEM directory by default, a server database when its URL is given. The schema is migrated by
  * Flyway ({@link Migrations}) when the database is opened. One connection per process, transactions
  * one at a time, rows locked ({@code SELECT ... FOR UPDATE}) so several processes share it; a
- * transaction a concurrent one aborted (deadlock, serialization, lock timeout) is run again, and a
- * lost connection is opened again for the next one. SQL failures are thrown as
+ * transaction a concurrent one aborted (deadlock, serialization, lock timeout) is run again, and so
+ * is one whose connection was lost before it committed (on a new connection; the embedded default
+ * loses it when the process serving the file stops, and another takes over). SQL failures are thrown as
  * {@link IllegalStateException}.
  */
 public final class CampaignDatabase implements AutoCloseable {
@@ -143,16 +144,22 @@ public final class CampaignDatabase implements AutoCloseable {
     public synchronized <T> T transaction(Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             Connection c = connection();
+            boolean committing = false;
             try {
                 T result = work.run(c);
+                committing = true;
                 c.commit();
                 return result;
             } catch (SQLException e) {
                 rollbackQuietly(c, e);
-                if (isConnectionLost(e)) {
+                boolean lost = isConnectionLost(e);
+                if (lost) {
                     closeQuietly(c);
                     connection = null;
-                } else if (attempt < ATTEMPTS && CONTENDED.contains(e.getSQLState())) {
+                }
+                // a connection lost during the commit leaves its outcome unknown: that is not run again
+                boolean again = lost ? !committing : CONTENDED.contains(e.getSQLState());
+                if (again && attempt < ATTEMPTS) {
                     pause(attempt);
                     continue;
                 }

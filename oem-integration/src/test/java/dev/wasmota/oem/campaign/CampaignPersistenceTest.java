@@ -106,6 +106,17 @@ class CampaignPersistenceTest {
     }
 
     @Test
+    void refusesANonEmptyDatabaseItDidNotCreate() throws Exception {
+        String url = database.freshUrl();
+        execute(url, "CREATE TABLE someone_elses (id INTEGER PRIMARY KEY)");
+
+        RejectedException e = assertThrows(RejectedException.class, () -> CampaignDatabase.open(url, clock()));
+
+        assertEquals(CampaignFailure.DATABASE_UNAVAILABLE, e.reason());
+        assertTrue(e.getMessage().contains("non-empty"), e.getMessage());
+    }
+
+    @Test
     void refusesUnusableUrl() {
         RejectedException e = assertThrows(RejectedException.class,
                 () -> CampaignDatabase.open("jdbc:nosuchdb:x", clock()));

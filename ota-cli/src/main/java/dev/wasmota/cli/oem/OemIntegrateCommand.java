@@ -88,7 +88,7 @@ public final class OemIntegrateCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         IntakeOptions checked = options(w);
         try (CampaignWorkspace ws = oem.open(env, "cli")) {
-            IntakeOptions options = checked.toBuilder().audit(ws.trail()).build();
+            IntakeOptions options = checked.toBuilder().audit(ws.trail()).actor("cli").build();
             w.printf("intake of %s (%d bytes)%s%n", pkg, packageBytes.length, vectors == null ? ", no test vectors"
                     : ", vectors " + vectors);
             w.flush();

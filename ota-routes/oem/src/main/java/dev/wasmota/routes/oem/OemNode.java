@@ -126,7 +126,8 @@ public final class OemNode implements AutoCloseable {
         HeldMessagesClient statusClient = connect(worker + "-status", true, true);
         HeldMessagesClient outClient = connect(worker + "-out", false, false);
         camel = CamelNodes.create("oem-" + worker, p, config.registry());
-        IntakeOptions intakeOptions = config.intakeOptions().toBuilder().clock(config.clock()).audit(audit).build();
+        IntakeOptions intakeOptions = config.intakeOptions().toBuilder().clock(config.clock()).audit(audit)
+                .actor("oem-serve:" + worker).build();
         String intakeFilter = Topics.shared(group, topics.submitFilter());
         String statusFilter = Topics.shared(group, topics.statusFilter());
         subscribed.add(new Subscribed(intakeClient, intakeFilter));
