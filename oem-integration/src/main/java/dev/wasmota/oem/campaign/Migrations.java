@@ -6,14 +6,11 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
@@ -73,7 +70,12 @@ final class Migrations {
                 .placeholders(Map.of("bytes", vendor.bytes, "blob", vendor.blob))
                 .table(HISTORY_TABLE)
                 .validateMigrationNaming(true);
-        if (!hasTable(c, HISTORY_TABLE)) {
+        if (hasTable(c, HISTORY_TABLE)) {
+            int recorded = highestRecorded(c);
+            if (recorded > LATEST) {
+                throw tooNew(url, recorded);
+            }
+        } else {
             Optional<Integer> legacy = legacyVersion(c);
             if (legacy.isPresent()) {
                 if (legacy.get() > LAST_HAND_WRITTEN) {
@@ -85,19 +87,24 @@ final class Migrations {
             }
         }
         c.commit();
-        Flyway flyway = config.load();
         try {
-            MigrationInfo[] future = Arrays.stream(flyway.info().all())
-                    .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED)
-                    .toArray(MigrationInfo[]::new);
-            if (future.length > 0) {
-                throw tooNew(url, Integer.parseInt(future[future.length - 1].getVersion().getVersion()));
-            }
-            flyway.migrate();
+            config.load().migrate();
         } catch (FlywayException e) {
             throw new RejectedException(CampaignFailure.DATABASE_UNAVAILABLE, "cannot migrate the OEM database "
                     + redact(url) + ": " + firstLines(e.getMessage(), 2), e);
         }
+    }
+
+    /** The highest version Flyway's history records, applied or failed: a newer program's, if above {@link #LATEST}. */
+    private static int highestRecorded(Connection c) throws SQLException {
+        int version = 0;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT \"version\" FROM \"" + HISTORY_TABLE
+                + "\" WHERE \"version\" IS NOT NULL")) {
+            while (rs.next()) {
+                version = Math.max(version, Integer.parseInt(rs.getString(1)));
+            }
+        }
+        return version;
     }
 
     /** The schema version recorded in Flyway's history: the newest script (or baseline) applied. */

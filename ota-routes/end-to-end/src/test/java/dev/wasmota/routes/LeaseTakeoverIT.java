@@ -10,12 +10,9 @@ import dev.wasmota.broker.MosquittoBroker;
 import dev.wasmota.oem.campaign.Campaign;
 import dev.wasmota.signing.Fixtures;
 import dev.wasmota.testkit.PostgresServer;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +56,6 @@ class LeaseTakeoverIT {
     @Test
     void aKilledWorkersClaimsAreTakenOverByAWorkerOnAnotherDirectoryOnceItsLeaseRunsOut() throws Exception {
         Fixtures fx = new Fixtures(dir);
-        Path otherDir = copyKeys(dir.resolve("oem"), dir.resolve("oem-w2"));
         String db = PostgresServer.shared().freshDatabaseUrl();
         try (PipelineKit kit = new PipelineKit(dir, fx, broker, false, "lease" + System.nanoTime(), db)) {
             List<String> ids = FaultKit.vehicles(4);
@@ -79,7 +75,7 @@ class LeaseTakeoverIT {
                 broker.resume();
             }
             long killedAt = System.nanoTime();
-            OemProcess w2 = OemProcess.start(kit, otherDir, "w2", 1, LEASE_SECONDS);
+            OemProcess w2 = OemProcess.start(kit, kit.oemDirOf("w2"), "w2", 1, LEASE_SECONDS);
 
             PipelineKit.await("every vehicle to install, w1's claims sent by w2", WAIT,
                     () -> FaultKit.vehiclesCommitted(kit) == ids.size());
@@ -108,20 +104,5 @@ class LeaseTakeoverIT {
         String d = takeover.detail();
         int at = d.indexOf("took over ") + "took over ".length();
         return Integer.parseInt(d.substring(at, d.indexOf(' ', at)));
-    }
-
-    /** A worker's own OEM directory: the keys and trust anchors, nothing else (the rest is in the database). */
-    private static Path copyKeys(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : all.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        return to;
     }
 }

@@ -174,11 +174,15 @@ final class PipelineKit implements AutoCloseable {
         return RouteProperties.with(settings);
     }
 
-    /** Starts OEM worker {@code worker} on the shared OEM directory and database. */
+    /**
+     * Starts OEM worker {@code worker} on the shared database: the first worker on the kit's OEM
+     * directory, each other one on its own copy of the keys ({@link #oemDirOf}), as workers on
+     * other machines would run.
+     */
     OemNode startOem(String worker) {
         Map<String, String> s = new LinkedHashMap<>(settings);
         s.put("ota.oem.worker", worker);
-        OemNodeConfig c = OemNodeConfig.of(dir.resolve("oem"), mqttFor(pki.issueClient(ClientKind.OEM, worker))).withProperties(s).withDatabase(dbUrl)
+        OemNodeConfig c = OemNodeConfig.of(oems.isEmpty() ? dir.resolve("oem") : oemDirOf(worker), mqttFor(pki.issueClient(ClientKind.OEM, worker))).withProperties(s).withDatabase(dbUrl)
                 .withClock(CLOCK, new Random(oems.size() + 1))
                 .withIntake(IntakeOptions.builder().soakTicks(200).build())
                 .withRegistry(new SimpleMeterRegistry());
@@ -189,6 +193,31 @@ final class PipelineKit implements AutoCloseable {
 
     OemNode oem() {
         return oems.get(0);
+    }
+
+    /** Worker {@code worker}'s own OEM directory: the keys and trust anchors of the kit's, copied once. */
+    Path oemDirOf(String worker) {
+        Path from = dir.resolve("oem");
+        Path to = dir.resolve("oem-" + worker);
+        if (java.nio.file.Files.exists(to)) {
+            return to;
+        }
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (p.startsWith(from.resolve("campaigns")) || p.startsWith(from.resolve("outbox"))) {
+                    continue;
+                }
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(p, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return to;
     }
 
     /** Registers vehicle {@code id} (hardware ecu-a) with the OEM, opens its host and connects it. */
