@@ -23,9 +23,6 @@ import java.util.Random;
  * release store and owner registry), once.
  */
 public final class CampaignWorkspace implements AutoCloseable {
-    /** The audit log file of earlier versions (and of {@code oem serve} workers, {@code audit-NAME.log}), before the trail. */
-    public static final String AUDIT_FILE = "audit.log";
-
     private final OemPki pki;
     private final CampaignDatabase db;
     private final ReleaseStore releases;

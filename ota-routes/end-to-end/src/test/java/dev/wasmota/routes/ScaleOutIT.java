@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two OEM workers, each on its own OEM directory (a copy of the keys), on one database split the intake and status load through
- * MQTT 5 shared subscriptions, and nothing is counted twice. On Mosquitto: HiveMQ CE does not
+ * Two OEM workers, each on its own OEM directory (a copy of the keys), on one database split the
+ * intake and status load through MQTT 5 shared subscriptions, and nothing is counted twice. On Mosquitto: HiveMQ CE does not
  * spread QoS 1 shared subscriptions (NOTES.md), so this scaling is what an external broker gives.
  */
 class ScaleOutIT {

@@ -28,7 +28,8 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
  * The campaign outbox over MQTT: this worker claims messages from the database outbox
  * ({@link OutboxQueue}: one worker per message, per vehicle in order), publishes each with its
  * package to the vehicle's update topic at QoS 1, and marks it sent once the broker acknowledged
- * it; a failed publish puts it back. A claim is this worker's while its lease is live; a worker
+ * it; a failed publish puts it back, and a claim whose publish or "sent" mark failed otherwise is
+ * put back at the next scan. A claim is this worker's while its lease is live; a worker
  * that dies has its claims taken over by another once its lease has run out (audited as
  * {@link AuditEvent#OEM_CLAIMS_TAKEN_OVER}), and a worker that starts puts back what it held
  * before. Steps committed in this process wake it at once; steps of other processes (the campaign
@@ -94,15 +95,22 @@ public final class OutboxDispatcher implements Outbox {
 
     /**
      * Claims what is next in the outbox when woken or once every scan period: messages waiting, and
-     * messages of workers whose lease ran out (each such takeover audited, per worker).
+     * messages of workers whose lease ran out (each such takeover audited, per worker). Called from
+     * the dispatch route only, which publishes one batch before it takes the next.
      */
     public synchronized List<OutboxQueue.Message> take() {
         long now = System.nanoTime();
-        if (!wake && now - lastScanNanos < scanEvery.toNanos()) {
+        boolean scan = now - lastScanNanos >= scanEvery.toNanos();
+        if (!wake && !scan) {
             return List.of();
         }
         wake = false;
-        lastScanNanos = now;
+        if (scan) {
+            lastScanNanos = now;
+            // the dispatch route handles one batch at a time: nothing of this worker's is in flight now, so
+            // a claim it still holds is one whose publish or whose "sent" failed; it goes out again
+            queue.releaseClaims(worker);
+        }
         List<OutboxQueue.Message> claimed = queue.claim(worker, BATCH);
         if (claimed.size() == BATCH) {
             wake = true;

@@ -92,6 +92,7 @@ class OutboxDispatcherTest {
                 assertArrayEquals(recorded.get(i).file(), claimed.get(i).payload(), "the signed instruction as recorded");
                 assertEquals(recorded.get(i).fileName(), claimed.get(i).fileName());
             }
+            claimed.forEach(m -> ws.outbox().sent(m.id(), "w1"));
             assertEquals(List.of(), d.take(), "each once");
         }
     }
@@ -119,6 +120,24 @@ class OutboxDispatcherTest {
             assertEquals("oem-serve:w2", takeovers.get(0).actor());
             assertTrue(takeovers.get(0).detail().contains("took over 2 outbox message(s) claimed by worker w1"),
                     takeovers.get(0).detail());
+        }
+    }
+
+    @Test
+    void aClaimWhosePublishOrSentMarkFailedGoesOutAgainAtTheNextScan() {
+        Fixtures fx = new Fixtures(dir);
+        try (CampaignWorkspace ws = CampaignWorkspace.open(fx.oemDir(), Optional.of(database.freshUrl()), clock,
+                new Random(1), "test", Optional.empty())) {
+            ws.campaigns().start(campaignOn(ws, fx, List.of("veh-1", "veh-2")));
+            ws.leases().acquire("w1", LEASE);
+            OutboxDispatcher d = dispatcher(ws, fx, "w1");
+            List<OutboxQueue.Message> first = d.take();
+            ws.outbox().sent(first.get(0).id(), "w1");
+
+            List<OutboxQueue.Message> again = d.take();
+
+            assertEquals(List.of(first.get(1).id()), again.stream().map(OutboxQueue.Message::id).toList(),
+                    "the one never marked sent, not the sent one");
         }
     }
 
