@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota oem log}: the OEM's one audit trail; {@code --verify} checks it, {@code --vehicle --check} a vehicle's log against it. */
 @Command(name = "log", mixinStandardHelpOptions = true,
-        description = {"Prints the OEM's audit trail, one record per line: every command's and every worker's.",
-                "%nThe trail is in the OEM database, hash-chained as an audit log file is. With --verify, checks the"
+        description = {"Prints the OEM's audit trail, one record per line.",
+                "%nOne trail for every command and every worker, in the OEM database, hash-chained as an audit log"
+                        + " file is. With --verify, checks the"
                         + " whole chain instead (and the audit log files an earlier version kept in DIR, audit.log and"
                         + " audit-NAME.log, if any), exiting 3 at the first edited, deleted or reordered record.",
                 "%nWith --vehicle V, lists the heads of vehicle V's own audit log that its signed status reports named,"
