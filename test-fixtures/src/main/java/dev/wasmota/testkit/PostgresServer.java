@@ -123,6 +123,11 @@ public final class PostgresServer implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + USER + "&password=" + password;
     }
 
+    /** A line of a PostgreSQL password file ({@code ~/.pgpass}) for this server's user, any database. */
+    public String pgpassLine() {
+        return "127.0.0.1:" + port + ":*:" + USER + ":" + password;
+    }
+
     /** A URL whose default schema is a new, empty one in database {@code postgres}. */
     public String freshSchemaUrl() {
         String schema = "t" + NAMES.incrementAndGet();
@@ -132,9 +137,14 @@ public final class PostgresServer implements AutoCloseable {
 
     /** The URL of a new, empty database. */
     public String freshDatabaseUrl() {
+        return url(freshDatabase());
+    }
+
+    /** The name of a new, empty database. */
+    public String freshDatabase() {
         String database = "db" + NAMES.incrementAndGet();
         execute(url("postgres"), "CREATE DATABASE " + database);
-        return url(database);
+        return database;
     }
 
     public int port() {
