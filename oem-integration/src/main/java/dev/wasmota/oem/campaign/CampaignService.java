@@ -285,6 +285,23 @@ public final class CampaignService {
         return db.transaction(c -> ActionRows.of(c, id));
     }
 
+    /**
+     * Queues in the database outbox every unanswered instruction (see {@link #unanswered}) it does
+     * not hold: what an OEM directory of an earlier version, whose outbox was files, still owed its
+     * vehicles when it was upgraded. A vehicle takes one it had received already as a no-op.
+     * Returns how many were queued.
+     */
+    public int queueUnanswered() {
+        Instant now = clock.instant();
+        return db.transaction(c -> {
+            int n = 0;
+            for (IssuedInstruction i : UnansweredInstructions.of(c, releases, now)) {
+                n += OutboxQueue.addIfAbsent(c, i, now) ? 1 : 0;
+            }
+            return n;
+        });
+    }
+
     /** The signed instruction file issued under {@code instructionId}, for a redelivery. */
     public Optional<byte[]> instructionFile(String instructionId) {
         return db.transaction(c -> ActionRows.instructionFile(c, instructionId));

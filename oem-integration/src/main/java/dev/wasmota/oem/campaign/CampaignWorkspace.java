@@ -20,7 +20,7 @@ import java.util.Random;
  * share: vehicles, campaigns, releases, module owners, the outbox, workers' leases, trust updates
  * and the one audit trail. The database is the embedded H2 file of the OEM directory unless another
  * URL is given. Opening brings in what an OEM directory of an earlier version kept in files (its
- * release store and owner registry), once.
+ * release store, owner registry, and the instructions its file outbox still owed vehicles), once.
  */
 public final class CampaignWorkspace implements AutoCloseable {
     private final OemPki pki;
@@ -70,6 +70,7 @@ public final class CampaignWorkspace implements AutoCloseable {
             Outbox outbox = hook.orElseGet(() -> new FileOutbox(oemDir.resolve(FileOutbox.DIR), releases));
             CampaignService service = CampaignService.builder(db, releases, pki.campaign(), outbox, trail)
                     .clock(clock).random(random).actor(actor).build();
+            LegacyOutbox.importInto(service, oemDir);
             return new CampaignWorkspace(pki, db, releases, owners, trail, service, actor);
         } catch (RuntimeException | Error e) {
             db.close();

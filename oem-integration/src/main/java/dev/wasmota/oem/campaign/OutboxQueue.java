@@ -78,6 +78,21 @@ public final class OutboxQueue {
                 issued.instruction().packageSha256(), now);
     }
 
+    /** Queues {@code issued} inside the transaction {@code c} unless its vehicle's outbox holds it; true if queued. */
+    static boolean addIfAbsent(Connection c, IssuedInstruction issued, Instant now) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM outbox_message WHERE vehicle_id = ? AND file_name = ?")) {
+            p.setString(1, issued.instruction().vehicleId());
+            p.setString(2, issued.fileName());
+            try (ResultSet rs = p.executeQuery()) {
+                if (rs.next()) {
+                    return false;
+                }
+            }
+        }
+        add(c, issued, now);
+        return true;
+    }
+
     /** The name a trust update is queued under for a vehicle: {@code 0-trust-<sequence>.wotatrust}. */
     public static String trustUpdateName(long sequence) {
         return String.format(Locale.ROOT, "%s%016d%s", FileOutbox.TRUST_PREFIX, sequence, FileOutbox.TRUST_EXTENSION);
