@@ -53,6 +53,8 @@ public final class OemNode implements AutoCloseable {
     private final WorkerLeases leases;
     private final String worker;
     private final Duration lease;
+    /** Whether this node took its worker's lease: only then are the claims under the name its own to put back. */
+    private volatile boolean leased;
     private final List<HeldMessagesClient> clients = new ArrayList<>();
     /** The intake and status consumers' clients, with the shared filter each subscribes to. */
     private final List<Subscribed> subscribed = new ArrayList<>();
@@ -105,6 +107,7 @@ public final class OemNode implements AutoCloseable {
             waker.set(dispatcher);
             node = new OemNode(config, ws, dispatcher, worker, lease);
             node.leases.acquire(worker, lease);
+            node.leased = true;
             node.startRoutes(ws.pki(), topics, worker, p);
             return node;
         } catch (RuntimeException | Error e) {
@@ -332,8 +335,10 @@ public final class OemNode implements AutoCloseable {
         } finally {
             clients.forEach(MqttClients::closeQuietly);
             try {
-                dispatcher.recover();
-                leases.release(worker);
+                if (leased) {
+                    dispatcher.recover();
+                    leases.release(worker);
+                }
             } catch (RuntimeException databaseGone) {
                 // the lease runs out by itself, and another worker takes the claims over then
             } finally {
