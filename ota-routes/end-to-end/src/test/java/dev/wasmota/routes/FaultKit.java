@@ -19,16 +19,12 @@ import dev.wasmota.oem.campaign.WavePlan;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.routes.vehicle.VehicleNode;
 import dev.wasmota.signing.pkg.PackageFile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * What the fault tests (OEM killed, broker restarted) share: a campaign prepared in the OEM's

@@ -26,11 +26,9 @@ import dev.wasmota.contract.Digests;
 import dev.wasmota.signing.Fixtures;
 import dev.wasmota.signing.pkg.PackageFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -269,16 +267,5 @@ class PipelineIT {
         List<ModuleState> m = host.modules();
         assertFalse(m.isEmpty(), "a module is installed");
         return m.get(0);
-    }
-
-    private static long count(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.count();
-        } catch (IOException e) {
-            return 0;
-        }
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wasmota.broker.Broker;
 import dev.wasmota.broker.BrokerKind;
 import dev.wasmota.audit.AuditEvent;
-import dev.wasmota.audit.AuditLog;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.oem.campaign.Action;
 import dev.wasmota.oem.campaign.Campaign;

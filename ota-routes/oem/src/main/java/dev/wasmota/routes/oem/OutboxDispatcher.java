@@ -63,6 +63,8 @@ public final class OutboxDispatcher implements Outbox {
      */
     private long lastScanNanos;
     private volatile boolean wake = true;
+    /** Messages claimed and not yet marked sent or put back: those a scan finds still claimed. */
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
 
     public OutboxDispatcher(OutboxQueue queue, ReleaseStore releases, AuditTrail audit, String worker,
                             Supplier<TrustStore> trust, Topics topics, Clock clock, Duration scanEvery) {
@@ -90,6 +92,7 @@ public final class OutboxDispatcher implements Outbox {
     /** Puts back what this worker had claimed (when it starts again, stops, or is retired); returns how many. */
     public synchronized int recover() {
         wake = true;
+        held.set(0);
         return queue.releaseClaims(worker);
     }
 
@@ -109,9 +112,12 @@ public final class OutboxDispatcher implements Outbox {
             lastScanNanos = now;
             // the dispatch route handles one batch at a time: nothing of this worker's is in flight now, so
             // a claim it still holds is one whose publish or whose "sent" failed; it goes out again
-            queue.releaseClaims(worker);
+            if (held.getAndSet(0) > 0) {
+                queue.releaseClaims(worker);
+            }
         }
         List<OutboxQueue.Message> claimed = queue.claim(worker, BATCH);
+        held.addAndGet(claimed.size());
         if (claimed.size() == BATCH) {
             wake = true;
         }
@@ -146,7 +152,9 @@ public final class OutboxDispatcher implements Outbox {
     /** The broker acknowledged: the message is sent. */
     public void sent(Exchange ex) {
         OutboxQueue.Message m = ex.getProperty(OUTGOING, OutboxQueue.Message.class);
-        queue.sent(m.id(), worker);
+        if (queue.sent(m.id(), worker)) {
+            held.decrementAndGet();
+        }
     }
 
     /** Publishing failed: the message waits again, for the next scan (not at once: the broker may be down). */
@@ -155,8 +163,8 @@ public final class OutboxDispatcher implements Outbox {
         if (m == null) {
             m = ex.getIn().getBody(OutboxQueue.Message.class);
         }
-        if (m != null) {
-            queue.unclaim(m.id(), worker);
+        if (m != null && queue.unclaim(m.id(), worker)) {
+            held.decrementAndGet();
         }
     }
 
