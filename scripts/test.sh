@@ -3,9 +3,11 @@
 # missing, then runs every test, a short real fuzzing run of every target, and checks the launcher.
 #
 # Needs Java 17 and Maven. On Debian or Ubuntu it installs the rest with apt-get (as root, or with
-# sudo): Mosquitto (the end-to-end tests run against it too), Chromium (the report and console are
-# checked in headless Chromium), OpenSSL (our TLS keys are read by it in a test), and the toolchains
-# the supplier-kit examples build with. Elsewhere it names what to install and stops.
+# sudo): Mosquitto (the end-to-end tests run against it too), PostgreSQL (every OEM database test runs
+# on it as well as on H2; the tests start their own server in a temporary directory, never the
+# machine's cluster), Chromium (the report and console are checked in headless Chromium), OpenSSL
+# (our TLS keys are read by it in a test), and the toolchains the supplier-kit examples build with.
+# Elsewhere it names what to install and stops.
 #
 # Usage: scripts/test.sh [MAVEN ARGS...]     e.g. scripts/test.sh -o   (offline)
 # Environment: OTA_TEST_FUZZ=0 skips the fuzzing run; OTA_TEST_INSTALL=0 installs nothing.
@@ -15,6 +17,7 @@ cd "$(dirname "$0")/.."
 need=()
 missing() { ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; }
 missing /usr/sbin/mosquitto && need+=(mosquitto)
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need+=(postgresql)
 missing chromium && need+=(chromium)
 missing openssl && need+=(openssl)
 # the supplier kit's examples (SupplierKitIT): clang and lld for C, Debian's rustc 1.63 with its wasm32 std for Rust
@@ -44,6 +47,7 @@ command -v mvn >/dev/null || { echo "test: Maven is needed (apt-get install mave
 java -version 2>&1 | sed -n 1p
 mvn -B -v | sed -n 1p
 /usr/sbin/mosquitto -h 2>&1 | head -1 || true
+ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | tail -1 || true
 /usr/bin/rustc --version 2>/dev/null || true
 
 mvn -B verify "$@"

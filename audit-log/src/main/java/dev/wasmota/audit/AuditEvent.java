@@ -93,6 +93,11 @@ public enum AuditEvent {
      */
     CREDENTIAL_ISSUED,
     /**
+     * OEM: a worker took over the outbox messages another worker had claimed but not sent, once
+     * that worker's lease ran out (it stopped renewing it: killed, hung, or cut off).
+     */
+    OEM_CLAIMS_TAKEN_OVER,
+    /**
      * A message on the MQTT pipeline was refused (malformed, oversized, unverifiable, from the
      * wrong sender) and sent to a dead-letter topic; {@code cause} names the reason.
      */

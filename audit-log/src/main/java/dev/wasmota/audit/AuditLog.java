@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * only after its record is durable. One writer per file: a second {@link #open} in this or another
  * process is refused ({@link AuditFailure#LOG_IN_USE}) until the first is closed.
  */
-public final class AuditLog implements Closeable {
+public final class AuditLog implements AuditTrail, Closeable {
     /** The longest line the log writes or reads, newline excluded. */
     public static final int MAX_LINE_BYTES = 64 * 1024;
     /** The prevHash of the first record. */
@@ -116,6 +116,7 @@ public final class AuditLog implements Closeable {
      * fails, the log refuses further appends ({@link AuditFailure#LOG_FAILED}) until reopened,
      * which recovers it.
      */
+    @Override
     public synchronized AuditRecord append(AuditRecord record) {
         if (closed) {
             throw new IllegalStateException("audit log " + file + " is closed");

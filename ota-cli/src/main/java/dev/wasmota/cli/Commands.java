@@ -75,6 +75,7 @@ final class Commands {
                 .addSubcommand(dev.wasmota.cli.oem.ModuleCommand.commandLine(env))
                 .addSubcommand(CampaignVehicleCommand.commandLine(env))
                 .addSubcommand(CampaignCommand.commandLine(env))
+                .addSubcommand(new dev.wasmota.cli.oem.OemLogCommand(env))
                 .addSubcommand(new OemServeCommand(env));
         CommandLine supplier = group(new Supplier())
                 .addSubcommand(new SupplierKeygenCommand(env))

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.audit.AuditEvent;
-import dev.wasmota.audit.AuditLog;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.cli.EcuCli.Result;
+import dev.wasmota.oem.campaign.CampaignWorkspace;
 import dev.wasmota.signing.Fixtures;
 import dev.wasmota.signing.pki.CertIssuer;
 import dev.wasmota.signing.pki.CertRole;
@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -89,7 +90,10 @@ class CredentialCliTest {
         }
         ExtendedKeyUsage vehicleEku = ExtendedKeyUsage.fromExtensions(CredentialDir.read(dirs.get(0)).leaf().getExtensions());
         assertTrue(vehicleEku.hasKeyPurposeId(CertRole.VEHICLE.purpose()), "a vehicle's carries the vehicle role");
-        List<AuditRecord> log = AuditLog.read(oem.resolve("audit.log"));
+        List<AuditRecord> log;
+        try (CampaignWorkspace ws = CampaignWorkspace.open(oem, Optional.empty(), Clock.systemUTC(), new Random(1), "test")) {
+            log = ws.trail().records();
+        }
         for (String name : names) {
             assertTrue(log.stream().anyMatch(r -> r.event() == AuditEvent.CREDENTIAL_ISSUED && r.detail().startsWith(name + " ")),
                     () -> name + " audited: " + log);

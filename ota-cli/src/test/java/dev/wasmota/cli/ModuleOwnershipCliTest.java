@@ -104,7 +104,7 @@ class ModuleOwnershipCliTest {
     }
 
     List<AuditRecord> oemLog() {
-        return AuditLog.read(oem.resolve("audit.log"));
+        return dev.wasmota.cli.oem.OemTrail.records(oem);
     }
 
     @Test
@@ -131,7 +131,7 @@ class ModuleOwnershipCliTest {
         Result upgrade = install(released(acmeV2));
         assertEquals(0, upgrade.code(), () -> "the rightful owner is not locked out: " + upgrade);
         assertEquals(0, ota("ecu", "log", "--state", state.toString(), "--verify").code());
-        assertEquals(0, ota("ecu", "log", "--state", oem.toString(), "--verify").code());
+        assertEquals(0, ota("oem", "log", "--oem", oem.toString(), "--verify").code());
     }
 
     @Test
@@ -165,7 +165,7 @@ class ModuleOwnershipCliTest {
         Result vehicleLog = ota("ecu", "log", "--state", state.toString());
         assertTrue(vehicleLog.out().lines().anyMatch(l -> l.contains("SECURITY_EVENT REFUSED")
                 && l.contains("cause=MODULE_OWNED_BY_ANOTHER_SUPPLIER")), vehicleLog::toString);
-        assertEquals(0, ota("ecu", "log", "--state", oem.toString(), "--verify").code());
+        assertEquals(0, ota("oem", "log", "--oem", oem.toString(), "--verify").code());
     }
 
     @Test

@@ -44,7 +44,9 @@ class OemServeEndToEndTest {
                         "--broker", broker.url(), "--timeout", "60s");
                 assertEquals(0, submitted.code(), submitted::toString);
                 assertTrue(submitted.out().contains("accepted: release healthy@1.0.0"), submitted.out());
-                assertTrue(Files.exists(dir.resolve("oem/audit-w1.log")), "worker w1 keeps its own audit log");
+                List<dev.wasmota.audit.AuditRecord> trail = dev.wasmota.cli.oem.OemTrail.records(dir.resolve("oem"));
+                assertTrue(trail.stream().anyMatch(r -> r.event() == dev.wasmota.audit.AuditEvent.INTAKE_ACCEPTED
+                        && "oem-serve:w1".equals(r.actor())), "worker w1 recorded the intake in the OEM's trail");
 
                 String body = serve.scrape();
                 assertTrue(Pattern.compile("(?m)^camel_exchanges_total\\{[^}]*routeId=\"oem-intake\"[^}]*} 1(\\.0)?$")
@@ -70,8 +72,9 @@ class OemServeEndToEndTest {
             assertEquals(0, retired.code(), retired::toString);
             assertTrue(retired.out().contains("retired OEM worker w2: 0 queued messages handled, 0 outbox claims put back, "
                     + "sessions ended"), retired.out());
-            List<dev.wasmota.audit.AuditRecord> log = dev.wasmota.audit.AuditLog.read(dir.resolve("oem/audit-w2.log"));
+            List<dev.wasmota.audit.AuditRecord> log = dev.wasmota.cli.oem.OemTrail.records(dir.resolve("oem"));
             assertEquals(dev.wasmota.audit.AuditEvent.OEM_WORKER_RETIRED, log.get(log.size() - 1).event());
+            assertEquals("oem-serve:w2", log.get(log.size() - 1).actor());
         }
     }
 

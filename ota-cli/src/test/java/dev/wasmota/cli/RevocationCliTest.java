@@ -63,7 +63,7 @@ class RevocationCliTest {
         assertEquals(0, revoked.code(), revoked::toString);
         assertTrue(revoked.out().contains("trust update 1 written to " + update), revoked.out());
         assertTrue(revoked.out().contains("TRUST_UPDATED"), revoked.out());
-        AuditRecord issued = AuditLog.read(oem.resolve("audit.log")).get(0);
+        AuditRecord issued = dev.wasmota.cli.oem.OemTrail.records(oem).get(0);
         assertEquals(AuditEvent.TRUST_UPDATED, issued.event());
         assertEquals("ISSUED", issued.cause());
 

@@ -65,11 +65,14 @@ final class CampaignAudit {
                 .detail("rolled back to " + to.id() + ": " + instructions + " rollback instructions issued").build();
     }
 
-    AuditRecord status(Campaign k, Action a, Action.Status result, String detail) {
-        return forAction(AuditEvent.CAMPAIGN_STATUS_RECEIVED, k, a).instructionId(instructionId(a))
+    AuditRecord status(Campaign k, Action a, Action.Status result, String detail,
+                       java.util.Optional<VehicleLogHead> logHead) {
+        AuditRecord.Builder b = forAction(AuditEvent.CAMPAIGN_STATUS_RECEIVED, k, a).instructionId(instructionId(a))
                 .outcome(result == Action.Status.COMMITTED ? Outcome.SUCCESS : Outcome.FAILURE).cause(result.name())
                 .detail(line("vehicle " + a.vehicleId() + " (" + a.kind().name().toLowerCase(java.util.Locale.ROOT) + ")"
-                        + (detail == null || detail.isBlank() ? "" : ": " + detail))).build();
+                        + (detail == null || detail.isBlank() ? "" : ": " + detail)));
+        logHead.ifPresent(h -> b.verification(VehicleLogHead.VERIFICATION, h.text()));
+        return b.build();
     }
 
     AuditRecord expired(Campaign k, Action a) {

@@ -4,7 +4,6 @@ import dev.wasmota.contract.error.RejectedException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,27 +12,48 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * The campaign and vehicle state, in any JDBC database through plain SQL: an embedded H2 file
- * under the OEM directory by default, a server database when its URL is given. The schema is
- * created on first use and migrated by version ({@code schema_version}). One connection,
- * transactions run one at a time; rows are locked ({@code SELECT ... FOR UPDATE}) so several
- * processes can share a server database. SQL failures are thrown as {@link IllegalStateException}.
+ * The OEM database: vehicles, campaigns, releases, module owners, the outbox, the workers' leases,
+ * trust updates and the OEM's audit trail, everything every {@code ota oem} command and every
+ * {@code oem serve} worker share. H2 or PostgreSQL through plain SQL: an embedded H2 file under the
+ * OEM directory by default, a server database when its URL is given. The schema is migrated by
+ * Flyway ({@link Migrations}) when the database is opened. One connection per process, transactions
+ * one at a time, rows locked ({@code SELECT ... FOR UPDATE}) so several processes share it; a
+ * transaction a concurrent one aborted (deadlock, serialization, lock timeout) is run again, and so
+ * is one whose connection was lost before it committed (on a new connection; the embedded default
+ * loses it when the process serving the file stops, and another takes over). SQL failures are thrown as
+ * {@link IllegalStateException}.
  */
 public final class CampaignDatabase implements AutoCloseable {
-    /** The campaign database directory inside the OEM directory. */
+    /** The embedded database's directory inside the OEM directory. */
     public static final String DIR = "campaigns";
     /** H2's error code for a database file locked by another process. */
     private static final int H2_DATABASE_IN_USE = 90020;
+    /** How often a transaction aborted by a concurrent one is tried, in all. */
+    private static final int ATTEMPTS = 5;
+    /** SQL states of a transaction that lost to a concurrent one: serialization failure, deadlock, H2's lock timeout. */
+    private static final Set<String> CONTENDED = Set.of("40001", "40P01", "HYT00");
+    /** H2's codes for a connection that broke or a database closed under it (its server process died). */
+    private static final Set<String> H2_CONNECTION_LOST = Set.of("90067", "90098", "90121");
 
-    private final Connection connection;
+    static {
+        // The embedded default lets other processes in through a TCP server the first process opens
+        // (AUTO_SERVER); H2 binds it to every interface unless told otherwise. Loopback only.
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+    }
+
     private final String url;
     private final Clock clock;
+    private Connection connection;
+    private boolean closed;
 
-    /** Work done inside one transaction. */
+    /** Work done inside one transaction; it may run more than once, so it keeps its effects in the database. */
     @FunctionalInterface
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
@@ -44,49 +64,61 @@ public final class CampaignDatabase implements AutoCloseable {
     }
 
     /**
-     * The default URL for {@code oemDir}: an embedded H2 file, closed by {@link #close} rather than
-     * at JVM exit. One process at a time holds it; a second is refused
-     * ({@link CampaignFailure#DATABASE_UNAVAILABLE}). H2's {@code AUTO_SERVER=TRUE} would let a
-     * second process in, but opens a network listener, so it is left to an explicit {@code --db}.
+     * The default URL for {@code oemDir}: an embedded H2 file. The first process to open it serves it to the others on the same machine
+     * ({@code AUTO_SERVER}, on 127.0.0.1 and a random port, behind a random key kept in the
+     * database's lock file), so every {@code ota oem} command works while {@code oem serve} runs; when
+     * that process stops, the next one takes over. Workers on other machines need a server
+     * database ({@code --db jdbc:postgresql://...}).
      */
     public static String defaultUrl(Path oemDir) {
-        return "jdbc:h2:file:" + oemDir.toAbsolutePath().resolve(DIR).resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE";
+        return "jdbc:h2:file:" + oemDir.toAbsolutePath().resolve(DIR).resolve("db")
+                + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
     }
 
     /** Opens the database at {@code url}, creating or migrating the schema. */
     public static CampaignDatabase open(String url, Clock clock) {
         Objects.requireNonNull(clock, "clock");
-        Connection c;
+        CampaignDatabase db = new CampaignDatabase(connect(url), url, clock);
         try {
-            c = DriverManager.getConnection(url);
-        } catch (SQLException e) {
-            String why = e.getErrorCode() == H2_DATABASE_IN_USE
-                    ? "it is in use by another process (ota oem serve?); use that process, or a server database with --db"
-                    : firstLine(e.getMessage());
-            throw new RejectedException(CampaignFailure.DATABASE_UNAVAILABLE,
-                    "cannot open campaign database " + url + ": " + why, e);
-        }
-        CampaignDatabase db = new CampaignDatabase(c, url, clock);
-        try {
-            writeEveryCommit(c, url);
-            c.setAutoCommit(false);
-            db.migrate();
+            Migrations.migrate(db.connection, url);
             return db;
         } catch (SQLException | RuntimeException e) {
             db.close();
             if (e instanceof RuntimeException r) {
                 throw r;
             }
-            throw new IllegalStateException("campaign database " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException("OEM database " + Migrations.redact(url) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(String url) {
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url);
+        } catch (SQLException e) {
+            String why = e.getErrorCode() == H2_DATABASE_IN_USE
+                    ? "it is in use by another process; open it with AUTO_SERVER=TRUE (the default URL does), or use a"
+                    + " server database with --db"
+                    : Migrations.firstLine(e.getMessage());
+            throw new RejectedException(CampaignFailure.DATABASE_UNAVAILABLE,
+                    "cannot open the OEM database " + Migrations.redact(url) + ": " + why, e);
+        }
+        try {
+            writeEveryCommit(c, url);
+            c.setAutoCommit(false);
+            return c;
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new IllegalStateException("OEM database " + Migrations.redact(url) + ": " + e.getMessage(), e);
         }
     }
 
     /**
      * Makes an embedded H2 database write each commit to its file before the commit returns. H2
      * otherwise writes commits in the background up to a second later, so an OEM killed right
-     * after a campaign step (whose instructions were already in the outbox and on their way) came
-     * back without it. The write reaches the operating system, which keeps it across a killed
-     * process; surviving a power cut as well would need a sync per commit.
+     * after a campaign step (whose instructions were already on their way) came back without it.
+     * The write reaches the operating system, which keeps it across a killed process; surviving a
+     * power cut as well would need a sync per commit. A server database commits durably itself.
      */
     private static void writeEveryCommit(Connection c, String url) throws SQLException {
         if (url.startsWith("jdbc:h2:")) {
@@ -102,95 +134,119 @@ public final class CampaignDatabase implements AutoCloseable {
 
     /** The schema version the database is at. */
     public synchronized int schemaVersion() {
-        return transaction(CampaignDatabase::readVersion);
+        return transaction(Migrations::version);
     }
 
-    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
-    synchronized <T> T transaction(Work<T> work) {
-        try {
-            T result = work.run(connection);
-            connection.commit();
-            return result;
-        } catch (SQLException e) {
-            rollbackQuietly(e);
-            throw new IllegalStateException("campaign database: " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
-            rollbackQuietly(e);
-            throw e;
+    /**
+     * Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. A
+     * transaction aborted by a concurrent one is run again, up to {@value #ATTEMPTS} times in all.
+     */
+    public synchronized <T> T transaction(Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            Connection c = connection();
+            boolean committing = false;
+            try {
+                T result = work.run(c);
+                committing = true;
+                c.commit();
+                return result;
+            } catch (SQLException e) {
+                rollbackQuietly(c, e);
+                boolean lost = isConnectionLost(e);
+                if (lost) {
+                    closeQuietly(c);
+                    connection = null;
+                }
+                // a connection lost during the commit leaves its outcome unknown: that is not run again
+                boolean again = lost ? !committing : CONTENDED.contains(e.getSQLState());
+                if (again && attempt < ATTEMPTS) {
+                    pause(attempt);
+                    continue;
+                }
+                throw new IllegalStateException("OEM database: " + Migrations.firstLine(e.getMessage()), e);
+            } catch (RuntimeException | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
         }
     }
 
-    private void rollbackQuietly(Throwable cause) {
+    private Connection connection() {
+        if (closed) {
+            throw new IllegalStateException("the OEM database " + Migrations.redact(url) + " is closed");
+        }
+        if (connection == null) {
+            connection = connect(url);
+        }
+        return connection;
+    }
+
+    /** SQL state class 08 (connection exception), or H2's broken connection and closed database. */
+    private static boolean isConnectionLost(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || H2_CONNECTION_LOST.contains(state));
+    }
+
+    private static void pause(int attempt) {
         try {
-            connection.rollback();
+            Thread.sleep(10L * attempt * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying a transaction", e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable cause) {
+        try {
+            c.rollback();
         } catch (SQLException suppressed) {
             cause.addSuppressed(suppressed);
         }
     }
 
-    Clock clock() {
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // gone already
+        }
+    }
+
+    public Clock clock() {
         return clock;
     }
 
     @Override
     public synchronized void close() {
+        closed = true;
+        if (connection == null) {
+            return;
+        }
         try {
             if (!connection.isClosed()) {
                 connection.rollback();
                 connection.close();
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot close campaign database " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot close the OEM database " + Migrations.redact(url) + ": " + e.getMessage(), e);
+        } finally {
+            connection = null;
         }
     }
 
-    private void migrate() throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute(Schema.VERSION_TABLE);
-        }
-        connection.commit();
-        int version = readVersion(connection);
-        if (version > Schema.LATEST) {
-            throw new RejectedException(CampaignFailure.SCHEMA_TOO_NEW, "campaign database " + url + " has schema version "
-                    + version + "; this program knows up to " + Schema.LATEST);
-        }
-        for (int v = version + 1; v <= Schema.LATEST; v++) {
-            try (Statement s = connection.createStatement()) {
-                for (String sql : Schema.migration(v)) {
-                    s.execute(sql);
-                }
-            }
-            try (PreparedStatement p = connection.prepareStatement(
-                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")) {
-                p.setInt(1, v);
-                p.setObject(2, time(clock.instant()));
-                p.executeUpdate();
-            }
-            connection.commit();
-        }
-    }
-
-    private static int readVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    static OffsetDateTime time(Instant instant) {
+    /** {@code instant} as the database's TIMESTAMP WITH TIME ZONE (UTC); null stays null. */
+    public static OffsetDateTime time(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
-    static Instant instant(ResultSet rs, String column) throws SQLException {
+    /** The instant in {@code column}, null if it is null. */
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+    /** Whether {@code e} is a unique-key violation (two processes inserting the same row). */
+    public static boolean isDuplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState());
     }
 }

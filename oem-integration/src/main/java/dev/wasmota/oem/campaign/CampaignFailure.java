@@ -5,8 +5,8 @@ import dev.wasmota.contract.error.Reason;
 
 /**
  * Why a campaign operation or a vehicle's status report was refused. Each reason carries its
- * CONTRACT exit code: policy and malformed input 4, an unauthenticated status report 3, a campaign
- * database that cannot be opened 2.
+ * CONTRACT exit code: policy and malformed input 4, an unauthenticated status report 3, an OEM
+ * database that cannot be opened, or a worker name in use, 2.
  */
 public enum CampaignFailure implements Reason {
     /** No campaign has the id given. */
@@ -35,10 +35,12 @@ public enum CampaignFailure implements Reason {
     INVALID_VEHICLE(ExitCode.POLICY),
     /** A vehicle is already registered with another hardware id. */
     VEHICLE_CONFLICT(ExitCode.POLICY),
-    /** The campaign database was written by a newer version of this program. */
+    /** The OEM database was migrated by a newer version of this program. */
     SCHEMA_TOO_NEW(ExitCode.POLICY),
-    /** The campaign database cannot be opened: a bad URL, or another process holds the embedded file. */
-    DATABASE_UNAVAILABLE(ExitCode.USAGE);
+    /** The OEM database cannot be opened or migrated: a bad URL, a database other than H2 or PostgreSQL, a failed migration. */
+    DATABASE_UNAVAILABLE(ExitCode.USAGE),
+    /** Another live process serves as the OEM worker of that name (its lease is live). */
+    WORKER_ACTIVE(ExitCode.USAGE);
 
     private final ExitCode exitCode;
 

@@ -2,8 +2,8 @@ package dev.wasmota.oem.campaign;
 
 import dev.wasmota.signing.pki.Credential;
 
-import dev.wasmota.audit.AuditLog;
 import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.oem.audit.OemAuditTrail;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseFailure;
 import dev.wasmota.oem.release.ReleaseStore;
@@ -26,9 +26,11 @@ import java.util.Set;
 /**
  * The OEM's campaigns: create a rollout of a release to vehicles in waves, start, pause, resume,
  * abort, roll back, and take in the vehicles' status reports. Each step runs in one database
- * transaction; once it has committed, its audit records are appended to the OEM audit log and
- * its instructions handed to the {@link Outbox}, in that order. Time and randomness (ids, nonces)
- * are injected. Refusals are {@link RejectedException}s with a {@link CampaignFailure}.
+ * transaction that also appends its audit records to the OEM's trail and queues its instructions
+ * in the database outbox ({@link OutboxQueue}), so a step, its records and its messages commit
+ * together or not at all; once committed, the instructions are handed to the {@link Outbox} hook
+ * (files for hand delivery, or a nudge to the dispatcher). Time and randomness (ids, nonces) are
+ * injected. Refusals are {@link RejectedException}s with a {@link CampaignFailure}.
  */
 public final class CampaignService {
     /** The actor audit records name unless the builder is told otherwise. */
@@ -37,7 +39,7 @@ public final class CampaignService {
     private final CampaignDatabase db;
     private final ReleaseStore releases;
     private final Outbox outbox;
-    private final AuditLog auditLog;
+    private final OemAuditTrail trail;
     private final CampaignAudit audit;
     private final Clock clock;
     private final Ids ids;
@@ -49,18 +51,18 @@ public final class CampaignService {
         this.db = b.db;
         this.releases = b.releases;
         this.outbox = b.outbox;
-        this.auditLog = b.auditLog;
+        this.trail = b.trail;
         this.audit = new CampaignAudit(b.actor);
         this.clock = b.clock;
         this.ids = new Ids(b.random);
-        this.issuer = new InstructionIssuer(b.campaignKey, releases, ids, clock);
+        this.issuer = new InstructionIssuer(b.campaignKey, ids, clock);
         this.engine = new WaveEngine(issuer, releases, audit, clock);
         this.vehicles = new VehicleRegistry(db);
     }
 
     public static Builder builder(CampaignDatabase db, ReleaseStore releases, Credential campaignKey, Outbox outbox,
-                                  AuditLog auditLog) {
-        return new Builder(db, releases, campaignKey, outbox, auditLog);
+                                  OemAuditTrail trail) {
+        return new Builder(db, releases, campaignKey, outbox, trail);
     }
 
     public VehicleRegistry vehicles() {
@@ -178,6 +180,17 @@ public final class CampaignService {
      */
     public StatusReceipt reportStatus(String vehicleId, String campaignId, String instructionId, String nonce,
                                       Action.Status result, String detail) {
+        return reportStatus(vehicleId, campaignId, instructionId, nonce, result, detail, Optional.empty());
+    }
+
+    /**
+     * As {@link #reportStatus(String, String, String, String, Action.Status, String)}, keeping the
+     * head of the vehicle's own audit log that its signed report carried in the status record
+     * ({@link VehicleLogHead#VERIFICATION}): a signed anchor of the vehicle's log, checked against
+     * the log later ({@code ota oem log --vehicle V --check FILE}).
+     */
+    public StatusReceipt reportStatus(String vehicleId, String campaignId, String instructionId, String nonce,
+                                      Action.Status result, String detail, Optional<VehicleLogHead> logHead) {
         if (!result.reportable()) {
             throw new IllegalArgumentException("a vehicle reports COMMITTED, FAILED or ROLLED_BACK, not " + result);
         }
@@ -197,13 +210,13 @@ public final class CampaignService {
                             + a.status() + " for instruction " + instructionId + "; " + result + " cannot follow it");
                 }
                 ActionRows.setStatus(c, a, result, Action.REPORTED, detail, clock.instant());
-                fx.records.add(audit.status(k, a, result, detail));
+                fx.records.add(audit.status(k, a, result, detail, logHead));
                 Campaign after = followUp(c, k, a, result, fx);
                 Action updated = ActionRows.find(c, campaignId, vehicleId, a.kind()).orElseThrow();
                 return new StatusReceipt(updated, false, after.state());
             });
         } catch (RejectedException e) {
-            auditLog.append(audit.statusRefused(campaignId, vehicleId, instructionId, e.reason().name(), e.getMessage()));
+            trail.append(audit.statusRefused(campaignId, vehicleId, instructionId, e.reason().name(), e.getMessage()));
             throw e;
         }
     }
@@ -262,6 +275,23 @@ public final class CampaignService {
     /** Every action of the campaign: installs by wave and position, then rollbacks. */
     public List<Action> actions(String id) {
         return db.transaction(c -> ActionRows.of(c, id));
+    }
+
+    /**
+     * Queues in the database outbox every unanswered instruction (see {@link #unanswered}) it does
+     * not hold: what an OEM directory of an earlier version, whose outbox was files, still owed its
+     * vehicles when it was upgraded. A vehicle takes one it had received already as a no-op.
+     * Returns how many were queued.
+     */
+    public int queueUnanswered() {
+        Instant now = clock.instant();
+        return db.transaction(c -> {
+            int n = 0;
+            for (IssuedInstruction i : UnansweredInstructions.of(c, releases, now)) {
+                n += OutboxQueue.addIfAbsent(c, i, now) ? 1 : 0;
+            }
+            return n;
+        });
     }
 
     /** The signed instruction file issued under {@code instructionId}, for a redelivery. */
@@ -343,12 +373,24 @@ public final class CampaignService {
         return CampaignRows.find(c, id, false).orElseThrow();
     }
 
-    /** Runs {@code work} in a transaction, then appends its audit records and delivers its instructions. */
+    /**
+     * Runs {@code work} in a transaction that also appends its audit records (last, so the trail's
+     * head is locked only at the end) and queues its instructions; once committed, hands the
+     * instructions to the outbox hook.
+     */
     private <T> T run(Effects fx, CampaignDatabase.Work<T> work) {
-        T result = db.transaction(work);
-        for (AuditRecord r : fx.records) {
-            auditLog.append(r);
-        }
+        T result = db.transaction(c -> {
+            fx.clear();
+            T r = work.run(c);
+            Instant now = clock.instant();
+            for (IssuedInstruction i : fx.issued) {
+                OutboxQueue.add(c, i, now);
+            }
+            for (AuditRecord record : fx.records) {
+                trail.append(c, record);
+            }
+            return r;
+        });
         fx.issued.forEach(outbox::deliver);
         return result;
     }
@@ -359,18 +401,18 @@ public final class CampaignService {
         private final ReleaseStore releases;
         private final Credential campaignKey;
         private final Outbox outbox;
-        private final AuditLog auditLog;
+        private final OemAuditTrail trail;
         private Clock clock = Clock.systemUTC();
         private Random random = new SecureRandom();
         private String actor = DEFAULT_ACTOR;
 
         private Builder(CampaignDatabase db, ReleaseStore releases, Credential campaignKey, Outbox outbox,
-                        AuditLog auditLog) {
+                        OemAuditTrail trail) {
             this.db = Objects.requireNonNull(db, "db");
             this.releases = Objects.requireNonNull(releases, "releases");
             this.campaignKey = Objects.requireNonNull(campaignKey, "campaignKey");
             this.outbox = Objects.requireNonNull(outbox, "outbox");
-            this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
+            this.trail = Objects.requireNonNull(trail, "trail");
         }
 
         public Builder clock(Clock value) {

@@ -1,8 +1,12 @@
 package dev.wasmota.oem.campaign;
 
-import dev.wasmota.audit.AuditLog;
-import dev.wasmota.oem.release.ReleaseStore;
+import dev.wasmota.oem.audit.OemAuditTrail;
+import dev.wasmota.oem.owner.DatabaseModuleOwners;
+import dev.wasmota.oem.owner.ModuleOwners;
 import dev.wasmota.oem.pki.OemPki;
+import dev.wasmota.oem.release.LegacyReleases;
+import dev.wasmota.oem.release.ReleaseStore;
+import dev.wasmota.oem.trust.TrustDistribution;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -11,68 +15,67 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * Everything the campaign commands work on in one OEM directory, opened together and closed
- * together: the campaign key, the release store ({@code releases/}), the campaign database
- * ({@code campaigns/} unless another URL is given), the OEM audit log ({@code audit.log}) and the
- * file outbox ({@code outbox/}). A process that already holds the audit log (one writer per file)
- * passes it in; it is then left open on {@link #close}.
+ * The OEM as every {@code ota oem} command and every {@code oem serve} worker opens it: the keys of
+ * an OEM directory ({@link OemPki}) and the OEM database holding everything else, which all of them
+ * share: vehicles, campaigns, releases, module owners, the outbox, workers' leases, trust updates
+ * and the one audit trail. The database is the embedded H2 file of the OEM directory unless another
+ * URL is given. Opening brings in what an OEM directory of an earlier version kept in files (its
+ * release store, owner registry, and the instructions its file outbox still owed vehicles), once.
  */
 public final class CampaignWorkspace implements AutoCloseable {
-    /** The OEM audit log inside the OEM directory. */
-    public static final String AUDIT_FILE = "audit.log";
-
-    private final ReleaseStore releases;
+    private final OemPki pki;
     private final CampaignDatabase db;
-    private final AuditLog audit;
-    private final boolean ownsAudit;
+    private final ReleaseStore releases;
+    private final DatabaseModuleOwners owners;
+    private final OemAuditTrail trail;
     private final CampaignService service;
+    private final String actor;
 
-    private CampaignWorkspace(ReleaseStore releases, CampaignDatabase db, AuditLog audit, boolean ownsAudit,
-                              CampaignService service) {
-        this.releases = releases;
+    private CampaignWorkspace(OemPki pki, CampaignDatabase db, ReleaseStore releases, DatabaseModuleOwners owners,
+                              OemAuditTrail trail, CampaignService service, String actor) {
+        this.pki = pki;
         this.db = db;
-        this.audit = audit;
-        this.ownsAudit = ownsAudit;
+        this.releases = releases;
+        this.owners = owners;
+        this.trail = trail;
         this.service = service;
+        this.actor = actor;
     }
 
-    /** Opens the workspace of {@code oemDir}, with its own audit log. */
+    /** Opens the OEM of {@code oemDir}; a campaign step's instructions are also written to {@code oemDir/outbox/}. */
     public static CampaignWorkspace open(Path oemDir, Optional<String> dbUrl, Clock clock, Random random, String actor) {
         return open(oemDir, dbUrl, clock, random, actor, Optional.empty());
     }
 
-    /** Opens the workspace of {@code oemDir}; {@code sharedAudit}, if given, is used instead of opening the log. */
-    public static CampaignWorkspace open(Path oemDir, Optional<String> dbUrl, Clock clock, Random random, String actor,
-                                         Optional<AuditLog> sharedAudit) {
-        return open(oemDir, dbUrl, clock, random, actor, sharedAudit, Optional.empty());
-    }
-
     /**
-     * Opens the workspace of {@code oemDir}; {@code sharedAudit}, if given, is used instead of
-     * opening the log, and {@code outbox}, if given, instead of the {@link FileOutbox} (an MQTT
-     * dispatcher that writes through it).
+     * Opens the OEM of {@code oemDir}; {@code hook}, if given, is what a campaign step's
+     * instructions are handed to once committed, instead of the {@link FileOutbox} (a dispatcher
+     * that sends them at once).
      */
     public static CampaignWorkspace open(Path oemDir, Optional<String> dbUrl, Clock clock, Random random, String actor,
-                                         Optional<AuditLog> sharedAudit, Optional<Outbox> outbox) {
+                                         Optional<Outbox> hook) {
         OemPki pki;
         try {
             pki = OemPki.load(oemDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the OEM keys in " + oemDir, e);
         }
-        ReleaseStore releases = ReleaseStore.open(oemDir, clock);
         CampaignDatabase db = CampaignDatabase.open(dbUrl.orElseGet(() -> CampaignDatabase.defaultUrl(oemDir)), clock);
-        AuditLog audit;
         try {
-            audit = sharedAudit.orElseGet(() -> AuditLog.open(oemDir.resolve(AUDIT_FILE), clock));
-        } catch (RuntimeException e) {
+            ReleaseStore releases = new ReleaseStore(db, pki.trustStore(), clock);
+            LegacyReleases.importInto(releases, oemDir);
+            DatabaseModuleOwners owners = new DatabaseModuleOwners(db);
+            owners.importFile(oemDir);
+            OemAuditTrail trail = new OemAuditTrail(db, clock);
+            Outbox outbox = hook.orElseGet(() -> new FileOutbox(oemDir.resolve(FileOutbox.DIR), releases));
+            CampaignService service = CampaignService.builder(db, releases, pki.campaign(), outbox, trail)
+                    .clock(clock).random(random).actor(actor).build();
+            LegacyOutbox.importInto(service, oemDir);
+            return new CampaignWorkspace(pki, db, releases, owners, trail, service, actor);
+        } catch (RuntimeException | Error e) {
             db.close();
             throw e;
         }
-        CampaignService service = CampaignService.builder(db, releases, pki.campaign(),
-                        outbox.orElseGet(() -> new FileOutbox(oemDir.resolve(FileOutbox.DIR))), audit)
-                .clock(clock).random(random).actor(actor).build();
-        return new CampaignWorkspace(releases, db, audit, sharedAudit.isEmpty(), service);
     }
 
     public CampaignService campaigns() {
@@ -87,18 +90,51 @@ public final class CampaignWorkspace implements AutoCloseable {
         return service.vehicles();
     }
 
+    /** Who owns each module id; the intake reads and writes it. */
+    public ModuleOwners owners() {
+        return owners;
+    }
+
+    /** The OEM's one audit trail. */
+    public OemAuditTrail trail() {
+        return trail;
+    }
+
+    /** The messages on their way to vehicles. */
+    public OutboxQueue outbox() {
+        return outbox(db.clock());
+    }
+
+    /** The messages on their way to vehicles, claimed and leased on {@code leaseClock}. */
+    public OutboxQueue outbox(Clock leaseClock) {
+        return new OutboxQueue(db, leaseClock);
+    }
+
+    /** The serving workers' leases. */
+    public WorkerLeases leases() {
+        return leases(db.clock());
+    }
+
+    /** The serving workers' leases, on {@code leaseClock} (every worker's must agree). */
+    public WorkerLeases leases(Clock leaseClock) {
+        return new WorkerLeases(db, leaseClock);
+    }
+
+    /** The trust updates of this directory and the database, and their distribution to the fleet. */
+    public TrustDistribution trust() {
+        return new TrustDistribution(pki, db, trail, actor, db.clock());
+    }
+
+    public OemPki pki() {
+        return pki;
+    }
+
     public CampaignDatabase database() {
         return db;
     }
 
     @Override
     public void close() {
-        try {
-            if (ownsAudit) {
-                audit.close();
-            }
-        } finally {
-            db.close();
-        }
+        db.close();
     }
 }

@@ -4,8 +4,17 @@ import dev.wasmota.audit.AuditRecord;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What a campaign transaction leaves to do once it has committed: audit records to append, instructions to deliver. */
+/**
+ * What a campaign transaction produced besides its rows: audit records and instructions, written
+ * to the trail and the outbox before it commits, handed to the after-commit hook once it has.
+ * Cleared when the transaction runs again.
+ */
 final class Effects {
     final List<AuditRecord> records = new ArrayList<>();
     final List<IssuedInstruction> issued = new ArrayList<>();
+
+    void clear() {
+        records.clear();
+        issued.clear();
+    }
 }

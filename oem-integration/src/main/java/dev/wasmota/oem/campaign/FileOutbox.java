@@ -1,31 +1,37 @@
 package dev.wasmota.oem.campaign;
 
 import dev.wasmota.contract.io.DurableFiles;
+import dev.wasmota.oem.release.ReleaseStore;
+import dev.wasmota.signing.pkg.PackageFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
- * The default {@link Outbox}: each instruction durably at
+ * The campaign commands' outbox hook: once a step has committed (its instructions are in the
+ * database outbox already, for the serving workers), each instruction is also written durably at
  * {@code <dir>/<vehicleId>/<counter>-<instructionId>.wotains}, and each package it names once, at
- * {@code <dir>/packages/<packageSha256>.wotapkg}, ready for {@code ota ecu install --package
- * ... --instruction ...} or a route that sends both; and trust updates for each vehicle, at
- * {@code <dir>/<vehicleId>/0-trust-<sequence>.wotatrust}.
+ * {@code <dir>/packages/<packageSha256>.wotapkg}, for delivery by hand ({@code ota ecu install
+ * --package ... --instruction ...}). Nothing reads these files back: a vehicle given one by hand as
+ * well as over MQTT takes the second as a no-op.
  */
 public final class FileOutbox implements Outbox {
     /** The outbox directory inside the OEM directory. */
     public static final String DIR = "outbox";
     public static final String PACKAGES = "packages";
-    /** The extension of trust update files in a vehicle's outbox. */
+    /** The extension of trust update messages. */
     public static final String TRUST_EXTENSION = ".wotatrust";
-    /** The name prefix of trust update files: {@code 0-} sorts before any instruction counter (they start at 1). */
+    /** The name prefix of trust update messages: {@code 0-} sorts before any instruction counter (they start at 1). */
     public static final String TRUST_PREFIX = "0-trust-";
 
     private final Path dir;
+    private final ReleaseStore releases;
 
-    public FileOutbox(Path dir) {
+    public FileOutbox(Path dir, ReleaseStore releases) {
         this.dir = dir.toAbsolutePath();
+        this.releases = Objects.requireNonNull(releases, "releases");
     }
 
     public Path directory() {
@@ -39,29 +45,7 @@ public final class FileOutbox implements Outbox {
 
     /** Where the package named {@code packageSha256} is written. */
     public Path packageFile(String packageSha256) {
-        return dir.resolve(PACKAGES).resolve(packageSha256 + dev.wasmota.signing.pkg.PackageFile.EXTENSION);
-    }
-
-    /**
-     * Where the signed trust update {@code sequence} for {@code vehicleId} is written: named to sort
-     * before every instruction file of that vehicle ({@value #TRUST_PREFIX}...), so a dispatcher
-     * sends revocations before any install they may refuse.
-     */
-    public Path trustUpdateFile(String vehicleId, long sequence) {
-        return dir.resolve(vehicleId).resolve(String.format(java.util.Locale.ROOT, "%s%016d%s", TRUST_PREFIX, sequence,
-                TRUST_EXTENSION));
-    }
-
-    /** Writes a signed trust update durably for {@code vehicleId}; see {@link #trustUpdateFile}. */
-    public synchronized Path deliverTrustUpdate(String vehicleId, long sequence, byte[] signed) {
-        Path file = trustUpdateFile(vehicleId, sequence);
-        try {
-            DurableFiles.createDirectories(file.getParent());
-            DurableFiles.writeAtomic(file, signed);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot queue trust update " + sequence + " to " + file, e);
-        }
+        return dir.resolve(PACKAGES).resolve(packageSha256 + PackageFile.EXTENSION);
     }
 
     @Override
@@ -70,13 +54,13 @@ public final class FileOutbox implements Outbox {
             Path pkg = packageFile(issued.instruction().packageSha256());
             if (!Files.exists(pkg)) {
                 DurableFiles.createDirectories(pkg.getParent());
-                DurableFiles.writeAtomic(pkg, Files.readAllBytes(issued.packageFile()));
+                DurableFiles.writeAtomic(pkg, releases.packageBytes(issued.release()));
             }
             Path file = instructionFile(issued);
             DurableFiles.createDirectories(file.getParent());
             DurableFiles.writeAtomic(file, issued.file());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot deliver instruction " + issued.instruction().instructionId()
+            throw new UncheckedIOException("cannot write instruction " + issued.instruction().instructionId()
                     + " to " + dir, e);
         }
     }

@@ -3,7 +3,6 @@ package dev.wasmota.oem.campaign;
 import dev.wasmota.signing.pki.Credential;
 
 import dev.wasmota.oem.release.Release;
-import dev.wasmota.oem.release.ReleaseStore;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.instruction.SignedInstruction;
 import java.sql.Connection;
@@ -19,13 +18,11 @@ import java.time.temporal.ChronoUnit;
  */
 final class InstructionIssuer {
     private final Credential campaignKey;
-    private final ReleaseStore releases;
     private final Ids ids;
     private final Clock clock;
 
-    InstructionIssuer(Credential campaignKey, ReleaseStore releases, Ids ids, Clock clock) {
+    InstructionIssuer(Credential campaignKey, Ids ids, Clock clock) {
         this.campaignKey = campaignKey;
-        this.releases = releases;
         this.ids = ids;
         this.clock = clock;
     }
@@ -38,6 +35,6 @@ final class InstructionIssuer {
         byte[] file = SignedInstruction.sign(i, campaignKey.key(), campaignKey.cert(), clock);
         ActionRows.issued(c, a, new Action.Issued(i.instructionId(), counter, i.nonce(), i.packageSha256(),
                 i.issuedAt(), i.expiresAt()), file);
-        return new IssuedInstruction(i, file, a.kind(), release, releases.packageFile(release));
+        return new IssuedInstruction(i, file, a.kind(), release);
     }
 }

@@ -1,11 +1,16 @@
 package dev.wasmota.oem.campaign;
 
 /**
- * Where issued instructions go once their transaction has committed: files under the OEM
- * directory by default ({@link FileOutbox}), an MQTT route when the routes take over. A delivery
- * that fails leaves the instruction recorded; unanswered, it expires and counts as failed.
+ * What is done with issued instructions once their campaign step has committed. The step already
+ * queued them in the database outbox ({@link OutboxQueue}), from which serving workers send them;
+ * this hook adds to that: files for delivery by hand ({@link FileOutbox}, the command line's), or
+ * a nudge so the dispatcher of this process sends them at once instead of at its next scan. A hook
+ * that fails loses nothing: the instructions are in the database.
  */
 public interface Outbox {
-    /** Hands one signed instruction (and where its package lies) on towards its vehicle. */
+    /** Called once per instruction of a committed step. */
     void deliver(IssuedInstruction issued);
+
+    /** A hook that does nothing more. */
+    Outbox NONE = issued -> { };
 }

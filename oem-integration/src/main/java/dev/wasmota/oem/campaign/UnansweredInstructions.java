@@ -11,11 +11,8 @@ import java.util.List;
 
 /**
  * The instructions issued, not answered and still valid, rebuilt from the database exactly as
- * they were issued (the signed file kept there, its release, that release's package in the
- * store). A campaign step hands its instructions to the outbox once its transaction committed, so
- * a process killed in between leaves an instruction recorded that was never delivered; a
- * restarted OEM delivers again those its outbox does not hold. Only those the campaign still
- * means to send count.
+ * they were issued (the signed file kept there, its release). Only those the campaign still means
+ * to send count: what is still owed to vehicles, for operators and for re-sending.
  */
 final class UnansweredInstructions {
     private UnansweredInstructions() {
@@ -33,7 +30,7 @@ final class UnansweredInstructions {
             byte[] file = ActionRows.instructionFile(c, i.instructionId()).orElseThrow();
             Instruction instruction = new Instruction(i.instructionId(), k.id(), a.vehicleId(), release.moduleId(),
                     i.packageSha256(), i.counter(), i.issuedAt(), i.expiresAt(), i.nonce());
-            out.add(new IssuedInstruction(instruction, file, a.kind(), release, releases.packageFile(release)));
+            out.add(new IssuedInstruction(instruction, file, a.kind(), release));
         }
         return out;
     }

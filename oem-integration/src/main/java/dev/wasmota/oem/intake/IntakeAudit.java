@@ -1,7 +1,7 @@
 package dev.wasmota.oem.intake;
 
 import dev.wasmota.audit.AuditEvent;
-import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditTrail;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.audit.AuditRecord.Outcome;
 import dev.wasmota.oem.owner.ModuleOwnership;
@@ -22,15 +22,16 @@ import java.util.Set;
  * outside them, another supplier's module id). Each record lists every check's result.
  */
 final class IntakeAudit {
-    static final String ACTOR = "oem-intake";
     private static final int MAX_DETAIL = 2000;
     private static final Set<String> SECURITY_POLICY = Set.of(PolicyFailure.CAPABILITY_NOT_CERTIFIED.name(),
             PolicyFailure.IMPORT_NOT_PERMITTED.name(), OwnershipFailure.MODULE_OWNED_BY_ANOTHER_SUPPLIER.name());
 
-    private final Optional<AuditLog> log;
+    private final Optional<AuditTrail> log;
+    private final String actor;
 
-    IntakeAudit(Optional<AuditLog> log) {
+    IntakeAudit(Optional<AuditTrail> log, String actor) {
         this.log = log;
+        this.actor = actor;
     }
 
     /**
@@ -50,7 +51,7 @@ final class IntakeAudit {
                         + t.marginPercent() + "%)")
                 .build());
         List<AuditRecord> out = new java.util.ArrayList<>(List.of(accepted));
-        firstOwner.ifPresent(o -> out.add(log.get().append(OwnershipAudit.recorded(o, ACTOR).build())));
+        firstOwner.ifPresent(o -> out.add(log.get().append(OwnershipAudit.recorded(o, actor).build())));
         AuditRecord signed = log.get().append(base(AuditEvent.RELEASE_COUNTERSIGNED, report).outcome(Outcome.SUCCESS)
                 .detail("release sha256 " + report.releaseSha256().orElseThrow() + "; countersignature states "
                         + c.compiler() + " output sha256 " + c.sha256())
@@ -77,8 +78,8 @@ final class IntakeAudit {
         return security == null ? List.of(rejected) : List.of(security, rejected);
     }
 
-    private static AuditRecord.Builder base(AuditEvent event, IntakeReport report) {
-        AuditRecord.Builder b = AuditRecord.builder(event).actor(ACTOR);
+    private AuditRecord.Builder base(AuditEvent event, IntakeReport report) {
+        AuditRecord.Builder b = AuditRecord.builder(event).actor(actor);
         report.module().ifPresent(m -> b.moduleId(m.id()).toVersion(m.version()).toWasmSha256(m.wasmSha256())
                 .securityVersion(m.securityVersion()));
         for (CheckResult r : report.checks()) {

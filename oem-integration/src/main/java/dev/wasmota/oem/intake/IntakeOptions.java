@@ -3,7 +3,7 @@ package dev.wasmota.oem.intake;
 import dev.wasmota.contract.config.Problems;
 
 import dev.wasmota.ecu.HostConfig;
-import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditTrail;
 import dev.wasmota.ecu.sandbox.CompileBudget;
 import dev.wasmota.ecu.sandbox.LogSink;
 import dev.wasmota.signing.manifest.ResourceCaps;
@@ -31,11 +31,14 @@ import java.util.OptionalLong;
  * @param moduleLog also receives the lines the module logs (the report keeps the first ones); must not block
  * @param listener hears each check start and end
  * @param compileBudget how long compiling may take by the module's size; the vehicle's default
+ * @param actor who the audit records name: which worker ({@code oem-serve:NAME}) or the command line
  */
 public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed, int maxCanIds, int hostMemoryPages,
-        ResourceCaps resourceCeilings, boolean recompile, Clock clock, Optional<AuditLog> audit, LogSink moduleLog,
-        IntakeListener listener, CompileBudget compileBudget) {
+        ResourceCaps resourceCeilings, boolean recompile, Clock clock, Optional<AuditTrail> audit, LogSink moduleLog,
+        IntakeListener listener, CompileBudget compileBudget, String actor) {
     public static final int DEFAULT_MARGIN_PERCENT = 50;
+    /** The actor of intake records unless one is given. */
+    public static final String DEFAULT_ACTOR = "oem-intake";
     public static final int DEFAULT_SOAK_TICKS = 2000;
     public static final int MAX_SOAK_TICKS = 10_000_000;
     public static final int DEFAULT_MAX_CAN_IDS = 64;
@@ -46,6 +49,7 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
         Objects.requireNonNull(resourceCeilings, "resourceCeilings");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(moduleLog, "moduleLog");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(compileBudget, "compileBudget");
@@ -67,7 +71,7 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
     public Builder toBuilder() {
         Builder b = new Builder().marginPercent(marginPercent).soakTicks(soakTicks).maxCanIds(maxCanIds)
                 .hostMemoryPages(hostMemoryPages).resourceCeilings(resourceCeilings).recompile(recompile).clock(clock)
-                .moduleLog(moduleLog).listener(listener).compileBudget(compileBudget);
+                .moduleLog(moduleLog).listener(listener).compileBudget(compileBudget).actor(actor);
         seed.ifPresent(b::seed);
         audit.ifPresent(b::audit);
         return b;
@@ -83,10 +87,11 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
         private ResourceCaps resourceCeilings = ResourceCaps.DEFAULT_CEILINGS;
         private boolean recompile = true;
         private Clock clock = Clock.systemUTC();
-        private AuditLog audit;
+        private AuditTrail audit;
         private LogSink moduleLog = (id, line) -> { };
         private IntakeListener listener = IntakeListener.NONE;
         private CompileBudget compileBudget = CompileBudget.DEFAULT;
+        private String actor = DEFAULT_ACTOR;
 
         private Builder() {
         }
@@ -137,9 +142,15 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
             return this;
         }
 
-        /** The OEM's audit log; the pipeline appends to it but does not close it. */
-        public Builder audit(AuditLog value) {
+        /** The OEM's audit trail; the pipeline appends to it but does not close it. */
+        public Builder audit(AuditTrail value) {
             audit = value;
+            return this;
+        }
+
+        /** Who the audit records name (default {@value IntakeOptions#DEFAULT_ACTOR}). */
+        public Builder actor(String value) {
+            actor = Objects.requireNonNull(value, "actor");
             return this;
         }
 
@@ -171,7 +182,7 @@ public record IntakeOptions(int marginPercent, int soakTicks, OptionalLong seed,
                     .check(compileBudget != null, "no compile budget")
                     .orThrow();
             return new IntakeOptions(marginPercent, soakTicks, seed, maxCanIds, hostMemoryPages, resourceCeilings,
-                    recompile, clock, Optional.ofNullable(audit), moduleLog, listener, compileBudget);
+                    recompile, clock, Optional.ofNullable(audit), moduleLog, listener, compileBudget, actor);
         }
     }
 }

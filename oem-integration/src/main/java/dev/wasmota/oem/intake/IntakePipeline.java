@@ -58,7 +58,7 @@ public final class IntakePipeline {
         this.pki = Objects.requireNonNull(pki, "pki");
         this.options = Objects.requireNonNull(options, "options");
         this.owners = Objects.requireNonNull(owners, "owners");
-        this.audit = new IntakeAudit(options.audit());
+        this.audit = new IntakeAudit(options.audit(), options.actor());
     }
 
     /** Integrates a package held in memory. */

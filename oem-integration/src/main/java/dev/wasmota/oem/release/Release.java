@@ -2,10 +2,9 @@ package dev.wasmota.oem.release;
 
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * One published release: a countersigned package the OEM may roll out, as the release index
+ * One published release: a countersigned package the OEM may roll out, as the release store
  * records it (hawkBit's DistributionSet, for one module).
  *
  * @param moduleId the module id from the verified manifest
@@ -14,8 +13,7 @@ import java.util.Optional;
  * @param supplierId the supplier that signed it
  * @param wasmSha256 SHA-256 of the module binary
  * @param packageSha256 SHA-256 of the package file, the digest instructions name
- * @param packagePath the package file, relative to the release store's directory
- * @param reportPath the integration report, relative to the release store's directory, if one was given
+ * @param report whether its integration report was kept with it
  * @param publishedAt when it was published
  */
 public record Release(
@@ -25,8 +23,7 @@ public record Release(
         String supplierId,
         String wasmSha256,
         String packageSha256,
-        String packagePath,
-        Optional<String> reportPath,
+        boolean report,
         Instant publishedAt) {
 
     public Release {
@@ -35,8 +32,6 @@ public record Release(
         Objects.requireNonNull(supplierId, "supplierId");
         Objects.requireNonNull(wasmSha256, "wasmSha256");
         Objects.requireNonNull(packageSha256, "packageSha256");
-        Objects.requireNonNull(packagePath, "packagePath");
-        Objects.requireNonNull(reportPath, "reportPath");
         Objects.requireNonNull(publishedAt, "publishedAt");
     }
 

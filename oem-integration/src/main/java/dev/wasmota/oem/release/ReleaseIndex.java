@@ -23,10 +23,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The release index file, {@value #FORMAT}: RFC 8785 canonical JSON holding every release in
- * publication order, {@code {"format":..., "releases":[{...}, ...]}}.
+ * The release index file of the file release store of earlier versions, {@value #FORMAT}: RFC
+ * 8785 canonical JSON holding every release in publication order,
+ * {@code {"format":..., "releases":[{...}, ...]}}, each naming its package file (and report) relative
+ * to the store's directory. Read once to bring those releases into the OEM database
+ * ({@link LegacyReleases}).
  */
 final class ReleaseIndex {
+    static final String PACKAGE_FILE = "package" + dev.wasmota.signing.pkg.PackageFile.EXTENSION;
+    static final String REPORT_FILE = "report.json";
+
+    /** One release as the index lists it, with where its files lie. */
+    record Entry(Release release, String packagePath, Optional<String> reportPath) {
+    }
+
     static final String FORMAT = "wasmota-release-index/1";
     /** Largest index accepted, checked before parsing. */
     static final long MAX_BYTES = 16L * 1024 * 1024;
@@ -42,11 +52,12 @@ final class ReleaseIndex {
     private ReleaseIndex() {
     }
 
-    static byte[] bytes(List<Release> releases) {
+    static byte[] bytes(List<Entry> releases) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("format", FORMAT);
         ArrayNode list = root.putArray("releases");
-        for (Release r : releases) {
+        for (Entry e : releases) {
+            Release r = e.release();
             ObjectNode o = list.addObject();
             o.put("moduleId", r.moduleId());
             o.put("version", r.version());
@@ -54,14 +65,14 @@ final class ReleaseIndex {
             o.put("supplierId", r.supplierId());
             o.put("wasmSha256", r.wasmSha256());
             o.put("packageSha256", r.packageSha256());
-            o.put("package", r.packagePath());
-            r.reportPath().ifPresent(p -> o.put("report", p));
+            o.put("package", e.packagePath());
+            e.reportPath().ifPresent(p -> o.put("report", p));
             o.put("publishedAt", r.publishedAt().toString());
         }
         return CanonicalJson.bytes(root);
     }
 
-    static List<Release> parse(byte[] bytes) {
+    static List<Entry> parse(byte[] bytes) {
         JsonNode root;
         try {
             root = MAPPER.readTree(bytes);
@@ -75,19 +86,19 @@ final class ReleaseIndex {
         if (list == null || !list.isArray()) {
             throw bad("'releases' is not a list");
         }
-        List<Release> out = new ArrayList<>(list.size());
+        List<Entry> out = new ArrayList<>(list.size());
         Set<ReleaseId> seen = new HashSet<>();
         for (JsonNode n : list) {
-            Release r = release(n, out.size());
-            if (!seen.add(r.id())) {
-                throw bad("release " + r.id() + " listed twice");
+            Entry e = release(n, out.size());
+            if (!seen.add(e.release().id())) {
+                throw bad("release " + e.release().id() + " listed twice");
             }
-            out.add(r);
+            out.add(e);
         }
         return out;
     }
 
-    private static Release release(JsonNode n, int index) {
+    private static Entry release(JsonNode n, int index) {
         String where = "release #" + index;
         if (!n.isObject()) {
             throw bad(where + " is not an object");
@@ -116,12 +127,12 @@ final class ReleaseIndex {
         }
         String expected = moduleId + "/" + version + "/";
         String pkg = text(n, "package", where);
-        if (!pkg.equals(expected + ReleaseStore.PACKAGE_FILE)) {
-            throw bad(where + ": 'package' is not " + expected + ReleaseStore.PACKAGE_FILE);
+        if (!pkg.equals(expected + PACKAGE_FILE)) {
+            throw bad(where + ": 'package' is not " + expected + PACKAGE_FILE);
         }
         Optional<String> report = n.has("report") ? Optional.of(text(n, "report", where)) : Optional.empty();
-        if (report.isPresent() && !report.get().equals(expected + ReleaseStore.REPORT_FILE)) {
-            throw bad(where + ": 'report' is not " + expected + ReleaseStore.REPORT_FILE);
+        if (report.isPresent() && !report.get().equals(expected + REPORT_FILE)) {
+            throw bad(where + ": 'report' is not " + expected + REPORT_FILE);
         }
         Instant published;
         try {
@@ -129,8 +140,8 @@ final class ReleaseIndex {
         } catch (DateTimeParseException e) {
             throw bad(where + ": 'publishedAt' is not an ISO-8601 UTC time");
         }
-        return new Release(moduleId, version, sv.longValue(), supplier, digest(n, "wasmSha256", where),
-                digest(n, "packageSha256", where), pkg, report, published);
+        return new Entry(new Release(moduleId, version, sv.longValue(), supplier, digest(n, "wasmSha256", where),
+                digest(n, "packageSha256", where), report.isPresent(), published), pkg, report);
     }
 
     private static String digest(JsonNode n, String field, String where) {

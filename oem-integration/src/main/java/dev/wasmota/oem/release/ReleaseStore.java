@@ -1,79 +1,54 @@
 package dev.wasmota.oem.release;
 
-import dev.wasmota.signing.pki.TrustHierarchy;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmota.contract.Digests;
 import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.oem.campaign.CampaignDatabase;
 import dev.wasmota.signing.error.TrustFailure;
-import dev.wasmota.contract.io.DurableFiles;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageVerifier;
 import dev.wasmota.signing.pkg.VerifiedPackage;
 import dev.wasmota.signing.pki.TrustStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The OEM's released packages under {@code <oem dir>/releases/}: each countersigned package at
- * {@code <moduleId>/<version>/package.wotapkg} (with its integration {@code report.json}), and an
- * index ({@code index.json}, canonical JSON) the campaigns look releases up in. Only packages whose
- * supplier signature and OEM countersignature both verify get in; a module version, once
- * published, never changes. Files are written durably, the index last, so a crash never leaves an
- * index entry without its package. I/O failures are thrown as {@link UncheckedIOException}.
+ * The OEM's released packages, in the OEM database so every worker and command reads the same:
+ * each countersigned package with its integration report. Only packages whose supplier signature
+ * and OEM countersignature both verify get in; a module version, once published, never changes
+ * (two workers publishing the same version at once: one wins, the other gets the same release or
+ * a conflict). Packages are read back checked against the digest recorded when they were published.
+ * An OEM directory of an earlier version keeps its releases in files; {@link LegacyReleases}
+ * brings them in.
  */
 public final class ReleaseStore {
-    /** The store's directory inside the OEM directory. */
-    public static final String DIR = "releases";
-    public static final String INDEX_FILE = "index.json";
-    public static final String PACKAGE_FILE = "package" + PackageFile.EXTENSION;
-    public static final String REPORT_FILE = "report.json";
     /** Largest integration report accepted. */
     public static final int MAX_REPORT_BYTES = 1024 * 1024;
 
-    private static final String LOCK_FILE = ".lock";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** One writer per store directory in this process (a file lock is per process, not per thread). */
-    private static final Map<Path, Object> WRITERS = new ConcurrentHashMap<>();
+    private static final String COLUMNS = "module_id, version, security_version, supplier_id, wasm_sha256, package_sha256,"
+            + " published_at, report IS NOT NULL AS has_report";
 
-    private final Path dir;
+    private final CampaignDatabase db;
     private final PackageVerifier verifier;
     private final Clock clock;
 
-    /** A store in {@code dir} that admits packages verifying against {@code trust} at {@code clock}'s time. */
-    public ReleaseStore(Path dir, TrustStore trust, Clock clock) {
-        this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
+    /** A store in {@code db} that admits packages verifying against {@code trust} at {@code clock}'s time. */
+    public ReleaseStore(CampaignDatabase db, TrustStore trust, Clock clock) {
+        this.db = Objects.requireNonNull(db, "db");
         this.verifier = new PackageVerifier(trust, clock);
         this.clock = clock;
-    }
-
-    /** The store of the OEM directory {@code oemDir}, trusting the OEM's own vehicle trust anchors. */
-    public static ReleaseStore open(Path oemDir, Clock clock) {
-        try {
-            return new ReleaseStore(oemDir.resolve(DIR), TrustStore.load(oemDir.resolve(TrustHierarchy.TRUST_DIR)), clock);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the trust anchors of " + oemDir, e);
-        }
-    }
-
-    public Path directory() {
-        return dir;
     }
 
     /** Publishes a package without an integration report; see {@link #publish(byte[], Optional)}. */
@@ -90,62 +65,58 @@ public final class ReleaseStore {
         VerifiedPackage verified = verifier.verify(PackageFile.fromBytes(packageBytes));
         reportJson.ifPresent(ReleaseStore::checkReport);
         Manifest m = verified.manifest();
-        String packageSha = Digests.sha256Hex(packageBytes);
-        synchronized (WRITERS.computeIfAbsent(dir, d -> new Object())) {
-            return write(m, packageSha, packageBytes, reportJson);
-        }
+        Release release = new Release(m.moduleId(), m.version(), m.securityVersion(), m.supplierId(), m.wasmSha256(),
+                Digests.sha256Hex(packageBytes), reportJson.isPresent(), clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        return insert(release, packageBytes, reportJson);
     }
 
-    /** Under the in-process lock of this directory, takes the file lock other processes honour, then writes. */
-    private Release write(Manifest m, String packageSha, byte[] packageBytes, Optional<byte[]> reportJson) {
+    /** Inserts {@code release} unless its module version is published; then it must be the same package. */
+    Release insert(Release release, byte[] packageBytes, Optional<byte[]> report) {
         try {
-            DurableFiles.createDirectories(dir);
-            try (FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock ignored = lockChannel.lock()) {
-                List<Release> index = readIndex();
-                Optional<Release> existing = index.stream()
-                        .filter(r -> r.moduleId().equals(m.moduleId()) && r.version().equals(m.version())).findFirst();
+            return db.transaction(c -> {
+                Optional<Release> existing = find(c, release.moduleId(), release.version());
                 if (existing.isPresent()) {
-                    return same(existing.get(), packageSha);
+                    return same(existing.get(), release.packageSha256());
                 }
-                String base = m.moduleId() + "/" + m.version() + "/";
-                DurableFiles.createDirectories(dir.resolve(base));
-                DurableFiles.writeAtomic(dir.resolve(base + PACKAGE_FILE), packageBytes);
-                Optional<String> report = Optional.empty();
-                if (reportJson.isPresent()) {
-                    DurableFiles.writeAtomic(dir.resolve(base + REPORT_FILE), reportJson.get());
-                    report = Optional.of(base + REPORT_FILE);
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO oem_release (module_id, version, security_version,"
+                        + " supplier_id, wasm_sha256, package_sha256, published_at, package, report)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    p.setString(1, release.moduleId());
+                    p.setString(2, release.version());
+                    p.setLong(3, release.securityVersion());
+                    p.setString(4, release.supplierId());
+                    p.setString(5, release.wasmSha256());
+                    p.setString(6, release.packageSha256());
+                    p.setObject(7, CampaignDatabase.time(release.publishedAt()));
+                    p.setBytes(8, packageBytes);
+                    p.setBytes(9, report.orElse(null));
+                    p.executeUpdate();
                 }
-                Release release = new Release(m.moduleId(), m.version(), m.securityVersion(), m.supplierId(),
-                        m.wasmSha256(), packageSha, base + PACKAGE_FILE, report,
-                        clock.instant().truncatedTo(ChronoUnit.SECONDS));
-                List<Release> updated = new ArrayList<>(index);
-                updated.add(release);
-                DurableFiles.writeAtomic(dir.resolve(INDEX_FILE), ReleaseIndex.bytes(updated));
                 return release;
+            });
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof SQLException s && CampaignDatabase.isDuplicateKey(s)) {
+                Release raced = find(release.moduleId(), release.version()).orElseThrow(() -> e);
+                return same(raced, release.packageSha256());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot publish to " + dir, e);
+            throw e;
         }
     }
 
     /** Every release, by module id, then security version, then publication order. */
     public List<Release> list() {
-        List<Release> all = new ArrayList<>(readIndex());
-        List<Release> order = List.copyOf(all);
-        all.sort(Comparator.comparing(Release::moduleId).thenComparingLong(Release::securityVersion)
-                .thenComparingInt(order::indexOf));
-        return all;
+        return db.transaction(c -> query(c, "SELECT " + COLUMNS + " FROM oem_release"
+                + " ORDER BY module_id, security_version, publication", null, null));
     }
 
     public Optional<Release> find(String moduleId, String version) {
-        return readIndex().stream().filter(r -> r.moduleId().equals(moduleId) && r.version().equals(version)).findFirst();
+        return db.transaction(c -> find(c, moduleId, version));
     }
 
     /** The release named {@code id}; refused with {@link ReleaseFailure#UNKNOWN_RELEASE} if there is none. */
     public Release get(ReleaseId id) {
         return find(id.moduleId(), id.version()).orElseThrow(() -> new RejectedException(ReleaseFailure.UNKNOWN_RELEASE,
-                "no release " + id + " in " + dir + " (publish it first, or create the campaign with --package)"));
+                "no release " + id + " is published (publish it first, or create the campaign with --package)"));
     }
 
     /**
@@ -155,41 +126,87 @@ public final class ReleaseStore {
      * Empty if there is none; refused if {@code moduleId@version} itself is unknown.
      */
     public Optional<Release> previous(String moduleId, String version) {
-        List<Release> index = readIndex();
+        List<Release> ordered = db.transaction(c -> query(c, "SELECT " + COLUMNS + " FROM oem_release WHERE module_id = ?"
+                + " ORDER BY security_version, publication", moduleId, null));
         ReleaseId id = new ReleaseId(moduleId, version);
-        Release self = index.stream().filter(r -> r.id().equals(id)).findFirst().orElseGet(() -> get(id));
-        int selfPos = index.indexOf(self);
-        Comparator<Release> order = Comparator.comparingLong(Release::securityVersion).thenComparingInt(index::indexOf);
-        return index.stream()
-                .filter(r -> r.moduleId().equals(moduleId) && !r.equals(self))
-                .filter(r -> r.securityVersion() < self.securityVersion()
-                        || (r.securityVersion() == self.securityVersion() && index.indexOf(r) < selfPos))
-                .max(order);
+        int self = -1;
+        for (int i = 0; i < ordered.size(); i++) {
+            if (ordered.get(i).id().equals(id)) {
+                self = i;
+            }
+        }
+        if (self < 0) {
+            get(id);
+        }
+        return self > 0 ? Optional.of(ordered.get(self - 1)) : Optional.empty();
     }
 
-    /** Where {@code release}'s package file lies. */
-    public Path packageFile(Release release) {
-        return dir.resolve(release.packagePath());
-    }
-
-    /** The package file of {@code release}, checked against the digest the index recorded. */
+    /** The package file of {@code release}, checked against the digest recorded when it was published. */
     public byte[] packageBytes(Release release) {
-        byte[] bytes;
-        try {
-            bytes = DurableFiles.readBounded(packageFile(release), PackageFile.MAX_FILE_BYTES);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the package of " + release.id(), e);
-        }
-        if (!Digests.sha256Hex(bytes).equals(release.packageSha256())) {
-            throw new RejectedException(TrustFailure.DIGEST_MISMATCH, "the stored package of " + release.id()
-                    + " no longer has the digest it was published with");
-        }
+        return packageBytes(release.packageSha256()).orElseThrow(() -> new RejectedException(ReleaseFailure.UNKNOWN_RELEASE,
+                "no package " + release.packageSha256() + " of " + release.id() + " is published"));
+    }
+
+    /** The published package whose SHA-256 is {@code sha256}, checked against it; empty if none is published. */
+    public Optional<byte[]> packageBytes(String sha256) {
+        Optional<byte[]> bytes = db.transaction(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT package FROM oem_release WHERE package_sha256 = ?")) {
+                p.setString(1, sha256);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.<byte[]>empty();
+                }
+            }
+        });
+        bytes.ifPresent(b -> {
+            if (!Digests.sha256Hex(b).equals(sha256)) {
+                throw new RejectedException(TrustFailure.DIGEST_MISMATCH, "the stored package " + sha256
+                        + " no longer has the digest it was published with");
+            }
+        });
         return bytes;
+    }
+
+    /** The integration report kept with {@code release}, if one was given. */
+    public Optional<byte[]> report(Release release) {
+        return db.transaction(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT report FROM oem_release WHERE module_id = ? AND version = ?")) {
+                p.setString(1, release.moduleId());
+                p.setString(2, release.version());
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getBytes(1)) : Optional.<byte[]>empty();
+                }
+            }
+        });
     }
 
     /** Reads {@code release}'s package and verifies both signatures again, at this store's clock time. */
     public VerifiedPackage verified(Release release) {
         return verifier.verify(PackageFile.fromBytes(packageBytes(release)));
+    }
+
+    private static Optional<Release> find(Connection c, String moduleId, String version) throws SQLException {
+        return query(c, "SELECT " + COLUMNS + " FROM oem_release WHERE module_id = ? AND version = ?", moduleId, version)
+                .stream().findFirst();
+    }
+
+    private static List<Release> query(Connection c, String sql, String first, String second) throws SQLException {
+        List<Release> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            if (first != null) {
+                p.setString(1, first);
+            }
+            if (second != null) {
+                p.setString(2, second);
+            }
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Release(rs.getString("module_id"), rs.getString("version"), rs.getLong("security_version"),
+                            rs.getString("supplier_id"), rs.getString("wasm_sha256"), rs.getString("package_sha256"),
+                            rs.getBoolean("has_report"), CampaignDatabase.instant(rs, "published_at")));
+                }
+            }
+        }
+        return out;
     }
 
     private static Release same(Release existing, String packageSha) {
@@ -214,18 +231,6 @@ public final class ReleaseStore {
         }
         if (node == null || !node.isObject()) {
             throw new RejectedException(ReleaseFailure.MALFORMED_REPORT, "integration report is not a JSON object");
-        }
-    }
-
-    private List<Release> readIndex() {
-        Path file = dir.resolve(INDEX_FILE);
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        try {
-            return ReleaseIndex.parse(DurableFiles.readBounded(file, ReleaseIndex.MAX_BYTES));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 }

@@ -4,8 +4,8 @@ import dev.wasmota.oem.pki.OemPki;
 
 import dev.wasmota.testkit.MutableClock;
 
-import dev.wasmota.audit.AuditLog;
 import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.oem.audit.OemAuditTrail;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseStore;
 import dev.wasmota.signing.Fixtures;
@@ -16,32 +16,34 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An OEM with healthy 1.0.0 (security version 1) and 2.0.0 (security version 2) published, a
- * campaign service on a hand-moved clock, seeded randomness, an in-memory H2 database (or the URL
- * given) and a recording outbox.
+ * campaign service on a hand-moved clock, seeded randomness, a new database of the kind given (an
+ * in-memory H2 one by default, or the URL given), the OEM's audit trail in it and a recording
+ * outbox hook.
  */
 public final class CampaignKit implements AutoCloseable {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
-
     public final Fixtures fx;
     /** The fixture OEM's keys as {@code ota oem init} keeps them: what the OEM's services take. */
     public final OemPki oem;
     public final Path oemDir;
     public final MutableClock clock = new MutableClock(Fixtures.T0);
-    public final ReleaseStore releases;
+    public ReleaseStore releases;
     public final RecordingOutbox outbox = new RecordingOutbox();
     public final String url;
     public final Release v1;
     public final Release v2;
     public CampaignDatabase db;
-    public AuditLog audit;
+    public OemAuditTrail audit;
     public CampaignService service;
 
     public CampaignKit(Path dir) {
-        this(dir, "jdbc:h2:mem:campaign-kit-" + DATABASES.incrementAndGet());
+        this(dir, TestDatabase.H2);
+    }
+
+    public CampaignKit(Path dir, TestDatabase database) {
+        this(dir, database.freshUrl());
     }
 
     public CampaignKit(Path dir, String url) {
@@ -53,10 +55,9 @@ public final class CampaignKit implements AutoCloseable {
         }
         this.oemDir = dir.resolve("oem");
         this.url = url;
-        this.releases = new ReleaseStore(oemDir.resolve(ReleaseStore.DIR), fx.oem.trustStore(), clock);
+        open();
         this.v1 = releases.publish(PackageFile.toBytes(fx.released()));
         this.v2 = releases.publish(PackageFile.toBytes(healthy(fx, "2.0.0", 2, "healthy_v2.wasm")));
-        open();
     }
 
     /** A healthy package, supplier-signed by acme and countersigned. */
@@ -65,12 +66,18 @@ public final class CampaignKit implements AutoCloseable {
                 Fixtures.spec("healthy", version, securityVersion, Fixtures.HEALTHY_CAPS)), fx.acme));
     }
 
-    /** Opens the database, the audit log and the service (again, after {@link #close}). */
+    /** Opens the database, the release store, the audit trail and the service (again, after {@link #close}). */
     public void open() {
         db = CampaignDatabase.open(url, clock);
-        audit = AuditLog.open(oemDir.resolve(CampaignWorkspace.AUDIT_FILE), clock);
+        releases = new ReleaseStore(db, fx.oem.trustStore(), clock);
+        audit = new OemAuditTrail(db, clock);
         service = CampaignService.builder(db, releases, fx.oem.campaign(), outbox, audit).clock(clock)
                 .random(new Random(42)).actor("test").build();
+    }
+
+    /** The database outbox the service queues its instructions in. */
+    public OutboxQueue queue() {
+        return new OutboxQueue(db, clock);
     }
 
     /** Registers vehicles {@code veh-1 .. veh-n} with hardware {@code ecu-a}; returns their ids. */
@@ -98,12 +105,11 @@ public final class CampaignKit implements AutoCloseable {
     }
 
     public List<AuditRecord> auditRecords() {
-        return AuditLog.read(audit.file());
+        return audit.records();
     }
 
     @Override
     public void close() {
-        audit.close();
         db.close();
     }
 }

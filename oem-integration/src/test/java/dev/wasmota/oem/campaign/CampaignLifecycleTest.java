@@ -16,8 +16,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.class)
 class CampaignLifecycleTest {
+    @Parameter
+    TestDatabase database;
+
     @TempDir
     Path dir;
 
@@ -26,7 +34,7 @@ class CampaignLifecycleTest {
 
     @BeforeEach
     void setUp() {
-        kit = new CampaignKit(dir);
+        kit = new CampaignKit(dir, database);
         vehicles = kit.vehicles(4);
     }
 
@@ -196,7 +204,7 @@ class CampaignLifecycleTest {
     /** The OEM log's hash chain holds. */
     private static final class AuditLogVerify {
         static boolean ok(CampaignKit kit) {
-            return dev.wasmota.audit.AuditLog.verify(kit.audit.file()).ok();
+            return kit.audit.verify().ok();
         }
     }
 }

@@ -18,9 +18,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A campaign-wide rollback sends exactly the vehicles that committed back to the previous release. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.class)
 class CampaignRollbackTest {
+    @Parameter
+    TestDatabase database;
+
     @TempDir
     Path dir;
 
@@ -29,7 +37,7 @@ class CampaignRollbackTest {
 
     @BeforeEach
     void setUp() {
-        kit = new CampaignKit(dir);
+        kit = new CampaignKit(dir, database);
         vehicles = kit.vehicles(5);
     }
 

@@ -18,9 +18,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every instruction is signed with the campaign key and names its vehicle, the package and the vehicle's next counter. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.class)
 class IssuedInstructionTest {
+    @Parameter
+    TestDatabase database;
+
     @TempDir
     Path dir;
 
@@ -29,7 +37,7 @@ class IssuedInstructionTest {
 
     @BeforeEach
     void setUp() {
-        kit = new CampaignKit(dir);
+        kit = new CampaignKit(dir, database);
         vehicles = kit.vehicles(3);
     }
 
@@ -42,7 +50,7 @@ class IssuedInstructionTest {
     void everyInstructionVerifiesAndNamesVehiclePackageAndCounter() throws Exception {
         Campaign k = kit.service.start(kit.service.create(kit.spec(kit.v2, vehicles, "100%")
                 .validity(Duration.ofMinutes(30)).build()).id());
-        byte[] pkg = Files.readAllBytes(kit.releases.packageFile(kit.v2));
+        byte[] pkg = kit.releases.packageBytes(kit.v2);
 
         List<IssuedInstruction> issued = kit.outbox.of(k.id());
 
@@ -84,7 +92,7 @@ class IssuedInstructionTest {
 
     @Test
     void fileOutboxWritesInstructionAndPackageOnce() throws Exception {
-        FileOutbox files = new FileOutbox(kit.oemDir.resolve(FileOutbox.DIR));
+        FileOutbox files = new FileOutbox(kit.oemDir.resolve(FileOutbox.DIR), kit.releases);
         Campaign k = kit.service.start(kit.service.create(kit.spec(kit.v2, vehicles, "100%").build()).id());
 
         kit.outbox.of(k.id()).forEach(files::deliver);

@@ -17,9 +17,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A status report must name an instruction the campaign issued to that vehicle, with its nonce; repeats count once. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.class)
 class StatusReportTest {
+    @Parameter
+    TestDatabase database;
+
     @TempDir
     Path dir;
 
@@ -29,7 +37,7 @@ class StatusReportTest {
 
     @BeforeEach
     void setUp() {
-        kit = new CampaignKit(dir);
+        kit = new CampaignKit(dir, database);
         List<String> vehicles = kit.vehicles(4);
         campaign = kit.service.start(kit.service.create(kit.spec(kit.v2, vehicles, "2,100%").advanceAt(100).build()).id());
         first = kit.outbox.lastTo("veh-1").instruction();

@@ -9,14 +9,22 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.class)
 class StatusTableTest {
+    @Parameter
+    TestDatabase database;
+
     @TempDir
     Path dir;
 
     @Test
     void showsEachWaveWithCountsAndRates() {
-        try (CampaignKit kit = new CampaignKit(dir)) {
+        try (CampaignKit kit = new CampaignKit(dir, database)) {
             List<String> vehicles = kit.vehicles(4);
             Campaign k = kit.service.start(kit.service.create(kit.spec(kit.v2, vehicles, "2,100%").advanceAt(50)
                     .stopAt(60).id("c-table").build()).id());

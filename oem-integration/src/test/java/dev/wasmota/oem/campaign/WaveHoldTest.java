@@ -19,9 +19,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Each wave is observed for the campaign's hold before the next starts; the stop rule applies throughout. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.class)
 class WaveHoldTest {
+    @Parameter
+    TestDatabase database;
+
     private static final Duration HOLD = Duration.ofSeconds(60);
 
     @TempDir
@@ -32,7 +40,7 @@ class WaveHoldTest {
 
     @BeforeEach
     void setUp() {
-        kit = new CampaignKit(dir);
+        kit = new CampaignKit(dir, database);
         vehicles = kit.vehicles(4);
     }
 

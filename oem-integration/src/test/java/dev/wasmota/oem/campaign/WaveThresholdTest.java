@@ -15,9 +15,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Waves advance exactly at the success threshold and stop exactly at the error threshold; silence counts at expiry. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.class)
 class WaveThresholdTest {
+    @Parameter
+    TestDatabase database;
+
     @TempDir
     Path dir;
 
@@ -26,7 +34,7 @@ class WaveThresholdTest {
 
     @BeforeEach
     void setUp() {
-        kit = new CampaignKit(dir);
+        kit = new CampaignKit(dir, database);
         vehicles = kit.vehicles(14);
     }
 

@@ -13,13 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** The index file of the file release store of earlier versions, read once to import it. */
 class ReleaseIndexTest {
     private static final String A = "a".repeat(64);
     private static final String B = "b".repeat(64);
-    private static final Release R1 = new Release("healthy", "1.0.0", 1, "acme", A, B, "healthy/1.0.0/package.wotapkg",
-            Optional.of("healthy/1.0.0/report.json"), Instant.parse("2026-06-01T08:00:00Z"));
-    private static final Release R2 = new Release("brake-temp", "2.1.0-rc.1", 7, "acme", B, A,
-            "brake-temp/2.1.0-rc.1/package.wotapkg", Optional.empty(), Instant.parse("2026-06-02T09:30:00Z"));
+    private static final ReleaseIndex.Entry R1 = new ReleaseIndex.Entry(new Release("healthy", "1.0.0", 1, "acme", A, B,
+            true, Instant.parse("2026-06-01T08:00:00Z")), "healthy/1.0.0/package.wotapkg",
+            Optional.of("healthy/1.0.0/report.json"));
+    private static final ReleaseIndex.Entry R2 = new ReleaseIndex.Entry(new Release("brake-temp", "2.1.0-rc.1", 7, "acme",
+            B, A, false, Instant.parse("2026-06-02T09:30:00Z")), "brake-temp/2.1.0-rc.1/package.wotapkg", Optional.empty());
 
     @Test
     void roundTripsInCanonicalForm() {

@@ -2,11 +2,12 @@ package dev.wasmota.oem.release;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.contract.Digests;
+import dev.wasmota.oem.campaign.CampaignDatabase;
+import dev.wasmota.oem.campaign.TestDatabase;
 import dev.wasmota.signing.Fixtures;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.error.TrustFailure;
@@ -14,25 +15,50 @@ import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.Packager;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** The releases in the OEM database: what gets in, what never changes, the order rollbacks follow. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.class)
 class ReleaseStoreTest {
+    @Parameter
+    TestDatabase database;
+
     @TempDir
     Path dir;
 
     Fixtures fx;
+    String url;
+    CampaignDatabase db;
     ReleaseStore store;
 
     @BeforeEach
     void setUp() {
         fx = new Fixtures(dir);
-        store = ReleaseStore.open(dir.resolve("oem"), fx.clock);
+        url = database.freshUrl();
+        db = CampaignDatabase.open(url, fx.clock);
+        store = new ReleaseStore(db, fx.oem.trustStore(), fx.clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
     }
 
     private ModulePackage healthy(String version, long securityVersion, String wasm) {
@@ -41,7 +67,7 @@ class ReleaseStoreTest {
     }
 
     @Test
-    void publishesCountersignedPackageWithItsReportAndIndexEntry() throws Exception {
+    void publishesCountersignedPackageWithItsReport() throws Exception {
         byte[] pkg = PackageFile.toBytes(fx.released());
         byte[] report = "{\"checks\":[]}".getBytes(StandardCharsets.UTF_8);
 
@@ -53,10 +79,9 @@ class ReleaseStoreTest {
         assertEquals(Digests.sha256Hex(pkg), r.packageSha256());
         assertEquals(Digests.sha256Hex(Fixtures.wasm("healthy_v1.wasm")), r.wasmSha256());
         assertEquals(Fixtures.T0, r.publishedAt());
-        Path base = dir.resolve("oem/releases/healthy/1.0.0");
-        assertArrayEquals(pkg, Files.readAllBytes(base.resolve("package.wotapkg")));
-        assertArrayEquals(report, Files.readAllBytes(base.resolve("report.json")));
-        assertEquals(Optional.of("healthy/1.0.0/report.json"), r.reportPath());
+        assertTrue(r.report());
+        assertArrayEquals(report, store.report(r).orElseThrow());
+        assertArrayEquals(pkg, store.packageBytes(r.packageSha256()).orElseThrow());
         assertEquals(List.of(r), store.list());
         assertEquals(Optional.of(r), store.find("healthy", "1.0.0"));
         assertArrayEquals(pkg, store.packageBytes(r));
@@ -66,12 +91,44 @@ class ReleaseStoreTest {
     void publishingTheSameBytesTwiceChangesNothing() throws Exception {
         byte[] pkg = PackageFile.toBytes(fx.released());
         Release first = store.publish(pkg);
-        byte[] index = Files.readAllBytes(store.directory().resolve(ReleaseStore.INDEX_FILE));
 
-        Release again = store.publish(pkg);
+        Release again = store.publish(pkg, Optional.of("{}".getBytes(StandardCharsets.UTF_8)));
 
         assertEquals(first, again);
-        assertArrayEquals(index, Files.readAllBytes(store.directory().resolve(ReleaseStore.INDEX_FILE)));
+        assertEquals(List.of(first), store.list());
+        assertEquals(Optional.empty(), store.report(first));
+    }
+
+    @Test
+    void twoWorkersPublishingOneVersionAtOnceEndWithOneRelease() throws Exception {
+        byte[] pkg = PackageFile.toBytes(fx.released());
+        byte[] other = PackageFile.toBytes(healthy("1.0.0", 1, "healthy_v2.wasm"));
+        try (CampaignDatabase second = CampaignDatabase.open(url, fx.clock)) {
+            ReleaseStore worker2 = new ReleaseStore(second, fx.oem.trustStore(), fx.clock);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < 5; round++) {
+                    byte[] mine = round % 2 == 0 ? pkg : other;
+                    Future<Object> a = pool.submit(attempt(() -> store.publish(mine)));
+                    Future<Object> b = pool.submit(attempt(() -> worker2.publish(mine)));
+                    assertEquals(a.get(), b.get(), "both get the one release");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertEquals(1, store.list().size());
+    }
+
+    /** The release published, or the refusal's reason. */
+    private static Callable<Object> attempt(Callable<Release> publish) {
+        return () -> {
+            try {
+                return publish.call();
+            } catch (RejectedException e) {
+                return e.reason();
+            }
+        };
     }
 
     @Test
@@ -92,7 +149,7 @@ class ReleaseStoreTest {
 
         assertEquals(TrustFailure.COUNTERSIGNATURE_MISSING, e.reason());
         assertEquals(3, e.exitCode().code());
-        assertFalse(Files.exists(store.directory().resolve("healthy")));
+        assertTrue(store.list().isEmpty());
     }
 
     @Test
@@ -147,20 +204,27 @@ class ReleaseStoreTest {
     }
 
     @Test
-    void indexSurvivesReopening() {
+    void anotherProcessOnTheSameDatabaseSeesEveryRelease() {
         Release v1 = store.publish(PackageFile.toBytes(fx.released()));
 
-        ReleaseStore reopened = ReleaseStore.open(dir.resolve("oem"), fx.clock);
+        try (CampaignDatabase other = CampaignDatabase.open(url, fx.clock)) {
+            ReleaseStore reopened = new ReleaseStore(other, fx.oem.trustStore(), fx.clock);
 
-        assertEquals(List.of(v1), reopened.list());
+            assertEquals(List.of(v1), reopened.list());
+            assertArrayEquals(PackageFile.toBytes(fx.released()), reopened.packageBytes(v1));
+        }
     }
 
     @Test
-    void refusesStoredPackageChangedOnDisk() throws Exception {
+    void refusesAStoredPackageChangedInTheDatabase() throws Exception {
         Release v1 = store.publish(PackageFile.toBytes(fx.released()));
-        byte[] bytes = Files.readAllBytes(store.packageFile(v1));
+        byte[] bytes = store.packageBytes(v1);
         bytes[bytes.length - 1] ^= 1;
-        Files.write(store.packageFile(v1), bytes);
+        try (Connection c = DriverManager.getConnection(url);
+             PreparedStatement p = c.prepareStatement("UPDATE oem_release SET package = ? WHERE version = '1.0.0'")) {
+            p.setBytes(1, bytes);
+            p.executeUpdate();
+        }
 
         RejectedException e = assertThrows(RejectedException.class, () -> store.packageBytes(v1));
 

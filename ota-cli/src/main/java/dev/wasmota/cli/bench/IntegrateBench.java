@@ -2,7 +2,6 @@ package dev.wasmota.cli.bench;
 
 import dev.wasmota.audit.AuditLog;
 import dev.wasmota.contract.stats.Percentiles;
-import dev.wasmota.cli.oem.OemIntegrateCommand;
 import dev.wasmota.oem.intake.CheckResult;
 import dev.wasmota.oem.intake.IntakeCheck;
 import dev.wasmota.oem.intake.IntakeFiles;
@@ -97,7 +96,7 @@ public final class IntegrateBench implements Callable<Integer> {
             out.printf("package: %d bytes (module %s, %d bytes), %d soak ticks, deadline %d us; warming up...%n",
                     submission.length, wasm.getFileName(), module.length, soakTicks, deadlineUs);
             out.flush();
-            try (AuditLog audit = AuditLog.open(tmp.resolve("oem").resolve(OemIntegrateCommand.AUDIT_FILE), clock)) {
+            try (AuditLog audit = AuditLog.open(tmp.resolve("oem").resolve("audit.log"), clock)) {
                 IntakePipeline pipeline = new IntakePipeline(oem, IntakeOptions.builder().soakTicks(soakTicks)
                         .clock(clock).audit(audit).build());
                 Run warm = run(pipeline, submission, vectorBytes, tmp.resolve("warm-up.wotapkg"));

@@ -29,7 +29,7 @@ abstract class CampaignBaseCommand implements Callable<Integer> {
     Path oemDir;
 
     @Option(names = "--db", paramLabel = "URL",
-            description = "JDBC URL of the campaign database (default: an H2 file in DIR/campaigns)")
+            description = "JDBC URL of the OEM database, shared with the oem serve workers (default: the H2 file in DIR/campaigns)")
     String dbUrl;
 
     final CliEnv env;

@@ -1,9 +1,8 @@
 package dev.wasmota.cli.oem;
 
 import dev.wasmota.audit.AuditEvent;
-import dev.wasmota.audit.AuditLog;
 import dev.wasmota.audit.AuditRecord;
-import dev.wasmota.oem.owner.FileModuleOwners;
+import dev.wasmota.oem.campaign.CampaignWorkspace;
 import dev.wasmota.oem.owner.ModuleOwnership;
 import dev.wasmota.oem.owner.ModuleTransfer;
 import dev.wasmota.oem.owner.OwnershipAudit;
@@ -11,13 +10,12 @@ import dev.wasmota.oem.owner.OwnershipTransfers;
 import dev.wasmota.cli.CliEnv;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.Manifest;
-import dev.wasmota.oem.pki.OemPki;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,7 +34,7 @@ public final class ModuleCommand implements Callable<Integer> {
 
     /** The {@code module} command line with its subcommands, to add under {@code ota oem}. */
     public static CommandLine commandLine(CliEnv env) {
-        return new CommandLine(new ModuleCommand()).addSubcommand(new Transfer(env)).addSubcommand(new ListOwners());
+        return new CommandLine(new ModuleCommand()).addSubcommand(new Transfer(env)).addSubcommand(new ListOwners(env));
     }
 
     @Override
@@ -48,22 +46,22 @@ public final class ModuleCommand implements Callable<Integer> {
     /** {@code ota oem module transfer}. */
     @Command(name = "transfer", mixinStandardHelpOptions = true,
             description = {"Hands a module over from its owner to another supplier.",
-                    "%nSigns the transfer with the OEM release key and records it in DIR/" + FileModuleOwners.FILE
-                            + "; DIR/audit.log records MODULE_OWNER_TRANSFERRED (a refused transfer too). From then on"
+                    "%nSigns the transfer with the OEM release key and records it in the OEM database; the OEM's audit"
+                            + " trail records MODULE_OWNER_TRANSFERRED (a refused transfer too). From then on"
                             + " intake refuses the former owner's packages of the module and countersigns the new"
                             + " owner's with the transfer, which lets a vehicle running the former owner's module take"
                             + " them. The new owner's releases start above every security version countersigned for"
                             + " the module so far (or at --min-security-version), so no vehicle's anti-rollback floor"
                             + " lies above them.",
-                    "%nNeeds the audit log: stop `ota oem serve` on DIR first.",
+"%nWorks while oem serve workers run: they read the owners from the same database.",
                     "%nExit codes: 0 transferred, 2 usage, 4 refused (no owner yet, already the owner, a start at or"
                             + " below a released security version).%n"})
     static final class Transfer implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--oem", required = true, paramLabel = "DIR", description = "the OEM directory (ota oem init)")
-        Path oemDir;
+        @Mixin
+        OemOptions oem;
 
         @Option(names = "--module", required = true, paramLabel = "ID", description = "the module id")
         String module;
@@ -88,12 +86,12 @@ public final class ModuleCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             requireArguments();
-            OemPki pki = OemPki.load(oemDir, env.clock(), env.random());
             PrintWriter out = spec.commandLine().getOut();
-            try (AuditLog audit = AuditLog.open(oemDir.resolve(OemIntegrateCommand.AUDIT_FILE), env.clock())) {
+            try (CampaignWorkspace ws = oem.open(env, ACTOR)) {
+                var audit = ws.trail();
                 ModuleTransfer t;
                 try {
-                    t = OwnershipTransfers.transfer(FileModuleOwners.in(oemDir), pki.release(), module, to, reason,
+                    t = OwnershipTransfers.transfer(ws.owners(), ws.pki().release(), module, to, reason,
                             minSecurityVersion == null ? OptionalLong.empty() : OptionalLong.of(minSecurityVersion),
                             env.clock().instant());
                 } catch (RejectedException e) {
@@ -105,8 +103,7 @@ public final class ModuleCommand implements Callable<Integer> {
                 audit.append(OwnershipAudit.transferred(t, ACTOR).build());
                 out.printf("module %s transferred from %s to %s; releases of %s start at security version %d%n",
                         t.moduleId(), t.from(), t.to(), t.to(), t.minSecurityVersion());
-                out.printf("registry %s%naudit    %s: MODULE_OWNER_TRANSFERRED%n", oemDir.resolve(FileModuleOwners.FILE),
-                        oemDir.resolve(OemIntegrateCommand.AUDIT_FILE));
+                out.printf("audit    the OEM audit trail: MODULE_OWNER_TRANSFERRED (seq %d)%n", audit.size());
             }
             return 0;
         }
@@ -134,14 +131,24 @@ public final class ModuleCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--oem", required = true, paramLabel = "DIR", description = "the OEM directory (ota oem init)")
-        Path oemDir;
+        @Mixin
+        OemOptions oem;
+
+        private final CliEnv env;
+
+        ListOwners(CliEnv env) {
+            this.env = env;
+        }
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            java.util.List<ModuleOwnership> all;
+            try (CampaignWorkspace ws = oem.open(env, ACTOR)) {
+                all = ws.owners().list();
+            }
             out.printf("%-24s %-16s %-20s %8s  %s%n", "MODULE", "OWNER", "SINCE", "HIGHEST", "TRANSFERS");
-            for (ModuleOwnership m : FileModuleOwners.in(oemDir).list()) {
+            for (ModuleOwnership m : all) {
                 out.printf("%-24s %-16s %-20s %8d  %s%n", m.moduleId(), m.supplierId(), m.since(),
                         m.highestSecurityVersion(), m.transfers().isEmpty() ? "-" : String.join(", ", m.transfers().stream()
                                 .map(t -> t.from() + "->" + t.to() + " from sv " + t.minSecurityVersion()).toList()));

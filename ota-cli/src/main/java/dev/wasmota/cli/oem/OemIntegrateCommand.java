@@ -1,8 +1,7 @@
 package dev.wasmota.cli.oem;
 
 import dev.wasmota.cli.IntakeCheckOptions;
-
-import dev.wasmota.audit.AuditLog;
+import dev.wasmota.oem.campaign.CampaignWorkspace;
 import dev.wasmota.oem.vectors.TestVectors;
 import dev.wasmota.oem.intake.CheckResult;
 import dev.wasmota.oem.intake.IntakeFiles;
@@ -13,15 +12,14 @@ import dev.wasmota.oem.intake.IntakeResult;
 import dev.wasmota.cli.CliEnv;
 import dev.wasmota.cli.CliFiles;
 import dev.wasmota.signing.pkg.PackageFile;
-import dev.wasmota.oem.pki.OemPki;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -37,19 +35,17 @@ import picocli.CommandLine.Spec;
                         + " refuses.",
                 "%nThe countersignature states the digest of the compiled output, which each vehicle checks against"
                         + " its own compilation. The report goes to OUT.report.json in every case, the release to OUT only when"
-                        + " accepted; DIR/audit.log records the outcome.",
+                        + " accepted; the OEM's audit trail records the outcome and the module's owner (in the OEM"
+                        + " database, shared with the oem serve workers).",
                 "%nExit codes: 0 countersigned, 3 signature or certificate, 4 policy (capabilities, imports, exports,"
                         + " features, compilation or its time bound, malformed vectors), 5 the module misbehaved (failed vector, trap,"
                         + " deadline miss, failed health check, timing margin).%n"})
 public final class OemIntegrateCommand implements Callable<Integer> {
-    /** The OEM audit log's file name in the OEM directory. */
-    public static final String AUDIT_FILE = "audit.log";
-
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--oem", required = true, paramLabel = "DIR", description = "the OEM directory (ota oem init)")
-    Path oemDir;
+    @Mixin
+    OemOptions oem;
 
     @Option(names = "--package", required = true, paramLabel = "PKG", description = "the supplier-signed package")
     Path pkg;
@@ -76,15 +72,14 @@ public final class OemIntegrateCommand implements Callable<Integer> {
         byte[] packageBytes = CliFiles.readBounded(spec.commandLine(), pkg, PackageFile.MAX_FILE_BYTES, "package");
         Optional<byte[]> vectorBytes = vectors == null ? Optional.empty()
                 : Optional.of(CliFiles.readBounded(spec.commandLine(), vectors, TestVectors.MAX_BYTES, "vector file"));
-        OemPki pki = OemPki.load(oemDir);
         PrintWriter w = spec.commandLine().getOut();
         IntakeOptions checked = intake.builder(spec.commandLine(), env.clock(), w).build();
-        try (AuditLog audit = AuditLog.open(oemDir.resolve(AUDIT_FILE), env.clock())) {
-            IntakeOptions options = checked.toBuilder().audit(audit).build();
+        try (CampaignWorkspace ws = oem.open(env, "cli")) {
+            IntakeOptions options = checked.toBuilder().audit(ws.trail()).actor("cli").build();
             w.printf("intake of %s (%d bytes)%s%n", pkg, packageBytes.length, vectors == null ? ", no test vectors"
                     : ", vectors " + vectors);
             w.flush();
-            IntakeResult result = new IntakePipeline(pki, options).integrate(packageBytes, vectorBytes);
+            IntakeResult result = new IntakePipeline(ws.pki(), options, ws.owners()).integrate(packageBytes, vectorBytes);
             Path report = IntakeFiles.write(result, out);
             summary(w, result, report);
             result.release();
@@ -102,13 +97,12 @@ public final class OemIntegrateCommand implements Callable<Integer> {
                             + " %d vector cases, %d soak ticks%n", m.id(), m.version(), m.securityVersion(), m.supplier(),
                     totalMs / 1e3, t.worstNanos() / 1e3, t.deadlineUs(), r.vectors().size(),
                     r.soak().map(IntakeReport.SoakSummary::ticksRun).orElse(0));
-            w.printf("release %s (sha256 %s)%nreport  %s%naudit   %s: %s, %s%n", out, r.releaseSha256().orElseThrow(),
-                    report, oemDir.resolve(AUDIT_FILE), "INTAKE_ACCEPTED", "RELEASE_COUNTERSIGNED");
+            w.printf("release %s (sha256 %s)%nreport  %s%naudit   the OEM audit trail: %s, %s%n", out,
+                    r.releaseSha256().orElseThrow(), report, "INTAKE_ACCEPTED", "RELEASE_COUNTERSIGNED");
         } else {
             IntakeReport.Rejection x = r.rejection().orElseThrow();
             w.printf("refused at check %s (%s, exit %d); nothing countersigned, %s not written%nreport  %s%n"
-                    + "audit   %s: INTAKE_REJECTED%n", x.check(), x.reason(), x.exitCode(), out, report,
-                    oemDir.resolve(AUDIT_FILE));
+                    + "audit   the OEM audit trail: INTAKE_REJECTED%n", x.check(), x.reason(), x.exitCode(), out, report);
         }
         w.flush();
     }

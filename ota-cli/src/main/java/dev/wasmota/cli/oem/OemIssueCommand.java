@@ -1,7 +1,7 @@
 package dev.wasmota.cli.oem;
 
-import dev.wasmota.audit.AuditLog;
 import dev.wasmota.cli.CliEnv;
+import dev.wasmota.oem.campaign.CampaignWorkspace;
 import dev.wasmota.oem.pki.IssuedCredentials;
 import dev.wasmota.oem.pki.OemPki;
 import dev.wasmota.signing.pki.ClientKind;
@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -54,8 +55,8 @@ public final class OemIssueCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--oem", required = true, paramLabel = "DIR", description = "the OEM directory (ota oem init)")
-        Path oemDir;
+        @Mixin
+        OemOptions oem;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "the credential directory to create (absent or empty)")
         Path out;
@@ -69,11 +70,11 @@ public final class OemIssueCommand implements Callable<Integer> {
         @Override
         public final Integer call() throws Exception {
             validate();
-            OemPki pki = OemPki.load(oemDir, env.clock(), env.random());
-            try (AuditLog audit = AuditLog.open(oemDir.resolve(OemIntegrateCommand.AUDIT_FILE), env.clock())) {
+            try (CampaignWorkspace ws = oem.open(env, ACTOR)) {
+                OemPki pki = ws.pki();
                 CredentialDir credential = issue(pki);
                 credential.writeNew(out);
-                audit.append(IssuedCredentials.audit(credential.leaf(), "written to " + out.toAbsolutePath(), ACTOR).build());
+                ws.trail().append(IssuedCredentials.audit(credential.leaf(), "written to " + out.toAbsolutePath(), ACTOR).build());
                 PrintWriter o = spec.commandLine().getOut();
                 o.printf("issued %s (serial %s), valid until %s -> %s/%n", subject(credential),
                         credential.leaf().getSerialNumber().toString(16), credential.leaf().getNotAfter().toInstant(), out);
@@ -170,7 +171,7 @@ public final class OemIssueCommand implements Callable<Integer> {
 
         @Override
         String usage() {
-            return "ota oem serve --oem " + oemDir + " --worker " + worker + " --broker ssl://HOST:PORT --tls " + out;
+            return "ota oem serve --oem " + oem.oemDir() + " --worker " + worker + " --broker ssl://HOST:PORT --tls " + out;
         }
     }
 

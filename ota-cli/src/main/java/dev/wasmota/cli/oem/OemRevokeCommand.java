@@ -1,7 +1,5 @@
 package dev.wasmota.cli.oem;
 
-import dev.wasmota.audit.AuditFailure;
-import dev.wasmota.audit.AuditLog;
 import dev.wasmota.oem.campaign.CampaignWorkspace;
 import dev.wasmota.oem.trust.TrustAudit;
 import dev.wasmota.contract.Digests;
@@ -20,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.bouncycastle.cert.X509CertificateHolder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,16 +30,18 @@ import picocli.CommandLine.Spec;
                 "%nSigns the next trust update with the OEM root key (sequence + 1, every earlier revocation kept)"
                         + " and writes it durably to DIR/vehicle-trust/trust-update.wotatrust. From there OEM intake"
                         + " refuses at once, `ota ecu verify/install --trust DIR/vehicle-trust` and newly provisioned"
-                        + " vehicles get it, `ota ecu trust --update FILE` applies it, and a running `ota oem serve`"
-                        + " sends it to every registered vehicle. A revoked key refuses every certificate carrying it,"
-                        + " a re-issued one included. Modules already installed keep running.",
-                "%nDIR/audit.log records TRUST_UPDATED (by `ota oem serve` when it holds the log).%n"})
+                        + " vehicles get it, `ota ecu trust --update FILE` applies it. It is recorded in the OEM"
+                        + " database, from where every `ota oem serve` worker writes it into its own OEM directory"
+                        + " (its intake refuses too) and one of them sends it to every registered vehicle. A revoked key"
+                        + " refuses every certificate carrying it, a re-issued one included. Modules already installed"
+                        + " keep running.",
+                "%nThe OEM's audit trail records TRUST_UPDATED (ISSUED here, QUEUED when sent to the fleet).%n"})
 public final class OemRevokeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--oem", required = true, paramLabel = "DIR", description = "the OEM directory (ota oem init)")
-    Path oemDir;
+    @Mixin
+    OemOptions oem;
 
     @Option(names = "--cert", paramLabel = "CERT", description = "revoke this certificate (PEM); repeatable")
     List<Path> certs = new ArrayList<>();
@@ -79,7 +80,7 @@ public final class OemRevokeCommand implements Callable<Integer> {
         for (Path p : certs) {
             certificates.add(entry(Revocation.certificateSha256(Pem.readCertificate(p)), "--cert " + p));
         }
-        OemPki pki = OemPki.load(oemDir, env.clock(), env.random());
+        OemPki pki = OemPki.load(oem.oemDir(), env.clock(), env.random());
         refuseRoot(pki, keys, certificates);
         PrintWriter out = spec.commandLine().getOut();
         Optional<TrustUpdate> written = pki.revoke(keys, certificates);
@@ -116,17 +117,12 @@ public final class OemRevokeCommand implements Callable<Integer> {
         }
     }
 
+    /** Records the update in the OEM database (so every worker gets it) and audits it. */
     private String audit(TrustUpdate u) {
-        Path file = oemDir.resolve(CampaignWorkspace.AUDIT_FILE);
-        try (AuditLog log = AuditLog.open(file, env.clock())) {
-            log.append(TrustAudit.issued(u, "cli").build());
-            return "audit   " + file + ": TRUST_UPDATED";
-        } catch (RejectedException e) {
-            if (e.reason() != AuditFailure.LOG_IN_USE) {
-                throw e;
-            }
-            return "audit   " + file + " is held by a running `ota oem serve`, which records TRUST_UPDATED when it"
-                    + " sends the update to the vehicles";
+        try (CampaignWorkspace ws = oem.open(env, "cli")) {
+            ws.trust().sync();
+            ws.trail().append(TrustAudit.issued(u, "cli").build());
+            return "audit   the OEM audit trail: TRUST_UPDATED; recorded in the OEM database for every oem serve worker";
         }
     }
 }

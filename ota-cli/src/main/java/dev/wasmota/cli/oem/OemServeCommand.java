@@ -16,7 +16,6 @@ import dev.wasmota.signing.pki.TrustStore;
 import dev.wasmota.broker.BrokerException;
 import dev.wasmota.broker.BrokerSettings;
 import dev.wasmota.broker.EmbeddedBroker;
-import dev.wasmota.oem.campaign.CampaignWorkspace;
 import dev.wasmota.protocol.RouteFailure;
 import dev.wasmota.protocol.Topics;
 import dev.wasmota.transport.MqttSettings;
@@ -49,7 +48,10 @@ import picocli.CommandLine.Spec;
                 "Takes in supplier submissions (intake, countersigning, releases), sends campaign",
                 "instructions to vehicles, records their status reports and dead letters. Without",
                 "--broker it starts the embedded broker on 127.0.0.1 (sessions kept in DIR/broker).",
-                "Several workers (--worker) may serve one OEM directory and database. Stops on",
+                "Several workers (--worker), each with its own OEM directory (a copy of the keys) on",
+                "any machine, share one OEM database (--db) and broker and split the work; every",
+                "ota oem command works meanwhile, on the same database. A worker that dies has its",
+                "outbox claims taken over once its lease (ota.oem.leaseSeconds) runs out. Stops on",
                 "Ctrl-C or SIGTERM, closing the node, the broker and the metrics server.",
                 "With --retire it retires worker --worker for good instead: puts back its outbox",
                 "claims, handles what the broker queued for its sessions, ends them (so the broker",
@@ -87,10 +89,11 @@ public final class OemServeCommand implements Callable<Integer> {
     Path tls;
 
     @Option(names = "--worker", paramLabel = "NAME",
-            description = "this worker's name (ota.oem.worker); its audit log is DIR/audit-NAME.log (default: oem-1, DIR/audit.log)")
+            description = "this worker's name (ota.oem.worker), unique among the live workers (default: oem-1)")
     String worker;
 
-    @Option(names = "--db", paramLabel = "URL", description = "the campaign database's JDBC URL (default: H2 in DIR)")
+    @Option(names = "--db", paramLabel = "URL", description = "the OEM database's JDBC URL, jdbc:postgresql://... for"
+            + " workers on several machines (default: the H2 file in DIR/campaigns)")
     String db;
 
     @Option(names = "--retire", description = "retire worker --worker (see above) and exit; refused after "
@@ -133,8 +136,7 @@ public final class OemServeCommand implements Callable<Integer> {
             }
             MqttSettings mqtt = RouteSettings.mqtt(cmd, url, material, p);
             OemNodeConfig config = OemNodeConfig.of(oemDir, mqtt).withProperties(overrides(p)).withRegistry(m.registry())
-                    .withClock(env.clock(), env.random()).withEvents(new EventPrinter(out, env.clock().getZone()))
-                    .withAuditFile(oemDir.resolve(worker == null ? CampaignWorkspace.AUDIT_FILE : "audit-" + name + ".log"));
+                    .withClock(env.clock(), env.random()).withEvents(new EventPrinter(out, env.clock().getZone()));
             if (db != null) {
                 config = config.withDatabase(db);
             }

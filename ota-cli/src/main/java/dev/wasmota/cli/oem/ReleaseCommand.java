@@ -1,5 +1,6 @@
 package dev.wasmota.cli.oem;
 
+import dev.wasmota.oem.campaign.CampaignWorkspace;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseStore;
 import dev.wasmota.cli.CliEnv;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,15 +39,16 @@ public final class ReleaseCommand implements Callable<Integer> {
     /** {@code ota oem release publish}. */
     @Command(name = "publish", mixinStandardHelpOptions = true,
             description = {"Publishes a countersigned package as a release.",
-                    "Both signatures are verified first; the package goes to DIR/releases/<module>/<version>/. "
+                    "Both signatures are verified first; the package (and its report) go into the OEM database, "
+                    + "where every oem serve worker reads them. "
                     + "Publishing the same package again changes nothing; another package under a published "
                     + "module id and version is refused (exit 4). A supplier-only package is refused (exit 3)."})
     static final class Publish implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--oem", required = true, paramLabel = "DIR", description = "the OEM directory (ota oem init)")
-        Path oemDir;
+        @Mixin
+        OemOptions oem;
 
         @Option(names = "--package", required = true, paramLabel = "PKG", description = "the countersigned package")
         Path pkg;
@@ -65,7 +68,10 @@ public final class ReleaseCommand implements Callable<Integer> {
             byte[] bytes = CliFiles.readBounded(cl, pkg, PackageFile.MAX_FILE_BYTES, "package");
             Optional<byte[]> reportBytes = report == null ? Optional.empty()
                     : Optional.of(CliFiles.readBounded(cl, report, ReleaseStore.MAX_REPORT_BYTES, "report"));
-            Release r = ReleaseStore.open(oemDir, env.clock()).publish(bytes, reportBytes);
+            Release r;
+            try (CampaignWorkspace ws = oem.open(env, "cli")) {
+                r = ws.releases().publish(bytes, reportBytes);
+            }
             cl.getOut().printf("published %s (security version %d, supplier %s, package %s)%n", r.id(),
                     r.securityVersion(), r.supplierId(), r.packageSha256());
             return 0;
@@ -79,8 +85,8 @@ public final class ReleaseCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--oem", required = true, paramLabel = "DIR", description = "the OEM directory (ota oem init)")
-        Path oemDir;
+        @Mixin
+        OemOptions oem;
 
         private final CliEnv env;
 
@@ -91,7 +97,10 @@ public final class ReleaseCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            List<Release> all = ReleaseStore.open(oemDir, env.clock()).list();
+            List<Release> all;
+            try (CampaignWorkspace ws = oem.open(env, "cli")) {
+                all = ws.releases().list();
+            }
             out.printf("%-24s %-12s %8s  %-16s %-12s %s%n", "MODULE", "VERSION", "SECURITY", "SUPPLIER", "PACKAGE",
                     "PUBLISHED");
             for (Release r : all) {

@@ -1,6 +1,5 @@
 package dev.wasmota.cli.oem;
 
-import dev.wasmota.audit.AuditLog;
 import dev.wasmota.cli.CliEnv;
 import dev.wasmota.ecu.ProvisionedState;
 import dev.wasmota.oem.campaign.CampaignWorkspace;
@@ -36,7 +35,8 @@ final class VehicleProvisionCommand implements Callable<Integer> {
     Path oemDir;
 
     @Option(names = "--db", paramLabel = "URL",
-            description = "JDBC URL of the campaign database (default: an H2 file in the OEM directory)")
+            description = "the OEM database's JDBC URL, shared with the oem serve"
+            + " workers (default: the H2 file in DIR/campaigns, served to the other processes of this machine)")
     String dbUrl;
 
     @Option(names = "--id", required = true, paramLabel = "VIN", description = "the vehicle id campaigns name")
@@ -56,12 +56,11 @@ final class VehicleProvisionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OemPki pki = OemPki.load(oemDir, env.clock(), env.random());
-        try (AuditLog audit = AuditLog.open(oemDir.resolve(CampaignWorkspace.AUDIT_FILE), env.clock());
-             CampaignWorkspace ws = CampaignWorkspace.open(oemDir, Optional.ofNullable(dbUrl), env.clock(), env.random(),
-                     CampaignBaseCommand.ACTOR, Optional.of(audit))) {
+        try (CampaignWorkspace ws = CampaignWorkspace.open(oemDir, Optional.ofNullable(dbUrl), env.clock(), env.random(),
+                CampaignBaseCommand.ACTOR)) {
+            OemPki pki = ws.pki();
             VehicleProvisioning.Provisioned p = VehicleProvisioning.provision(pki, ws.vehicles(), id, hardware, out);
-            audit.append(IssuedCredentials.audit(p.credential().leaf(), "provisioned vehicle " + id + " (hardware " + hardware
+            ws.trail().append(IssuedCredentials.audit(p.credential().leaf(), "provisioned vehicle " + id + " (hardware " + hardware
                     + ") into " + out.toAbsolutePath(), CampaignBaseCommand.ACTOR).build());
             PrintWriter o = spec.commandLine().getOut();
             o.printf("provisioned vehicle %s (hardware %s), registered; certificate serial %s valid until %s -> %s/%n", id,

@@ -78,7 +78,7 @@ class OemIntegrateCommandTest {
         JsonNode report = new ObjectMapper().readTree(dir.resolve("out").resolve("healthy-1.0.0.wotapkg.report.json").toFile());
         assertTrue(report.get("accepted").asBoolean());
         assertEquals(200, report.get("soak").get("ticksRun").asInt());
-        List<AuditRecord> records = AuditLog.read(oem.resolve("audit.log"));
+        List<AuditRecord> records = OemTrail.records(oem);
         assertEquals(List.of(AuditEvent.INTAKE_ACCEPTED, AuditEvent.MODULE_OWNER_RECORDED, AuditEvent.RELEASE_COUNTERSIGNED),
                 records.stream().map(AuditRecord::event).toList());
     }
@@ -99,7 +99,7 @@ class OemIntegrateCommandTest {
         assertFalse(report.get("accepted").asBoolean());
         assertEquals("vectors", report.get("rejection").get("check").asText());
         assertEquals("not-run", report.get("checks").get(IntakeCheck.SOAK.ordinal()).get("result").asText());
-        assertEquals(AuditEvent.INTAKE_REJECTED, AuditLog.read(oem.resolve("audit.log")).get(0).event());
+        assertEquals(AuditEvent.INTAKE_REJECTED, OemTrail.records(oem).get(0).event());
     }
 
     @Test
@@ -108,7 +108,7 @@ class OemIntegrateCommandTest {
         Files.writeString(release, "x");
         assertEquals(2, run("--oem", oem.toString(), "--package", pkg.toString(), "--out", release.toString()));
         assertEquals("x", Files.readString(release));
-        assertFalse(Files.exists(oem.resolve("audit.log")));
+        assertTrue(OemTrail.records(oem).isEmpty(), "nothing recorded");
     }
 
     @Test

@@ -22,7 +22,6 @@ import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.oem.campaign.Action;
 import dev.wasmota.oem.campaign.Campaign;
 import dev.wasmota.oem.release.Release;
-import dev.wasmota.routes.oem.OutboxDispatcher;
 import dev.wasmota.routes.supplier.SubmitResult;
 import dev.wasmota.protocol.wire.Frames;
 import dev.wasmota.protocol.wire.SignedStatus;
@@ -308,10 +307,10 @@ class AttacksIT {
         assertEquals(ExitCode.TRUST.code(), stranger.exitCode());
 
         for (Reason r : List.of(TrustFailure.UNSIGNED, TrustFailure.UNTRUSTED_SIGNER)) {
-            PipelineKit.await("the OEM's audit record of the refusal " + r, WAIT, () -> AuditLog.read(kit.oem().auditLog().file())
+            PipelineKit.await("the OEM's audit record of the refusal " + r, WAIT, () -> kit.trail().records()
                     .stream().anyMatch(a -> a.event() == AuditEvent.MESSAGE_DEAD_LETTERED && r.name().equals(a.cause())));
         }
-        assertTrue(AuditLog.verify(kit.oem().auditLog().file()).ok());
+        assertTrue(kit.trail().verify().ok());
     }
 
     @Test
@@ -326,9 +325,9 @@ class AttacksIT {
         assertFalse(takeover.accepted());
         assertEquals(Optional.of("MODULE_OWNED_BY_ANOTHER_SUPPLIER"), takeover.reason(), takeover.json().toString());
         assertEquals(ExitCode.POLICY.code(), takeover.exitCode());
-        PipelineKit.await("the OEM's security event", WAIT, () -> AuditLog.read(kit.oem().auditLog().file()).stream()
+        PipelineKit.await("the OEM's security event", WAIT, () -> kit.trail().records().stream()
                 .anyMatch(a -> a.event() == AuditEvent.SECURITY_EVENT && "MODULE_OWNED_BY_ANOTHER_SUPPLIER".equals(a.cause())));
-        assertTrue(AuditLog.verify(kit.oem().auditLog().file()).ok());
+        assertTrue(kit.trail().verify().ok());
     }
 
     // ---- the checks every vehicle-side attack shares ----
@@ -457,17 +456,13 @@ class AttacksIT {
         return JSON.readTree(Frames.decode(payload, "WOTD", 2, 64 * 1024, 64 * 1024).get(0));
     }
 
-    /** The update the OEM sent {@code vehicle} for {@code release}, rebuilt from its outbox-sent file. */
+    /** The update the OEM sent {@code vehicle} for {@code release}, rebuilt from the sent message in its outbox. */
     private byte[] sentUpdate(String vehicle, Release release) throws IOException {
-        Path sent = kit.dir.resolve("oem").resolve(OutboxDispatcher.SENT_DIR).resolve(vehicle);
         byte[] pkg = kit.oem().releases().packageBytes(release);
         String sha = Digests.sha256Hex(pkg);
-        try (Stream<Path> files = Files.list(sent)) {
-            for (Path f : files.toList()) {
-                byte[] instruction = Files.readAllBytes(f);
-                if (SignedInstruction.open(instruction, kit.fx.oem.trustStore(), PipelineKit.CLOCK).packageSha256().equals(sha)) {
-                    return new UpdateMessage(instruction, pkg).encode();
-                }
+        for (byte[] instruction : kit.sentInstructions(vehicle)) {
+            if (SignedInstruction.open(instruction, kit.fx.oem.trustStore(), PipelineKit.CLOCK).packageSha256().equals(sha)) {
+                return new UpdateMessage(instruction, pkg).encode();
             }
         }
         throw new AssertionError("no instruction for " + release.id() + " was sent to " + vehicle);

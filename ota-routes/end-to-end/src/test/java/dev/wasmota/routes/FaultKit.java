@@ -13,26 +13,24 @@ import dev.wasmota.oem.campaign.Action;
 import dev.wasmota.oem.campaign.Campaign;
 import dev.wasmota.oem.campaign.CampaignSpec;
 import dev.wasmota.oem.campaign.CampaignWorkspace;
+import dev.wasmota.oem.campaign.OutboxQueue;
 import dev.wasmota.oem.campaign.Targets;
 import dev.wasmota.oem.campaign.WavePlan;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.routes.vehicle.VehicleNode;
 import dev.wasmota.signing.pkg.PackageFile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * What the fault tests (OEM killed, broker restarted) share: a campaign prepared in the OEM's
- * database from this JVM while no OEM process holds it, slow-link vehicles, and the end checks:
- * every vehicle committed exactly once, every status recorded once, every audit log verifies.
+ * database from this JVM (as an operator's command would, workers running or not), slow-link
+ * vehicles, and the end checks: every vehicle committed exactly once, every status recorded once,
+ * every vehicle log and the OEM's trail verify.
  */
 final class FaultKit {
     static final String VERSION = "1.0.0";
@@ -44,7 +42,7 @@ final class FaultKit {
         return IntStream.rangeClosed(1, n).mapToObj(i -> String.format("veh-%02d", i)).toList();
     }
 
-    /** A workspace on the kit's OEM directory and database, in this JVM (no OEM process may run meanwhile). */
+    /** A workspace on the kit's OEM directory and database, in this JVM, as an operator's command opens it. */
     static CampaignWorkspace workspace(PipelineKit kit) {
         return CampaignWorkspace.open(kit.dir.resolve("oem"), Optional.of(kit.dbUrl()), PipelineKit.CLOCK, new Random(5),
                 "fault-test");
@@ -78,20 +76,22 @@ final class FaultKit {
         return (int) kit.hosts.keySet().stream().filter(id -> installsCommitted(kit, id) > 0).count();
     }
 
-    /** Files under {@code oem/<dir>/*}: instructions sent ({@code outbox-sent}) or claimed ({@code outbox-claimed/<worker>}). */
-    static int files(PipelineKit kit, String dir) {
-        Path root = kit.dir.resolve("oem").resolve(dir);
-        if (!Files.isDirectory(root)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            return (int) s.filter(Files::isRegularFile).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Outbox messages sent (acknowledged by the broker). */
+    static int sent(PipelineKit kit) {
+        return kit.outbox(OutboxQueue.State.SENT);
     }
 
-    /** The accepted status records of {@code vehicle} in an OEM audit log. */
+    /** Outbox messages claimed by a worker, not yet acknowledged. */
+    static int claimed(PipelineKit kit) {
+        return kit.outbox(OutboxQueue.State.CLAIMED);
+    }
+
+    /** Outbox messages waiting for a worker. */
+    static int waiting(PipelineKit kit) {
+        return kit.outbox(OutboxQueue.State.WAITING);
+    }
+
+    /** The accepted status records of {@code vehicle} in the OEM's trail. */
     static long statusRecords(List<AuditRecord> oemLog, String vehicle) {
         return oemLog.stream().filter(r -> r.event() == AuditEvent.CAMPAIGN_STATUS_RECEIVED
                 && r.outcome() != AuditRecord.Outcome.REFUSED && r.detail().startsWith("vehicle " + vehicle + " ")).count();
@@ -100,9 +100,9 @@ final class FaultKit {
     /**
      * The end state every fault must reach: the campaign completed with every action committed,
      * each vehicle running a verified committed slot of the release it installed exactly once,
-     * one status record per vehicle, and every audit log (vehicles' and {@code oemLogs}) intact.
+     * one status record per vehicle, and every audit log (the vehicles' and the OEM's trail) intact.
      */
-    static void assertCompletedExactlyOnce(PipelineKit kit, Campaign c, List<String> ids, List<Path> oemLogs) {
+    static void assertCompletedExactlyOnce(PipelineKit kit, Campaign c, List<String> ids) {
         String releaseSha;
         try (CampaignWorkspace ws = workspace(kit)) {
             assertEquals(Campaign.State.COMPLETED, ws.campaigns().get(c.id()).state());
@@ -121,19 +121,16 @@ final class FaultKit {
         }
         // the campaign completes as the last report's transaction commits; its audit record follows
         long end = System.nanoTime() + 10_000_000_000L;
-        List<AuditRecord> oemRecords = read(oemLogs);
+        List<AuditRecord> oemRecords = kit.trail().records();
         while (System.nanoTime() < end && !everyoneReported(oemRecords, ids)) {
             sleepBriefly();
-            oemRecords = read(oemLogs);
+            oemRecords = kit.trail().records();
         }
         for (String id : ids) {
             assertEquals(1, statusRecords(oemRecords, id), id + "'s status is recorded once");
         }
-        oemLogs.forEach(FaultKit::assertVerifies);
-    }
-
-    private static List<AuditRecord> read(List<Path> logs) {
-        return logs.stream().flatMap(f -> AuditLog.read(f).stream()).toList();
+        VerifyResult trail = kit.trail().verify();
+        assertTrue(trail.ok(), () -> "the OEM's trail: " + trail.summary());
     }
 
     private static boolean everyoneReported(List<AuditRecord> oemRecords, List<String> ids) {

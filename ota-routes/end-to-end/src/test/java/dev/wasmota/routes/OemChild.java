@@ -20,8 +20,8 @@ import java.util.Random;
  * {@code state}), {@code state ID} answers {@code state ID STATE}, and {@code stop} closes the
  * node and exits 0.
  *
- * <p>Arguments: {@code OEM_DIR BROKER_URL TOPIC_ROOT DB_URL AUDIT_FILE WORKER SEED}; each run needs its own
- * seed, or a restarted worker would issue the instruction ids its predecessor already used.
+ * <p>Arguments: {@code OEM_DIR BROKER_URL TOPIC_ROOT DB_URL WORKER SEED LEASE_SECONDS}; each run needs its
+ * own seed, or a restarted worker would issue the instruction ids its predecessor already used.
  */
 public final class OemChild {
     private OemChild() {
@@ -29,9 +29,10 @@ public final class OemChild {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> settings = new LinkedHashMap<>(PipelineKit.settings(args[2]));
-        settings.put("ota.oem.worker", args[5]);
+        settings.put("ota.oem.worker", args[4]);
+        settings.put("ota.oem.leaseSeconds", args[6]);
         OemNodeConfig config = OemNodeConfig.of(Path.of(args[0]), MqttSettings.of(args[1])).withProperties(settings)
-                .withDatabase(args[3]).withAuditFile(Path.of(args[4])).withClock(PipelineKit.CLOCK, new Random(Long.parseLong(args[6])))
+                .withDatabase(args[3]).withClock(PipelineKit.CLOCK, new Random(Long.parseLong(args[5])))
                 .withIntake(IntakeOptions.builder().soakTicks(200).build()).withRegistry(new SimpleMeterRegistry());
         OemNode node = OemNode.start(config);
         System.out.println("ready");

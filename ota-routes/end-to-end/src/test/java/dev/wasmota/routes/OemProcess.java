@@ -16,9 +16,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An {@link OemChild} process on a {@link PipelineKit}'s OEM directory and database, driven by
- * lines on its standard input; {@link #kill()} is {@code kill -9}. Its log goes to a file beside
- * the OEM directory.
+ * An {@link OemChild} process on an OEM directory (the kit's, or a copy of its keys) and the kit's
+ * database, driven by lines on its standard input; {@link #kill()} is {@code kill -9}. Its log
+ * goes to a file beside the OEM directory.
  */
 final class OemProcess {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -40,12 +40,20 @@ final class OemProcess {
 
     /** Starts OEM worker {@code worker} of {@code kit} in a new JVM (its {@code run}-th) and waits until its routes run. */
     static OemProcess start(PipelineKit kit, String worker, int run) throws InterruptedException {
-        Path oemDir = kit.dir.resolve("oem");
+        return start(kit, kit.dir.resolve("oem"), worker, run, 30);
+    }
+
+    /**
+     * Starts OEM worker {@code worker} on the OEM directory {@code oemDir} and the kit's database in
+     * a new JVM (its {@code run}-th), with leases of {@code leaseSeconds}, and waits until its routes run.
+     */
+    static OemProcess start(PipelineKit kit, Path oemDir, String worker, int run, int leaseSeconds)
+            throws InterruptedException {
         Path log = kit.dir.resolve("oem-" + worker + "-run" + run + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xmx384m", "-cp",
                 System.getProperty("java.class.path"), OemChild.class.getName(), oemDir.toString(), kit.broker.url(),
-                kit.topics.root(), kit.dbUrl(), oemDir.resolve("audit-" + worker + ".log").toString(), worker, Integer.toString(run)));
+                kit.topics.root(), kit.dbUrl(), worker, Integer.toString(run), Integer.toString(leaseSeconds)));
         Process p;
         try {
             p = new ProcessBuilder(command).redirectError(log.toFile()).start();

@@ -17,7 +17,6 @@ import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.oem.campaign.Action;
 import dev.wasmota.oem.campaign.Campaign;
 import dev.wasmota.oem.release.Release;
-import dev.wasmota.routes.oem.OutboxDispatcher;
 import dev.wasmota.routes.supplier.SubmitResult;
 import dev.wasmota.protocol.wire.Frames;
 import dev.wasmota.protocol.wire.SignedStatus;
@@ -27,11 +26,9 @@ import dev.wasmota.contract.Digests;
 import dev.wasmota.signing.Fixtures;
 import dev.wasmota.signing.pkg.PackageFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,11 +84,17 @@ class PipelineIT {
             }
             // the campaign completes as the last report's transaction commits; its audit record follows
             PipelineKit.await("the 3 reports' audit records", WAIT, () -> statusRecords(kit) >= 3);
-            List<AuditRecord> oemLog = AuditLog.read(kit.oem().auditLog().file());
+            List<AuditRecord> oemLog = kit.trail().records();
             assertEquals(3, oemLog.stream().filter(r -> r.event() == AuditEvent.CAMPAIGN_STATUS_RECEIVED).count());
             assertTrue(oemLog.stream().anyMatch(r -> r.event() == AuditEvent.CAMPAIGN_STATUS_RECEIVED
                     && r.detail().contains("audit head")), "the vehicles' signed audit heads are kept");
-            assertTrue(AuditLog.verify(kit.oem().auditLog().file()).ok());
+            for (String id : ids) {
+                var anchors = dev.wasmota.oem.audit.VehicleLogCheck.anchors(kit.trail(), id);
+                assertEquals(1, anchors.size(), id);
+                var checked = dev.wasmota.oem.audit.VehicleLogCheck.check(id, anchors, kit.hosts.get(id).auditFile());
+                assertTrue(checked.latest().head().seq() > 0, "the head of " + id + "'s log is kept and found in it");
+            }
+            assertTrue(kit.trail().verify().ok());
         }
     }
 
@@ -106,8 +109,7 @@ class PipelineIT {
             Release release = publishV1(kit);
 
             Campaign c = kit.campaign(release, List.of("veh-1", "veh-2"), "2");
-            Path sent = kit.dir.resolve("oem").resolve(OutboxDispatcher.SENT_DIR).resolve("veh-2");
-            PipelineKit.await("veh-2's instruction to reach the broker", WAIT, () -> count(sent) == 1);
+            PipelineKit.await("veh-2's instruction to reach the broker", WAIT, () -> kit.sentInstructions("veh-2").size() == 1);
             PipelineKit.await("veh-1 to commit", WAIT, () -> status(kit, c, "veh-1") == Action.Status.COMMITTED);
             assertEquals(Action.Status.INSTRUCTED, status(kit, c, "veh-2"));
             assertTrue(kit.hosts.get("veh-2").modules().isEmpty(), "nothing installed while offline");
@@ -204,7 +206,7 @@ class PipelineIT {
                 assertEquals("WRONG_SENDER",
                         deadLetter(probe.next(kit.topics.oemDeadLetter(), WAIT).payload()).path("reason").asText());
             }
-            assertTrue(AuditLog.read(kit.oem().auditLog().file()).stream()
+            assertTrue(kit.trail().records().stream()
                     .anyMatch(r -> r.event() == AuditEvent.MESSAGE_DEAD_LETTERED && "UNVERIFIED_STATUS".equals(r.cause())));
         }
     }
@@ -241,13 +243,9 @@ class PipelineIT {
                 "healthy_v1.wasm"))));
     }
 
-    /** The update message the OEM sent {@code vehicle}, rebuilt from its outbox-sent file. */
-    private static byte[] sentUpdate(PipelineKit kit, String vehicle, Release release) throws IOException {
-        Path sent = kit.dir.resolve("oem").resolve(OutboxDispatcher.SENT_DIR).resolve(vehicle);
-        try (Stream<Path> files = Files.list(sent)) {
-            Path instruction = files.findFirst().orElseThrow();
-            return new UpdateMessage(Files.readAllBytes(instruction), kit.oem().releases().packageBytes(release)).encode();
-        }
+    /** The update message the OEM sent {@code vehicle} first, rebuilt from the sent message in its outbox. */
+    private static byte[] sentUpdate(PipelineKit kit, String vehicle, Release release) {
+        return new UpdateMessage(kit.sentInstructions(vehicle).get(0), kit.oem().releases().packageBytes(release)).encode();
     }
 
     private static JsonNode deadLetter(byte[] payload) throws IOException {
@@ -256,7 +254,7 @@ class PipelineIT {
     }
 
     private static long statusRecords(PipelineKit kit) {
-        return AuditLog.read(kit.oem().auditLog().file()).stream()
+        return kit.trail().records().stream()
                 .filter(r -> r.event() == AuditEvent.CAMPAIGN_STATUS_RECEIVED).count();
     }
 
@@ -269,16 +267,5 @@ class PipelineIT {
         List<ModuleState> m = host.modules();
         assertFalse(m.isEmpty(), "a module is installed");
         return m.get(0);
-    }
-
-    private static long count(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.count();
-        } catch (IOException e) {
-            return 0;
-        }
     }
 }

@@ -11,8 +11,11 @@ import dev.wasmota.broker.Broker;
 import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.ecu.HostConfig;
 import dev.wasmota.ecu.HostIdentity;
+import dev.wasmota.oem.audit.OemAuditTrail;
 import dev.wasmota.oem.campaign.Campaign;
+import dev.wasmota.oem.campaign.CampaignDatabase;
 import dev.wasmota.oem.campaign.CampaignSpec;
+import dev.wasmota.oem.campaign.OutboxQueue;
 import dev.wasmota.oem.campaign.Targets;
 import dev.wasmota.oem.campaign.WavePlan;
 import dev.wasmota.oem.intake.IntakeOptions;
@@ -81,6 +84,8 @@ final class PipelineKit implements AutoCloseable {
     java.util.function.UnaryOperator<MqttSettings> vehicleLink = java.util.function.UnaryOperator.identity();
     private final String dbUrl;
     private final boolean tls;
+    /** This test's own connection to the OEM database, to look at the outbox and the trail while workers run. */
+    private CampaignDatabase database;
 
     PipelineKit(Path dir, Broker broker) throws java.security.NoSuchAlgorithmException {
         this(dir, broker, false);
@@ -103,6 +108,12 @@ final class PipelineKit implements AutoCloseable {
 
     /** A kit whose parties all run under topic root {@code root} (a TLS broker must have been started with it). */
     PipelineKit(Path dir, Fixtures fx, Broker broker, boolean tls, String root) throws java.security.NoSuchAlgorithmException {
+        this(dir, fx, broker, tls, root, CampaignDatabase.defaultUrl(dir.resolve("oem")));
+    }
+
+    /** A kit whose OEM workers share the database at {@code dbUrl}. */
+    PipelineKit(Path dir, Fixtures fx, Broker broker, boolean tls, String root, String dbUrl)
+            throws java.security.NoSuchAlgorithmException {
         this.dir = dir;
         this.fx = fx;
         try {
@@ -116,7 +127,7 @@ final class PipelineKit implements AutoCloseable {
                 : MqttSettings.of(broker.url());
         this.topics = new Topics(root);
         this.settings = new LinkedHashMap<>(settings(root));
-        this.dbUrl = "jdbc:h2:file:" + dir.resolve("oem/campaigns/db") + ";DB_CLOSE_ON_EXIT=FALSE";
+        this.dbUrl = dbUrl;
     }
 
     /** The route settings every party of a kit on topic root {@code root} runs with. */
@@ -124,16 +135,54 @@ final class PipelineKit implements AutoCloseable {
         return Map.of("ota.topic.root", root, "ota.dispatch.scanMillis", "300", "ota.route.redeliveryDelayMillis", "50");
     }
 
-    /** The OEM's campaign database, shared by every OEM worker of the kit (one process at a time). */
+    /**
+     * The OEM database, shared by every OEM worker of the kit and this test (the default H2 file
+     * serves the other processes of this machine).
+     */
     String dbUrl() {
         return dbUrl;
+    }
+
+    /** This test's connection to the OEM database, opened on first use and closed with the kit. */
+    synchronized CampaignDatabase database() {
+        if (database == null) {
+            database = CampaignDatabase.open(dbUrl, CLOCK);
+        }
+        return database;
+    }
+
+    /** The OEM's one audit trail, as any worker writes it. */
+    OemAuditTrail trail() {
+        return new OemAuditTrail(database(), CLOCK);
+    }
+
+    /** The OEM's outbox, as the workers claim and send from it. */
+    OutboxQueue outbox() {
+        return new OutboxQueue(database(), CLOCK);
+    }
+
+    /** How many outbox messages are in {@code state}. */
+    int outbox(OutboxQueue.State state) {
+        return outbox().in(state).size();
+    }
+
+    /** The signed instructions the OEM sent {@code vehicle} (acknowledged by the broker), in the order they went out. */
+    List<byte[]> sentInstructions(String vehicle) {
+        OutboxQueue q = outbox();
+        return q.of(vehicle).stream()
+                .filter(e -> e.state() == OutboxQueue.State.SENT && e.kind() == OutboxQueue.Kind.INSTRUCTION)
+                .map(e -> q.payload(e.id()).orElseThrow()).toList();
     }
 
     Properties properties() {
         return RouteProperties.with(settings);
     }
 
-    /** Starts OEM worker {@code worker} on the shared OEM directory and database. */
+    /**
+     * Starts OEM worker {@code worker} on the shared database: the first worker on the kit's OEM
+     * directory, each other one on its own copy of the keys ({@link #oemDirOf}), as workers on
+     * other machines would run.
+     */
     OemNode startOem(String worker) {
         return startOem(worker, Map.of());
     }
@@ -143,8 +192,7 @@ final class PipelineKit implements AutoCloseable {
         Map<String, String> s = new LinkedHashMap<>(settings);
         s.putAll(more);
         s.put("ota.oem.worker", worker);
-        OemNodeConfig c = OemNodeConfig.of(dir.resolve("oem"), mqttFor(pki.issueClient(ClientKind.OEM, worker))).withProperties(s).withDatabase(dbUrl)
-                .withAuditFile(dir.resolve("oem").resolve("audit-" + worker + ".log"))
+        OemNodeConfig c = OemNodeConfig.of(oems.isEmpty() ? dir.resolve("oem") : oemDirOf(worker), mqttFor(pki.issueClient(ClientKind.OEM, worker))).withProperties(s).withDatabase(dbUrl)
                 .withClock(CLOCK, new Random(oems.size() + 1))
                 .withIntake(IntakeOptions.builder().soakTicks(200).build())
                 .withRegistry(new SimpleMeterRegistry()).withEvents(oemEvents::add);
@@ -155,6 +203,31 @@ final class PipelineKit implements AutoCloseable {
 
     OemNode oem() {
         return oems.get(0);
+    }
+
+    /** Worker {@code worker}'s own OEM directory: the keys and trust anchors of the kit's, copied once. */
+    Path oemDirOf(String worker) {
+        Path from = dir.resolve("oem");
+        Path to = dir.resolve("oem-" + worker);
+        if (java.nio.file.Files.exists(to)) {
+            return to;
+        }
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (p.startsWith(from.resolve("campaigns")) || p.startsWith(from.resolve("outbox"))) {
+                    continue;
+                }
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(p, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return to;
     }
 
     /** Registers vehicle {@code id} (hardware ecu-a) with the OEM, opens its host and connects it. */
@@ -256,5 +329,10 @@ final class PipelineKit implements AutoCloseable {
         vehicles.values().forEach(VehicleNode::close);
         hosts.values().forEach(EcuHost::close);
         oems.forEach(OemNode::close);
+        synchronized (this) {
+            if (database != null) {
+                database.close();
+            }
+        }
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wasmota.broker.Broker;
 import dev.wasmota.broker.BrokerKind;
 import dev.wasmota.audit.AuditEvent;
-import dev.wasmota.audit.AuditLog;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.oem.campaign.Action;
 import dev.wasmota.oem.campaign.Campaign;
@@ -58,9 +57,12 @@ class RetireWorkerIT {
                     () -> w1.campaigns().get(first.id()).state() == Campaign.State.COMPLETED);
             kit.oems.remove(retiring);
             retiring.close();
-            List<AuditRecord> w2Log = AuditLog.read(kit.dir.resolve("oem").resolve("audit-w2.log"));
-            assertEquals(1, w2Log.stream().filter(x -> x.event() == AuditEvent.OEM_WORKER_RETIRED).count());
-            assertTrue(AuditLog.verify(kit.dir.resolve("oem").resolve("audit-w2.log")).ok());
+            List<AuditRecord> retired = kit.trail().records(AuditEvent.OEM_WORKER_RETIRED);
+            assertEquals(1, retired.size());
+            assertEquals("oem-serve:w2", retired.get(0).actor());
+            assertTrue(kit.trail().verify().ok());
+            assertTrue(new dev.wasmota.oem.campaign.WorkerLeases(kit.database(), PipelineKit.CLOCK).list().stream()
+                    .noneMatch(w -> w.name().equals("w2")), "its lease given up");
 
             Release v2 = w1.releases().publish(PackageFile.toBytes(kit.fx.countersigned(kit.healthy("2.0.0", 2,
                     "healthy_v2.wasm"))));

@@ -135,10 +135,10 @@ class RevocationIT {
             assertEquals(2, log.stream().filter(r -> r.event() == AuditEvent.TRUST_UPDATED
                     && r.outcome() == AuditRecord.Outcome.SUCCESS).count(), "updates 1 and 2 only, the repeat not again");
 
-            List<AuditRecord> oemLog = AuditLog.read(kit.oem().auditLog().file());
+            List<AuditRecord> oemLog = kit.trail().records();
             assertEquals(2, oemLog.stream().filter(r -> r.event() == AuditEvent.TRUST_UPDATED && "QUEUED".equals(r.cause())
                     && r.detail().contains("queued to 2 registered vehicle(s)")).count(), "each update queued once");
-            assertTrue(AuditLog.verify(kit.oem().auditLog().file()).ok());
+            assertTrue(kit.trail().verify().ok());
             for (String v : FLEET) {
                 assertTrue(AuditLog.verify(kit.hosts.get(v).auditFile()).ok(), v);
             }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.audit.AuditEvent;
-import dev.wasmota.audit.AuditLog;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.broker.Broker;
 import dev.wasmota.broker.BrokerKind;
@@ -88,7 +87,7 @@ class StatusResyncIT {
                     "status request from the OEM for 1 instruction(s): sent again: " + instruction + " COMMITTED")),
                     events::toString);
             assertEquals(1, statusRecords(kit, instruction, AuditRecord.Outcome.SUCCESS), "counted once");
-            assertTrue(AuditLog.verify(kit.oem().auditLog().file()).ok());
+            assertTrue(kit.oem().auditTrail().verify().ok());
         }
     }
 
@@ -114,9 +113,9 @@ class StatusResyncIT {
 
             String instruction = actions.get(0).issued().orElseThrow().instructionId();
             assertEquals(1, statusRecords(kit, instruction, AuditRecord.Outcome.SUCCESS));
-            assertTrue(AuditLog.read(kit.oem().auditLog().file()).stream().filter(r -> r.event() == AuditEvent.MESSAGE_DEAD_LETTERED
+            assertTrue(kit.oem().auditTrail().records().stream().filter(r -> r.event() == AuditEvent.MESSAGE_DEAD_LETTERED
                     && "UNVERIFIED_STATUS".equals(r.cause())).count() >= 2, "each refusal audited");
-            assertTrue(AuditLog.verify(kit.oem().auditLog().file()).ok());
+            assertTrue(kit.oem().auditTrail().verify().ok());
         }
     }
 
@@ -129,8 +128,7 @@ class StatusResyncIT {
     }
 
     private static long sent(PipelineKit kit, String vehicle) {
-        Path d = kit.dir.resolve("oem").resolve(OutboxDispatcher.SENT_DIR).resolve(vehicle);
-        return Files.isDirectory(d) ? count(d) : 0;
+        return kit.sentInstructions(vehicle).size();
     }
 
     private static long count(Path dir) {
@@ -150,7 +148,7 @@ class StatusResyncIT {
     }
 
     private static long statusRecords(PipelineKit kit, String instruction, AuditRecord.Outcome outcome) {
-        return AuditLog.read(kit.oem().auditLog().file()).stream().filter(r -> r.event() == AuditEvent.CAMPAIGN_STATUS_RECEIVED
+        return kit.oem().auditTrail().records().stream().filter(r -> r.event() == AuditEvent.CAMPAIGN_STATUS_RECEIVED
                 && instruction.equals(r.instructionId()) && r.outcome() == outcome).count();
     }
 }

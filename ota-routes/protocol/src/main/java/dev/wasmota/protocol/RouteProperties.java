@@ -27,9 +27,10 @@ public final class RouteProperties {
         m.put("ota.mqtt.packetTimeoutMillis", new String[] {"10000", "time any MQTT packet may take once its first byte arrived, before the size allowance (slow-retrieval guard; 0 turns it off)"});
         m.put("ota.mqtt.minBytesPerSecond", new String[] {"32768", "slowest rate accepted for the rest of a packet: N bytes may take packetTimeoutMillis + N / this; a slower one drops the connection as a slow-retrieval attack"});
         m.put("ota.oem.group", new String[] {"oem", "shared-subscription group the OEM workers split intake and status in"});
-        m.put("ota.oem.worker", new String[] {"oem-1", "this OEM worker's name (client ids, claimed outbox files)"});
+        m.put("ota.oem.worker", new String[] {"oem-1", "this OEM worker's name (client ids, outbox claims, lease); one process at a time"});
+        m.put("ota.oem.leaseSeconds", new String[] {"30", "how long a worker's lease lasts unless renewed (every third of it); the outbox messages a dead worker claimed are taken over once it has run out"});
         m.put("ota.dispatch.periodMillis", new String[] {"50", "how often the outbox is drained to the vehicles"});
-        m.put("ota.dispatch.scanMillis", new String[] {"2000", "how often the whole outbox directory is scanned"});
+        m.put("ota.dispatch.scanMillis", new String[] {"2000", "how often the outbox is looked at for messages queued by other processes, put back, or left by a dead worker"});
         m.put("ota.campaign.tickMillis", new String[] {"1000", "how often expired instructions are counted as failed and a new trust update is queued to the fleet"});
         m.put("ota.status.resyncMillis", new String[] {"60000", "how often the OEM looks for instructions still unanswered, to ask their vehicles for their status again"});
         m.put("ota.status.resyncAfterMillis", new String[] {"120000", "an instruction unanswered this long is asked about, then again at doubling intervals up to an hour, until it expires"});

@@ -1,7 +1,7 @@
 package dev.wasmota.transport;
 
 import dev.wasmota.audit.AuditEvent;
-import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditTrail;
 import dev.wasmota.audit.AuditRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,11 +16,11 @@ public final class SlowRetrievalRecorder implements SlowRetrieval.Listener {
     public static final String METER = "ota.slow.retrievals";
     private static final System.Logger LOG = System.getLogger(SlowRetrievalRecorder.class.getName());
 
-    private final AuditLog audit;
+    private final AuditTrail audit;
     private final String actor;
     private final Counter counter;
 
-    public SlowRetrievalRecorder(AuditLog audit, String actor, String party, MeterRegistry registry) {
+    public SlowRetrievalRecorder(AuditTrail audit, String actor, String party, MeterRegistry registry) {
         this.audit = audit;
         this.actor = actor;
         this.counter = Counter.builder(METER).description("MQTT connections dropped because a packet trickled")

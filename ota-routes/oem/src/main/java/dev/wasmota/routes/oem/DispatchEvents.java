@@ -1,5 +1,6 @@
 package dev.wasmota.routes.oem;
 
+import dev.wasmota.oem.campaign.OutboxQueue;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.pki.TrustUpdate;
 import dev.wasmota.transport.ServiceEvent;
@@ -24,7 +25,7 @@ final class DispatchEvents {
 
     public void sent(Exchange ex) {
         Object content = ex.getProperty(OutboxDispatcher.CONTENT);
-        OutboxDispatcher.Outgoing o = ex.getProperty(OutboxDispatcher.OUTGOING, OutboxDispatcher.Outgoing.class);
+        OutboxQueue.Message o = ex.getProperty(OutboxDispatcher.OUTGOING, OutboxQueue.Message.class);
         if (content instanceof Instruction i) {
             meters.sent(OemMeters.Sent.INSTRUCTION);
             events.emit(clock, ServiceEvent.Kind.DISPATCH, "dispatch campaign " + i.campaignId() + ": " + i.vehicleId()

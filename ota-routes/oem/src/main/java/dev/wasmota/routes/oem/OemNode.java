@@ -1,11 +1,12 @@
 package dev.wasmota.routes.oem;
 
 import dev.wasmota.audit.AuditEvent;
-import dev.wasmota.audit.AuditLog;
 import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.oem.audit.OemAuditTrail;
 import dev.wasmota.oem.campaign.CampaignService;
 import dev.wasmota.oem.campaign.CampaignWorkspace;
-import dev.wasmota.oem.campaign.FileOutbox;
+import dev.wasmota.oem.campaign.Outbox;
+import dev.wasmota.oem.campaign.WorkerLeases;
 import dev.wasmota.oem.trust.TrustDistribution;
 import dev.wasmota.oem.intake.IntakeOptions;
 import dev.wasmota.oem.intake.IntakePipeline;
@@ -24,13 +25,12 @@ import dev.wasmota.oem.campaign.CampaignFailure;
 import dev.wasmota.oem.campaign.FleetSnapshot;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.oem.pki.OemPki;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -38,19 +38,28 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 /**
  * The OEM side of the pipeline in one process ({@code ota oem serve}): intake of supplier
  * submissions, campaign dispatch to vehicles, status intake, expiry ticks and dead letters, over
- * one broker. Several workers can serve one OEM directory and database: intake and status are
- * shared subscriptions of group {@code {{ota.oem.group}}}, so the broker splits them; outbox
- * files are claimed by atomic rename, so no instruction is sent twice. What it does is told to the
- * config's {@link dev.wasmota.transport.ServiceEvents}, one line each, and counted in its meters
+ * one broker. Several workers, each with its own OEM directory (the keys) on any machine, serve one
+ * OEM database: intake and status are shared subscriptions of group {@code {{ota.oem.group}}}, so
+ * the broker splits them; outbox messages are claimed in the database under the worker's lease
+ * ({@link WorkerLeases}), renewed on a timer, so no message is sent by two live workers and a dead
+ * worker's claims are taken over once its lease has run out. Everything the worker records goes to
+ * the OEM's one audit trail in the database. What it does is told to the config's
+ * {@link dev.wasmota.transport.ServiceEvents}, one line each, and counted in its meters
  * ({@link OemMeters}, {@link FleetMeters}); {@link #readiness} says whether it can work now.
  */
 public final class OemNode implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OemNode.class.getName());
+    private static final Duration SHORTEST_LEASE = Duration.ofSeconds(3);
     private final OemNodeConfig config;
-    private final AuditLog audit;
+    private final OemAuditTrail audit;
     private final CampaignWorkspace workspace;
     private final OutboxDispatcher dispatcher;
     private final TrustDistribution trust;
+    private final WorkerLeases leases;
+    private final String worker;
+    private final Duration lease;
+    /** Whether this node took its worker's lease: only then are the claims under the name its own to put back. */
+    private volatile boolean leased;
     private final List<HeldMessagesClient> clients = new ArrayList<>();
     /** The intake and status consumers' clients, with the shared filter each subscribes to. */
     private final List<Subscribed> subscribed = new ArrayList<>();
@@ -63,43 +72,54 @@ public final class OemNode implements AutoCloseable {
     public record Retirement(long handled, int claimsReturned, Duration took) {
     }
 
-    private OemNode(OemNodeConfig config, AuditLog audit, CampaignWorkspace workspace, OutboxDispatcher dispatcher,
-                    TrustDistribution trust) {
+    private OemNode(OemNodeConfig config, CampaignWorkspace workspace, OutboxDispatcher dispatcher, String worker,
+                    Duration lease) {
         this.config = config;
-        this.audit = audit;
         this.workspace = workspace;
+        this.audit = workspace.trail();
         this.dispatcher = dispatcher;
-        this.trust = trust;
+        this.trust = workspace.trust();
+        this.leases = workspace.leases(config.leaseClock());
+        this.worker = worker;
+        this.lease = lease;
     }
 
-    /** Opens the OEM directory, connects to the broker and starts the routes. */
+    /**
+     * Opens the OEM (the directory's keys, the database), takes this worker's lease, connects to the
+     * broker and starts the routes.
+     *
+     * @throws dev.wasmota.contract.error.RejectedException
+     *     {@link dev.wasmota.oem.campaign.CampaignFailure#WORKER_ACTIVE} if another live process serves under this name
+     */
     public static OemNode start(OemNodeConfig config) {
         Properties p = config.properties();
         Topics topics = new Topics(p.getProperty("ota.topic.root"));
         String worker = p.getProperty("ota.oem.worker");
-        OemPki pki;
-        try {
-            pki = OemPki.load(config.oemDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the OEM keys in " + config.oemDir(), e);
+        Duration lease = Duration.ofSeconds(RouteProperties.intValue(p, "ota.oem.leaseSeconds"));
+        if (lease.compareTo(SHORTEST_LEASE) < 0) {
+            throw new IllegalArgumentException("setting ota.oem.leaseSeconds=" + lease.toSeconds() + " is below "
+                    + SHORTEST_LEASE.toSeconds() + ": a lease is renewed every third of it");
         }
-        AuditLog audit = AuditLog.open(config.auditFile(), config.clock());
+        AtomicReference<OutboxDispatcher> waker = new AtomicReference<>();
+        Outbox wake = issued -> waker.get().deliver(issued);
+        CampaignWorkspace ws = CampaignWorkspace.open(config.oemDir(), config.dbUrl(), config.clock(), config.random(),
+                "oem-serve:" + worker, Optional.of(wake));
         OemNode node = null;
         try {
-            OutboxDispatcher dispatcher = new OutboxDispatcher(config.oemDir(), worker, pki.trustStore(), topics,
-                    config.clock(), Duration.ofMillis(RouteProperties.intValue(p, "ota.dispatch.scanMillis")));
-            CampaignWorkspace ws = CampaignWorkspace.open(config.oemDir(), config.dbUrl(), config.clock(), config.random(),
-                    "oem-serve:" + worker, Optional.of(audit), Optional.of(dispatcher));
-            node = new OemNode(config, audit, ws, dispatcher, new TrustDistribution(pki,
-                    new FileOutbox(config.oemDir().resolve(FileOutbox.DIR)), ws.vehicles(), Optional.of(audit),
-                    "oem-serve:" + worker));
-            node.startRoutes(pki, topics, worker, p);
+            OutboxDispatcher dispatcher = new OutboxDispatcher(ws.outbox(config.leaseClock()), ws.releases(), ws.trail(), worker,
+                    () -> ws.pki().trustStore(), topics, config.clock(),
+                    Duration.ofMillis(RouteProperties.intValue(p, "ota.dispatch.scanMillis")));
+            waker.set(dispatcher);
+            node = new OemNode(config, ws, dispatcher, worker, lease);
+            node.leases.acquire(worker, lease);
+            node.leased = true;
+            node.startRoutes(ws.pki(), topics, worker, p);
             return node;
         } catch (RuntimeException | Error e) {
             if (node != null) {
                 node.close();
             } else {
-                audit.close();
+                ws.close();
             }
             throw e;
         }
@@ -107,22 +127,15 @@ public final class OemNode implements AutoCloseable {
 
     private void startRoutes(OemPki pki, Topics topics, String worker, Properties p) {
         dispatcher.recover();
-        int redelivered = dispatcher.redeliverMissing(workspace.campaigns().unanswered());
-        if (redelivered > 0) {
-            LOG.log(System.Logger.Level.WARNING, "OEM worker " + worker + ": " + redelivered + " unanswered instructions "
-                    + "were recorded but not in the outbox (a campaign step cut short after its commit); delivered again");
-        }
-        if (redelivered > 0) {
-            config.events().emit(config.clock(), dev.wasmota.transport.ServiceEvent.Kind.DISPATCH, redelivered
-                    + " unanswered instruction(s) recorded but missing from the outbox: delivered again");
-        }
+        trust.sync();
         int qos = RouteProperties.intValue(p, "ota.mqtt.qos");
         String group = p.getProperty("ota.oem.group");
         HeldMessagesClient intakeClient = connect(worker + "-intake", true, true);
         HeldMessagesClient statusClient = connect(worker + "-status", true, true);
         HeldMessagesClient outClient = connect(worker + "-out", false, false);
         camel = CamelNodes.create("oem-" + worker, p, config.registry());
-        IntakeOptions intakeOptions = config.intakeOptions().toBuilder().clock(config.clock()).audit(audit).build();
+        IntakeOptions intakeOptions = config.intakeOptions().toBuilder().clock(config.clock()).audit(audit)
+                .actor("oem-serve:" + worker).build();
         String intakeFilter = Topics.shared(group, topics.submitFilter());
         String statusFilter = Topics.shared(group, topics.statusFilter());
         subscribed.add(new Subscribed(intakeClient, intakeFilter));
@@ -136,8 +149,8 @@ public final class OemNode implements AutoCloseable {
         registerDeadLetters(config.registry());
         try {
             camel.addRoutes(new OemRoutes(endpoints, new OemRoutes.Beans(
-                    new IntakeHandler(new IntakePipeline(pki, intakeOptions), workspace.releases(), pki, topics, config.clock(),
-                            config.events(), meters),
+                    new IntakeHandler(new IntakePipeline(pki, intakeOptions, workspace.owners()), workspace.releases(), pki,
+                            topics, config.clock(), config.events(), meters),
                     new StatusHandler(workspace.campaigns(), new CurrentTrust(pki), topics, config.clock(), config.events(),
                             meters),
                     dispatcher, new DispatchEvents(config.clock(), config.events(), meters),
@@ -145,6 +158,7 @@ public final class OemNode implements AutoCloseable {
                     new StatusResync(workspace.database(), topics, config.clock(),
                             Duration.ofMillis(RouteProperties.intValue(p, "ota.status.resyncAfterMillis")), config.events(), meters),
                     new FleetMeters(workspace.database(), config.clock(), config.registry()),
+                    this::renewLease, lease.dividedBy(3).toMillis(),
                     new DeadLetterRecorder(audit, "oem-serve:" + worker, topics.oemDeadLetter(), config.clock(),
                             config.registry(), topics, config.events()))));
             camel.start();
@@ -192,14 +206,41 @@ public final class OemNode implements AutoCloseable {
     }
 
     /**
-     * Queues the trust update in {@code vehicle-trust/} (written by {@code ota oem revoke}) to every
-     * registered vehicle if it was not queued yet, and hands it to the dispatcher at once; the
-     * campaign tick calls this too. Returns how many vehicles it was queued to.
+     * Queues the newest trust update (written by {@code ota oem revoke} into any worker's
+     * {@code vehicle-trust/}, shared through the database) to every registered vehicle if it was not
+     * queued yet, and wakes the dispatcher; the campaign tick calls this too. Returns how many
+     * vehicles it was queued to.
      */
     public int distributeTrustUpdate() {
-        List<java.nio.file.Path> queued = trust.queueIfNew();
-        dispatcher.enqueue(queued);
-        return queued.size();
+        int queued = trust.queueIfNew();
+        if (queued > 0) {
+            dispatcher.wake();
+        }
+        return queued;
+    }
+
+    /**
+     * Renews this worker's lease (on the lease timer, every third of it). A lease found gone (this
+     * worker stalled past it, or the database was unreachable) is taken again unless another live
+     * process took the name meanwhile; that, and a database out of reach, is logged and tried again
+     * at the next renewal, while the claims this worker made may be taken over.
+     */
+    void renewLease() {
+        try {
+            if (!leases.renew(worker, lease)) {
+                leases.acquire(worker, lease);
+                LOG.log(System.Logger.Level.WARNING, "OEM worker " + worker + " had lost its lease (it stalled past "
+                        + lease.toSeconds() + " s, or the database was out of reach); it holds it again");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "OEM worker " + worker + " could not renew its lease: " + e.getMessage()
+                    + "; its outbox claims are taken over by other workers once the lease has run out");
+        }
+    }
+
+    /** This worker's name. */
+    public String worker() {
+        return worker;
     }
 
     /**
@@ -262,6 +303,8 @@ public final class OemNode implements AutoCloseable {
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
+        returned += dispatcher.recover();
+        leases.release(worker);
         audit.append(AuditRecord.builder(AuditEvent.OEM_WORKER_RETIRED).actor("oem-serve:" + worker)
                 .detail("worker " + worker + " retired: " + handled + " queued messages handled, " + returned
                         + " claims put back, sessions " + subscribed.stream().map(x -> x.client().getClientId()).toList()
@@ -310,7 +353,8 @@ public final class OemNode implements AutoCloseable {
         return workspace;
     }
 
-    public AuditLog auditLog() {
+    /** The OEM's one audit trail, which this worker writes to. */
+    public OemAuditTrail auditTrail() {
         return audit;
     }
 
@@ -318,7 +362,10 @@ public final class OemNode implements AutoCloseable {
         return camel;
     }
 
-    /** Stops the routes, disconnects, and closes the database and the audit log. */
+    /**
+     * Stops the routes, puts back what this worker still claimed and gives up its lease (so no other
+     * worker waits for it to run out), disconnects, and closes the database.
+     */
     @Override
     public void close() {
         try {
@@ -330,9 +377,14 @@ public final class OemNode implements AutoCloseable {
         } finally {
             clients.forEach(MqttClients::closeQuietly);
             try {
-                workspace.close();
+                if (leased) {
+                    dispatcher.recover();
+                    leases.release(worker);
+                }
+            } catch (RuntimeException databaseGone) {
+                // the lease runs out by itself, and another worker takes the claims over then
             } finally {
-                audit.close();
+                workspace.close();
             }
         }
     }

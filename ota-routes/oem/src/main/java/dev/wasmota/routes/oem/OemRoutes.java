@@ -17,12 +17,13 @@ final class OemRoutes extends OtaRouteBuilder {
 
     /** The beans the routes call. */
     record Beans(IntakeHandler intake, StatusHandler status, OutboxDispatcher dispatcher, DispatchEvents dispatched,
-                 CampaignTicker ticker, StatusResync resync, FleetMeters fleet, DeadLetterRecorder deadLetters) {
+                 CampaignTicker ticker, StatusResync resync, FleetMeters fleet, Runnable lease, long leaseMillis,
+                 DeadLetterRecorder deadLetters) {
     }
 
     /** Every route's id, in the order they are defined. */
     static final java.util.List<String> ROUTE_IDS = java.util.List.of("oem-intake", "oem-status", "oem-dispatch",
-            "oem-campaign-tick", "oem-status-resync", "oem-fleet-meters", "oem-dead-letter");
+            "oem-campaign-tick", "oem-status-resync", "oem-fleet-meters", "oem-lease", "oem-dead-letter");
 
     private final Endpoints e;
     private final IntakeHandler intake;
@@ -32,6 +33,8 @@ final class OemRoutes extends OtaRouteBuilder {
     private final CampaignTicker ticker;
     private final StatusResync resync;
     private final FleetMeters fleet;
+    private final Runnable lease;
+    private final long leaseMillis;
     private final DeadLetterRecorder deadLetters;
 
     OemRoutes(Endpoints e, Beans b) {
@@ -43,6 +46,8 @@ final class OemRoutes extends OtaRouteBuilder {
         this.ticker = b.ticker();
         this.resync = b.resync();
         this.fleet = b.fleet();
+        this.lease = b.lease();
+        this.leaseMillis = b.leaseMillis();
         this.deadLetters = b.deadLetters();
     }
 
@@ -103,6 +108,10 @@ final class OemRoutes extends OtaRouteBuilder {
         from("timer:oem-fleet-meters?delay=0&period={{ota.metrics.refreshMillis}}").routeId("oem-fleet-meters")
                 .errorHandler(noErrorHandler())
                 .bean(fleet, "refresh");
+
+        from("timer:oem-lease?delay=" + leaseMillis + "&period=" + leaseMillis).routeId("oem-lease")
+                .errorHandler(noErrorHandler())
+                .process(x -> lease.run());
 
         from("direct:oem-dead-letter").routeId("oem-dead-letter")
                 .errorHandler(noErrorHandler())

@@ -3,6 +3,7 @@ package dev.wasmota.routes.oem;
 import dev.wasmota.oem.campaign.Action;
 import dev.wasmota.oem.campaign.CampaignService;
 import dev.wasmota.oem.campaign.StatusReceipt;
+import dev.wasmota.oem.campaign.VehicleLogHead;
 import dev.wasmota.protocol.RouteFailure;
 import dev.wasmota.protocol.Topics;
 import dev.wasmota.protocol.wire.SignedStatus;
@@ -12,6 +13,7 @@ import dev.wasmota.signing.pki.TrustStore;
 import dev.wasmota.transport.ServiceEvent;
 import dev.wasmota.transport.ServiceEvents;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
@@ -20,9 +22,9 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
  * The OEM's status route logic: a vehicle's signed status report is verified (chain to the OEM
  * root, vehicle role, signature, signer = the topic's vehicle) before it is parsed, then counted
  * by the campaign service, which ignores a repeated answer and refuses a contradicting one. The
- * report's audit-log head is kept in the OEM audit record as a signed anchor of the vehicle's log.
- * The trust anchors are asked for at each report, so a revocation counts from the next one on.
- * Each report taken in is one line for the operator and counted by result.
+ * report's audit-log head is kept in the OEM's status record ({@link VehicleLogHead}) as a signed
+ * anchor of the vehicle's log. The trust anchors are asked for at each report, so a revocation
+ * counts from the next one on. Each report taken in is one line for the operator and counted by result.
  */
 public final class StatusHandler {
     private final CampaignService campaigns;
@@ -54,7 +56,7 @@ public final class StatusHandler {
                 + (r.activeVersion().isEmpty() ? "none" : r.activeVersion()) + ", audit head " + r.auditSeq() + " "
                 + r.auditHead() + "]";
         StatusReceipt receipt = campaigns.reportStatus(r.vehicleId(), r.campaignId(), r.instructionId(), r.nonce(),
-                status(r.result()), detail);
+                status(r.result()), detail, logHead(r));
         ex.getIn().setBody(r.vehicleId() + " " + r.instructionId() + " " + r.result()
                 + (receipt.duplicate() ? " (repeated, not counted again)" : "") + "; campaign " + receipt.campaignState());
         meters.status(r.result(), receipt.duplicate());
@@ -74,6 +76,15 @@ public final class StatusHandler {
         b.append(" (campaign ").append(r.campaignId()).append(' ').append(campaignState).append(", instruction ")
                 .append(r.instructionId()).append(repeated ? "; repeated, not counted again)" : ")");
         return b.toString();
+    }
+
+    /** The head of the vehicle's audit log its signed report states, kept in the OEM's status record. */
+    static Optional<VehicleLogHead> logHead(StatusReport r) {
+        try {
+            return Optional.of(new VehicleLogHead(r.vehicleId(), r.auditSeq(), r.auditHead()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     static Action.Status status(StatusReport.Result result) {

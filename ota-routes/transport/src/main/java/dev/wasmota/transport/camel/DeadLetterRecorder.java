@@ -1,7 +1,7 @@
 package dev.wasmota.transport.camel;
 
 import dev.wasmota.audit.AuditEvent;
-import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditTrail;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.protocol.DeadLetter;
 import dev.wasmota.protocol.Topics;
@@ -33,7 +33,7 @@ public final class DeadLetterRecorder {
     /** Exchange property: the original payload, for that dead letter. */
     public static final String ORIGINAL = "otaOriginalPayload";
 
-    private final AuditLog audit;
+    private final AuditTrail audit;
     private final String actor;
     private final String topic;
     private final Clock clock;
@@ -41,12 +41,12 @@ public final class DeadLetterRecorder {
     private final Topics topics;
     private final ServiceEvents events;
 
-    public DeadLetterRecorder(AuditLog audit, String actor, String topic, Clock clock, MeterRegistry registry) {
+    public DeadLetterRecorder(AuditTrail audit, String actor, String topic, Clock clock, MeterRegistry registry) {
         this(audit, actor, topic, clock, registry, Topics.standard(), ServiceEvents.NONE);
     }
 
     /** A recorder that also tells {@code events}, naming each message's source through {@code topics}. */
-    public DeadLetterRecorder(AuditLog audit, String actor, String topic, Clock clock, MeterRegistry registry, Topics topics,
+    public DeadLetterRecorder(AuditTrail audit, String actor, String topic, Clock clock, MeterRegistry registry, Topics topics,
                               ServiceEvents events) {
         this.audit = audit;
         this.actor = actor;

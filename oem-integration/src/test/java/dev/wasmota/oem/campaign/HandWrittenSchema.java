@@ -1,17 +1,17 @@
 package dev.wasmota.oem.campaign;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 
 /**
- * The campaign database's schema as plain SQL, one list of statements per version; version n is
- * reached by applying migrations 1..n in order, each recorded in {@code schema_version}. Every
- * statement is idempotent, so a migration interrupted between DDL statements is simply re-run.
+ * The campaign database as the hand-written migrations before Flyway left it (H2 only): schema
+ * versions 1 and 2, their statements copied verbatim, with the {@code schema_version} table they
+ * kept. What an OEM directory of an earlier version holds, for the baseline tests.
  */
-final class Schema {
-    /** The version this program writes. */
-    static final int LATEST = 2;
-
-    static final String VERSION_TABLE = """
+final class HandWrittenSchema {
+    private static final String VERSION_TABLE = """
             CREATE TABLE IF NOT EXISTS schema_version (
               version INTEGER NOT NULL PRIMARY KEY,
               applied_at TIMESTAMP WITH TIME ZONE NOT NULL)""";
@@ -73,19 +73,22 @@ final class Schema {
             "CREATE UNIQUE INDEX IF NOT EXISTS action_vehicle_counter ON campaign_action (vehicle_id, counter)",
             "CREATE INDEX IF NOT EXISTS action_by_status ON campaign_action (status, expires_at)");
 
-    /** The per-campaign wave hold (observation period); campaigns created before it have none. */
     private static final List<String> V2 = List.of(
             "ALTER TABLE campaign ADD COLUMN IF NOT EXISTS hold_seconds BIGINT DEFAULT 0 NOT NULL");
 
-    private Schema() {
+    private HandWrittenSchema() {
     }
 
-    /** The statements that take the schema from {@code version - 1} to {@code version}. */
-    static List<String> migration(int version) {
-        return switch (version) {
-            case 1 -> V1;
-            case 2 -> V2;
-            default -> throw new IllegalArgumentException("no migration to schema version " + version);
-        };
+    /** Creates the schema at {@code version} (1 or 2) as the hand-written migrations did, recording it as they did. */
+    static void create(Connection c, int version) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(VERSION_TABLE);
+            for (int v = 1; v <= version; v++) {
+                for (String sql : v == 1 ? V1 : V2) {
+                    s.execute(sql);
+                }
+                s.execute("INSERT INTO schema_version (version, applied_at) VALUES (" + v + ", CURRENT_TIMESTAMP)");
+            }
+        }
     }
 }
