@@ -154,10 +154,11 @@ class RevocationIT {
 
     private static void awaitTrust(PipelineKit kit, long sequence) throws InterruptedException {
         for (String v : FLEET) {
-            PipelineKit.await(v + " to put trust update " + sequence + " in force", WAIT,
-                    () -> kit.hosts.get(v).trust().sequence() == sequence);
-            assertTrue(AuditLog.read(kit.hosts.get(v).auditFile()).stream().anyMatch(r -> r.event() == AuditEvent.TRUST_UPDATED
-                    && r.outcome() == AuditRecord.Outcome.SUCCESS && r.detail().contains("trust update " + sequence)), v);
+            // in force first, then audited: the record can come a moment after the sequence is seen
+            PipelineKit.await(v + " to put trust update " + sequence + " in force and audit it", WAIT,
+                    () -> kit.hosts.get(v).trust().sequence() == sequence && AuditLog.read(kit.hosts.get(v).auditFile()).stream()
+                            .anyMatch(r -> r.event() == AuditEvent.TRUST_UPDATED && r.outcome() == AuditRecord.Outcome.SUCCESS
+                                    && r.detail().contains("trust update " + sequence)));
         }
     }
 
