@@ -29,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,11 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
  * document fails this test until it is checked here too.
  */
 class DeploymentIT {
-    private static final Path DOC = Repository.file("docs/DEPLOY.md");
-    private static final Pattern BLOCK = Pattern.compile("^```sh( [^\\n]*)?\\n(.*?)^```$", Pattern.MULTILINE | Pattern.DOTALL);
-    private static final List<String> STEPS = List.of("settings", "database", "oem-keys", "worker-copy", "provision",
-            "supplier-enroll", "mosquitto-config", "broker", "oem-1", "oem-2", "veh-0001", "veh-0002", "supplier-submit",
-            "campaign", "watch", "verify", "operations");
     private static final String SERVING = "serving; stop with Ctrl-C";
     /** Services the document runs each in a terminal of its own once the broker is up: started at once, as a reader would. */
     private static final java.util.Set<String> START_TOGETHER = java.util.Set.of("oem-1", "oem-2", "veh-0001", "veh-0002");
@@ -65,10 +58,6 @@ class DeploymentIT {
     private int mqttPort;
     private int metricsBase;
 
-    /** A {@code sh} block of the document: its step name, whether it serves until stopped, its commands. */
-    record Block(String step, boolean service, String body) {
-    }
-
     /** A step run in the background: its process (bash, and the command under it) and its output file. */
     record Service(String step, Process process, Path output) {
         String out() {
@@ -80,35 +69,19 @@ class DeploymentIT {
         }
     }
 
-    /** The document's run blocks in order; a {@code sh} block neither a step nor an alternative is refused. */
-    static List<Block> blocks(String markdown) {
-        List<Block> blocks = new ArrayList<>();
-        Matcher m = BLOCK.matcher(markdown);
-        while (m.find()) {
-            List<String> tags = m.group(1) == null ? List.of() : List.of(m.group(1).trim().split("\\s+"));
-            if (tags.contains("alternative")) {
-                continue;
-            }
-            String step = tags.stream().filter(t -> t.startsWith("step=")).map(t -> t.substring(5)).findFirst()
-                    .orElseThrow(() -> new AssertionError("an sh block of docs/DEPLOY.md is neither step=NAME nor alternative: "
-                            + m.group(2).lines().findFirst().orElse("")));
-            blocks.add(new Block(step, tags.contains("service"), m.group(2)));
-        }
-        return blocks;
-    }
-
     @Test
     void theDeploymentDocumentRunsAsWrittenOnPostgresAndMosquittoOverTlsOnly() throws Exception {
         Path ota = Repository.file("ota-cli/target/ota-cli-0.1.0-SNAPSHOT.jar");
         assertTrue(Files.isRegularFile(ota), "the built jar ./ota runs (mvn package first): " + ota);
-        List<Block> blocks = blocks(Files.readString(DOC));
-        assertEquals(STEPS, blocks.stream().map(Block::step).toList(), "the steps of docs/DEPLOY.md this test checks");
+        List<DeployDocument.Block> blocks = DeployDocument.steps();
+        assertEquals(DeployDocument.STEPS, blocks.stream().map(DeployDocument.Block::step).toList(),
+                "the steps of docs/DEPLOY.md this test checks");
         long started = System.nanoTime();
         try (PostgresServer postgres = PostgresServer.start()) {
             prepare(postgres);
             String settings = blocks.get(0).body();
             List<Service> starting = new ArrayList<>();
-            for (Block b : blocks) {
+            for (DeployDocument.Block b : blocks) {
                 String script = b.step().equals("settings") ? settings : settings + "\n" + b.body();
                 if (b.service()) {
                     starting.add(startService(b.step(), script));
@@ -135,8 +108,10 @@ class DeploymentIT {
     /** The settings' variables, a stand-in for {@code sudo -u postgres} on this test's cluster, and the jar as built. */
     private void prepare(PostgresServer postgres) throws IOException {
         work = dir.resolve("work");
-        mqttPort = freePort();
-        metricsBase = freeRange(4);
+        mqttPort = freePorts(0);
+        do {
+            metricsBase = freePorts(4);
+        } while (mqttPort >= metricsBase && mqttPort <= metricsBase + 4);
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path adminPass = dir.resolve("admin.pgpass");
         Files.writeString(adminPass, postgres.pgpassLine() + "\n");
@@ -317,21 +292,24 @@ class DeploymentIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /**
+     * The first of {@code count + 1} consecutive ports free now, below the kernel's ephemeral range:
+     * the services bind them a minute later, and by then a port of that range may be the local end
+     * of some connection (this machine's clients, PostgreSQL's, the other tests').
+     */
+    private static int freePorts(int count) throws IOException {
+        int ephemeralStart = 32_768;
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        if (Files.isReadable(range)) {
+            ephemeralStart = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
         }
-    }
-
-    /** The first of {@code count + 1} consecutive free ports (the document uses BASE+1..BASE+count). */
-    private static int freeRange(int count) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = freePort();
-            if (base + count > 65_535) {
-                continue;
-            }
+        java.util.Random random = new java.util.Random();
+        int low = 20_000;
+        int high = Math.max(low + 1_000, ephemeralStart) - count - 1;
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = low + random.nextInt(high - low);
             boolean free = true;
-            for (int port = base + 1; port <= base + count && free; port++) {
+            for (int port = base; port <= base + count && free; port++) {
                 try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                     free = true;
                 } catch (IOException e) {
@@ -342,6 +320,6 @@ class DeploymentIT {
                 return base;
             }
         }
-        throw new IOException("no " + count + " consecutive free ports");
+        throw new IOException("no " + (count + 1) + " consecutive free ports below " + ephemeralStart);
     }
 }
