@@ -2,6 +2,7 @@ package dev.wasmota.broker;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Mosquitto 2's configuration and ACL file for {@link BrokerSettings}, so Mosquitto enforces the
@@ -60,9 +61,9 @@ public final class MosquittoFiles {
         return c.toString();
     }
 
-    /** The ACL file: the settings' topic policy, with full access for the named OEM workers. */
+    /** The ACL file: the settings' topic policy, with full access for the named OEM workers (in name order: the same settings, the same file). */
     public static String acl(BrokerSettings s) {
-        return s.topicPolicy().mosquittoAcl(s.oemClients());
+        return s.topicPolicy().mosquittoAcl(new TreeSet<>(s.oemClients()));
     }
 
     private static long hours(BrokerSettings s) {

@@ -54,7 +54,7 @@ class MosquittoConfigCommandTest {
     void writesATlsOnlyListenerAndTheTopicPolicyWithEveryNamedWorker() throws Exception {
         Path tls = credential("broker-tls", pki.issueBroker(List.of("localhost"), List.of("127.0.0.1")));
         Path outDir = dir.resolve("mosquitto");
-        assertEquals(0, run("--tls", tls.toString(), "--oem-worker", "oem-1", "--oem-worker", "oem-2", "--tls-port", "18883",
+        assertEquals(0, run("--tls", tls.toString(), "--oem-worker", "oem-2", "--oem-worker", "oem-1", "--tls-port", "18883",
                 "--topic-root", "fleet/eu", "--user", "wasmota", "--out", outDir.toString()), err.toString());
 
         String conf = Files.readString(outDir.resolve("mosquitto.conf"));
