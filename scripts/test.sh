@@ -20,6 +20,9 @@ missing /usr/sbin/mosquitto && need+=(mosquitto)
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need+=(postgresql)
 missing chromium && need+=(chromium)
 missing openssl && need+=(openssl)
+# DeploymentIT runs docs/DEPLOY.md, which uses psql and curl
+missing psql && need+=(postgresql-client)
+missing curl && need+=(curl)
 # the supplier kit's examples (SupplierKitIT): clang and lld for C, Debian's rustc 1.63 with its wasm32 std for Rust
 missing clang && need+=(clang)
 missing wasm-ld && need+=(lld)

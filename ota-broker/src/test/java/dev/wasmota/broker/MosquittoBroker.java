@@ -54,7 +54,7 @@ public final class MosquittoBroker implements Broker {
         int plainPort = settings.plainListener() ? Ports.resolve(settings.host(), settings.port()) : -1;
         int tlsPort = settings.tls().map(t -> Ports.resolve(settings.host(), t.port())).orElse(-1);
         Path config = dir.resolve("mosquitto.conf");
-        BrokerFiles.write(dir.resolve("acl"), settings.topicPolicy().mosquittoAcl(settings.oemClients()));
+        BrokerFiles.write(dir.resolve("acl"), MosquittoFiles.acl(settings));
         BrokerFiles.write(config, MosquittoConfig.render(settings, dir, plainPort, tlsPort));
         String url = plainPort < 0 ? null : "tcp://" + settings.host() + ":" + plainPort;
         String tlsUrl = tlsPort < 0 ? null : "ssl://" + settings.host() + ":" + tlsPort;

@@ -106,7 +106,8 @@ final class Commands {
                 .addSubcommand(ecu)
                 .addSubcommand(new dev.wasmota.cli.sim.SimCommand())
                 .addSubcommand(bench)
-                .addSubcommand(new BrokerCommand(env.clock()));
+                .addSubcommand(new CommandLine(new BrokerCommand(env.clock()))
+                        .addSubcommand(new dev.wasmota.cli.broker.MosquittoConfigCommand(env.clock())));
     }
 
     private static CommandLine group(Object command) {

@@ -172,6 +172,16 @@ class CredentialCliTest {
     }
 
     @Test
+    void supplierSubmitRefusesAnExpiredCredentialBeforeItConnects() {
+        Path pkg = cli.write(cli.supplierSigned("healthy_v1.wasm", EcuCli.spec("healthy", "1.0.0", EcuCli.HEALTHY_CAPS)),
+                "submit-expired.wotapkg");
+        refused("CREDENTIAL_EXPIRED", LATER, "supplier", "submit", "--package", pkg.toString(), "--broker",
+                "ssl://127.0.0.1:1", "--tls", issue("supplier", "--supplier", "acme").toString());
+        refused("CREDENTIAL_NOT_YET_VALID", EARLIER, "supplier", "submit", "--package", pkg.toString(), "--broker",
+                "ssl://127.0.0.1:1", "--tls", issue("supplier", "--supplier", "acme").toString());
+    }
+
+    @Test
     void brokerRefusesAClientCertificateOrAnExpiredOne() {
         refused("CREDENTIAL_ROLE_MISSING", cli.fx.clock, "broker", "--port", "0", "--tls-port", "0", "--tls",
                 vehicle.resolve("credential").toString());
