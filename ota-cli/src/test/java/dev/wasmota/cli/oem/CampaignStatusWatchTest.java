@@ -2,6 +2,7 @@ package dev.wasmota.cli.oem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -117,12 +118,24 @@ class CampaignStatusWatchTest {
         assertFalse(watch.isAlive(), "the watch ends with the campaign");
         assertEquals(0, watched.get().code(), watched.get().err());
         List<String> lines = lines(out);
-        assertEquals(4, lines.size(), "one line at the start and one per change, nothing while nothing changed:\n" + out);
+        // a report and the wave step it causes are two writes, so a watch may also see the state between them
+        assertTrue(lines.size() >= 4 && lines.size() <= 7, "one line at the start and one per change:\n" + out);
+        assertNoRepeats(lines, out);
         assertTrue(lines.get(0).endsWith("campaign c1: RUNNING, wave 1/2; 1 instructed, 0 committed, 0 failed, 3 pending "
                 + "(0% success, 0% errors)"), lines.get(0));
-        assertTrue(lines.get(1).contains("RUNNING, wave 2/2; 3 instructed, 1 committed"), lines.get(1));
-        assertTrue(lines.get(3).contains("campaign c1: COMPLETED, wave 2/2; 3 instructed, 3 committed, 0 failed, 0 pending"
-                + " (100% success, 0% errors)"), lines.get(3));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("RUNNING, wave 2/2; 3 instructed, 1 committed")), out::toString);
+        assertTrue(lines.get(lines.size() - 1).contains("campaign c1: COMPLETED, wave 2/2; 3 instructed, 3 committed, 0 failed,"
+                + " 0 pending (100% success, 0% errors)"), out::toString);
+    }
+
+    /** Nothing is printed while nothing changed: no line repeats the one before it (the time stamp aside). */
+    private static void assertNoRepeats(List<String> lines, StringWriter out) {
+        for (int i = 1; i < lines.size(); i++) {
+            String prev = lines.get(i - 1);
+            String line = lines.get(i);
+            assertNotEquals(prev.substring(Math.max(0, prev.indexOf("campaign c1"))),
+                    line.substring(Math.max(0, line.indexOf("campaign c1"))), "a line repeated:\n" + out);
+        }
     }
 
     @Test
@@ -138,9 +151,9 @@ class CampaignStatusWatchTest {
         watch.join(30_000);
 
         List<String> lines = lines(out);
-        assertEquals(2, lines.size(), out.toString());
+        assertTrue(lines.size() == 2 || lines.size() == 3, out.toString()); // 3: the report seen before its wave step
         assertEquals(2, JSON.readTree(lines.get(0)).path("total").path("committed").asInt());
-        JsonNode last = JSON.readTree(lines.get(1));
+        JsonNode last = JSON.readTree(lines.get(lines.size() - 1));
         assertEquals("COMPLETED", last.path("state").asText());
         assertTrue(last.path("ended").asBoolean());
     }
