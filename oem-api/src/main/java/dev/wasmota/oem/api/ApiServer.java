@@ -1,0 +1,175 @@
+package dev.wasmota.oem.api;
+
+import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.protocol.tls.TlsMaterial;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.TrustOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509KeyManager;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/**
+ * The OEM's management API over HTTPS: TLS 1.3 only, a client certificate from the OEM root
+ * required in the handshake. Before any route runs, the caller is taken from that certificate
+ * ({@link Caller}): anything but an operator or a viewer is refused, a viewer may only read (GET),
+ * and a body larger than {@value #MAX_BODY} bytes is refused, each as a problem document. The
+ * routes themselves are Camel's REST DSL on the Vert.x HTTP server ({@link ApiRoutes}).
+ */
+public final class ApiServer implements AutoCloseable {
+    public static final String BASE = "/api/v1";
+    /** Where the OpenAPI document is served. */
+    public static final String OPENAPI_PATH = BASE + "/openapi.json";
+    /** The largest request body taken. */
+    public static final int MAX_BODY = 64 * 1024;
+
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final CamelContext camel;
+    private final URI uri;
+
+    private ApiServer(Vertx vertx, HttpServer server, CamelContext camel, URI uri) {
+        this.vertx = vertx;
+        this.server = server;
+        this.camel = camel;
+        this.uri = uri;
+    }
+
+    /** Serves {@code oem} on {@code host:port} (0 for any free port) with {@code tls} as the server's credential. */
+    public static ApiServer start(String host, int port, TlsMaterial tls, ApiBackend oem, Clock clock) {
+        Vertx vertx = Vertx.vertx();
+        try {
+            Router router = Router.router(vertx);
+            router.route().order(-1000).handler(ApiServer::admit);
+            router.errorHandler(404, ctx -> problem(ctx, new RejectedException(ApiFailure.NOT_FOUND,
+                    "no resource " + PageRequest.clip(ctx.request().path()) + " here")));
+            router.errorHandler(405, ctx -> problem(ctx, new RejectedException(ApiFailure.NOT_FOUND,
+                    "no method " + ctx.request().method() + " on " + PageRequest.clip(ctx.request().path()))));
+            router.errorHandler(413, ctx -> problem(ctx, tooLarge()));
+            HttpServer server = vertx.createHttpServer(options(tls)).requestHandler(router);
+            server.listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            int actual = server.actualPort();
+            CamelContext camel = new DefaultCamelContext();
+            VertxPlatformHttpServerConfiguration conf = new VertxPlatformHttpServerConfiguration();
+            conf.setBindPort(actual);
+            conf.setBindHost(host);
+            conf.setMaxBodySize((long) MAX_BODY);
+            camel.getRegistry().bind("wasmota-api-http", conf);
+            String name = VertxPlatformHttpRouter.getRouterNameFromPort(actual);
+            camel.getRegistry().bind(name, new LimitedRouter(vertx, router, name));
+            camel.addRoutes(new ApiRoutes(oem, clock));
+            camel.start();
+            String h = host.contains(":") ? "[" + host + "]" : host;
+            return new ApiServer(vertx, server, camel, URI.create("https://" + h + ":" + actual));
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException("cannot start the management API on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code https://HOST:PORT}, the address the API answers at. */
+    public URI uri() {
+        return uri;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            camel.close();
+        } catch (Exception e) {
+            // the server goes down below anyway
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // closing anyway
+        }
+    }
+
+    private static HttpServerOptions options(TlsMaterial tls) throws GeneralSecurityException {
+        char[] password = "in-memory".toCharArray();
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+        kmf.init(tls.keyStore(password), password);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(tls.trustStore());
+        return new HttpServerOptions().setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.3"))
+                .setKeyCertOptions(KeyCertOptions.wrap((X509KeyManager) kmf.getKeyManagers()[0]))
+                .setTrustOptions(TrustOptions.wrap(tmf.getTrustManagers()[0]))
+                .setMaxHeaderSize(16 * 1024).setMaxInitialLineLength(8 * 1024).setIdleTimeout(60);
+    }
+
+    /** Who may do what, settled before any route: the caller, a viewer's writes, the body's size. */
+    private static void admit(RoutingContext ctx) {
+        var request = ctx.request();
+        request.headers().remove(ApiRoutes.CALLER_HEADER);
+        try {
+            Caller who = Caller.of(request.sslSession());
+            if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD && !who.mayChange()) {
+                throw new RejectedException(ApiFailure.FORBIDDEN, who.actor() + " is a viewer: only an operator may "
+                        + request.method() + " " + PageRequest.clip(request.path()));
+            }
+            String length = request.getHeader("Content-Length");
+            if (length != null && (length.length() > 12 || Long.parseLong(length.trim()) > MAX_BODY)) {
+                throw tooLarge();
+            }
+            request.headers().set(ApiRoutes.CALLER_HEADER, who.actor());
+            ctx.next();
+        } catch (RejectedException e) {
+            problem(ctx, e);
+        } catch (NumberFormatException e) {
+            problem(ctx, new RejectedException(ApiFailure.MALFORMED_JSON, "Content-Length is not a number"));
+        }
+    }
+
+    private static RejectedException tooLarge() {
+        return new FieldRejected(ApiFailure.BODY_TOO_LARGE, "body", "the body is larger than " + MAX_BODY + " bytes");
+    }
+
+    private static void problem(RoutingContext ctx, RejectedException e) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        byte[] body;
+        try {
+            body = CampaignRequest.JSON.writeValueAsBytes(Problems.of(e, ctx.request().path()));
+        } catch (Exception x) {
+            body = new byte[0];
+        }
+        ctx.response().setStatusCode(Problems.status(e.reason())).putHeader("Content-Type", Problems.MEDIA_TYPE)
+                .putHeader("Cache-Control", "no-store").putHeader("Connection", "close").end(Buffer.buffer(body));
+    }
+
+    /** Camel's router with a bounded body handler (Vert.x's default takes any size). */
+    private static final class LimitedRouter extends VertxPlatformHttpRouter {
+        LimitedRouter(Vertx vertx, Router router, String name) {
+            super(null, vertx, router, name);
+        }
+
+        @Override
+        public io.vertx.core.Handler<RoutingContext> bodyHandler() {
+            return BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false);
+        }
+    }
+}
