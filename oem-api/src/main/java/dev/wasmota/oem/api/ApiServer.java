@@ -16,6 +16,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -25,6 +28,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.rest.RestDefinition;
+import org.apache.camel.model.rest.VerbDefinition;
 
 /**
  * The OEM's management API over HTTPS: TLS 1.3 only, a client certificate from the OEM root
@@ -87,6 +93,17 @@ public final class ApiServer implements AutoCloseable {
     /** {@code https://HOST:PORT}, the address the API answers at. */
     public URI uri() {
         return uri;
+    }
+
+    /** Every operation served, as {@code METHOD /path/{param}}: what the OpenAPI document must list. */
+    public List<String> routes() {
+        List<String> out = new ArrayList<>();
+        for (RestDefinition rest : ((ModelCamelContext) camel).getRestDefinitions()) {
+            for (VerbDefinition verb : rest.getVerbs()) {
+                out.add(verb.asVerb().toUpperCase(Locale.ROOT) + " " + rest.getPath() + verb.getPath());
+            }
+        }
+        return out;
     }
 
     public int port() {
