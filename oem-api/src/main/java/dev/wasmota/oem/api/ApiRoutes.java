@@ -32,6 +32,7 @@ import org.apache.camel.model.rest.RestBindingMode;
  * ({@link ApiServer}); each change runs as its caller, so its audit record names them.
  */
 final class ApiRoutes extends RouteBuilder {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiRoutes.class);
     static final String CALLER_HEADER = "X-Wasmota-Caller";
     static final List<String> ACTIONS = List.of("start", "pause", "resume", "abort", "rollback");
 
@@ -123,6 +124,7 @@ final class ApiRoutes extends RouteBuilder {
             body = json(reply.body());
             type = Problems.MEDIA_TYPE;
         } catch (Exception e) {
+            LOG.error("management API: {} failed", name, e);
             ObjectNode p = Problems.of(new RejectedException(InternalFailure.INTERNAL, "internal error in "
                     + name + " (" + e.getClass().getSimpleName() + ")"), path);
             reply = new Reply(500, p);
@@ -228,7 +230,15 @@ final class ApiRoutes extends RouteBuilder {
 
     private Reply create(Exchange ex, Caller who) {
         CampaignService service = oem.campaignsAs().apply(who.actor());
-        Campaign k = service.create(CampaignRequest.parse(body(ex)));
+        Campaign k;
+        try {
+            k = service.create(CampaignRequest.parse(body(ex)));
+        } catch (RejectedException e) {
+            if (e.reason() == ReleaseFailure.UNKNOWN_RELEASE) {
+                throw new FieldRejected(e.reason(), "release", e.getMessage());
+            }
+            throw e;
+        }
         return new Reply(201, status(who, k.id()));
     }
 

@@ -33,7 +33,7 @@ public final class Problems {
         if (reason == ApiFailure.UNSUPPORTED_MEDIA_TYPE) {
             return 415;
         }
-        if (reason == ApiFailure.NOT_FOUND || name.startsWith("UNKNOWN_")) {
+        if (reason == ApiFailure.NOT_FOUND || !(reason instanceof ApiFailure) && name.startsWith("UNKNOWN_")) {
             return 404;
         }
         if (CONFLICTS.contains(name)) {

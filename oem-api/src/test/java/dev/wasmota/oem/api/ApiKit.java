@@ -26,6 +26,7 @@ final class ApiKit implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final CampaignKit kit;
+    private final Random random = new Random(7);
     final ApiServer server;
     final Client operator;
     final Client viewer;
@@ -44,7 +45,7 @@ final class ApiKit implements AutoCloseable {
 
     private CampaignService serviceAs(String who) {
         return CampaignService.builder(kit.db, kit.releases, kit.fx.oem.campaign(), kit.outbox, kit.audit).clock(kit.clock)
-                .random(new Random(who.hashCode())).actor(who).build();
+                .random(random).actor(who).build();
     }
 
     Client client(ClientKind kind, String name) {
