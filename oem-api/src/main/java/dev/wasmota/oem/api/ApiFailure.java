@@ -28,7 +28,9 @@ public enum ApiFailure implements Reason {
     /** The body is not {@code application/json}. */
     UNSUPPORTED_MEDIA_TYPE(ExitCode.USAGE),
     /** No such resource or method. */
-    NOT_FOUND(ExitCode.USAGE);
+    NOT_FOUND(ExitCode.USAGE),
+    /** A client could not reach the API (command line, {@code --api URL}). */
+    API_UNAVAILABLE(ExitCode.USAGE);
 
     private final ExitCode exitCode;
 

@@ -23,6 +23,8 @@ import dev.wasmota.routes.oem.OemNode;
 import dev.wasmota.routes.oem.OemNodeConfig;
 import dev.wasmota.cli.CliEnv;
 import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.oem.api.ApiBackend;
+import dev.wasmota.oem.api.ApiServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -100,6 +102,14 @@ public final class OemServeCommand implements Callable<Integer> {
             + "5 minutes of messages still arriving, with its sessions kept")
     boolean retire;
 
+    @Option(names = "--api", paramLabel = "HOST:PORT", description = "also serve the management API and console here over"
+            + " HTTPS (port 0 for a free one), with --api-tls; clients hold ota oem issue operator|viewer credentials")
+    String api;
+
+    @Option(names = "--api-tls", paramLabel = "DIR", description = "the management API's server credential (ota oem issue"
+            + " broker --dns NAME|--ip ADDR: a TLS server certificate for the names clients use)")
+    Path apiTls;
+
     @Mixin
     RouteSettings settings;
 
@@ -124,6 +134,9 @@ public final class OemServeCommand implements Callable<Integer> {
         }
         if (retire && worker == null) {
             throw new CommandLine.ParameterException(cmd, "--retire needs --worker NAME: the worker to retire");
+        }
+        if ((api == null) != (apiTls == null)) {
+            throw new CommandLine.ParameterException(cmd, "--api HOST:PORT and --api-tls DIR go together");
         }
         Properties p = settings.properties(cmd, worker == null ? Map.of() : Map.of("ota.oem.worker", worker));
         String name = p.getProperty("ota.oem.worker");
@@ -153,6 +166,11 @@ public final class OemServeCommand implements Callable<Integer> {
                         + "(%.1f s)%n", name, r.handled(), r.claimsReturned(), r.took().toMillis() / 1000.0);
                 return 0;
             }
+            if (api != null) {
+                ApiServer server = fg.hold("management API", startApi(node));
+                out.println("management API at " + server.uri() + ApiServer.BASE + "/ (OpenAPI " + server.uri()
+                        + ApiServer.OPENAPI_PATH + ")");
+            }
             Topics topics = new Topics(p.getProperty("ota.topic.root"));
             out.printf("OEM worker %s serving %s on %s: intake %s, status %s (topics under %s/)%n", name, oemDir, url,
                     topics.submitFilter(), topics.statusFilter(), topics.root());
@@ -174,6 +192,24 @@ public final class OemServeCommand implements Callable<Integer> {
         TrustStore trust = TrustStore.load(oemDir.resolve(TrustHierarchy.TRUST_DIR));
         return Optional.of(TlsCredentials.read(tls, CredentialCheck.tlsClient(ClientKind.OEM, name), Optional.of(trust),
                 env.clock().instant()));
+    }
+
+    /** The management API on {@code --api}, as this worker's workspace: its changes go to this worker's dispatcher. */
+    private ApiServer startApi(OemNode node) throws IOException {
+        int colon = api.lastIndexOf(':');
+        int port;
+        try {
+            port = Integer.parseInt(api.substring(colon + 1));
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            port = -1;
+        }
+        if (colon < 1 || port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--api must be HOST:PORT, not '" + api + "'");
+        }
+        String host = api.substring(0, colon).replaceAll("^\\[|\\]$", "");
+        TrustStore trust = TrustStore.load(oemDir.resolve(TrustHierarchy.TRUST_DIR));
+        TlsMaterial serverTls = TlsCredentials.read(apiTls, CredentialCheck.broker(), Optional.of(trust), env.clock().instant());
+        return ApiServer.start(host, port, serverTls, ApiBackend.of(node.workspace()), env.clock());
     }
 
     private EmbeddedBroker startBroker(Topics topics) throws IOException {
