@@ -14,12 +14,18 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import dev.wasmota.signing.error.CredentialFailure;
+import dev.wasmota.signing.pki.TrustStore;
+import org.bouncycastle.cert.X509CertificateHolder;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -43,6 +49,8 @@ public final class ApiServer implements AutoCloseable {
     public static final String BASE = "/api/v1";
     /** Where the OpenAPI document is served. */
     public static final String OPENAPI_PATH = BASE + "/openapi.json";
+    /** How long the revocations read are used before they are read again. */
+    public static final Duration DEFAULT_TRUST_RELOAD = Duration.ofSeconds(5);
     /** The largest request body taken. */
     public static final int MAX_BODY = 64 * 1024;
 
@@ -60,10 +68,19 @@ public final class ApiServer implements AutoCloseable {
 
     /** Serves {@code oem} on {@code host:port} (0 for any free port) with {@code tls} as the server's credential. */
     public static ApiServer start(String host, int port, TlsMaterial tls, ApiBackend oem, Clock clock) {
+        return start(host, port, tls, oem, clock, DEFAULT_TRUST_RELOAD);
+    }
+
+    /**
+     * As {@link #start(String, int, TlsMaterial, ApiBackend, Clock)}, reading the revocations in
+     * force again at most every {@code trustReload} (a trust update is a file read and a signature check).
+     */
+    public static ApiServer start(String host, int port, TlsMaterial tls, ApiBackend oem, Clock clock, Duration trustReload) {
         Vertx vertx = Vertx.vertx();
         try {
             Router router = Router.router(vertx);
-            router.route().order(-1000).handler(ApiServer::admit);
+            Revocations revocations = new Revocations(oem.trust(), trustReload.toNanos());
+            router.route().order(-1000).handler(ctx -> admit(ctx, revocations));
             router.errorHandler(404, ctx -> problem(ctx, new RejectedException(ApiFailure.NOT_FOUND,
                     "no resource " + PageRequest.clip(ctx.request().path()) + " here")));
             router.errorHandler(405, ctx -> problem(ctx, new RejectedException(ApiFailure.NOT_FOUND,
@@ -138,11 +155,13 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Who may do what, settled before any route: the caller, a viewer's writes, the body's size. */
-    private static void admit(RoutingContext ctx) {
+    private static void admit(RoutingContext ctx, Revocations revocations) {
         var request = ctx.request();
         request.headers().remove(ApiRoutes.CALLER_HEADER);
         try {
-            Caller who = Caller.of(request.sslSession());
+            X509Certificate cert = Caller.peer(request.sslSession());
+            Caller who = Caller.of(cert);
+            revocations.check(cert, who);
             if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD && !who.mayChange()) {
                 throw new RejectedException(ApiFailure.FORBIDDEN, who.actor() + " is a viewer: only an operator may "
                         + request.method() + " " + PageRequest.clip(request.path()));
@@ -176,6 +195,37 @@ public final class ApiServer implements AutoCloseable {
         }
         ctx.response().setStatusCode(Problems.status(e.reason())).putHeader("Content-Type", Problems.MEDIA_TYPE)
                 .putHeader("Cache-Control", "no-store").putHeader("Connection", "close").end(Buffer.buffer(body));
+    }
+
+    /** The revocations in force, read again once {@code reloadNanos} have passed. */
+    private static final class Revocations {
+        private final java.util.function.Supplier<TrustStore> source;
+        private final long reloadNanos;
+        private TrustStore store;
+        private long readAt;
+
+        Revocations(java.util.function.Supplier<TrustStore> source, long reloadNanos) {
+            this.source = source;
+            this.reloadNanos = reloadNanos;
+        }
+
+        synchronized void check(X509Certificate cert, Caller who) {
+            long now = System.nanoTime();
+            if (store == null || now - readAt >= reloadNanos) {
+                store = source.get();
+                readAt = now;
+            }
+            Optional<String> why;
+            try {
+                why = store.revocationOf(new X509CertificateHolder(cert.getEncoded()));
+            } catch (java.io.IOException | java.security.cert.CertificateEncodingException e) {
+                why = Optional.of("its certificate cannot be read");
+            }
+            if (why.isPresent()) {
+                throw new RejectedException(CredentialFailure.CREDENTIAL_REVOKED, who.actor() + "'s credential is revoked: "
+                        + why.get());
+            }
+        }
     }
 
     /** Camel's router with a bounded body handler (Vert.x's default takes any size). */

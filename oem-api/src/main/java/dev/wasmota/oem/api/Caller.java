@@ -40,6 +40,15 @@ public record Caller(ClientKind kind, String name) {
      *     certificate or its certificate names no operator or viewer
      */
     public static Caller of(SSLSession session) {
+        return of(peer(session));
+    }
+
+    /**
+     * The client certificate of a TLS session.
+     *
+     * @throws RejectedException ({@link ApiFailure#NOT_AN_API_CLIENT}) if there is none
+     */
+    public static X509Certificate peer(SSLSession session) {
         if (session == null) {
             throw notAClient("no TLS session");
         }
@@ -49,8 +58,15 @@ public record Caller(ClientKind kind, String name) {
         } catch (SSLPeerUnverifiedException e) {
             throw notAClient("no client certificate");
         }
-        Optional<Map.Entry<ClientKind, String>> id = peer.length > 0 && peer[0] instanceof X509Certificate x
-                ? TlsMaterial.clientIdentity(x) : Optional.empty();
+        if (peer.length == 0 || !(peer[0] instanceof X509Certificate x)) {
+            throw notAClient("no X.509 client certificate");
+        }
+        return x;
+    }
+
+    /** The caller a client certificate names; refused unless an operator or viewer. */
+    public static Caller of(X509Certificate cert) {
+        Optional<Map.Entry<ClientKind, String>> id = TlsMaterial.clientIdentity(cert);
         Map.Entry<ClientKind, String> who = id.orElseThrow(() -> notAClient("a certificate without a client name"));
         return of(who.getKey(), who.getValue());
     }

@@ -24,7 +24,7 @@ public final class Problems {
     /** The HTTP status of a refusal for {@code reason}. */
     public static int status(Reason reason) {
         String name = reason.name();
-        if (reason == ApiFailure.NOT_AN_API_CLIENT || reason == ApiFailure.FORBIDDEN) {
+        if (reason == ApiFailure.NOT_AN_API_CLIENT || reason == ApiFailure.FORBIDDEN || name.equals("CREDENTIAL_REVOKED")) {
             return 403;
         }
         if (reason == ApiFailure.BODY_TOO_LARGE) {

@@ -7,6 +7,7 @@ import dev.wasmota.oem.campaign.Campaign;
 import dev.wasmota.protocol.tls.TlsMaterial;
 import dev.wasmota.signing.Fixtures;
 import dev.wasmota.signing.pki.ClientKind;
+import dev.wasmota.signing.pki.Revocation;
 import dev.wasmota.signing.pki.TrustHierarchy;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -71,6 +72,33 @@ class ApiAccessTest {
             assertEquals("NOT_AN_API_CLIENT", api.worker.post(e[1], null).reason(), e[0]);
         }
         assertEquals(Campaign.State.CREATED, api.kit.service.get(ApiEndpoints.CAMPAIGN).state());
+    }
+
+    @Test
+    void aCallerHeaderSentByTheClientIsIgnored() {
+        ApiKit.Reply r = api.viewer.send(java.net.http.HttpRequest.newBuilder(api.server.uri().resolve("/api/v1/campaigns/"
+                + ApiEndpoints.CAMPAIGN + "/start")).header(ApiRoutes.CALLER_HEADER, "operator/alice")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertEquals(403, r.status(), r.body());
+        assertEquals("FORBIDDEN", r.reason());
+        ApiKit.Reply w = api.worker.send(java.net.http.HttpRequest.newBuilder(api.server.uri().resolve("/api/v1/fleet"))
+                .header(ApiRoutes.CALLER_HEADER, "operator/alice").GET());
+        assertEquals("NOT_AN_API_CLIENT", w.reason());
+        assertEquals(Campaign.State.CREATED, api.kit.service.get(ApiEndpoints.CAMPAIGN).state());
+    }
+
+    @Test
+    void aRevokedOperatorIsRefused() throws Exception {
+        TlsMaterial carol = TlsMaterial.of(api.kit.oem.issueClient(ClientKind.OPERATOR, "carol"), List.of(),
+                api.kit.oem.root().cert());
+        ApiKit.Client client = api.client(carol);
+        assertEquals(200, client.get("/api/v1/fleet").status());
+        api.kit.oem.revoke(List.of(), List.of(new Revocation(Revocation.certificateSha256(carol.leaf()), "left the company")));
+        ApiKit.Reply r = client.post("/api/v1/campaigns/" + ApiEndpoints.CAMPAIGN + "/start", null);
+        assertEquals(403, r.status(), r.body());
+        assertEquals("CREDENTIAL_REVOKED", r.reason());
+        assertEquals(Campaign.State.CREATED, api.kit.service.get(ApiEndpoints.CAMPAIGN).state());
+        assertEquals(200, api.operator.get("/api/v1/fleet").status());
     }
 
     @Test

@@ -34,10 +34,10 @@ final class ApiKit implements AutoCloseable {
 
     ApiKit(Path dir) {
         kit = new CampaignKit(dir);
-        ApiBackend backend = new ApiBackend(kit.db, kit.releases, kit.audit, this::serviceAs);
+        ApiBackend backend = new ApiBackend(kit.db, kit.releases, kit.audit, this::serviceAs, kit.oem::trustStore);
         TlsMaterial serverTls = TlsMaterial.of(kit.oem.issueBroker(List.of("localhost"), List.of("127.0.0.1")), List.of(),
                 kit.oem.root().cert());
-        server = ApiServer.start("127.0.0.1", 0, serverTls, backend, kit.clock);
+        server = ApiServer.start("127.0.0.1", 0, serverTls, backend, kit.clock, java.time.Duration.ZERO);
         operator = client(ClientKind.OPERATOR, "alice");
         viewer = client(ClientKind.VIEWER, "bob");
         worker = client(ClientKind.OEM, "serve-1");
@@ -49,7 +49,10 @@ final class ApiKit implements AutoCloseable {
     }
 
     Client client(ClientKind kind, String name) {
-        TlsMaterial tls = TlsMaterial.of(kit.oem.issueClient(kind, name), List.of(), kit.oem.root().cert());
+        return client(TlsMaterial.of(kit.oem.issueClient(kind, name), List.of(), kit.oem.root().cert()));
+    }
+
+    Client client(TlsMaterial tls) {
         return new Client(HttpClient.newBuilder().sslContext(tls.sslContext()).connectTimeout(Duration.ofSeconds(10)).build(),
                 server.uri());
     }
