@@ -92,6 +92,11 @@ final class ApiRoutes extends RouteBuilder {
                 .get("/campaigns/{id}/vehicles").to(route("campaign-vehicles", (ex, who) -> Reply.ok(campaignQuery.vehicles(
                         oem.campaignsAs().apply(who.actor()), id(ex), page(ex), CampaignQuery.status(q(ex, "status"))))))
                 .get("/audit").to(route("audit", (ex, who) -> Reply.ok(audit.page(page(ex), AuditQuery.event(q(ex, "event"))))))
+                .get("/whoami").to(route("whoami", (ex, who) -> Reply.ok(JsonNodeFactory.instance.objectNode()
+                        .put("actor", who.actor()).put("role", who.mayChange() ? "operator" : "viewer"))))
+                .get("/refusals").to(route("refusals", (ex, who) -> Reply.ok(audit.refusals())))
+                .get("/campaigns/{id}/timeline").to(route("campaign-timeline", (ex, who) -> Reply.ok(campaignQuery.timeline(
+                        oem.campaignsAs().apply(who.actor()), id(ex)))))
                 .get("/dead-letters").to(route("dead-letters", (ex, who) -> Reply.ok(audit.page(page(ex),
                         Optional.of(AuditEvent.MESSAGE_DEAD_LETTERED)))));
         for (String action : ACTIONS) {

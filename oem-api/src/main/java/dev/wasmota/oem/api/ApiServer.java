@@ -55,15 +55,49 @@ public final class ApiServer implements AutoCloseable {
     public static final int MAX_BODY = 64 * 1024;
 
     private final Vertx vertx;
+    private final Router router;
     private final HttpServer server;
     private final CamelContext camel;
     private final URI uri;
+    private final Console console;
+    private volatile URI consoleUri;
 
-    private ApiServer(Vertx vertx, HttpServer server, CamelContext camel, URI uri) {
+    private ApiServer(Vertx vertx, Router router, HttpServer server, CamelContext camel, URI uri, Console console) {
         this.vertx = vertx;
+        this.router = router;
         this.server = server;
         this.camel = camel;
         this.uri = uri;
+        this.console = console;
+    }
+
+    /**
+     * Opens the console's own listener on {@code host:port} (0 for a free port): plain HTTP, for
+     * loopback or behind the plant's TLS proxy, since browsers do not take the OEM's Ed25519 TLS.
+     * Only a browser holding a sign-in link ({@link #consoleLink}) gets past it. Returns its address.
+     */
+    public synchronized URI openConsole(String host, int port) {
+        if (consoleUri != null) {
+            return consoleUri;
+        }
+        HttpServer plain = vertx.createHttpServer(new HttpServerOptions().setMaxHeaderSize(16 * 1024)
+                .setMaxInitialLineLength(8 * 1024).setIdleTimeout(60)).requestHandler(router);
+        try {
+            plain.listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open the console on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        consoleUri = URI.create("http://" + h + ":" + plain.actualPort());
+        return consoleUri;
+    }
+
+    /** A sign-in link to the console for {@code who} (an operator or viewer name as {@code operator/NAME}). */
+    public URI consoleLink(String who) {
+        if (consoleUri == null) {
+            throw new IllegalStateException("the console is not open");
+        }
+        return consoleUri.resolve(Console.PATH + "?token=" + console.issue(Caller.parse(who)));
     }
 
     /** Serves {@code oem} on {@code host:port} (0 for any free port) with {@code tls} as the server's credential. */
@@ -80,7 +114,9 @@ public final class ApiServer implements AutoCloseable {
         try {
             Router router = Router.router(vertx);
             Revocations revocations = new Revocations(oem.trust(), trustReload.toNanos());
-            router.route().order(-1000).handler(ctx -> admit(ctx, revocations));
+            Console console = new Console();
+            router.route().order(-1000).handler(ctx -> admit(ctx, revocations, console));
+            console.mount(router);
             router.errorHandler(404, ctx -> problem(ctx, new RejectedException(ApiFailure.NOT_FOUND,
                     "no resource " + PageRequest.clip(ctx.request().path()) + " here")));
             router.errorHandler(405, ctx -> problem(ctx, new RejectedException(ApiFailure.NOT_FOUND,
@@ -100,7 +136,7 @@ public final class ApiServer implements AutoCloseable {
             camel.addRoutes(new ApiRoutes(oem, clock));
             camel.start();
             String h = host.contains(":") ? "[" + host + "]" : host;
-            return new ApiServer(vertx, server, camel, URI.create("https://" + h + ":" + actual));
+            return new ApiServer(vertx, router, server, camel, URI.create("https://" + h + ":" + actual), console);
         } catch (Exception e) {
             vertx.close();
             throw new IllegalStateException("cannot start the management API on " + host + ":" + port + ": " + e.getMessage(), e);
@@ -155,13 +191,21 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Who may do what, settled before any route: the caller, a viewer's writes, the body's size. */
-    private static void admit(RoutingContext ctx, Revocations revocations) {
+    private static void admit(RoutingContext ctx, Revocations revocations, Console console) {
         var request = ctx.request();
         request.headers().remove(ApiRoutes.CALLER_HEADER);
         try {
-            X509Certificate cert = Caller.peer(request.sslSession());
-            Caller who = Caller.of(cert);
-            revocations.check(cert, who);
+            Caller who;
+            if (request.isSSL()) {
+                X509Certificate cert = Caller.peer(request.sslSession());
+                who = Caller.of(cert);
+                revocations.check(cert, who);
+            } else if (request.path().equals("/console") || request.path().startsWith(Console.PATH)) {
+                ctx.next();
+                return;
+            } else {
+                who = console.caller(ctx);
+            }
             if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD && !who.mayChange()) {
                 throw new RejectedException(ApiFailure.FORBIDDEN, who.actor() + " is a viewer: only an operator may "
                         + request.method() + " " + PageRequest.clip(request.path()));

@@ -78,4 +78,43 @@ public final class AuditQuery {
         o.put("next", more ? PageRequest.cursor(shown.get(shown.size() - 1).get("seq").asText()) : null);
         return o;
     }
+
+    /** How many of the latest records of each kind the refusal counts read. */
+    static final int REFUSALS_READ = 5_000;
+
+    /**
+     * Refusals by reason, for the console: dead letters and refused status reports, each counted by
+     * their {@code cause} over the latest {@value #REFUSALS_READ} records of their event.
+     */
+    public ObjectNode refusals() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.set("deadLetters", byCause(AuditEvent.MESSAGE_DEAD_LETTERED, false));
+        o.set("statusRefused", byCause(AuditEvent.CAMPAIGN_STATUS_RECEIVED, true));
+        o.put("window", REFUSALS_READ);
+        return o;
+    }
+
+    private ObjectNode byCause(AuditEvent event, boolean refusedOnly) {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        db.transaction(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT line FROM audit_record WHERE event = ? ORDER BY seq DESC")) {
+                p.setMaxRows(REFUSALS_READ);
+                p.setString(1, event.name());
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        var r = JSON.readTree(rs.getString(1));
+                        if (!refusedOnly || "REFUSED".equals(r.path("outcome").asText())) {
+                            counts.merge(r.path("cause").asText("UNKNOWN"), 1, Integer::sum);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("an audit record is not JSON", e);
+                }
+            }
+            return null;
+        });
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        counts.forEach(o::put);
+        return o;
+    }
 }

@@ -86,4 +86,73 @@ public final class CampaignQuery {
             return o;
         });
     }
+
+    /** At most this many points per wave in the committed-over-time series. */
+    static final int MAX_POINTS = 200;
+    /** Bins of the time-to-commit histogram. */
+    static final int BINS = 15;
+
+    /**
+     * What the console's charts draw, bounded whatever the campaign's size: per wave, the vehicles
+     * committed over time since the campaign started (at most {@value #MAX_POINTS} points, the last
+     * always kept), and the time from instruction to commit as a histogram with its median and 99th
+     * percentile. One pass over the campaign's committed installs.
+     */
+    public ObjectNode timeline(CampaignService service, String campaignId) {
+        var status = service.status(campaignId);
+        Optional<Instant> start = status.waves().stream().flatMap(w -> w.wave().startedAt().stream()).min(Instant::compareTo);
+        java.util.Map<Integer, java.util.List<Long>> byWave = new java.util.TreeMap<>();
+        java.util.List<Long> ttc = new java.util.ArrayList<>();
+        db.transaction(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT wave_index, issued_at, updated_at FROM campaign_action"
+                    + " WHERE campaign_id = ? AND kind = 'INSTALL' AND status = 'COMMITTED' ORDER BY updated_at")) {
+                p.setString(1, campaignId);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        Instant done = CampaignDatabase.instant(rs, "updated_at");
+                        Instant issued = CampaignDatabase.instant(rs, "issued_at");
+                        long since = start.map(s0 -> java.time.Duration.between(s0, done).toMillis()).orElse(0L);
+                        byWave.computeIfAbsent(rs.getInt("wave_index"), w -> new java.util.ArrayList<>()).add(Math.max(0, since));
+                        if (issued != null) {
+                            ttc.add(Math.max(0, java.time.Duration.between(issued, done).toMillis()));
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("campaign", campaignId);
+        o.put("startedAt", start.map(Instant::toString).orElse(null));
+        ArrayNode waves = o.putArray("waves");
+        for (var w : status.waves()) {
+            ObjectNode n = waves.addObject();
+            n.put("index", w.wave().index());
+            java.util.List<Long> commits = byWave.getOrDefault(w.wave().index(), java.util.List.of());
+            n.put("committed", commits.size());
+            ArrayNode points = n.putArray("points");
+            int step = Math.max(1, (commits.size() + MAX_POINTS - 1) / MAX_POINTS);
+            for (int i = 0; i < commits.size(); i++) {
+                if (i % step == step - 1 || i == commits.size() - 1) {
+                    points.addArray().add(commits.get(i)).add(i + 1);
+                }
+            }
+        }
+        ObjectNode t = o.putObject("timeToCommit");
+        java.util.Collections.sort(ttc);
+        t.put("count", ttc.size());
+        t.put("p50Millis", ttc.isEmpty() ? null : ttc.get((ttc.size() - 1) / 2));
+        t.put("p99Millis", ttc.isEmpty() ? null : ttc.get((int) Math.ceil(ttc.size() * 0.99) - 1));
+        ArrayNode bins = t.putArray("bins");
+        if (!ttc.isEmpty()) {
+            long max = Math.max(1, ttc.get(ttc.size() - 1));
+            long width = (max + BINS) / BINS;
+            int[] counts = new int[BINS];
+            ttc.forEach(v -> counts[(int) Math.min(BINS - 1, v / width)]++);
+            for (int i = 0; i < BINS; i++) {
+                bins.addObject().put("fromMillis", i * width).put("toMillis", (i + 1) * width).put("count", counts[i]);
+            }
+        }
+        return o;
+    }
 }

@@ -19,7 +19,10 @@ final class ApiEndpoints {
             new String[] {"GET /api/v1/campaigns/{id}", "/api/v1/campaigns/" + CAMPAIGN},
             new String[] {"GET /api/v1/campaigns/{id}/vehicles", "/api/v1/campaigns/" + CAMPAIGN + "/vehicles"},
             new String[] {"GET /api/v1/audit", "/api/v1/audit"},
-            new String[] {"GET /api/v1/dead-letters", "/api/v1/dead-letters"});
+            new String[] {"GET /api/v1/dead-letters", "/api/v1/dead-letters"},
+            new String[] {"GET /api/v1/whoami", "/api/v1/whoami"},
+            new String[] {"GET /api/v1/refusals", "/api/v1/refusals"},
+            new String[] {"GET /api/v1/campaigns/{id}/timeline", "/api/v1/campaigns/" + CAMPAIGN + "/timeline"});
     /** Change operations: method-and-template, and the path for campaign {@link #CAMPAIGN}. */
     static final List<String[]> CHANGES = List.of(
             new String[] {"POST /api/v1/campaigns", "/api/v1/campaigns"},
