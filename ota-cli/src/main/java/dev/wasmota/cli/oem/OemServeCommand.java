@@ -32,7 +32,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -110,6 +112,15 @@ public final class OemServeCommand implements Callable<Integer> {
             + " broker --dns NAME|--ip ADDR: a TLS server certificate for the names clients use)")
     Path apiTls;
 
+    @Option(names = "--console", paramLabel = "HOST:PORT", description = "also serve the live console here, plain HTTP"
+            + " for a browser (browsers do not take the OEM's Ed25519 TLS): keep it on 127.0.0.1 or behind the plant's TLS"
+            + " proxy; needs --api")
+    String console;
+
+    @Option(names = "--console-user", paramLabel = "operator/NAME|viewer/NAME", description = "print a console sign-in"
+            + " link for this person (repeatable); the link is the credential: hand it over as a secret")
+    List<String> consoleUsers = new ArrayList<>();
+
     @Mixin
     RouteSettings settings;
 
@@ -137,6 +148,14 @@ public final class OemServeCommand implements Callable<Integer> {
         }
         if ((api == null) != (apiTls == null)) {
             throw new CommandLine.ParameterException(cmd, "--api HOST:PORT and --api-tls DIR go together");
+        }
+        if (console != null && api == null || !consoleUsers.isEmpty() && console == null) {
+            throw new CommandLine.ParameterException(cmd, "--console needs --api, and --console-user needs --console");
+        }
+        for (String u : consoleUsers) {
+            if (!u.matches("(operator|viewer)/[A-Za-z0-9._-]{1,64}")) {
+                throw new CommandLine.ParameterException(cmd, "--console-user must be operator/NAME or viewer/NAME, not '" + u + "'");
+            }
         }
         Properties p = settings.properties(cmd, worker == null ? Map.of() : Map.of("ota.oem.worker", worker));
         String name = p.getProperty("ota.oem.worker");
@@ -170,6 +189,13 @@ public final class OemServeCommand implements Callable<Integer> {
                 ApiServer server = fg.hold("management API", startApi(node));
                 out.println("management API at " + server.uri() + ApiServer.BASE + "/ (OpenAPI " + server.uri()
                         + ApiServer.OPENAPI_PATH + ")");
+                if (console != null) {
+                    String[] hp = hostPort(console, "--console");
+                    out.println("live console at " + server.openConsole(hp[0], Integer.parseInt(hp[1])) + "/console/");
+                    for (String u : consoleUsers) {
+                        out.println("  sign-in link for " + u + ": " + server.consoleLink(u));
+                    }
+                }
             }
             Topics topics = new Topics(p.getProperty("ota.topic.root"));
             out.printf("OEM worker %s serving %s on %s: intake %s, status %s (topics under %s/)%n", name, oemDir, url,
@@ -196,20 +222,27 @@ public final class OemServeCommand implements Callable<Integer> {
 
     /** The management API on {@code --api}, as this worker's workspace: its changes go to this worker's dispatcher. */
     private ApiServer startApi(OemNode node) throws IOException {
-        int colon = api.lastIndexOf(':');
+        String[] hp = hostPort(api, "--api");
+        String host = hp[0];
+        int port = Integer.parseInt(hp[1]);
+        TrustStore trust = TrustStore.load(oemDir.resolve(TrustHierarchy.TRUST_DIR));
+        TlsMaterial serverTls = TlsCredentials.read(apiTls, CredentialCheck.broker(), Optional.of(trust), env.clock().instant());
+        return ApiServer.start(host, port, serverTls, ApiBackend.of(node.workspace()), env.clock());
+    }
+
+    /** {@code HOST:PORT} (an IPv6 host in brackets) as host and port; a usage error otherwise. */
+    private String[] hostPort(String value, String option) {
+        int colon = value.lastIndexOf(':');
         int port;
         try {
-            port = Integer.parseInt(api.substring(colon + 1));
+            port = Integer.parseInt(value.substring(colon + 1));
         } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
             port = -1;
         }
         if (colon < 1 || port < 0 || port > 65535) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--api must be HOST:PORT, not '" + api + "'");
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be HOST:PORT, not '" + value + "'");
         }
-        String host = api.substring(0, colon).replaceAll("^\\[|\\]$", "");
-        TrustStore trust = TrustStore.load(oemDir.resolve(TrustHierarchy.TRUST_DIR));
-        TlsMaterial serverTls = TlsCredentials.read(apiTls, CredentialCheck.broker(), Optional.of(trust), env.clock().instant());
-        return ApiServer.start(host, port, serverTls, ApiBackend.of(node.workspace()), env.clock());
+        return new String[] {value.substring(0, colon).replaceAll("^\\[|\\]$", ""), Integer.toString(port)};
     }
 
     private EmbeddedBroker startBroker(Topics topics) throws IOException {
