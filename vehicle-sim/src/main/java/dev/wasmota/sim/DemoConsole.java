@@ -16,14 +16,12 @@ import java.util.List;
  */
 final class DemoConsole implements AutoCloseable {
     /** No console. */
-    static final DemoConsole NONE = new DemoConsole(null, null);
+    static final DemoConsole NONE = new DemoConsole(null);
 
     private final ApiServer api;
-    private final URI link;
 
-    private DemoConsole(ApiServer api, URI link) {
+    private DemoConsole(ApiServer api) {
         this.api = api;
-        this.link = link;
     }
 
     static DemoConsole open(Fleet fleet, Narrator narrator) {
@@ -35,11 +33,7 @@ final class DemoConsole implements AutoCloseable {
         api.openConsole("127.0.0.1", 0);
         URI link = api.consoleLink("operator/demo");
         narrator.say("live console: " + link + " (management API at " + api.uri() + ApiServer.BASE + "/)");
-        return new DemoConsole(api, link);
-    }
-
-    URI link() {
-        return link;
+        return new DemoConsole(api);
     }
 
     @Override

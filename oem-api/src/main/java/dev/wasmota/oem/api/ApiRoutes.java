@@ -8,6 +8,7 @@ import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.oem.campaign.Campaign;
 import dev.wasmota.oem.campaign.CampaignService;
 import dev.wasmota.oem.campaign.CampaignStatusJson;
+import dev.wasmota.oem.campaign.CampaignView;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseFailure;
 import dev.wasmota.oem.release.ReleaseId;
@@ -271,7 +272,7 @@ final class ApiRoutes extends RouteBuilder {
     }
 
     private ObjectNode status(Caller who, String id) {
-        return CampaignStatusJson.tree(oem.campaignsAs().apply(who.actor()).status(id), clock.instant());
+        return CampaignStatusJson.tree(CampaignView.statusCounted(oem.db(), id), clock.instant());
     }
 
     private static byte[] body(Exchange ex) {

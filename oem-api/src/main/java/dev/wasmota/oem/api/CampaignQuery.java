@@ -99,7 +99,7 @@ public final class CampaignQuery {
      * percentile. One pass over the campaign's committed installs.
      */
     public ObjectNode timeline(CampaignService service, String campaignId) {
-        var status = service.status(campaignId);
+        var status = dev.wasmota.oem.campaign.CampaignView.statusCounted(db, campaignId);
         Optional<Instant> start = status.waves().stream().flatMap(w -> w.wave().startedAt().stream()).min(Instant::compareTo);
         java.util.Map<Integer, java.util.List<Long>> byWave = new java.util.TreeMap<>();
         java.util.List<Long> ttc = new java.util.ArrayList<>();

@@ -67,17 +67,13 @@ public final class CampaignRequest {
         if (root.has("stopAt")) {
             b.stopAt(root.get("stopAt").asInt());
         }
-        try {
-            if (root.has("validitySeconds")) {
-                b.validity(Duration.ofSeconds(root.get("validitySeconds").asInt()));
-            }
-            if (root.has("holdSeconds")) {
-                b.hold(Duration.ofSeconds(root.get("holdSeconds").asInt()));
-            }
-            return b.build().validate();
-        } catch (RejectedException e) {
-            throw e;
+        if (root.has("validitySeconds")) {
+            b.validity(Duration.ofSeconds(root.get("validitySeconds").asInt()));
         }
+        if (root.has("holdSeconds")) {
+            b.hold(Duration.ofSeconds(root.get("holdSeconds").asInt()));
+        }
+        return b.build().validate();
     }
 
     /** {@code body} as one JSON object; refused ({@link ApiFailure#MALFORMED_JSON}) otherwise. */

@@ -36,6 +36,9 @@ public final class Problems {
         if (reason == ApiFailure.NOT_FOUND || !(reason instanceof ApiFailure) && name.startsWith("UNKNOWN_")) {
             return 404;
         }
+        if (name.equals("DATABASE_UNAVAILABLE")) {
+            return 503;
+        }
         if (CONFLICTS.contains(name)) {
             return 409;
         }
