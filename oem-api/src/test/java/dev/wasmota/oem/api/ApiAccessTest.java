@@ -41,9 +41,10 @@ class ApiAccessTest {
     }
 
     @Test
-    void aViewerReadsEveryResource() {
+    void aViewerAndAnOperatorReadEveryResource() {
         for (String[] e : ApiEndpoints.READS) {
             assertEquals(200, api.viewer.get(e[1]).status(), e[0]);
+            assertEquals(200, api.operator.get(e[1]).status(), e[0]);
         }
     }
 
