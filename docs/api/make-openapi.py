@@ -49,6 +49,10 @@ paths = {
  "/api/v1/refusals": {"get": op("refusalsByReason", "dead letters and refused status reports counted by reason, over the latest 5,000 of each", [], {**ok("counts by reason", obj), **problems("403")}, tag="audit")},
  "/api/v1/campaigns/{id}/timeline": {"get": op("campaignTimeline", "what the console's charts draw: per wave, vehicles committed over time (at most 200 points each), and the time-to-commit histogram with p50 and p99", [ID],
     {**ok("the chart data", obj), **problems("403", "404")}, tag="campaigns")},
+ "/api/v1/campaigns/{id}/charts/committed-over-time.svg": {"get": op("chartCommittedOverTime", "the simulator report's chart of vehicles committed over time per wave (ota-charts), as an SVG document", [ID],
+    {"200": {"description": "the chart", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}, **problems("403", "404")}, tag="campaigns")},
+ "/api/v1/campaigns/{id}/charts/time-to-commit.svg": {"get": op("chartTimeToCommit", "the simulator report's time-to-commit histogram (from each instruction to its commit; ota-charts), as an SVG document", [ID],
+    {"200": {"description": "the chart", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}, **problems("403", "404")}, tag="campaigns")},
  "/api/v1/dead-letters": {"get": op("listDeadLetters", "messages refused and dead-lettered, with their reasons (`cause`)", [CURSOR, LIMIT],
     {**ok("a page of dead-letter records", page(obj)), **problems("400", "403")}, tag="audit")},
 }

@@ -85,8 +85,10 @@ class ConsoleChromiumIT {
                 assertEquals(Campaign.State.PAUSED, node.campaigns().get("live-1").state(), "paused in the database");
                 assertEquals("operator/it", node.auditTrail().records(AuditEvent.CAMPAIGN_PAUSED).get(0).actor());
 
-                assertTrue(browser.await("Number(document.getElementById('committed-over-time').getAttribute('data-series'))",
-                        v -> v.asInt() >= 1, Duration.ofSeconds(10)).asInt() >= 1);
+                for (String chart : List.of("committed-over-time", "time-to-commit")) {
+                    browser.await("document.getElementById('" + chart + "').naturalWidth", v -> v.asInt() > 0,
+                            Duration.ofSeconds(15));
+                }
                 assertTrue(browser.eval("Number(document.getElementById('fleet-by-state').getAttribute('data-bars'))")
                         .asInt() >= 1);
                 Files.createDirectories(OUT);

@@ -67,10 +67,18 @@ final class ApiRoutes extends RouteBuilder {
     interface Handler extends BiFunction<Exchange, Caller, Reply> {
     }
 
-    /** An answer: HTTP status and JSON body. */
-    record Reply(int status, JsonNode body) {
+    /** An answer: HTTP status and JSON body, or a body of another type ({@code raw}, {@code type}). */
+    record Reply(int status, JsonNode body, byte[] raw, String type) {
+        Reply(int status, JsonNode body) {
+            this(status, body, null, "application/json");
+        }
+
         static Reply ok(JsonNode body) {
             return new Reply(200, body);
+        }
+
+        static Reply svg(String document) {
+            return new Reply(200, null, document.getBytes(java.nio.charset.StandardCharsets.UTF_8), "image/svg+xml");
         }
     }
 
@@ -98,6 +106,10 @@ final class ApiRoutes extends RouteBuilder {
                 .get("/refusals").to(route("refusals", (ex, who) -> Reply.ok(audit.refusals())))
                 .get("/campaigns/{id}/timeline").to(route("campaign-timeline", (ex, who) -> Reply.ok(campaignQuery.timeline(
                         oem.campaignsAs().apply(who.actor()), id(ex)))))
+                .get("/campaigns/{id}/charts/committed-over-time.svg").to(route("chart-committed", (ex, who) -> Reply.svg(
+                        campaignQuery.committedOverTimeSvg(id(ex)))))
+                .get("/campaigns/{id}/charts/time-to-commit.svg").to(route("chart-time-to-commit", (ex, who) -> Reply.svg(
+                        campaignQuery.timeToCommitSvg(id(ex)))))
                 .get("/dead-letters").to(route("dead-letters", (ex, who) -> Reply.ok(audit.page(page(ex),
                         Optional.of(AuditEvent.MESSAGE_DEAD_LETTERED)))));
         for (String action : ACTIONS) {
@@ -123,7 +135,8 @@ final class ApiRoutes extends RouteBuilder {
             } else {
                 Caller who = Caller.parse(ex.getIn().getHeader(CALLER_HEADER, String.class));
                 reply = h.apply(ex, who);
-                body = CampaignRequest.JSON.writeValueAsBytes(reply.body());
+                body = reply.raw() != null ? reply.raw() : CampaignRequest.JSON.writeValueAsBytes(reply.body());
+                type = reply.type();
             }
         } catch (RejectedException e) {
             reply = new Reply(Problems.status(e.reason()), Problems.of(e, path));
@@ -141,6 +154,7 @@ final class ApiRoutes extends RouteBuilder {
         ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, reply.status());
         ex.getMessage().setHeader(Exchange.CONTENT_TYPE, type);
         ex.getMessage().setHeader("Cache-Control", "no-store");
+        ex.getMessage().setHeader("X-Content-Type-Options", "nosniff");
         ex.getMessage().setBody(body);
     }
 

@@ -3,6 +3,8 @@ package dev.wasmota.oem.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wasmota.charts.CommittedOverTime;
+import dev.wasmota.charts.TimeToCommit;
 import dev.wasmota.oem.campaign.Action;
 import dev.wasmota.oem.campaign.CampaignDatabase;
 import dev.wasmota.oem.campaign.CampaignService;
@@ -92,13 +94,13 @@ public final class CampaignQuery {
     /** Bins of the time-to-commit histogram. */
     static final int BINS = 15;
 
-    /**
-     * What the console's charts draw, bounded whatever the campaign's size: per wave, the vehicles
-     * committed over time since the campaign started (at most {@value #MAX_POINTS} points, the last
-     * always kept), and the time from instruction to commit as a histogram with its median and 99th
-     * percentile. One pass over the campaign's committed installs.
-     */
-    public ObjectNode timeline(CampaignService service, String campaignId) {
+    /** A campaign's committed installs: when it started, each wave's commit times since then, and each time to commit. */
+    private record Commits(dev.wasmota.oem.campaign.CampaignStatus status, Optional<Instant> start,
+                           java.util.Map<Integer, java.util.List<Long>> byWave, java.util.List<Long> timeToCommit) {
+    }
+
+    /** One pass over the campaign's committed installs (refused as the campaign detail is if there is none). */
+    private Commits commits(String campaignId) {
         var status = dev.wasmota.oem.campaign.CampaignView.statusCounted(db, campaignId);
         Optional<Instant> start = status.waves().stream().flatMap(w -> w.wave().startedAt().stream()).min(Instant::compareTo);
         java.util.Map<Integer, java.util.List<Long>> byWave = new java.util.TreeMap<>();
@@ -121,25 +123,60 @@ public final class CampaignQuery {
             }
             return null;
         });
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("campaign", campaignId);
-        o.put("startedAt", start.map(Instant::toString).orElse(null));
-        ArrayNode waves = o.putArray("waves");
-        for (var w : status.waves()) {
-            ObjectNode n = waves.addObject();
-            n.put("index", w.wave().index());
-            java.util.List<Long> commits = byWave.getOrDefault(w.wave().index(), java.util.List.of());
-            n.put("committed", commits.size());
-            ArrayNode points = n.putArray("points");
+        java.util.Collections.sort(ttc);
+        return new Commits(status, start, byWave, ttc);
+    }
+
+    /** Each wave's step line, at most {@value #MAX_POINTS} points (the last always kept), as the shared chart takes it. */
+    private static java.util.List<CommittedOverTime.Wave> waves(Commits k) {
+        java.util.List<CommittedOverTime.Wave> out = new java.util.ArrayList<>();
+        for (var w : k.status().waves()) {
+            java.util.List<Long> commits = k.byWave().getOrDefault(w.wave().index(), java.util.List.of());
+            java.util.List<long[]> points = new java.util.ArrayList<>();
             int step = Math.max(1, (commits.size() + MAX_POINTS - 1) / MAX_POINTS);
             for (int i = 0; i < commits.size(); i++) {
                 if (i % step == step - 1 || i == commits.size() - 1) {
-                    points.addArray().add(commits.get(i)).add(i + 1);
+                    points.add(new long[] {commits.get(i), i + 1});
                 }
             }
+            out.add(new CommittedOverTime.Wave(w.wave().index(), points, commits.size()));
         }
+        return out;
+    }
+
+    /** The campaign's vehicles committed over time per wave, the simulator report's chart, as an SVG document. */
+    public String committedOverTimeSvg(String campaignId) {
+        return CommittedOverTime.render("committed-over-time", "Vehicles committed over time, per wave, campaign "
+                + campaignId, waves(commits(campaignId)), true);
+    }
+
+    /** The time from each instruction to its commit, the simulator report's histogram, as an SVG document. */
+    public String timeToCommitSvg(String campaignId) {
+        return TimeToCommit.render("time-to-commit", "Time to commit, campaign " + campaignId,
+                commits(campaignId).timeToCommit(), "seconds from instruction to commit", true);
+    }
+
+    /**
+     * What the console's charts draw, bounded whatever the campaign's size: per wave, the vehicles
+     * committed over time since the campaign started (at most {@value #MAX_POINTS} points, the last
+     * always kept), and the time from instruction to commit as a histogram with its median and 99th
+     * percentile. One pass over the campaign's committed installs.
+     */
+    public ObjectNode timeline(CampaignService service, String campaignId) {
+        Commits k = commits(campaignId);
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("campaign", campaignId);
+        o.put("startedAt", k.start().map(Instant::toString).orElse(null));
+        ArrayNode waves = o.putArray("waves");
+        for (CommittedOverTime.Wave w : waves(k)) {
+            ObjectNode n = waves.addObject();
+            n.put("index", w.index());
+            n.put("committed", w.committed());
+            ArrayNode points = n.putArray("points");
+            w.points().forEach(p -> points.addArray().add(p[0]).add(p[1]));
+        }
+        java.util.List<Long> ttc = k.timeToCommit();
         ObjectNode t = o.putObject("timeToCommit");
-        java.util.Collections.sort(ttc);
         t.put("count", ttc.size());
         t.put("p50Millis", ttc.isEmpty() ? null : ttc.get((ttc.size() - 1) / 2));
         t.put("p99Millis", ttc.isEmpty() ? null : ttc.get((int) Math.ceil(ttc.size() * 0.99) - 1));

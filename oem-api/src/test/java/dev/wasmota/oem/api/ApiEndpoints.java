@@ -22,7 +22,11 @@ final class ApiEndpoints {
             new String[] {"GET /api/v1/dead-letters", "/api/v1/dead-letters"},
             new String[] {"GET /api/v1/whoami", "/api/v1/whoami"},
             new String[] {"GET /api/v1/refusals", "/api/v1/refusals"},
-            new String[] {"GET /api/v1/campaigns/{id}/timeline", "/api/v1/campaigns/" + CAMPAIGN + "/timeline"});
+            new String[] {"GET /api/v1/campaigns/{id}/timeline", "/api/v1/campaigns/" + CAMPAIGN + "/timeline"},
+            new String[] {"GET /api/v1/campaigns/{id}/charts/committed-over-time.svg", "/api/v1/campaigns/" + CAMPAIGN
+                    + "/charts/committed-over-time.svg"},
+            new String[] {"GET /api/v1/campaigns/{id}/charts/time-to-commit.svg", "/api/v1/campaigns/" + CAMPAIGN
+                    + "/charts/time-to-commit.svg"});
     /** Change operations: method-and-template, and the path for campaign {@link #CAMPAIGN}. */
     static final List<String[]> CHANGES = List.of(
             new String[] {"POST /api/v1/campaigns", "/api/v1/campaigns"},

@@ -130,6 +130,21 @@ class ApiReadTest {
     }
 
     @Test
+    void drawsTheSimulatorReportsChartsOfACampaignAsSvg() {
+        ApiKit.Reply lines = api.viewer.get("/api/v1/campaigns/roll-1/charts/committed-over-time.svg");
+        assertEquals(200, lines.status());
+        assertTrue(lines.type().startsWith("image/svg+xml"), lines.type());
+        assertTrue(lines.body().startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), lines.body());
+        assertTrue(lines.body().contains("data-series=\"1\"") && lines.body().contains("wave 1: 2 committed"), lines.body());
+        ApiKit.Reply bars = api.viewer.get("/api/v1/campaigns/roll-1/charts/time-to-commit.svg");
+        assertTrue(bars.body().contains("data-count=\"2\"") || bars.body().contains("data-count=\"1\""), bars.body());
+        JsonNode t = ok("/api/v1/campaigns/roll-1/timeline");
+        assertEquals(2, t.get("timeToCommit").get("count").asInt());
+        assertEquals(2, t.get("waves").get(0).get("committed").asInt());
+        assertEquals("UNKNOWN_CAMPAIGN", api.viewer.get("/api/v1/campaigns/nope/charts/time-to-commit.svg").reason());
+    }
+
+    @Test
     void pagesTheAuditTrailAndFiltersByEvent() {
         JsonNode all = ok("/api/v1/audit?limit=2");
         assertEquals(2, all.get("items").size());

@@ -57,52 +57,14 @@ function bars(svgId, entries, colourOf) {
   });
 }
 
-// Cumulative step lines, one per wave: seconds since the campaign started against vehicles committed.
-function committedOverTime(timeline) {
-  const svg = document.getElementById('committed-over-time');
-  svg.replaceChildren();
-  const waves = timeline.waves.filter(w => w.points.length > 0);
-  svg.setAttribute('data-series', waves.length);
-  const left = 48, top = 10, width = 450, height = 190;
-  const maxX = Math.max(1, ...waves.map(w => w.points[w.points.length - 1][0]));
-  const maxY = Math.max(1, ...waves.map(w => w.committed));
-  const px = x => left + width * x / maxX;
-  const py = y => top + height - height * y / maxY;
-  svg.appendChild(el('line', { class: 'axis', x1: left, y1: top + height, x2: left + width, y2: top + height }));
-  svg.appendChild(el('line', { class: 'axis', x1: left, y1: top, x2: left, y2: top + height }));
-  svg.appendChild(el('text', { x: left + width, y: top + height + 16, 'text-anchor': 'end' }, (maxX / 1000).toFixed(1) + ' s'));
-  svg.appendChild(el('text', { x: left - 4, y: top + 10, 'text-anchor': 'end' }, String(maxY)));
-  waves.forEach(w => {
-    let points = px(0) + ',' + py(0);
-    let previous = 0;
-    w.points.forEach(([ms, n]) => { points += ' ' + px(ms) + ',' + py(previous) + ' ' + px(ms) + ',' + py(n); previous = n; });
-    const line = el('polyline', { class: 'series', fill: 'none', stroke: COLOURS[(w.index - 1) % COLOURS.length], points });
-    line.appendChild(el('title', {}, 'wave ' + w.index + ': ' + w.committed + ' committed'));
-    svg.appendChild(line);
-  });
-}
-
-// Time from instruction to commit, as a histogram.
-function timeToCommit(histogram) {
-  const svg = document.getElementById('time-to-commit');
-  svg.replaceChildren();
-  const bins = histogram.bins;
-  svg.setAttribute('data-bars', bins.length);
-  document.getElementById('ttc-summary').textContent = histogram.count === 0 ? '(no commits yet)'
-    : '(' + histogram.count + ' commits, median ' + (histogram.p50Millis / 1000).toFixed(2) + ' s, p99 '
-      + (histogram.p99Millis / 1000).toFixed(2) + ' s)';
-  const left = 40, top = 10, width = 360, height = 190;
-  const max = Math.max(1, ...bins.map(b => b.count));
-  bins.forEach((b, i) => {
-    const h = height * b.count / max;
-    const bar = el('rect', { class: 'bar', x: left + i * width / bins.length, y: top + height - h, width: width / bins.length - 2, height: h, fill: '#4e79a7' });
-    bar.appendChild(el('title', {}, (b.fromMillis / 1000).toFixed(2) + '–' + (b.toMillis / 1000).toFixed(2) + ' s: ' + b.count));
-    svg.appendChild(bar);
-  });
-  svg.appendChild(el('line', { class: 'axis', x1: left, y1: top + height, x2: left + width, y2: top + height }));
-  if (bins.length > 0) {
-    svg.appendChild(el('text', { x: left + width, y: top + height + 16, 'text-anchor': 'end' }, (bins[bins.length - 1].toMillis / 1000).toFixed(1) + ' s'));
-  }
+// The simulator report's charts, drawn by the server (ota-charts) and shown as images.
+function charts(campaign, timeline) {
+  const base = '/api/v1/campaigns/' + encodeURIComponent(campaign) + '/charts/';
+  document.getElementById('committed-over-time').src = base + 'committed-over-time.svg?n=' + ticks;
+  document.getElementById('time-to-commit').src = base + 'time-to-commit.svg?n=' + ticks;
+  const t = timeline.timeToCommit;
+  document.getElementById('ttc-summary').textContent = t.count === 0 ? '(no commits yet)'
+    : '(' + t.count + ' commits, median ' + (t.p50Millis / 1000).toFixed(2) + ' s, p99 ' + (t.p99Millis / 1000).toFixed(2) + ' s)';
 }
 
 function progress(w) {
@@ -130,9 +92,9 @@ async function showCampaign() {
   }));
   const enabled = { pause: k.state === 'RUNNING', resume: k.state === 'PAUSED', abort: !k.ended, rollback: k.state !== 'CREATED' && k.state !== 'ROLLED_BACK' };
   document.querySelectorAll('#actions button').forEach(b => { b.disabled = !enabled[b.dataset.action]; });
-  const timeline = await api('/campaigns/' + encodeURIComponent(selected) + '/timeline');
-  committedOverTime(timeline);
-  timeToCommit(timeline.timeToCommit);
+  if (ticks % 3 === 0) {
+    charts(selected, await api('/campaigns/' + encodeURIComponent(selected) + '/timeline'));
+  }
 }
 
 async function showCampaigns() {
@@ -178,7 +140,8 @@ async function refresh() {
   try {
     await showCampaigns();
     await showCampaign();
-    if (ticks++ % 3 === 0) await showFleet();
+    if (ticks % 3 === 0) await showFleet();
+    ticks++;
     document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     document.getElementById('updated').textContent = 'not updated: ' + e.message;
