@@ -113,6 +113,18 @@ class ApiCampaignTest {
         assertEquals(records, api.kit.audit.size());
     }
 
+    @Test
+    void refusesAnOversizedBodySentWithoutALength() {
+        long records = api.kit.audit.size();
+        byte[] big = ("{\"id\":\"" + "x".repeat(2 * ApiServer.MAX_BODY) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ApiKit.Reply r = api.operator.send(HttpRequest.newBuilder(URI.create(api.operator.base() + "/api/v1/campaigns"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))));
+        assertEquals(413, r.status(), r.body());
+        assertEquals("BODY_TOO_LARGE", r.reason());
+        assertEquals(records, api.kit.audit.size());
+    }
+
     private static void expect(ApiKit.Reply r, int status, String reason, String what) {
         assertEquals(status, r.status(), what + ": " + r.body());
         assertEquals(reason, r.reason(), what);
