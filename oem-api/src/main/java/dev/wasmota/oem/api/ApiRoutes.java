@@ -104,8 +104,8 @@ final class ApiRoutes extends RouteBuilder {
                 .get("/whoami").to(route("whoami", (ex, who) -> Reply.ok(JsonNodeFactory.instance.objectNode()
                         .put("actor", who.actor()).put("role", who.mayChange() ? "operator" : "viewer"))))
                 .get("/refusals").to(route("refusals", (ex, who) -> Reply.ok(audit.refusals())))
-                .get("/campaigns/{id}/timeline").to(route("campaign-timeline", (ex, who) -> Reply.ok(campaignQuery.timeline(
-                        oem.campaignsAs().apply(who.actor()), id(ex)))))
+                .get("/campaigns/{id}/timeline").to(route("campaign-timeline",
+                        (ex, who) -> Reply.ok(campaignQuery.timeline(id(ex)))))
                 .get("/campaigns/{id}/charts/committed-over-time.svg").to(route("chart-committed", (ex, who) -> Reply.svg(
                         campaignQuery.committedOverTimeSvg(id(ex)))))
                 .get("/campaigns/{id}/charts/time-to-commit.svg").to(route("chart-time-to-commit", (ex, who) -> Reply.svg(

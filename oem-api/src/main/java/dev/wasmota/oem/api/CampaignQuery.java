@@ -162,7 +162,7 @@ public final class CampaignQuery {
      * always kept), and the time from instruction to commit as a histogram with its median and 99th
      * percentile. One pass over the campaign's committed installs.
      */
-    public ObjectNode timeline(CampaignService service, String campaignId) {
+    public ObjectNode timeline(String campaignId) {
         Commits k = commits(campaignId);
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("campaign", campaignId);
