@@ -98,7 +98,8 @@ final class Commands {
                 .addSubcommand(new VerifyBench())
                 .addSubcommand(new IntegrateBench())
                 .addSubcommand(new dev.wasmota.cli.bench.PipelineBench())
-                .addSubcommand(new dev.wasmota.cli.bench.CampaignBench());
+                .addSubcommand(new dev.wasmota.cli.bench.CampaignBench())
+                .addSubcommand(new dev.wasmota.cli.bench.ApiBench());
         BenchCommands.all().forEach(bench::addSubcommand);
         return group(new Ota())
                 .addSubcommand(oem)

@@ -60,6 +60,39 @@ class OemServeEndToEndTest {
     }
 
     @Test
+    void servesTheManagementApiAndTheConsoleBesideTheWorker() throws Exception {
+        EcuCli cli = new EcuCli(dir);
+        String oem = dir.resolve("oem").toString();
+        assertEquals(0, cli.ota("oem", "issue", "broker", "--ip", "127.0.0.1", "--oem", oem, "--out",
+                dir.resolve("api-tls").toString()).code());
+        Result issued = cli.ota("oem", "issue", "operator", "--name", "alice", "--oem", oem, "--out", dir.resolve("alice").toString());
+        assertEquals(0, issued.code(), issued::toString);
+        assertTrue(issued.out().contains("issued operator/alice"), issued.out());
+        try (EmbeddedBroker broker = broker()) {
+            Serving serve = Serving.start("oem", "serve", "--oem", oem, "--broker", broker.url(), "--worker", "w1",
+                    "--metrics-port", "0", "--api", "127.0.0.1:0", "--api-tls", dir.resolve("api-tls").toString(),
+                    "--console", "127.0.0.1:0", "--console-user", "operator/alice");
+            try {
+                java.util.regex.Matcher api = java.util.regex.Pattern.compile("management API at (https://\\S+)/api/v1/")
+                        .matcher(serve.banner);
+                assertTrue(api.find(), serve.banner);
+                java.util.regex.Matcher link = java.util.regex.Pattern.compile("sign-in link for operator/alice: (\\S+)")
+                        .matcher(serve.banner);
+                assertTrue(link.find(), serve.banner);
+                Result status = cli.ota(Clock.systemUTC(), "oem", "campaign", "status", "--api", api.group(1), "--tls",
+                        dir.resolve("alice").toString(), "--campaign", "none");
+                assertEquals(4, status.code(), status::toString);
+                assertTrue(status.err().startsWith("rejected (UNKNOWN_CAMPAIGN)"), status.err());
+                assertEquals(303, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(link.group(1))).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                        .statusCode());
+            } finally {
+                serve.stop();
+            }
+        }
+    }
+
+    @Test
     void retireEndsAStoppedWorkersSessionsAndExits() throws Exception {
         EcuCli cli = new EcuCli(dir);
         try (EmbeddedBroker broker = broker()) {

@@ -84,7 +84,7 @@ class ServeConfigTest {
         for (String problem : List.of("line 2: unknown key 'brokr'", "line 3: metrics-port = 'nine' is not a whole number",
                 "line 5: worker is set again (first on line 4)", "line 6 is not KEY = VALUE",
                 "line 7: ota.mqtt.qos = 'high' is not a whole number", "line 8: set cannot be set in a settings file",
-                "line 9: unknown key 'timeout'", "known keys: broker, broker-port, db,")) {
+                "line 9: unknown key 'timeout'", "known keys: api, api-tls, broker, broker-port, console, db,")) {
             assertTrue(e.contains(problem), () -> problem + " in: " + e);
         }
     }

@@ -30,6 +30,16 @@ public final class Demo {
     }
 
     public static Outcome run(Path workDir, int vehicles, Path corpus, Path reportFile, Narrator narrator) throws Exception {
+        return run(workDir, vehicles, corpus, reportFile, narrator, Optional.empty());
+    }
+
+    /**
+     * As {@link #run(Path, int, Path, Path, Narrator)}, with the OEM's live console when
+     * {@code beforeClose} is given: served on 127.0.0.1 from the start (its sign-in link is told),
+     * and kept up after the story until {@code beforeClose} returns (e.g. until Enter is pressed).
+     */
+    public static Outcome run(Path workDir, int vehicles, Path corpus, Path reportFile, Narrator narrator,
+                              Optional<Runnable> beforeClose) throws Exception {
         Instant started = Instant.now();
         narrator.say("starting the embedded MQTT broker, the OEM, supplier acme and " + vehicles + " vehicles");
         try (Fleet fleet = Fleet.start(FleetConfig.of(workDir, vehicles),
@@ -37,42 +47,51 @@ public final class Demo {
             fleet.events().narrateWith(line -> { });
             narrator.say(vehicles + " vehicles online at " + fleet.brokerUrl() + ": each its own ECU host, slots, audit"
                     + " log, key and MQTT session; compiled modules shared");
-            Scenario s = new Scenario(fleet, narrator, corpus);
-
-            Release v1 = s.submit("healthy_v1.wasm", "1.0.0", 1, Optional.of("healthy_v1.vectors.json"));
-            Campaign.State v1End = s.rollout(v1, "10%,50%,100%", Duration.ZERO, Duration.ofSeconds(90), false);
-            narrator.say(count(fleet, "1.0.0") + " of " + vehicles + " vehicles run healthy 1.0.0");
-
-            Release v2 = s.submit("faulty_v2.wasm", "2.0.0", 2, Optional.empty());
-            narrator.say("v2 passed intake: its bug shows only when a car holds a steady 50-60 km/h for 30 ms");
-            Campaign.State v2End = s.rollout(v2, "10%,100%", Duration.ofSeconds(25), Duration.ofSeconds(60), false);
-            int wave1 = Math.max(1, (int) Math.ceil(vehicles * 0.10));
-            waitFor(() -> rolledBack(fleet) >= wave1, Duration.ofSeconds(25));
-            int rolledBack = rolledBack(fleet);
-            fleet.events().rollback("FAULT_THRESHOLD", rolledBack);
-            narrator.say(rolledBack + " vehicles trapped under a steady cruise and rolled back to 1.0.0 by themselves;"
-                    + " the other " + (vehicles - rolledBack) + " never received v2");
-
-            Map<String, String> slotsBefore = activePackages(fleet);
-            int before = refused(fleet);
-            int sent = fleet.tap().tamperAll();
-            narrator.say("an attacker on the network sends every vehicle its last update again, one bit of the module flipped");
-            waitFor(() -> refused(fleet) - before >= sent, Duration.ofSeconds(30));
-            int refused = refused(fleet) - before;
-            boolean unchanged = activePackages(fleet).equals(slotsBefore);
-            narrator.say(refused + " of " + sent + " tampered packages refused at the vehicles (dead-lettered, audited); "
-                    + (unchanged ? "no slot changed" : "SLOTS CHANGED"));
-
-            Map<String, Integer> versions = versions(fleet);
-            int intact = (int) fleet.vehicles().values().stream().filter(v -> AuditLog.verify(v.host().auditFile()).ok()).count();
-            narrator.say("summary: active " + versions + "; " + intact + " of " + vehicles + " vehicle audit logs verify");
-            SimReport report = new SimReport("ota sim demo", started, Duration.between(started, Instant.now()), vehicles,
-                    s.campaigns, fleet.events().faults(), fleet.events().rollbacks(), fleet.events().refusals(),
-                    narrator.story());
-            HtmlReport.write(report, reportFile);
-            narrator.say("report: " + reportFile.toAbsolutePath());
-            return new Outcome(v1End, v2End, versions, rolledBack, sent, refused, unchanged, intact, report, reportFile);
+            try (DemoConsole console = beforeClose.isPresent() ? DemoConsole.open(fleet, narrator) : DemoConsole.NONE) {
+                Outcome o = story(fleet, vehicles, corpus, reportFile, narrator, started);
+                beforeClose.ifPresent(Runnable::run);
+                return o;
+            }
         }
+    }
+
+    private static Outcome story(Fleet fleet, int vehicles, Path corpus, Path reportFile, Narrator narrator, Instant started)
+            throws Exception {
+        Scenario s = new Scenario(fleet, narrator, corpus);
+
+        Release v1 = s.submit("healthy_v1.wasm", "1.0.0", 1, Optional.of("healthy_v1.vectors.json"));
+        Campaign.State v1End = s.rollout(v1, "10%,50%,100%", Duration.ZERO, Duration.ofSeconds(90), false);
+        narrator.say(count(fleet, "1.0.0") + " of " + vehicles + " vehicles run healthy 1.0.0");
+
+        Release v2 = s.submit("faulty_v2.wasm", "2.0.0", 2, Optional.empty());
+        narrator.say("v2 passed intake: its bug shows only when a car holds a steady 50-60 km/h for 30 ms");
+        Campaign.State v2End = s.rollout(v2, "10%,100%", Duration.ofSeconds(25), Duration.ofSeconds(60), false);
+        int wave1 = Math.max(1, (int) Math.ceil(vehicles * 0.10));
+        waitFor(() -> rolledBack(fleet) >= wave1, Duration.ofSeconds(25));
+        int rolledBack = rolledBack(fleet);
+        fleet.events().rollback("FAULT_THRESHOLD", rolledBack);
+        narrator.say(rolledBack + " vehicles trapped under a steady cruise and rolled back to 1.0.0 by themselves;"
+                + " the other " + (vehicles - rolledBack) + " never received v2");
+
+        Map<String, String> slotsBefore = activePackages(fleet);
+        int before = refused(fleet);
+        int sent = fleet.tap().tamperAll();
+        narrator.say("an attacker on the network sends every vehicle its last update again, one bit of the module flipped");
+        waitFor(() -> refused(fleet) - before >= sent, Duration.ofSeconds(30));
+        int refused = refused(fleet) - before;
+        boolean unchanged = activePackages(fleet).equals(slotsBefore);
+        narrator.say(refused + " of " + sent + " tampered packages refused at the vehicles (dead-lettered, audited); "
+                + (unchanged ? "no slot changed" : "SLOTS CHANGED"));
+
+        Map<String, Integer> versions = versions(fleet);
+        int intact = (int) fleet.vehicles().values().stream().filter(v -> AuditLog.verify(v.host().auditFile()).ok()).count();
+        narrator.say("summary: active " + versions + "; " + intact + " of " + vehicles + " vehicle audit logs verify");
+        SimReport report = new SimReport("ota sim demo", started, Duration.between(started, Instant.now()), vehicles,
+                s.campaigns, fleet.events().faults(), fleet.events().rollbacks(), fleet.events().refusals(),
+                narrator.story());
+        HtmlReport.write(report, reportFile);
+        narrator.say("report: " + reportFile.toAbsolutePath());
+        return new Outcome(v1End, v2End, versions, rolledBack, sent, refused, unchanged, intact, report, reportFile);
     }
 
     /** Each vehicle's active package digest. */

@@ -22,8 +22,10 @@ class DemoIT {
     void tellsTheWholeStoryAndEveryStepEndsAsItShould() throws Exception {
         StringWriter text = new StringWriter();
         Path report = dir.resolve("report.html");
+        java.util.concurrent.atomic.AtomicInteger consoleAnswer = new java.util.concurrent.atomic.AtomicInteger();
         Demo.Outcome o = Demo.run(dir.resolve("work"), 20, Path.of(System.getProperty("ota.corpus")), report,
-                new Narrator(new PrintWriter(text), false));
+                new Narrator(new PrintWriter(text), false), java.util.Optional.of(() -> consoleAnswer.set(signIn(text))));
+        assertEquals(303, consoleAnswer.get(), "the console's sign-in link answers while the demo holds it up");
 
         assertEquals(Campaign.State.COMPLETED, o.v1(), "v1 reaches every vehicle");
         assertEquals(Campaign.State.STOPPED, o.v2(), "faulty v2 stops at its error threshold");
@@ -48,11 +50,26 @@ class DemoIT {
 
         String told = text.toString();
         for (String step : new String[] {"submits it over MQTT", "OEM intake:", "OEM countersigns", "COMPLETED",
-                "STOPPED", "rolled back to 1.0.0 by themselves", "tampered packages refused", "report:"}) {
+                "STOPPED", "rolled back to 1.0.0 by themselves", "tampered packages refused", "report:",
+                "live console: http://127.0.0.1:"}) {
             assertTrue(told.contains(step), "the story tells '" + step + "':\n" + told);
         }
         String html = Files.readString(report);
         assertTrue(html.contains("committed-over-time-" + v1.campaignId()), "the report has the v1 chart");
         assertTrue(html.contains("faults-by-cause"));
+    }
+
+    /** Follows the console link the story told; the HTTP status of its answer (a sign-in redirects). */
+    private static int signIn(StringWriter told) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("live console: (\\S+)").matcher(told.toString());
+        if (!m.find()) {
+            return -1;
+        }
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(m.group(1))).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -2;
+        }
     }
 }

@@ -28,6 +28,45 @@ public final class CampaignView {
         });
     }
 
+    /**
+     * As {@link #status}, every count taken by one aggregate query over the campaign's actions, so
+     * no action row (nor its signed instruction) leaves the database: what a dashboard asking
+     * often about a campaign of 100,000 vehicles reads.
+     */
+    public static CampaignStatus statusCounted(CampaignDatabase db, String id) {
+        return db.transaction(c -> {
+            Campaign k = CampaignRows.find(c, id, false).orElseThrow(() -> CampaignRows.unknown(id));
+            java.util.Map<Integer, int[]> installs = new java.util.HashMap<>();
+            int[] rollbacks = new int[5];
+            try (PreparedStatement p = c.prepareStatement("SELECT kind, wave_index, status, COUNT(*) FROM campaign_action"
+                    + " WHERE campaign_id = ? GROUP BY kind, wave_index, status")) {
+                p.setString(1, id);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        int[] n = Action.Kind.valueOf(rs.getString(1)) == Action.Kind.ROLLBACK ? rollbacks
+                                : installs.computeIfAbsent(rs.getInt(2), w -> new int[5]);
+                        int count = rs.getInt(4);
+                        n[0] += count;
+                        switch (Action.Status.valueOf(rs.getString(3))) {
+                            case PENDING -> n[1] += count;
+                            case INSTRUCTED -> n[2] += count;
+                            case COMMITTED -> n[3] += count;
+                            case FAILED, ROLLED_BACK -> n[4] += count;
+                        }
+                    }
+                }
+            }
+            List<CampaignStatus.WaveStatus> waves = CampaignRows.waves(c, id).stream()
+                    .map(w -> new CampaignStatus.WaveStatus(w, counts(installs.getOrDefault(w.index(), new int[5]))))
+                    .toList();
+            return new CampaignStatus(k, waves, k.rollbackTo().map(r -> counts(rollbacks)));
+        });
+    }
+
+    private static WaveCounts counts(int[] n) {
+        return new WaveCounts(n[0], n[1], n[2], n[3], n[4]);
+    }
+
     /** An instruction issued and not answered yet: to whom, which, when issued, until when valid. */
     public record Awaited(String vehicleId, String campaignId, String instructionId, Instant issuedAt, Instant expiresAt) {
     }

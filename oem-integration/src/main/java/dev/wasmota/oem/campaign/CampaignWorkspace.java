@@ -30,9 +30,11 @@ public final class CampaignWorkspace implements AutoCloseable {
     private final OemAuditTrail trail;
     private final CampaignService service;
     private final String actor;
+    private final Outbox outbox;
+    private final Random random;
 
     private CampaignWorkspace(OemPki pki, CampaignDatabase db, ReleaseStore releases, DatabaseModuleOwners owners,
-                              OemAuditTrail trail, CampaignService service, String actor) {
+                              OemAuditTrail trail, CampaignService service, String actor, Outbox outbox, Random random) {
         this.pki = pki;
         this.db = db;
         this.releases = releases;
@@ -40,6 +42,8 @@ public final class CampaignWorkspace implements AutoCloseable {
         this.trail = trail;
         this.service = service;
         this.actor = actor;
+        this.outbox = outbox;
+        this.random = random;
     }
 
     /** Opens the OEM of {@code oemDir}; a campaign step's instructions are also written to {@code oemDir/outbox/}. */
@@ -71,7 +75,7 @@ public final class CampaignWorkspace implements AutoCloseable {
             CampaignService service = CampaignService.builder(db, releases, pki.campaign(), outbox, trail)
                     .clock(clock).random(random).actor(actor).build();
             LegacyOutbox.importInto(service, oemDir);
-            return new CampaignWorkspace(pki, db, releases, owners, trail, service, actor);
+            return new CampaignWorkspace(pki, db, releases, owners, trail, service, actor, outbox, random);
         } catch (RuntimeException | Error e) {
             db.close();
             throw e;
@@ -80,6 +84,15 @@ public final class CampaignWorkspace implements AutoCloseable {
 
     public CampaignService campaigns() {
         return service;
+    }
+
+    /**
+     * The same campaigns (database, outbox hook, clock, randomness) with audit records naming
+     * {@code who} as the actor: what a management API request acts as.
+     */
+    public CampaignService campaignsAs(String who) {
+        return CampaignService.builder(db, releases, pki.campaign(), outbox, trail).clock(db.clock()).random(random)
+                .actor(who).build();
     }
 
     public ReleaseStore releases() {

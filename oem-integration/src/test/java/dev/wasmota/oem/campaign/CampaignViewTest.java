@@ -39,6 +39,19 @@ class CampaignViewTest {
     }
 
     @Test
+    void statusCountedInTheDatabaseIsTheStatusThroughEveryStep() {
+        assertEquals(CampaignView.status(kit.db, campaign.id()), CampaignView.statusCounted(kit.db, campaign.id()));
+        kit.answer(kit.outbox.lastTo("veh-1"), Action.Status.COMMITTED);
+        kit.answer(kit.outbox.lastTo("veh-2"), Action.Status.FAILED);
+        assertEquals(CampaignView.status(kit.db, campaign.id()), CampaignView.statusCounted(kit.db, campaign.id()));
+        kit.service.rollback(campaign.id());
+        CampaignStatus rolledBack = CampaignView.statusCounted(kit.db, campaign.id());
+        assertEquals(CampaignView.status(kit.db, campaign.id()), rolledBack);
+        assertEquals(1, rolledBack.rollback().orElseThrow().members());
+        assertEquals(2, rolledBack.total().instructed());
+    }
+
+    @Test
     void awaitingAnswerListsTheInstructedUnansweredUnexpiredInstructionsOfCampaignsStillSendingThem() {
         IssuedInstruction first = kit.outbox.lastTo("veh-1");
         IssuedInstruction second = kit.outbox.lastTo("veh-2");

@@ -53,6 +53,11 @@ final class BenchPackages implements AutoCloseable {
         this.signer = new PackageSigner(clock);
     }
 
+    /** The OEM directory the packages' keys are in, as {@code ota oem init} writes one. */
+    Path oemDir() {
+        return dir.resolve("oem");
+    }
+
     /** The trust anchors a vehicle would be provisioned with. */
     TrustStore trust() {
         return oem.trustStore();

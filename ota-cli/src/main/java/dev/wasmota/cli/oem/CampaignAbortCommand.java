@@ -26,4 +26,9 @@ public final class CampaignAbortCommand extends CampaignBaseCommand {
         printState(out, "aborted", ws, k);
         return 0;
     }
+
+    @Override
+    int runApi(ApiClient client, PrintWriter out) {
+        return act(client, out, campaign, "abort", "aborted");
+    }
 }

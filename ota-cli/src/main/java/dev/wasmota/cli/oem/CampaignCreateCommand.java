@@ -13,6 +13,10 @@ import dev.wasmota.cli.DurationConverter;
 import dev.wasmota.signing.pkg.PackageFile;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -113,6 +117,35 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
                         + " instructions valid %s, hold %s%n", k.id(), k.release(),
                 ws.campaigns().status(k.id()).total().members(), k.targets(), k.waveCount(), k.wavePlan(), k.advanceAt(),
                 k.stopAt(), StatusTable.human(k.validity()), StatusTable.human(k.hold()));
+        return 0;
+    }
+
+    @Override
+    int runApi(ApiClient client, PrintWriter out) {
+        if (what.pkg != null) {
+            throw new ParameterException(spec.commandLine(), "--package publishes into the database: through --api, name a"
+                    + " published --release");
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        if (id != null) {
+            body.put("id", id);
+        }
+        body.put("release", parseRelease(what.release).toString());
+        if (target.hardware != null) {
+            body.put("hardware", target.hardware);
+        } else {
+            ArrayNode ids = body.putArray("vehicles");
+            for (String v : target.vehicles.split(",", -1)) {
+                ids.add(v.strip());
+            }
+        }
+        body.put("waves", waves.toString());
+        body.put("advanceAt", advanceAt);
+        body.put("stopAt", stopAt);
+        body.put("validitySeconds", expires.getSeconds());
+        body.put("holdSeconds", hold.getSeconds());
+        JsonNode k = client.post("/api/v1/campaigns", body);
+        printState(out, "created", k);
         return 0;
     }
 

@@ -25,4 +25,9 @@ public final class CampaignPauseCommand extends CampaignBaseCommand {
         printState(out, "paused", ws, k);
         return 0;
     }
+
+    @Override
+    int runApi(ApiClient client, PrintWriter out) {
+        return act(client, out, campaign, "pause", "paused");
+    }
 }

@@ -27,4 +27,9 @@ public final class CampaignResumeCommand extends CampaignBaseCommand {
         printState(out, "resumed", ws, k);
         return 0;
     }
+
+    @Override
+    int runApi(ApiClient client, PrintWriter out) {
+        return act(client, out, campaign, "resume", "resumed");
+    }
 }

@@ -30,4 +30,9 @@ public final class CampaignRollbackCommand extends CampaignBaseCommand {
                 k.id(), k.rollbackTo().orElseThrow(), sent, k.release());
         return 0;
     }
+
+    @Override
+    int runApi(ApiClient client, PrintWriter out) {
+        return act(client, out, campaign, "rollback", "rolled back");
+    }
 }

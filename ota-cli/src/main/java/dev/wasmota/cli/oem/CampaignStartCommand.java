@@ -27,4 +27,9 @@ public final class CampaignStartCommand extends CampaignBaseCommand {
         printState(out, "started", ws, k);
         return 0;
     }
+
+    @Override
+    int runApi(ApiClient client, PrintWriter out) {
+        return act(client, out, campaign, "start", "started");
+    }
 }

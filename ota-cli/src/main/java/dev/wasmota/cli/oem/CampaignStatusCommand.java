@@ -9,6 +9,7 @@ import dev.wasmota.oem.campaign.CampaignWorkspace;
 import dev.wasmota.oem.campaign.CampaignView;
 import dev.wasmota.oem.campaign.StatusTable;
 import java.io.PrintWriter;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
@@ -51,7 +52,7 @@ public final class CampaignStatusCommand extends CampaignBaseCommand {
      */
     @Override
     public Integer call() throws Exception {
-        if (!watch) {
+        if (!watch || api != null) {
             return super.call();
         }
         CommandLine cmd = spec.commandLine();
@@ -68,6 +69,35 @@ public final class CampaignStatusCommand extends CampaignBaseCommand {
                 env.clock())) {
             return new CampaignWatch(id -> CampaignView.status(db, id), campaign, env.clock(), interval, json,
                     System.console() != null && !json).run(cmd.getOut());
+        }
+    }
+
+    @Override
+    int runApi(ApiClient client, PrintWriter out) {
+        if (watch) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--watch reads the database: use --oem");
+        }
+        if (campaign != null) {
+            show(client.get("/api/v1/campaigns/" + encode(campaign)), out);
+            return 0;
+        }
+        String next = null;
+        do {
+            JsonNode page = client.get("/api/v1/campaigns?limit=500" + (next == null ? "" : "&cursor=" + encode(next)));
+            for (JsonNode k : page.get("items")) {
+                show(client.get("/api/v1/campaigns/" + encode(k.get("id").asText())), out);
+            }
+            next = page.get("next").isNull() ? null : page.get("next").asText();
+        } while (next != null);
+        return 0;
+    }
+
+    private void show(JsonNode k, PrintWriter out) {
+        if (json) {
+            out.println(dev.wasmota.contract.json.CanonicalJson.string(k));
+            out.flush();
+        } else {
+            printState(out, "", k);
         }
     }
 

@@ -41,7 +41,8 @@ public final class OemIssueCommand implements Callable<Integer> {
     /** The {@code issue} command line with one subcommand per kind, to add under {@code ota oem}. */
     public static CommandLine commandLine(CliEnv env) {
         return new CommandLine(new OemIssueCommand()).addSubcommand(new Vehicle(env)).addSubcommand(new Supplier(env))
-                .addSubcommand(new Worker(env)).addSubcommand(new Broker(env));
+                .addSubcommand(new Worker(env)).addSubcommand(new Broker(env))
+                .addSubcommand(new Operator(env)).addSubcommand(new Viewer(env));
     }
 
     @Override
@@ -175,9 +176,59 @@ public final class OemIssueCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code ota oem issue operator}. */
+    @Command(name = "operator", mixinStandardHelpOptions = true,
+            description = {"Issues a campaign operator's credential for the management API (CN operator/NAME).",
+                    "TLS client authentication to ota oem serve --api: reads everything and steers",
+                    "campaigns (create, start, pause, resume, abort, rollback); every change is",
+                    "audited as operator/NAME. It opens no broker topic."})
+    static final class Operator extends Kind {
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "the operator, as audit records name them")
+        String name;
+
+        Operator(CliEnv env) {
+            super(env);
+        }
+
+        @Override
+        CredentialDir issue(OemPki pki) {
+            return IssuedCredentials.client(pki, ClientKind.OPERATOR, name);
+        }
+
+        @Override
+        String usage() {
+            return "ota oem campaign pause --api https://HOST:PORT --tls " + out + " --campaign ID";
+        }
+    }
+
+    /** {@code ota oem issue viewer}. */
+    @Command(name = "viewer", mixinStandardHelpOptions = true,
+            description = {"Issues a viewer's credential for the management API (CN viewer/NAME).",
+                    "TLS client authentication to ota oem serve --api: reads releases, the fleet,",
+                    "campaigns, the audit trail and dead letters; changes nothing. It opens no broker topic."})
+    static final class Viewer extends Kind {
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "the viewer's name")
+        String name;
+
+        Viewer(CliEnv env) {
+            super(env);
+        }
+
+        @Override
+        CredentialDir issue(OemPki pki) {
+            return IssuedCredentials.client(pki, ClientKind.VIEWER, name);
+        }
+
+        @Override
+        String usage() {
+            return "ota oem campaign status --api https://HOST:PORT --tls " + out + " --campaign ID";
+        }
+    }
+
     /** {@code ota oem issue broker}. */
     @Command(name = "broker", mixinStandardHelpOptions = true,
             description = {"Issues the broker's credential for the names clients reach it by.",
+                    "The same TLS server credential serves the management API (oem serve --api-tls).",
                     "TLS server authentication for those host names (subject alternative names;",
                     "clients check them). At least one --dns or --ip."})
     static final class Broker extends Kind {

@@ -23,6 +23,8 @@ import dev.wasmota.routes.oem.OemNode;
 import dev.wasmota.routes.oem.OemNodeConfig;
 import dev.wasmota.cli.CliEnv;
 import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.oem.api.ApiBackend;
+import dev.wasmota.oem.api.ApiServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -30,7 +32,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -100,6 +104,23 @@ public final class OemServeCommand implements Callable<Integer> {
             + "5 minutes of messages still arriving, with its sessions kept")
     boolean retire;
 
+    @Option(names = "--api", paramLabel = "HOST:PORT", description = "also serve the management API and console here over"
+            + " HTTPS (port 0 for a free one), with --api-tls; clients hold ota oem issue operator|viewer credentials")
+    String api;
+
+    @Option(names = "--api-tls", paramLabel = "DIR", description = "the management API's server credential (ota oem issue"
+            + " broker --dns NAME|--ip ADDR: a TLS server certificate for the names clients use)")
+    Path apiTls;
+
+    @Option(names = "--console", paramLabel = "HOST:PORT", description = "also serve the live console here, plain HTTP"
+            + " for a browser (browsers do not take the OEM's Ed25519 TLS): keep it on 127.0.0.1 or behind the plant's TLS"
+            + " proxy; needs --api")
+    String console;
+
+    @Option(names = "--console-user", paramLabel = "operator/NAME|viewer/NAME", description = "print a console sign-in"
+            + " link for this person (repeatable); the link is the credential: hand it over as a secret")
+    List<String> consoleUsers = new ArrayList<>();
+
     @Mixin
     RouteSettings settings;
 
@@ -124,6 +145,17 @@ public final class OemServeCommand implements Callable<Integer> {
         }
         if (retire && worker == null) {
             throw new CommandLine.ParameterException(cmd, "--retire needs --worker NAME: the worker to retire");
+        }
+        if ((api == null) != (apiTls == null)) {
+            throw new CommandLine.ParameterException(cmd, "--api HOST:PORT and --api-tls DIR go together");
+        }
+        if (console != null && api == null || !consoleUsers.isEmpty() && console == null) {
+            throw new CommandLine.ParameterException(cmd, "--console needs --api, and --console-user needs --console");
+        }
+        for (String u : consoleUsers) {
+            if (!u.matches("(operator|viewer)/[A-Za-z0-9._-]{1,64}")) {
+                throw new CommandLine.ParameterException(cmd, "--console-user must be operator/NAME or viewer/NAME, not '" + u + "'");
+            }
         }
         Properties p = settings.properties(cmd, worker == null ? Map.of() : Map.of("ota.oem.worker", worker));
         String name = p.getProperty("ota.oem.worker");
@@ -153,6 +185,18 @@ public final class OemServeCommand implements Callable<Integer> {
                         + "(%.1f s)%n", name, r.handled(), r.claimsReturned(), r.took().toMillis() / 1000.0);
                 return 0;
             }
+            if (api != null) {
+                ApiServer server = fg.hold("management API", startApi(node));
+                out.println("management API at " + server.uri() + ApiServer.BASE + "/ (OpenAPI " + server.uri()
+                        + ApiServer.OPENAPI_PATH + ")");
+                if (console != null) {
+                    String[] hp = hostPort(console, "--console");
+                    out.println("live console at " + server.openConsole(hp[0], Integer.parseInt(hp[1])) + "/console/");
+                    for (String u : consoleUsers) {
+                        out.println("  sign-in link for " + u + ": " + server.consoleLink(u));
+                    }
+                }
+            }
             Topics topics = new Topics(p.getProperty("ota.topic.root"));
             out.printf("OEM worker %s serving %s on %s: intake %s, status %s (topics under %s/)%n", name, oemDir, url,
                     topics.submitFilter(), topics.statusFilter(), topics.root());
@@ -174,6 +218,31 @@ public final class OemServeCommand implements Callable<Integer> {
         TrustStore trust = TrustStore.load(oemDir.resolve(TrustHierarchy.TRUST_DIR));
         return Optional.of(TlsCredentials.read(tls, CredentialCheck.tlsClient(ClientKind.OEM, name), Optional.of(trust),
                 env.clock().instant()));
+    }
+
+    /** The management API on {@code --api}, as this worker's workspace: its changes go to this worker's dispatcher. */
+    private ApiServer startApi(OemNode node) throws IOException {
+        String[] hp = hostPort(api, "--api");
+        String host = hp[0];
+        int port = Integer.parseInt(hp[1]);
+        TrustStore trust = TrustStore.load(oemDir.resolve(TrustHierarchy.TRUST_DIR));
+        TlsMaterial serverTls = TlsCredentials.read(apiTls, CredentialCheck.broker(), Optional.of(trust), env.clock().instant());
+        return ApiServer.start(host, port, serverTls, ApiBackend.of(node.workspace()), env.clock());
+    }
+
+    /** {@code HOST:PORT} (an IPv6 host in brackets) as host and port; a usage error otherwise. */
+    private String[] hostPort(String value, String option) {
+        int colon = value.lastIndexOf(':');
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            port = -1;
+        }
+        if (colon < 1 || port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be HOST:PORT, not '" + value + "'");
+        }
+        return new String[] {value.substring(0, colon).replaceAll("^\\[|\\]$", ""), Integer.toString(port)};
     }
 
     private EmbeddedBroker startBroker(Topics topics) throws IOException {

@@ -1,5 +1,12 @@
 package dev.wasmota.cli.sim;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
 import dev.wasmota.sim.Demo;
 import dev.wasmota.sim.SimOutput;
 import java.nio.file.Files;
@@ -36,13 +43,33 @@ public final class SimDemoCommand implements Callable<Integer> {
             description = "the modules and vectors (default: ${DEFAULT-VALUE})")
     Path corpus;
 
+    @Option(names = "--no-wait", description = "end when the story ends, even on a terminal (for scripts); otherwise a"
+            + " terminal keeps the live console up until Enter")
+    boolean noWait;
+
     @Override
     public Integer call() throws Exception {
         if (vehicles < 10 || vehicles > 1000) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vehicles must be 10..1000");
         }
         Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("ota-sim-demo");
-        Demo.Outcome o = Demo.run(dir, vehicles, corpus, report, SimOutput.narrator(spec.commandLine().getOut()));
+        PrintWriter out = spec.commandLine().getOut();
+        boolean wait = !noWait && System.console() != null;
+        Demo.Outcome o = Demo.run(dir, vehicles, corpus, report, SimOutput.narrator(out), Optional.of(() -> {
+            if (wait) {
+                out.println("the live console stays up: press Enter to stop");
+                out.flush();
+                waitForEnter();
+            }
+        }));
         return o.logsIntact() == vehicles ? 0 : 1;
+    }
+
+    private static void waitForEnter() {
+        try {
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        } catch (IOException e) {
+            // standard input closed: stop
+        }
     }
 }

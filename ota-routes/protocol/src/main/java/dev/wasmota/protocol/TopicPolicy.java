@@ -26,6 +26,7 @@ public record TopicPolicy(Topics topics) {
             case OEM -> underRoot(topic) && !hasWildcard(topic);
             case VEHICLE -> topic.equals(topics.status(name)) || topic.equals(topics.vehicleDeadLetter(name));
             case SUPPLIER -> topic.equals(topics.submit(name));
+            case OPERATOR, VIEWER -> false;
         };
     }
 
@@ -37,6 +38,7 @@ public record TopicPolicy(Topics topics) {
             case OEM -> underRoot(filter.startsWith(SHARE) ? unshared(filter) : filter);
             case VEHICLE -> filter.equals(topics.update(name));
             case SUPPLIER -> filter.equals(topics.result(name));
+            case OPERATOR, VIEWER -> false;
         };
     }
 

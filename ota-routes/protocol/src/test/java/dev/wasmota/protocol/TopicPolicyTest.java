@@ -44,6 +44,17 @@ class TopicPolicyTest {
     }
 
     @Test
+    void givesTheManagementApisOperatorsAndViewersNoTopicAtAll() {
+        for (var kind : java.util.List.of(dev.wasmota.signing.pki.ClientKind.OPERATOR, dev.wasmota.signing.pki.ClientKind.VIEWER)) {
+            for (String t : java.util.List.of("ota/vehicle/VIN1/update", "ota/vehicle/VIN1/status", "ota/supplier/acme/submit",
+                    "ota/oem/alice/status", "ota/#", "$share/oem/ota/vehicle/+/status")) {
+                assertFalse(OTA.mayPublish(kind, "alice", t), kind + " " + t);
+                assertFalse(OTA.maySubscribe(kind, "alice", t), kind + " " + t);
+            }
+        }
+    }
+
+    @Test
     void letsOemServicesUseEverythingUnderOtaIncludingSharedSubscriptions() {
         assertTrue(OTA.maySubscribe(OEM, "serve-1", "$share/oem/ota/vehicle/+/status"));
         assertTrue(OTA.maySubscribe(OEM, "serve-1", "$share/oem/ota/supplier/+/submit"));

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * Who a TLS client certificate names: its CN is {@code prefix + "/" + name}, e.g.
- * {@code vehicle/VIN123}, {@code oem/serve-1}, {@code supplier/acme}. Names never hold {@code /},
+ * {@code vehicle/VIN123}, {@code oem/serve-1}, {@code supplier/acme}, {@code operator/alice}. Names never hold {@code /},
  * {@code +} or {@code #}, so the CN is safe in MQTT topic ACLs (Mosquitto's {@code %u}).
  */
 public enum ClientKind {
@@ -18,7 +18,11 @@ public enum ClientKind {
     /** A supplier's service; its name is the supplier id (as enrolled). */
     SUPPLIER("supplier", Manifest.ID),
     /** One of the OEM's own services. */
-    OEM("oem", Manifest.HARDWARE_ID);
+    OEM("oem", Manifest.HARDWARE_ID),
+    /** A person who steers campaigns through the OEM's management API; never a broker client. */
+    OPERATOR("operator", Manifest.HARDWARE_ID),
+    /** A person who only reads the OEM's management API; never a broker client. */
+    VIEWER("viewer", Manifest.HARDWARE_ID);
 
     private final String prefix;
     private final Pattern names;

@@ -1,5 +1,7 @@
 package dev.wasmota.sim.report;
 
+import dev.wasmota.charts.Svg;
+
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.wasmota.sim.report;
 
+import dev.wasmota.charts.Markup;
+
 import java.time.Duration;
 import java.util.Locale;
 
@@ -9,32 +11,12 @@ final class Html {
 
     /** Escapes text for an HTML element body or a quoted attribute value; {@code null} becomes empty. */
     static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return Markup.esc(s);
     }
 
     /** A coordinate or value with at most two decimals and no trailing zeros; never NaN or infinite. */
     static String num(double v) {
-        if (!Double.isFinite(v)) {
-            return "0";
-        }
-        String s = String.format(Locale.ROOT, "%.2f", v);
-        s = s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
-        return "-0".equals(s) ? "0" : s;
+        return Markup.num(v);
     }
 
     /** Milliseconds as seconds for people, e.g. {@code 12.3 s}. */

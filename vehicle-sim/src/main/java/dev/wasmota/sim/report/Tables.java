@@ -1,5 +1,7 @@
 package dev.wasmota.sim.report;
 
+import dev.wasmota.charts.Svg;
+
 import dev.wasmota.contract.stats.Percentiles;
 
 import dev.wasmota.sim.report.SimReport.CampaignRun;

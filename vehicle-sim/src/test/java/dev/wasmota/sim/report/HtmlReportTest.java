@@ -134,7 +134,7 @@ class HtmlReportTest {
     @Test
     void histogramUsesTenToTwentyBinsAndStatsAreNearestRank() {
         CampaignRun c = SampleReports.twoCampaigns().campaigns().get(0);
-        Histogram.Bins bins = Histogram.Bins.of(Histogram.commitTimes(c), 15);
+        dev.wasmota.charts.TimeToCommit.Bins bins = dev.wasmota.charts.TimeToCommit.Bins.of(Histogram.commitTimes(c), 15);
         List<Long> oneToTen = List.of(1_000L, 2_000L, 3_000L, 4_000L, 5_000L, 6_000L, 7_000L, 8_000L, 9_000L, 10_000L);
 
         assertTrue(bins.counts().length >= 7 && bins.counts().length <= 20, "bins: " + bins.counts().length);

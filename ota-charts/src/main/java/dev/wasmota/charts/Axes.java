@@ -1,4 +1,4 @@
-package dev.wasmota.sim.report;
+package dev.wasmota.charts;
 
 import java.util.function.DoubleFunction;
 
@@ -6,22 +6,22 @@ import java.util.function.DoubleFunction;
  * A plot area with a value axis along each side: maps data to pixels and draws grid lines, ticks,
  * tick labels and axis titles. The x axis may start above zero ({@code xFrom}).
  */
-record Axes(double left, double top, double width, double height, double xFrom, Ticks x, Ticks y) {
-    double px(double v) {
+public record Axes(double left, double top, double width, double height, double xFrom, Ticks x, Ticks y) {
+    public double px(double v) {
         return left + (v - xFrom) / (x.top() - xFrom) * width;
     }
 
-    double py(double v) {
+    public double py(double v) {
         return top + height - v / y.top() * height;
     }
 
     /** Draws the grid, the ticks with their labels (x labels through {@code xLabel}) and the axis titles. */
-    void draw(Svg svg, DoubleFunction<String> xLabel, String xTitle, String yTitle) {
+    public void draw(Svg svg, DoubleFunction<String> xLabel, String xTitle, String yTitle) {
         double bottom = top + height;
         for (int i = 0; i <= y.count(); i++) {
             double yy = py(y.at(i));
             svg.line(left, yy, left + width, yy, "grid");
-            svg.text(left - 6, yy + 4, Html.num(y.at(i)), "end", "tick");
+            svg.text(left - 6, yy + 4, Markup.num(y.at(i)), "end", "tick");
         }
         int first = (int) Math.ceil(xFrom / x.step() - 1e-9);
         for (int i = first; i <= x.count(); i++) {

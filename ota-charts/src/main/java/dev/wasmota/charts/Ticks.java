@@ -1,4 +1,4 @@
-package dev.wasmota.sim.report;
+package dev.wasmota.charts;
 
 /**
  * A "nice" axis from zero: a step of 1, 2, 2.5 or 5 times a power of ten and a top that is a
@@ -7,9 +7,9 @@ package dev.wasmota.sim.report;
  * @param step distance between ticks, positive
  * @param top the axis maximum, a multiple of {@code step}, positive
  */
-record Ticks(double step, double top) {
+public record Ticks(double step, double top) {
     /** An axis covering {@code 0..max} in about {@code count} steps; integral steps when {@code integral}. */
-    static Ticks of(double max, int count, boolean integral) {
+    public static Ticks of(double max, int count, boolean integral) {
         double safeMax = Double.isFinite(max) && max > 0 ? max : 1;
         double step = niceCeil(safeMax / Math.max(1, count));
         if (integral) {
@@ -20,7 +20,7 @@ record Ticks(double step, double top) {
     }
 
     /** The smallest value of the form {1, 2, 2.5, 5} × 10^k that is at least {@code v} (positive). */
-    static double niceCeil(double v) {
+    public static double niceCeil(double v) {
         double exp = Math.pow(10, Math.floor(Math.log10(v)));
         for (double m : new double[] {1, 2, 2.5, 5, 10}) {
             if (m * exp >= v * (1 - 1e-9)) {
@@ -31,11 +31,11 @@ record Ticks(double step, double top) {
     }
 
     /** The index of the last tick at or below {@code top}. */
-    int count() {
+    public int count() {
         return (int) Math.floor(top / step + 1e-9);
     }
 
-    double at(int i) {
+    public double at(int i) {
         return i * step;
     }
 }
