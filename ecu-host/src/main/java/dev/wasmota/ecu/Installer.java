@@ -20,6 +20,7 @@ import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.instruction.SignedInstruction;
+import dev.wasmota.signing.pkg.AcceptanceVectors;
 import dev.wasmota.signing.pkg.PackageVerifier;
 import dev.wasmota.signing.pkg.VerifiedPackage;
 import dev.wasmota.signing.wasm.DeclaredResources;
@@ -31,10 +32,11 @@ import java.util.function.Consumer;
  * the ECU's policy for service operations without one → host policy (hardware, installed supplier,
  * anti-rollback floor, limits; what the module declares within its manifest's caps, read before
  * anything parses it) → compile → the export contract ({@code tick}, {@code init}) → instantiate →
- * {@code init()} health check → stage in the inactive slot → atomic commit, logged → raise the
- * floor to the lowest security version installed (the new slot is on {@link Probation}). The
- * module proves itself from memory before anything durable changes, so a refused install keeps
- * both the active slot and the rollback target. Every step is logged before it is acknowledged.
+ * the OEM's acceptance vectors in a sandbox of their own ({@link AcceptanceCheck}) → {@code init()}
+ * health check → stage in the inactive slot → atomic commit, logged → raise the floor to the
+ * lowest security version installed (the new slot is on {@link Probation}). The module proves
+ * itself from memory before anything durable changes, so a refused install keeps both the active
+ * slot and the rollback target. Every step is logged before it is acknowledged.
  */
 final class Installer {
     private final HostConfig config;
@@ -150,11 +152,12 @@ final class Installer {
         double compileMs = config.compiledModules().compilations() > compilationsBefore ? ms(compileStart) : 0;
         Slot slot;
         try {
+            String accepted = acceptance(trial, plan, ctx);
             healthCheck(trial, plan, ctx);
             slot = stage(plan, ctx);
             String kept = classes.keep(slot, plan.verified(), trial.compiled());
             audit.append(audit.update(AuditEvent.INSTALL_STAGED, m, plan.current(), ctx).outcome(Outcome.SUCCESS)
-                    .detail("staged in slot " + slot + "; " + kept));
+                    .detail("staged in slot " + slot + "; " + kept + accepted));
         } catch (RuntimeException | Error e) {
             trial.close();
             throw e;
@@ -240,6 +243,26 @@ final class Installer {
                     .environment(config.environment()).coldStart(ColdStart.VEHICLE).build();
             config.stepHook().reached("install.instantiated");
             return trial;
+        } catch (RejectedException e) {
+            audit.refused(m, ctx, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs the OEM's acceptance vectors, when its countersignature carries them, on this vehicle's
+     * compiled module in a sandbox of their own ({@link AcceptanceCheck}); a failing case refuses
+     * the install, logged, before anything durable changes.
+     */
+    private String acceptance(SandboxedModule trial, Plan plan, InstallContext ctx) {
+        Manifest m = plan.manifest();
+        try {
+            Optional<AcceptanceVectors> vectors = AcceptanceVectors.of(plan.verified());
+            if (vectors.isEmpty()) {
+                return "";
+            }
+            String passed = AcceptanceCheck.run(trial.compiled(), plan.limits(), vectors.get(), m.moduleId());
+            return "; " + passed;
         } catch (RejectedException e) {
             audit.refused(m, ctx, e);
             throw e;

@@ -101,6 +101,19 @@ final class HostTestKit {
                         CompiledOutputDigest.COMPILER, compiled))));
     }
 
+    /**
+     * As {@link #stated(String, PackageSpec)}, the countersignature also carrying {@code vectors}
+     * as the OEM's acceptance vectors (signed with the OEM's real release key).
+     */
+    byte[] stated(String wasmFile, PackageSpec spec, dev.wasmota.signing.pkg.AcceptanceVectors vectors) {
+        byte[] wasm = Fixtures.wasm(wasmFile);
+        String compiled = COMPILED.get(wasm, spec.capabilities()).compiledSha256();
+        ModulePackage signed = fx.supplierSigned(Packager.build(wasm, spec), fx.acme);
+        return PackageFile.toBytes(new PackageSigner(fx.clock).countersign(signed, fx.oem.release().key(),
+                fx.oem.release().cert(), vectors.addTo(ReleaseAttributes.of(new ReleaseAttributes.CompiledOutput(
+                        CompiledOutputDigest.COMPILER, compiled)))));
+    }
+
     /** The healthy module at {@code version}: {@code healthy_v1.wasm} for 1.x, {@code healthy_v2.wasm} otherwise. */
     byte[] healthy(String version, long securityVersion) {
         String wasm = version.startsWith("1.") ? "healthy_v1.wasm" : "healthy_v2.wasm";

@@ -10,6 +10,8 @@ import dev.wasmota.signing.error.PolicyFailure;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.manifest.FunctionType;
 import dev.wasmota.signing.manifest.Manifest;
+import dev.wasmota.oem.vectors.AcceptanceSelection;
+import dev.wasmota.signing.pkg.AcceptanceVectors;
 import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageSigner;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.bouncycastle.asn1.cms.AttributeTable;
 
 /**
  * The OEM's intake: takes a supplier's signed package (and its test vectors), runs every
@@ -213,11 +216,18 @@ public final class IntakePipeline {
         CompiledOutput stated = new CompiledOutput(CompiledOutputDigest.COMPILER, run.compiled.compiledSha256());
         ModuleOwners.Claim claim = owners.claim(m.moduleId(), m.supplierId(), m.securityVersion(), options.clock().instant());
         ReleaseAttributes.ModuleOwner owner = claim.ownership().statement(pki.release().cert());
+        Optional<AcceptanceVectors> acceptance = run.testVectors == null || run.vectors == null || !run.vectors.passed()
+                ? Optional.empty() : AcceptanceSelection.of(run.testVectors, run.compiled);
+        AttributeTable attributes = ReleaseAttributes.of(stated, owner);
+        if (acceptance.isPresent()) {
+            attributes = acceptance.get().addTo(attributes);
+        }
         ModulePackage release = new PackageSigner(options.clock()).countersign(run.pkg, pki.release().key(),
-                pki.release().cert(), ReleaseAttributes.of(stated, owner));
+                pki.release().cert(), attributes);
         VerifiedPackage asVehicle = new PackageVerifier(pki.trustStore(), options.clock()).verify(release);
         if (!ReleaseAttributes.compiledOutput(asVehicle).equals(Optional.of(stated))
-                || !ReleaseAttributes.moduleOwner(asVehicle).equals(Optional.of(owner))) {
+                || !ReleaseAttributes.moduleOwner(asVehicle).equals(Optional.of(owner))
+                || !AcceptanceVectors.of(asVehicle).equals(acceptance)) {
             throw new IllegalStateException("the countersignature does not carry the statements made");
         }
         run.owner = Optional.of(claim);
@@ -225,7 +235,10 @@ public final class IntakePipeline {
         return "by " + CertIssuer.commonName(pki.release().cert()).orElse("?") + "; states " + stated.compiler()
                 + " output " + stated.sha256() + " and owner " + owner.supplierId()
                 + (owner.transfers().isEmpty() ? "" : " with " + owner.transfers().size() + " transfer(s)")
-                + (claim.firstOwner() ? " (recorded now)" : "") + "; release sha256 " + release.sha256()
+                + (claim.firstOwner() ? " (recorded now)" : "")
+                + acceptance.map(a -> "; carries " + a.cases().size() + " acceptance cases (" + a.calls()
+                        + " calls) for the vehicle to run before it commits").orElse("")
+                + "; release sha256 " + release.sha256()
                 + " verifies with both signatures";
     }
 }
