@@ -42,6 +42,7 @@ public final class HostFunctions {
     private final TokenBucket logBudget;
     private final AtomicLong droppedLogLines = new AtomicLong();
     private long lastClock = Long.MIN_VALUE;
+    private volatile IoTap tap = IoTap.NONE;
 
     public HostFunctions(String moduleId, CapabilitySet capabilities, HostEnvironment env) {
         this.moduleId = moduleId;
@@ -52,6 +53,11 @@ public final class HostFunctions {
         this.i2cDevices = new HashSet<>(itemsOf(capabilities, Capability.I2c.class));
         this.logGranted = capabilities.permitsImport(EcuAbi.MODULE, "log");
         this.logBudget = new TokenBucket(LOG_BURST, LOG_LINES_PER_SECOND, env.clockMicros().getAsLong());
+    }
+
+    /** Tells {@code tap} of every bus access from now on ({@link IoTap#NONE} to stop): a shadow run's recorder. */
+    public void tap(IoTap tap) {
+        this.tap = java.util.Objects.requireNonNull(tap, "tap");
     }
 
     /** The host functions the capabilities grant, ready to link; nothing else is offered. */
@@ -121,13 +127,16 @@ public final class HostFunctions {
             return EcuAbi.OUT_OF_BOUNDS;
         }
         if (env.can().busError()) {
+            tap.canRead(id, EcuAbi.BUS_ERROR, 0);
             return EcuAbi.BUS_ERROR;
         }
         var value = env.can().value(id);
         if (value.isEmpty()) {
+            tap.canRead(id, EcuAbi.NO_SUCH_DEVICE, 0);
             return EcuAbi.NO_SUCH_DEVICE;
         }
         memory.writeLong(outPtr, value.getAsLong());
+        tap.canRead(id, 0, value.getAsLong());
         return 0;
     }
 
@@ -137,9 +146,11 @@ public final class HostFunctions {
             return EcuAbi.NOT_PERMITTED;
         }
         if (env.can().busError()) {
+            tap.canWrite(id, value, EcuAbi.BUS_ERROR);
             return EcuAbi.BUS_ERROR;
         }
         env.can().write(id, value);
+        tap.canWrite(id, value, 0);
         return 0;
     }
 
@@ -151,6 +162,7 @@ public final class HostFunctions {
         }
         byte[] data = new byte[len];
         status = env.i2c().read(bus, address, reg, data);
+        tap.i2cRead(bus, address, reg, status, data);
         if (status != 0) {
             return status;
         }
@@ -164,7 +176,9 @@ public final class HostFunctions {
         if (status != 0) {
             return status;
         }
-        status = env.i2c().write(bus, address, reg, memory.readBytes(buf, len));
+        byte[] data = memory.readBytes(buf, len);
+        status = env.i2c().write(bus, address, reg, data);
+        tap.i2cWrite(bus, address, reg, data, status);
         return status != 0 ? status : len;
     }
 
