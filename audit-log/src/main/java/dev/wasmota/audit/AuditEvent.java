@@ -101,5 +101,14 @@ public enum AuditEvent {
      * A message on the MQTT pipeline was refused (malformed, oversized, unverifiable, from the
      * wrong sender) and sent to a dead-letter topic; {@code cause} names the reason.
      */
-    MESSAGE_DEAD_LETTERED
+    MESSAGE_DEAD_LETTERED,
+    /**
+     * A release began to run as a shadow beside its module's active version (verified, accepted
+     * and health-checked like an install, nothing staged): its writes captured, never actuated.
+     */
+    SHADOW_STARTED,
+    /** A shadow was promoted: the normal install path committed it; {@code detail} says how it agreed. */
+    SHADOW_PROMOTED,
+    /** A shadow was discarded, the active version never stopped; {@code detail} says why, with examples. */
+    SHADOW_DISCARDED
 }

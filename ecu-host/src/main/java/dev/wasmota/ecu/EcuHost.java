@@ -47,8 +47,9 @@ public final class EcuHost implements AutoCloseable {
     private final PrintStream events;
     private final Quarantine quarantine;
     private final Probation probation;
-    private HostRuntime runtime;
+    private volatile HostRuntime runtime;
     private volatile ProbationWatch watch;
+    private final ShadowHost shadows;
 
     private EcuHost(HostConfig config, SlotStore slots, AuditLog log, HostAudit audit, HostTrust trust, PrintStream events) {
         this.config = config;
@@ -57,6 +58,7 @@ public final class EcuHost implements AutoCloseable {
         this.audit = audit;
         this.trust = trust;
         this.installer = new Installer(config, slots, audit, trust::current);
+        this.shadows = new ShadowHost(this, installer, audit, events, () -> runtime);
         this.events = events;
         this.quarantine = new Quarantine(audit, events);
         this.probation = new Probation(config, slots, audit);
@@ -148,6 +150,41 @@ public final class EcuHost implements AutoCloseable {
             probation.restart(r.moduleId());
         }
         return r;
+    }
+
+    /**
+     * Runs a release as a shadow beside its module's running active version: verified, authorized
+     * (its campaign instruction, or the service-operation policy), accepted and health-checked as
+     * an install is, nothing staged; then called after each active tick on the inputs the active
+     * read in it, its writes captured on buses of its own (never the vehicle's) and compared under
+     * {@code spec}'s tolerance. Its rule promotes it through {@link #install} or discards it; the
+     * active version runs throughout, untouched by the shadow's faults.
+     *
+     * @throws RejectedException as {@link #install} refuses, or a {@link ShadowFailure} (the host not
+     *     running, no active module, a shadow already there, not affordable within {@link ShadowBudget})
+     */
+    public synchronized ShadowReport startShadow(byte[] packageBytes, InstallContext ctx, ShadowSpec spec) {
+        return shadows.start(packageBytes, ctx, spec);
+    }
+
+    /** The module's running shadow, or the last one that ended since the host opened. */
+    public Optional<ShadowReport> shadow(String moduleId) {
+        return shadows.report(moduleId);
+    }
+
+    /** Promotes the module's shadow now, through the normal install path (an operator's campaign action). */
+    public ShadowReport promoteShadow(String moduleId, String actor) {
+        return shadows.decide(moduleId, ShadowRun.Decision.PROMOTE, actor, "promoted by " + actor);
+    }
+
+    /** Discards the module's shadow now; the active version keeps running. */
+    public ShadowReport discardShadow(String moduleId, String actor, String why) {
+        return shadows.decide(moduleId, ShadowRun.Decision.DISCARD, actor, "discarded by " + actor + ": " + why);
+    }
+
+    /** What the host may spend on modules and shadows together (default {@link ShadowBudget#DEFAULT}). */
+    public void shadowBudget(ShadowBudget budget) {
+        shadows.budget(budget);
     }
 
     /**
@@ -261,6 +298,7 @@ public final class EcuHost implements AutoCloseable {
     public synchronized void start() {
         if (runtime == null) {
             runtime = new HostRuntime(config, slots, audit, events, this::moduleStarted);
+            runtime.onShadowEnded(run -> shadows.discarded(run, HostAudit.ACTOR));
             runtime.start(modules().stream().map(ModuleState::moduleId).toList());
             HostRuntime running = runtime;
             watch = new ProbationWatch(probation, slots, this::watched, running::module, config.clock(),
@@ -379,6 +417,7 @@ public final class EcuHost implements AutoCloseable {
     @Override
     public synchronized void close() {
         stop();
+        shadows.close();
         log.close();
     }
 

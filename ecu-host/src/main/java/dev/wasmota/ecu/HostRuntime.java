@@ -50,6 +50,8 @@ final class HostRuntime implements AutoCloseable {
     private final Map<String, Long> generations = new HashMap<>();
     private volatile boolean closed;
     private final Runnable started;
+    /** Shadows by module id, told of each active tick on the active's worker thread. */
+    private final Map<String, ShadowRun> shadows = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code started} runs (on the loading thread, outside this runtime's lock) each time a start load begins to tick. */
     HostRuntime(HostConfig config, SlotStore slots, HostAudit audit, PrintStream events, Runnable started) {
@@ -61,7 +63,7 @@ final class HostRuntime implements AutoCloseable {
         this.classes = new CompiledClasses(config, slots, audit);
         Watchdog.shared().enter(config.realtime());
         this.scheduler = Scheduler.builder().meterRegistry(config.meters()).faultWindows(config::newFaultWindow)
-                .onTrip(this::tripped).build();
+                .onTrip(this::tripped).onResult(this::ticked).build();
     }
 
     /**
@@ -108,6 +110,7 @@ final class HostRuntime implements AutoCloseable {
      * hand; if that slot cannot run, the module stops rather than run a version no longer active.
      */
     synchronized void reload(String id) {
+        endShadow(id, "the active version was switched by hand");
         supersede(id);
         Optional<SandboxedModule> fresh = loadOrLog(id);
         if (fresh.isPresent()) {
@@ -123,6 +126,7 @@ final class HostRuntime implements AutoCloseable {
 
     /** Takes over a sandbox that passed its health check (a fresh install while running). */
     synchronized void activate(SandboxedModule sandbox) {
+        endShadow(sandbox.id(), "another version was installed");
         supersede(sandbox.id());
         SandboxedModule old = running.remove(sandbox.id());
         if (old != null) {
@@ -229,6 +233,7 @@ final class HostRuntime implements AutoCloseable {
 
     /** The fault window of {@code id} tripped: roll back to the previous slot by ourselves, and log why. */
     private synchronized void tripped(String id, ModuleStats stats, CallResult lastFault) {
+        endShadow(id, "the active version's fault window tripped");
         supersede(id);
         String why = stats.faults() + " faults (" + stats.deadlineMisses() + " deadline misses, " + stats.traps()
                 + " traps, " + stats.otherFaults() + " other) within " + config.faultWindow() + "; last: " + lastFault.fault()
@@ -262,6 +267,57 @@ final class HostRuntime implements AutoCloseable {
         loadOrLog(id).ifPresent(this::add);
     }
 
+    private void ticked(String id, CallResult result) {
+        ShadowRun s = shadows.get(id);
+        if (s != null) {
+            s.activeTicked(result);
+        }
+    }
+
+    /** Runs {@code run} beside its active module from the next tick on; false if one is there already. */
+    synchronized boolean addShadow(ShadowRun run) {
+        if (closed || running.get(run.moduleId) != run.active() || shadows.putIfAbsent(run.moduleId, run) != null) {
+            return false;
+        }
+        run.attach();
+        return true;
+    }
+
+    /** Takes the module's shadow out of the run (the caller ends it); empty if none. */
+    Optional<ShadowRun> removeShadow(String id) {
+        return Optional.ofNullable(shadows.remove(id));
+    }
+
+    Optional<ShadowRun> shadow(String id) {
+        return Optional.ofNullable(shadows.get(id));
+    }
+
+    /** Shadows running now. */
+    java.util.Collection<ShadowRun> shadows() {
+        return java.util.List.copyOf(shadows.values());
+    }
+
+    /** Running sandboxes now, the shadows left out. */
+    synchronized java.util.List<SandboxedModule> runningModules() {
+        return java.util.List.copyOf(running.values());
+    }
+
+    /** Discards the module's shadow because its active version is going away. */
+    private void endShadow(String id, String why) {
+        ShadowRun s = shadows.remove(id);
+        if (s != null) {
+            s.end(ShadowReport.State.DISCARDED, why);
+            shadowEnded.accept(s);
+        }
+    }
+
+    /** Told when a shadow was discarded because its active version went away (audit). */
+    private volatile java.util.function.Consumer<ShadowRun> shadowEnded = s -> { };
+
+    void onShadowEnded(java.util.function.Consumer<ShadowRun> listener) {
+        this.shadowEnded = listener;
+    }
+
     Optional<SandboxedModule> module(String id) {
         synchronized (this) {
             return Optional.ofNullable(running.get(id));
@@ -278,6 +334,9 @@ final class HostRuntime implements AutoCloseable {
             events.println("module " + id + " not started: still loading when the host stopped");
         }
         synchronized (this) {
+            for (String id : java.util.List.copyOf(shadows.keySet())) {
+                endShadow(id, "the host stopped");
+            }
             scheduler.close();
             running.values().forEach(SandboxedModule::close);
             running.clear();

@@ -183,6 +183,59 @@ final class Installer {
                 plan.current().map(s -> s.activeMetadata().version()), slot, InstallResult.Outcome.COMMITTED, compileMs, ms(start));
     }
 
+    /** A release ready to run as a shadow: verified, authorized, accepted and healthy, nothing staged. */
+    record Shadow(Manifest manifest, String activeVersion, SandboxedModule sandbox) {
+    }
+
+    /**
+     * Everything an install checks before it stages, for a release that is to run as a shadow on
+     * {@code env} (its own buses): both signatures, the campaign instruction (checked, not yet
+     * recorded: the promotion's install records it) or the service-operation policy, the host's
+     * policy, compile, acceptance vectors and health check. Refusals are logged as install
+     * refusals are. The sandbox returned is the caller's to close.
+     */
+    Shadow prepareShadow(byte[] packageBytes, InstallContext ctx, dev.wasmota.ecu.sandbox.HostEnvironment env) {
+        VerifiedPackage verified;
+        try {
+            verified = verify(packageBytes);
+        } catch (RejectedException e) {
+            audit.refused(null, ctx, e);
+            throw e;
+        }
+        Plan plan;
+        try {
+            if (ctx.instruction().isPresent()) {
+                Instruction i = SignedInstruction.open(ctx.instruction().get(), trust.get(), config.clock());
+                ctx = ctx.identified(i.campaignId(), i.instructionId());
+                checkInstruction(i, packageBytes);
+            } else {
+                hostPolicy.requireServiceOperation("running " + verified.manifest().moduleId() + " "
+                        + verified.manifest().version() + " as a shadow without a campaign instruction");
+            }
+            plan = policy(verified, packageBytes);
+            if (plan.current().isEmpty()) {
+                throw new RejectedException(ShadowFailure.NO_ACTIVE_MODULE, "module " + plan.manifest().moduleId()
+                        + " has no active version for a shadow to run beside");
+            }
+            if (plan.current().get().activeMetadata().packageSha256().equals(plan.packageSha256())) {
+                throw new RejectedException(ShadowFailure.ALREADY_ACTIVE, plan.manifest().moduleId() + " "
+                        + plan.manifest().version() + " is the active version");
+            }
+        } catch (RejectedException e) {
+            audit.refused(verified.manifest(), ctx, e);
+            throw e;
+        }
+        SandboxedModule sandbox = trial(plan, ctx, env, plan.manifest().moduleId() + "#shadow");
+        try {
+            acceptance(sandbox, plan, ctx);
+            healthCheck(sandbox, plan, ctx);
+        } catch (RuntimeException | Error e) {
+            sandbox.close();
+            throw e;
+        }
+        return new Shadow(plan.manifest(), plan.current().get().activeMetadata().version(), sandbox);
+    }
+
     /** Writes the package into the inactive slot; a refusal there (a full disk) is logged as one. */
     private Slot stage(Plan plan, InstallContext ctx) {
         Manifest m = plan.manifest();
@@ -234,13 +287,17 @@ final class Installer {
     }
 
     private SandboxedModule trial(Plan plan, InstallContext ctx) {
+        return trial(plan, ctx, config.environment(), plan.manifest().moduleId());
+    }
+
+    private SandboxedModule trial(Plan plan, InstallContext ctx, dev.wasmota.ecu.sandbox.HostEnvironment env, String id) {
         Manifest m = plan.manifest();
         try {
             CompiledModule compiled = classes.forInstall(plan.verified());
             ExportContract.check(m, compiled);
             config.stepHook().reached("install.compiled");
-            SandboxedModule trial = SandboxedModule.builder(compiled).id(m.moduleId()).limits(plan.limits())
-                    .environment(config.environment()).coldStart(ColdStart.VEHICLE).build();
+            SandboxedModule trial = SandboxedModule.builder(compiled).id(id).limits(plan.limits())
+                    .environment(env).coldStart(ColdStart.VEHICLE).build();
             config.stepHook().reached("install.instantiated");
             return trial;
         } catch (RejectedException e) {

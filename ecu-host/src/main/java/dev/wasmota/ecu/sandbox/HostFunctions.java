@@ -78,7 +78,11 @@ public final class HostFunctions {
                     return null;
                 };
             case "clock_us":
-                return (inst, a) -> new long[] {clockMicros()};
+                return (inst, a) -> {
+                    long now = clockMicros();
+                    tap.clock(now);
+                    return new long[] {now};
+                };
             case "can_read":
                 return (inst, a) -> status(canRead(memory(inst), (int) a[0], (int) a[1]));
             case "can_write":

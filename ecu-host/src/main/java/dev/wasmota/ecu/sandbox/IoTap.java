@@ -11,6 +11,10 @@ public interface IoTap {
     IoTap NONE = new IoTap() {
     };
 
+    /** {@code ecu.clock_us} returned {@code micros}. */
+    default void clock(long micros) {
+    }
+
     /** {@code ecu.can_read} of {@code id} returned {@code status}; {@code value} is meaningful when it is 0. */
     default void canRead(int id, int status, long value) {
     }

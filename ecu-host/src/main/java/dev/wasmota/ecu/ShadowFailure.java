@@ -1,0 +1,25 @@
+package dev.wasmota.ecu;
+
+import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.contract.error.Reason;
+
+/** Why the host refused to run a release as a shadow (exit 4: policy). */
+public enum ShadowFailure implements Reason {
+    /** The host does not run (a shadow compares against the running active module). */
+    HOST_NOT_RUNNING,
+    /** No version of the module is active and running to compare against. */
+    NO_ACTIVE_MODULE,
+    /** The package is the active version itself. */
+    ALREADY_ACTIVE,
+    /** The module already has a shadow. */
+    SHADOW_ALREADY_RUNNING,
+    /** The host's memory or CPU budget ({@link ShadowBudget}) cannot take the shadow beside what runs. */
+    SHADOW_UNAFFORDABLE,
+    /** The module has no shadow to promote or discard. */
+    NO_SHADOW;
+
+    @Override
+    public ExitCode exitCode() {
+        return ExitCode.POLICY;
+    }
+}

@@ -1,0 +1,227 @@
+package dev.wasmota.ecu;
+
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.audit.AuditRecord.Outcome;
+import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.ecu.sandbox.SandboxedModule;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The host's shadows: starts one beside a running module when the host can afford it, and carries
+ * out what its rule (or an operator) decides: promotion through the normal install path (verify,
+ * stage, atomic commit, logged, as {@link EcuHost#install}) or discarding it, the active version
+ * running throughout. Decisions are carried out on a thread of their own, never a module's.
+ */
+final class ShadowHost implements AutoCloseable {
+    /** Who the audit names for a decision the shadow's rule made. */
+    static final String RULE = "shadow-rule";
+
+    private final EcuHost host;
+    private final Installer installer;
+    private final HostAudit audit;
+    private final PrintStream events;
+    private final Supplier<HostRuntime> runtime;
+    private final Map<String, ShadowReport> ended = new ConcurrentHashMap<>();
+    private final ExecutorService decisions = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ecu-shadow-decisions");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile ShadowBudget budget = ShadowBudget.DEFAULT;
+
+    ShadowHost(EcuHost host, Installer installer, HostAudit audit, PrintStream events, Supplier<HostRuntime> runtime) {
+        this.host = host;
+        this.installer = installer;
+        this.audit = audit;
+        this.events = events;
+        this.runtime = runtime;
+    }
+
+    void budget(ShadowBudget value) {
+        this.budget = java.util.Objects.requireNonNull(value, "budget");
+    }
+
+    /** Called with the host's lock held. */
+    ShadowReport start(byte[] packageBytes, InstallContext ctx, ShadowSpec spec) {
+        HostRuntime rt = runtime.get();
+        if (rt == null) {
+            throw refused(ctx, new RejectedException(ShadowFailure.HOST_NOT_RUNNING,
+                    "a shadow runs beside a running module; this host is not running"));
+        }
+        Optional<Installer.Plan> plan = Optional.empty();
+        try {
+            plan = Optional.of(installer.check(packageBytes));
+        } catch (RejectedException e) {
+            // prepareShadow refuses it again, logged
+        }
+        plan.ifPresent(p -> requireAffordable(rt, p, ctx));
+        ShadowInputs inputs = new ShadowInputs();
+        Installer.Shadow prepared = installer.prepareShadow(packageBytes, ctx,
+                inputs.environment(host.config().environment().log()));
+        String id = prepared.manifest().moduleId();
+        Optional<SandboxedModule> active = rt.module(id);
+        RejectedException refusal = null;
+        if (active.isEmpty()) {
+            refusal = new RejectedException(ShadowFailure.NO_ACTIVE_MODULE, "module " + id + " is not running: a"
+                    + " shadow runs beside its active version");
+        } else if (rt.shadow(id).isPresent()) {
+            refusal = new RejectedException(ShadowFailure.SHADOW_ALREADY_RUNNING, "module " + id + " already has a shadow ("
+                    + rt.shadow(id).get().shadowVersion + "); promote or discard it first");
+        }
+        ShadowRun run = null;
+        if (refusal == null) {
+            run = new ShadowRun(id, prepared.activeVersion(), prepared.manifest().version(), packageBytes, ctx,
+                    active.get(), prepared.sandbox(), inputs, spec, (r, d) -> decisions.execute(() -> concludeSafely(r, d)));
+            if (!rt.addShadow(run)) {
+                refusal = new RejectedException(ShadowFailure.SHADOW_ALREADY_RUNNING, "module " + id
+                        + " changed or got a shadow while this one was prepared");
+            }
+        }
+        if (refusal != null) {
+            prepared.sandbox().close();
+            audit.refused(prepared.manifest(), ctx, refusal);
+            throw refusal;
+        }
+        ended.remove(id);
+        audit.append(AuditRecord.builder(AuditEvent.SHADOW_STARTED).moduleId(id).actor(ctx.actor())
+                .fromVersion(prepared.activeVersion()).toVersion(prepared.manifest().version())
+                .toWasmSha256(prepared.manifest().wasmSha256()).securityVersion(prepared.manifest().securityVersion())
+                .outcome(Outcome.SUCCESS).detail("beside " + prepared.activeVersion() + " on its inputs, writes captured;"
+                        + " tolerance " + spec.tolerance() + "; rule " + spec.rule()));
+        events.printf("%s: %s runs as a shadow beside %s (%s)%n", id, prepared.manifest().version(),
+                prepared.activeVersion(), spec.rule());
+        return run.report();
+    }
+
+    /** Refuses a shadow the host's memory or CPU budget cannot take beside every module and shadow running. */
+    private void requireAffordable(HostRuntime rt, Installer.Plan plan, InstallContext ctx) {
+        long pages = 0;
+        double cpu = 0;
+        long activePeriodMillis = plan.limits().periodMillis();
+        for (SandboxedModule m : rt.runningModules()) {
+            pages += m.limits().memoryPages();
+            cpu += share(m.limits().deadlineMicros(), m.limits().periodMillis());
+            if (m.id().equals(plan.manifest().moduleId())) {
+                activePeriodMillis = m.limits().periodMillis();
+            }
+        }
+        for (ShadowRun s : rt.shadows()) {
+            pages += s.shadow().limits().memoryPages();
+            cpu += share(s.shadow().limits().deadlineMicros(), s.active().limits().periodMillis());
+        }
+        long wantPages = plan.limits().memoryPages();
+        double wantCpu = share(plan.limits().deadlineMicros(), activePeriodMillis);
+        ShadowBudget b = budget;
+        String problem = null;
+        if (pages + wantPages > b.memoryPages()) {
+            problem = "memory: " + pages + " pages in use + " + wantPages + " for the shadow > the host's " + b.memoryPages();
+        } else if (cpu + wantCpu > b.cpuShare() + 1e-9) {
+            problem = String.format(Locale.ROOT, "CPU: deadlines over periods sum to %.3f cores + %.3f for the shadow"
+                    + " > the host's %.3f", cpu, wantCpu, b.cpuShare());
+        }
+        if (problem != null) {
+            throw refused(plan.manifest(), ctx, new RejectedException(ShadowFailure.SHADOW_UNAFFORDABLE,
+                    "this host cannot afford " + plan.manifest().moduleId() + " " + plan.manifest().version()
+                            + " as a shadow: " + problem));
+        }
+    }
+
+    private static double share(long deadlineMicros, long periodMillis) {
+        return deadlineMicros / (periodMillis * 1000.0);
+    }
+
+    /** The running shadow's report, else the last one that ended since the host opened. */
+    Optional<ShadowReport> report(String moduleId) {
+        HostRuntime rt = runtime.get();
+        Optional<ShadowRun> running = rt == null ? Optional.empty() : rt.shadow(moduleId);
+        return running.map(ShadowRun::report).or(() -> Optional.ofNullable(ended.get(moduleId)));
+    }
+
+    /** An operator's promotion or discard, carried out now. */
+    ShadowReport decide(String moduleId, ShadowRun.Decision decision, String actor, String why) {
+        HostRuntime rt = runtime.get();
+        ShadowRun run = rt == null ? null : rt.shadow(moduleId).orElse(null);
+        if (run == null || !run.claim(why)) {
+            throw new RejectedException(ShadowFailure.NO_SHADOW, "module " + moduleId + " has no shadow running"
+                    + report(moduleId).map(r -> " (the last one was " + r.state() + ": " + r.reason() + ")").orElse(""));
+        }
+        return conclude(run, decision, actor);
+    }
+
+    private void concludeSafely(ShadowRun run, ShadowRun.Decision decision) {
+        try {
+            conclude(run, decision, RULE);
+        } catch (RuntimeException e) {
+            events.println(run.moduleId + ": shadow decision failed: " + e.getMessage());
+        }
+    }
+
+    /** Promotes or discards {@code run}, claimed already; takes the host's lock (installs need it). */
+    private ShadowReport conclude(ShadowRun run, ShadowRun.Decision decision, String actor) {
+        synchronized (host) {
+            HostRuntime rt = runtime.get();
+            if (rt == null || rt.shadow(run.moduleId).orElse(null) != run) {
+                return run.report();
+            }
+            ended.put(run.moduleId, run.report());
+            rt.removeShadow(run.moduleId);
+            run.stop();
+            String why = run.reason();
+            if (decision == ShadowRun.Decision.DISCARD) {
+                run.finish(ShadowReport.State.DISCARDED, why);
+                return discarded(run, actor);
+            }
+            InstallContext promoted = new InstallContext(run.ctx.campaignId(), run.ctx.instructionId(), actor,
+                    run.ctx.instruction());
+            try {
+                InstallResult r = host.install(run.packageBytes, promoted);
+                run.finish(ShadowReport.State.PROMOTED, why + "; committed to slot " + r.slot());
+            } catch (RejectedException e) {
+                run.finish(ShadowReport.State.DISCARDED, "the install path refused the promotion: " + e.getMessage());
+                return discarded(run, actor);
+            }
+            ShadowReport report = run.report();
+            ended.put(run.moduleId, report);
+            audit.append(AuditRecord.builder(AuditEvent.SHADOW_PROMOTED).moduleId(run.moduleId).actor(actor)
+                    .fromVersion(run.activeVersion).toVersion(run.shadowVersion).outcome(Outcome.SUCCESS)
+                    .detail(report.summary()));
+            events.printf("%s: shadow %s promoted: %s%n", run.moduleId, run.shadowVersion, report.reason());
+            return report;
+        }
+    }
+
+    /** Records a shadow that ended without promotion. */
+    ShadowReport discarded(ShadowRun run, String actor) {
+        ShadowReport report = run.report();
+        ended.put(run.moduleId, report);
+        audit.append(AuditRecord.builder(AuditEvent.SHADOW_DISCARDED).moduleId(run.moduleId).actor(actor)
+                .fromVersion(run.activeVersion).toVersion(run.shadowVersion).outcome(Outcome.SUCCESS)
+                .detail(report.summary()));
+        events.printf("%s: shadow %s discarded, %s kept running: %s%n", run.moduleId, run.shadowVersion,
+                run.activeVersion, report.reason());
+        return report;
+    }
+
+    private RejectedException refused(InstallContext ctx, RejectedException e) {
+        audit.refused(null, ctx, e);
+        return e;
+    }
+
+    private RejectedException refused(dev.wasmota.signing.manifest.Manifest m, InstallContext ctx, RejectedException e) {
+        audit.refused(m, ctx, e);
+        return e;
+    }
+
+    @Override
+    public void close() {
+        decisions.shutdownNow();
+    }
+}
