@@ -9,8 +9,8 @@ package dev.wasmota.ecu;
  * @param cpuShare the sum of deadline/period over every running module and shadow, in cores
  */
 public record ShadowBudget(long memoryPages, double cpuShare) {
-    /** 1024 pages (64 MiB) and half a core. */
-    public static final ShadowBudget DEFAULT = new ShadowBudget(1024, 0.5);
+    /** 1024 pages (64 MiB), and the worst cases of every module and shadow together within the host's cores. */
+    public static final ShadowBudget DEFAULT = new ShadowBudget(1024, Runtime.getRuntime().availableProcessors());
 
     public ShadowBudget {
         if (memoryPages < 1 || !(cpuShare > 0)) {

@@ -32,7 +32,8 @@ public final class BenchCommands {
 
     /** Every ECU-host benchmark command, for registration under {@code ota bench}. */
     public static List<Object> all() {
-        return List.of(new Tick(), new Deadline(), new Hostile(), new Activate(), new Install(), new Boot(), new Compute());
+        return List.of(new Tick(), new Deadline(), new Hostile(), new Activate(), new Install(), new Boot(), new Compute(),
+                new ShadowBenchCommand());
     }
 
     static final String CORPUS = "${sys:ota.home:-.}/testdata/wasm";
