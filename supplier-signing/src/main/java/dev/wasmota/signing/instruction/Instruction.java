@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * @param issuedAt when the OEM issued it (seconds precision)
  * @param expiresAt after this, the vehicle refuses it (seconds precision)
  * @param nonce random hex the vehicle echoes in its status report
+ * @param shadow run the package as a shadow beside the active version first (promoted or
+ *     discarded by its rule), if present; else install it
  */
 public record Instruction(
         String instructionId,
@@ -29,7 +31,8 @@ public record Instruction(
         long counter,
         Instant issuedAt,
         Instant expiresAt,
-        String nonce) {
+        String nonce,
+        java.util.Optional<ShadowDelivery> shadow) {
 
     public static final Pattern INSTRUCTION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     public static final Pattern NONCE = Pattern.compile("[0-9a-f]{16,64}");
@@ -44,6 +47,14 @@ public record Instruction(
         require(issuedAt != null && expiresAt != null && expiresAt.isAfter(issuedAt), "validity period");
         require(issuedAt.getNano() == 0 && expiresAt.getNano() == 0, "times must be whole seconds");
         require(nonce != null && NONCE.matcher(nonce).matches(), "nonce");
+        require(shadow != null, "shadow");
+    }
+
+    /** An instruction to install, without a shadow run first. */
+    public Instruction(String instructionId, String campaignId, String vehicleId, String moduleId, String packageSha256,
+            long counter, Instant issuedAt, Instant expiresAt, String nonce) {
+        this(instructionId, campaignId, vehicleId, moduleId, packageSha256, counter, issuedAt, expiresAt, nonce,
+                java.util.Optional.empty());
     }
 
     private static void require(boolean ok, String what) {

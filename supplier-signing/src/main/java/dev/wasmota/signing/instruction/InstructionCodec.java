@@ -24,6 +24,8 @@ public final class InstructionCodec {
 
     private static final Set<String> FIELDS = Set.of("format", "instructionId", "campaignId", "vehicleId", "moduleId",
             "packageSha256", "counter", "issuedAt", "expiresAt", "nonce");
+    /** The one optional field (issue 19): absent in an instruction to install at once. */
+    private static final String SHADOW = "shadow";
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -44,6 +46,7 @@ public final class InstructionCodec {
         o.put("issuedAt", i.issuedAt().toString());
         o.put("expiresAt", i.expiresAt().toString());
         o.put("nonce", i.nonce());
+        i.shadow().ifPresent(sh -> o.set(SHADOW, sh.toJson()));
         return CanonicalJson.bytes(o);
     }
 
@@ -64,10 +67,12 @@ public final class InstructionCodec {
         Set<String> seen = new TreeSet<>();
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!FIELDS.contains(f)) {
+            if (!FIELDS.contains(f) && !SHADOW.equals(f)) {
                 throw bad("unknown field '" + f + "'");
             }
-            seen.add(f);
+            if (!SHADOW.equals(f)) {
+                seen.add(f);
+            }
         }
         if (!seen.equals(FIELDS)) {
             throw bad("missing fields " + difference(FIELDS, seen));
@@ -81,7 +86,8 @@ public final class InstructionCodec {
         }
         Instruction i = new Instruction(text(root, "instructionId"), text(root, "campaignId"), text(root, "vehicleId"),
                 text(root, "moduleId"), text(root, "packageSha256"), counter.longValue(), time(root, "issuedAt"),
-                time(root, "expiresAt"), text(root, "nonce"));
+                time(root, "expiresAt"), text(root, "nonce"),
+                root.has(SHADOW) ? java.util.Optional.of(ShadowDelivery.fromJson(root.get(SHADOW))) : java.util.Optional.empty());
         if (!java.util.Arrays.equals(bytes, canonicalBytes(i))) {
             throw bad("instruction bytes are not in canonical form");
         }
