@@ -71,6 +71,11 @@ public final class CampaignService {
 
     /** Creates a campaign (CREATED): its waves planned, one pending action per targeted vehicle. */
     public Campaign create(CampaignSpec spec) {
+        return create(spec, RolloutOptions.NONE);
+    }
+
+    /** As {@link #create(CampaignSpec)}, each install instruction carrying {@code options} (a shadow run first). */
+    public Campaign create(CampaignSpec spec, RolloutOptions options) {
         spec.validate();
         Release release = releases.get(spec.release());
         Manifest manifest = releases.verified(release).manifest();
@@ -79,6 +84,7 @@ public final class CampaignService {
         return run(fx, c -> {
             String id = spec.id().orElseGet(() -> freshId(c));
             Campaign created = CampaignPlanner.plan(c, spec, id, release, manifest, now);
+            RolloutRows.insert(c, id, options);
             fx.records.add(audit.created(created, ActionRows.of(c, id).size()));
             return created;
         });
@@ -273,6 +279,10 @@ public final class CampaignService {
     }
 
     /** Every action of the campaign: installs by wave and position, then rollbacks. */
+    public RolloutOptions rolloutOptions(String id) {
+        return db.transaction(c -> RolloutRows.find(c, id));
+    }
+
     public List<Action> actions(String id) {
         return db.transaction(c -> ActionRows.of(c, id));
     }

@@ -30,8 +30,10 @@ final class InstructionIssuer {
     IssuedInstruction issue(Connection c, Campaign k, Action a, Release release) throws SQLException {
         long counter = VehicleRegistry.nextCounter(c, a.vehicleId());
         Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        java.util.Optional<dev.wasmota.signing.instruction.ShadowDelivery> shadow = a.kind() == Action.Kind.INSTALL
+                ? RolloutRows.find(c, k.id()).shadow() : java.util.Optional.empty();
         Instruction i = new Instruction(ids.instructionId(), k.id(), a.vehicleId(), release.moduleId(),
-                release.packageSha256(), counter, issuedAt, issuedAt.plus(k.validity()), ids.nonce());
+                release.packageSha256(), counter, issuedAt, issuedAt.plus(k.validity()), ids.nonce(), shadow);
         byte[] file = SignedInstruction.sign(i, campaignKey.key(), campaignKey.cert(), clock);
         ActionRows.issued(c, a, new Action.Issued(i.instructionId(), counter, i.nonce(), i.packageSha256(),
                 i.issuedAt(), i.expiresAt()), file);
