@@ -29,6 +29,8 @@ public final class RollbackWatch {
     private final Clock clock;
     private final ServiceEvents events;
     private final Map<String, Watched> watched = new HashMap<>();
+    /** Instructions whose package runs as a shadow, by module id: answered once the shadow is promoted or discarded. */
+    private final Map<String, Instruction> shadows = new HashMap<>();
     private final SentStatuses sent;
     private UpdateHandler reporter;
 
@@ -48,10 +50,42 @@ public final class RollbackWatch {
         watched.put(moduleId, new Watched(i, host.rollbacks().getOrDefault(moduleId, 0L)));
     }
 
-    /** Signed ROLLED_BACK reports for every watched module the host rolled back since its commit. */
+    synchronized void shadowStarted(Instruction i, String moduleId) {
+        shadows.put(moduleId, i);
+    }
+
+    /** Whether the instruction's package runs as a shadow now (a repeated delivery changes nothing). */
+    synchronized boolean shadowing(String instructionId) {
+        return shadows.values().stream().anyMatch(i -> i.instructionId().equals(instructionId));
+    }
+
+    /**
+     * Signed reports of what became of each shadow that ended (COMMITTED when promoted, FAILED
+     * {@code SHADOW_DISCARDED} with the reason and first disagreements), and ROLLED_BACK reports
+     * for every watched module the host rolled back since its commit.
+     */
     public synchronized List<byte[]> check() {
-        Map<String, Long> rollbacks = host.rollbacks();
         List<byte[]> reports = new ArrayList<>();
+        for (var it = shadows.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            var shadow = host.shadow(e.getKey());
+            if (shadow.isEmpty() || shadow.get().state() == dev.wasmota.ecu.ShadowReport.State.RUNNING) {
+                continue;
+            }
+            var s = shadow.get();
+            boolean promoted = s.state() == dev.wasmota.ecu.ShadowReport.State.PROMOTED;
+            StatusReport r = reporter.report(e.getValue(), promoted ? StatusReport.Result.COMMITTED
+                    : StatusReport.Result.FAILED, promoted ? "" : "SHADOW_DISCARDED", (promoted ? "promoted from shadow: "
+                    : "shadow discarded, " + s.activeVersion() + " kept: ") + s.reason());
+            events.emit(clock, ServiceEvent.Kind.STATUS, UpdateHandler.line(r));
+            sent.keep(r, e.getValue().expiresAt());
+            reports.add(SignedStatus.sign(r, credential));
+            if (promoted) {
+                watched.put(e.getKey(), new Watched(e.getValue(), host.rollbacks().getOrDefault(e.getKey(), 0L)));
+            }
+            it.remove();
+        }
+        Map<String, Long> rollbacks = host.rollbacks();
         for (var it = watched.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (rollbacks.getOrDefault(e.getKey(), 0L) > e.getValue().rollbacksAtCommit()) {

@@ -5,6 +5,8 @@ import dev.wasmota.signing.pki.Credential;
 import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.ecu.InstallContext;
 import dev.wasmota.ecu.InstallResult;
+import dev.wasmota.ecu.ShadowReport;
+import dev.wasmota.ecu.ShadowSpec;
 import dev.wasmota.ecu.slots.ModuleState;
 import dev.wasmota.transport.ServiceEvent;
 import dev.wasmota.transport.ServiceEvents;
@@ -56,11 +58,39 @@ public final class UpdateHandler {
         this.sent = sent;
     }
 
+    /**
+     * Sets the body to the signed status reports to send: one, or none for an instruction to run
+     * the package as a shadow first (its answer comes when the shadow is promoted or discarded,
+     * from {@link RollbackWatch}) or for a repeated delivery of one whose shadow still runs.
+     */
     public void handle(Exchange ex) {
         byte[] payload = ex.getIn().getBody(byte[].class);
         UpdateMessage m = UpdateMessage.decode(payload);
         StatusReport report;
         Instruction i;
+        Optional<Instruction> asked = opened(m.instruction());
+        if (asked.isPresent() && asked.get().shadow().isPresent()) {
+            if (watch.shadowing(asked.get().instructionId())) {
+                ex.getIn().removeHeaders("CamelPahoMqtt5*");
+                ex.getIn().setBody(java.util.List.of());
+                return;
+            }
+            try {
+                ShadowReport s = host.startShadow(m.packageFile(), InstallContext.instructed(m.instruction(), "ota-routes"),
+                        ShadowSpec.of(asked.get().shadow().get()));
+                watch.shadowStarted(asked.get(), s.moduleId());
+                events.emit(clock, ServiceEvent.Kind.STATUS, "update " + asked.get().campaignId() + "/"
+                        + asked.get().instructionId() + " " + s.moduleId() + ": SHADOW " + s.shadowVersion() + " beside "
+                        + s.activeVersion() + " (" + s.spec().rule() + ")");
+                ex.getIn().removeHeaders("CamelPahoMqtt5*");
+                ex.getIn().setBody(java.util.List.of());
+                return;
+            } catch (RejectedException e) {
+                report = report(asked.get(), StatusReport.Result.FAILED, e.reason().name(), e.userMessage());
+                finish(ex, report, asked.get(), e, payload);
+                return;
+            }
+        }
         try {
             InstallResult r = host.install(m.packageFile(), InstallContext.instructed(m.instruction(), "ota-routes"));
             i = opened(m.instruction()).orElseThrow();
@@ -70,15 +100,21 @@ public final class UpdateHandler {
         } catch (RejectedException e) {
             i = opened(m.instruction()).orElseThrow(() -> e);
             report = report(i, StatusReport.Result.FAILED, e.reason().name(), e.userMessage());
-            if (e.exitCode() == ExitCode.TRUST) {
-                ex.setProperty(DEAD_LETTER_TOO, e);
-                ex.setProperty(ORIGINAL, payload);
-            }
+            finish(ex, report, i, e, payload);
+            return;
+        }
+        finish(ex, report, i, null, payload);
+    }
+
+    private void finish(Exchange ex, StatusReport report, Instruction i, RejectedException refusal, byte[] payload) {
+        if (refusal != null && refusal.exitCode() == ExitCode.TRUST) {
+            ex.setProperty(DEAD_LETTER_TOO, refusal);
+            ex.setProperty(ORIGINAL, payload);
         }
         events.emit(clock, ServiceEvent.Kind.STATUS, line(report));
         sent.keep(report, i.expiresAt());
         ex.getIn().removeHeaders("CamelPahoMqtt5*");
-        ex.getIn().setBody(SignedStatus.sign(report, credential));
+        ex.getIn().setBody(java.util.List.of(SignedStatus.sign(report, credential)));
     }
 
     /** {@code update c1/i-42 healthy: COMMITTED 1.1.0 (committed 1.1.0 in slot B)}, or the refusal's reason and detail. */
