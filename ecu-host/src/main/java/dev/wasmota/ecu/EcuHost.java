@@ -167,6 +167,22 @@ public final class EcuHost implements AutoCloseable {
         return shadows.start(packageBytes, ctx, spec);
     }
 
+    /**
+     * What the sandbox saw of the module's running version since its activation (calls, call-time
+     * percentiles, deadline misses, traps, memory high-water mark, the last shadow run's agreement);
+     * empty if it does not run.
+     */
+    public Optional<dev.wasmota.contract.stats.ModuleHealth> health(String moduleId) {
+        HostRuntime r = runtime;
+        if (r == null) {
+            return Optional.empty();
+        }
+        Optional<String> version = slots.state(moduleId).map(s -> s.activeMetadata().version());
+        long agreement = shadows.report(moduleId).filter(s -> s.compared() > 0)
+                .map(s -> Math.round(s.agreement() * 1_000_000)).orElse(-1L);
+        return version.flatMap(v -> r.health(moduleId, v, agreement));
+    }
+
     /** The module's running shadow, or the last one that ended since the host opened. */
     public Optional<ShadowReport> shadow(String moduleId) {
         return shadows.report(moduleId);

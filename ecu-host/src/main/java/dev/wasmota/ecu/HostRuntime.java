@@ -52,6 +52,8 @@ final class HostRuntime implements AutoCloseable {
     private final Runnable started;
     /** Shadows by module id, told of each active tick on the active's worker thread. */
     private final Map<String, ShadowRun> shadows = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Call times of each running sandbox since its activation, by module id. */
+    private final Map<String, HealthMeter> meters = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code started} runs (on the loading thread, outside this runtime's lock) each time a start load begins to tick. */
     HostRuntime(HostConfig config, SlotStore slots, HostAudit audit, PrintStream events, Runnable started) {
@@ -227,6 +229,7 @@ final class HostRuntime implements AutoCloseable {
     }
 
     private void add(SandboxedModule sandbox) {
+        meters.put(sandbox.id(), new HealthMeter(sandbox));
         running.put(sandbox.id(), sandbox);
         scheduler.add(sandbox);
     }
@@ -268,6 +271,10 @@ final class HostRuntime implements AutoCloseable {
     }
 
     private void ticked(String id, CallResult result) {
+        HealthMeter meter = meters.get(id);
+        if (meter != null) {
+            meter.record(result);
+        }
         ShadowRun s = shadows.get(id);
         if (s != null) {
             s.activeTicked(result);
@@ -316,6 +323,20 @@ final class HostRuntime implements AutoCloseable {
 
     void onShadowEnded(java.util.function.Consumer<ShadowRun> listener) {
         this.shadowEnded = listener;
+    }
+
+    /**
+     * What the module's running sandbox did since its activation; {@code version} is its active
+     * version, {@code shadowAgreementPpm} the last shadow run's agreement (-1: none).
+     */
+    synchronized Optional<dev.wasmota.contract.stats.ModuleHealth> health(String id, String version, long shadowAgreementPpm) {
+        HealthMeter meter = meters.get(id);
+        SandboxedModule current = running.get(id);
+        if (meter == null || current == null || meter.sandbox() != current) {
+            return Optional.empty();
+        }
+        ModuleStats stats = scheduler.stats().getOrDefault(id, ModuleStats.none(id));
+        return Optional.of(meter.read(version, stats, shadowAgreementPpm));
     }
 
     Optional<SandboxedModule> module(String id) {
