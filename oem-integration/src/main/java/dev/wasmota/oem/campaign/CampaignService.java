@@ -75,9 +75,10 @@ public final class CampaignService {
     }
 
     /** As {@link #create(CampaignSpec)}, each install instruction carrying {@code options} (a shadow run first). */
-    public Campaign create(CampaignSpec spec, RolloutOptions options) {
+    public Campaign create(CampaignSpec spec, RolloutOptions requested) {
         spec.validate();
         Release release = releases.get(spec.release());
+        RolloutOptions options = withBaseline(requested, release);
         Manifest manifest = releases.verified(release).manifest();
         Instant now = clock.instant();
         Effects fx = new Effects();
@@ -197,6 +198,18 @@ public final class CampaignService {
      */
     public StatusReceipt reportStatus(String vehicleId, String campaignId, String instructionId, String nonce,
                                       Action.Status result, String detail, Optional<VehicleLogHead> logHead) {
+        return reportStatus(vehicleId, campaignId, instructionId, nonce, result, detail, logHead, Optional.empty());
+    }
+
+    /**
+     * As {@link #reportStatus(String, String, String, String, Action.Status, String, Optional)},
+     * keeping the runtime health the vehicle signed into its report (issue 19): a repeated
+     * COMMITTED answer with fresh health is not counted again, but its health is kept and the
+     * campaign's health gate ({@link HealthGate}) applied.
+     */
+    public StatusReceipt reportStatus(String vehicleId, String campaignId, String instructionId, String nonce,
+                                      Action.Status result, String detail, Optional<VehicleLogHead> logHead,
+                                      Optional<dev.wasmota.contract.stats.ModuleHealth> health) {
         if (!result.reportable()) {
             throw new IllegalArgumentException("a vehicle reports COMMITTED, FAILED or ROLLED_BACK, not " + result);
         }
@@ -208,8 +221,12 @@ public final class CampaignService {
                         .orElseThrow(() -> new RejectedException(CampaignFailure.UNKNOWN_INSTRUCTION,
                                 "campaign " + campaignId + " issued no instruction " + instructionId));
                 checkSender(a, vehicleId, nonce);
+                if (health.isPresent() && a.kind() == Action.Kind.INSTALL) {
+                    RolloutRows.health(c, campaignId, vehicleId, health.get(), clock.instant());
+                }
                 if (a.status() == result && !a.cause().filter(Action.EXPIRED::equals).isPresent()) {
-                    return new StatusReceipt(a, true, k.state());
+                    Campaign after = health.isPresent() && a.kind() == Action.Kind.INSTALL ? engine.evaluate(c, k, fx) : k;
+                    return new StatusReceipt(a, true, after.state());
                 }
                 if (!a.acceptsReport(result)) {
                     throw new RejectedException(CampaignFailure.STATUS_CONFLICT, "vehicle " + vehicleId + " already reported "
@@ -279,6 +296,30 @@ public final class CampaignService {
     }
 
     /** Every action of the campaign: installs by wave and position, then rollbacks. */
+    /**
+     * The options with the health gate's baseline taken from the release's intake report (its worst
+     * call time) when the gate does not give one; refused when there is none to take.
+     */
+    private RolloutOptions withBaseline(RolloutOptions o, Release release) {
+        if (o.health().isEmpty() || o.health().get().baselineWorstMicros() > 0) {
+            return o;
+        }
+        long worst = releases.report(release).flatMap(CampaignService::worstMicros).orElseThrow(() ->
+                new RejectedException(CampaignFailure.INVALID_CAMPAIGN, "release " + release.id() + " has no intake"
+                        + " timing to gate its runtime health against; give the baseline"));
+        return o.withHealth(o.health().get().withBaseline(Math.max(1, worst)));
+    }
+
+    private static Optional<Long> worstMicros(byte[] report) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode t = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report)
+                    .path("timing").path("worstUs");
+            return t.isNumber() ? Optional.of((long) Math.ceil(t.doubleValue())) : Optional.empty();
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
+    }
+
     public RolloutOptions rolloutOptions(String id) {
         return db.transaction(c -> RolloutRows.find(c, id));
     }

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -61,6 +62,10 @@ final class WaveEngine {
                 return stop(c, k, w.index(), n, fx);
             }
         }
+        Optional<String> regressed = healthRegression(c, k);
+        if (regressed.isPresent()) {
+            return stop(c, k, k.currentWave(), regressed.get(), fx);
+        }
         List<Wave> waves = CampaignRows.waves(c, k.id());
         Wave current = waves.get(k.currentWave() - 1);
         WaveCounts n = counts.get(current.index());
@@ -106,9 +111,41 @@ final class WaveEngine {
                         WaveCounts::of)));
     }
 
+    /**
+     * The campaign's health gate over its started waves: each vehicle whose latest signed health of
+     * the release is over it, by metric; a reason naming the metrics and the vehicles, or empty.
+     */
+    private static Optional<String> healthRegression(Connection c, Campaign k) throws SQLException {
+        Optional<HealthGate> gate = RolloutRows.find(c, k.id()).health();
+        if (gate.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, dev.wasmota.contract.stats.ModuleHealth> health = RolloutRows.health(c, k.id());
+        Map<String, List<String>> byMetric = new java.util.TreeMap<>();
+        for (Map.Entry<String, dev.wasmota.contract.stats.ModuleHealth> e : health.entrySet()) {
+            if (!e.getValue().version().equals(k.release().version())) {
+                continue;
+            }
+            for (HealthGate.Violation v : gate.get().violations(e.getValue())) {
+                byMetric.computeIfAbsent(v.metric(), m -> new java.util.ArrayList<>()).add(e.getKey() + " (" + v.detail() + ")");
+            }
+        }
+        if (byMetric.isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder why = new StringBuilder("runtime health regressed against the gate (" + gate.get() + "):");
+        byMetric.forEach((metric, vehicles) -> why.append(' ').append(metric).append(" on ").append(vehicles.size())
+                .append(" vehicle(s): ").append(String.join(", ", vehicles)).append(';'));
+        return Optional.of(why.substring(0, why.length() - 1));
+    }
+
     private Campaign stop(Connection c, Campaign k, int wave, WaveCounts n, Effects fx) throws SQLException {
         String why = "wave " + wave + " error rate " + n.errorPercent() + "% (" + n.failed() + " of " + n.members()
                 + ") reached the stop threshold " + k.stopAt() + "%";
+        return stop(c, k, wave, why, fx);
+    }
+
+    private Campaign stop(Connection c, Campaign k, int wave, String why, Effects fx) throws SQLException {
         CampaignRows.updateWave(c, k.id(), wave, Wave.State.FAILED, null);
         CampaignRows.endOpenWaves(c, k.id(), Wave.State.CANCELLED);
         CampaignRows.update(c, k.id(), Campaign.State.STOPPED, k.currentWave(), why, clock.instant());

@@ -56,7 +56,7 @@ public final class StatusHandler {
                 + (r.activeVersion().isEmpty() ? "none" : r.activeVersion()) + ", audit head " + r.auditSeq() + " "
                 + r.auditHead() + "]";
         StatusReceipt receipt = campaigns.reportStatus(r.vehicleId(), r.campaignId(), r.instructionId(), r.nonce(),
-                status(r.result()), detail, logHead(r));
+                status(r.result()), detail, logHead(r), r.health());
         ex.getIn().setBody(r.vehicleId() + " " + r.instructionId() + " " + r.result()
                 + (receipt.duplicate() ? " (repeated, not counted again)" : "") + "; campaign " + receipt.campaignState());
         meters.status(r.result(), receipt.duplicate());

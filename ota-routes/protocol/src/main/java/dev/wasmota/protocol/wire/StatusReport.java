@@ -21,10 +21,14 @@ import java.util.Objects;
  * @param auditSeq sequence number of the vehicle's last audit record
  * @param auditHead hash of the vehicle's last audit record
  * @param reportedAt when the vehicle reported (its clock, milliseconds)
+ * @param health what the vehicle's sandbox saw of the module's running version since its
+ *     activation (issue 19), if it runs; a vehicle sends it again with its committed answer as the
+ *     module keeps running, for the campaign's health gate
  */
 public record StatusReport(String vehicleId, String campaignId, String instructionId, String nonce, Result result,
                            String reason, String detail, String moduleId, String activeVersion, String packageSha256,
-                           long auditSeq, String auditHead, Instant reportedAt) {
+                           long auditSeq, String auditHead, Instant reportedAt,
+                           java.util.Optional<dev.wasmota.contract.stats.ModuleHealth> health) {
     public static final int MAX_DETAIL = 512;
 
     /** What a vehicle did with an instruction. */
@@ -50,5 +54,20 @@ public record StatusReport(String vehicleId, String campaignId, String instructi
         reason = reason == null ? "" : reason;
         activeVersion = activeVersion == null ? "" : activeVersion;
         detail = detail == null ? "" : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
+        health = health == null ? java.util.Optional.empty() : health;
+    }
+
+    /** A report without runtime health. */
+    public StatusReport(String vehicleId, String campaignId, String instructionId, String nonce, Result result,
+                        String reason, String detail, String moduleId, String activeVersion, String packageSha256,
+                        long auditSeq, String auditHead, Instant reportedAt) {
+        this(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId, activeVersion, packageSha256,
+                auditSeq, auditHead, reportedAt, java.util.Optional.empty());
+    }
+
+    /** This report with {@code health}. */
+    public StatusReport withHealth(java.util.Optional<dev.wasmota.contract.stats.ModuleHealth> value) {
+        return new StatusReport(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId,
+                activeVersion, packageSha256, auditSeq, auditHead, reportedAt, value);
     }
 }

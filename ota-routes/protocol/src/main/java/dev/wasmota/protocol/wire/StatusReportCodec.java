@@ -30,6 +30,8 @@ public final class StatusReportCodec {
     private static final Set<String> FIELDS = Set.of("format", "vehicleId", "campaignId", "instructionId", "nonce",
             "result", "reason", "detail", "moduleId", "activeVersion", "packageSha256", "auditSeq", "auditHead",
             "reportedAt");
+    /** The one optional field (issue 19): the module's runtime health. */
+    private static final String HEALTH = "health";
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -54,6 +56,7 @@ public final class StatusReportCodec {
         o.put("auditSeq", r.auditSeq());
         o.put("auditHead", r.auditHead());
         o.put("reportedAt", r.reportedAt().toString());
+        r.health().ifPresent(h -> o.set(HEALTH, h.toJson()));
         return CanonicalJson.bytes(o);
     }
 
@@ -75,6 +78,7 @@ public final class StatusReportCodec {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             names.add(it.next());
         }
+        boolean hasHealth = names.remove(HEALTH);
         if (!names.equals(FIELDS)) {
             throw bad("status report fields " + names + "; expected " + new TreeSet<>(FIELDS));
         }
@@ -98,7 +102,9 @@ public final class StatusReportCodec {
                     detail, matching(root, "moduleId", Manifest.ID),
                     matching(root, "activeVersion", VERSION), matching(root, "packageSha256", Digests.SHA256_HEX),
                     number(root, "auditSeq"), matching(root, "auditHead", Digests.SHA256_HEX),
-                    Instant.parse(reportedAt));
+                    Instant.parse(reportedAt), hasHealth
+                            ? java.util.Optional.of(dev.wasmota.contract.stats.ModuleHealth.fromJson(root.get(HEALTH)))
+                            : java.util.Optional.empty());
         } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
             throw bad("status report field invalid: " + e.getMessage());
         }

@@ -31,6 +31,10 @@ public final class RollbackWatch {
     private final Map<String, Watched> watched = new HashMap<>();
     /** Instructions whose package runs as a shadow, by module id: answered once the shadow is promoted or discarded. */
     private final Map<String, Instruction> shadows = new HashMap<>();
+    /** Per watched module, the calls at which its committed answer is sent again with fresh health. */
+    private final Map<String, Long> healthAt = new HashMap<>();
+    /** The first health re-report comes after this many calls; each next one after twice as many. */
+    static final long FIRST_HEALTH_REPORT_CALLS = 100;
     private final SentStatuses sent;
     private UpdateHandler reporter;
 
@@ -48,6 +52,7 @@ public final class RollbackWatch {
 
     synchronized void committed(Instruction i, String moduleId) {
         watched.put(moduleId, new Watched(i, host.rollbacks().getOrDefault(moduleId, 0L)));
+        healthAt.put(moduleId, FIRST_HEALTH_REPORT_CALLS);
     }
 
     synchronized void shadowStarted(Instruction i, String moduleId) {
@@ -81,7 +86,7 @@ public final class RollbackWatch {
             sent.keep(r, e.getValue().expiresAt());
             reports.add(SignedStatus.sign(r, credential));
             if (promoted) {
-                watched.put(e.getKey(), new Watched(e.getValue(), host.rollbacks().getOrDefault(e.getKey(), 0L)));
+                committed(e.getValue(), e.getKey());
             }
             it.remove();
         }
@@ -95,8 +100,32 @@ public final class RollbackWatch {
                 sent.keep(r, e.getValue().instruction().expiresAt());
                 reports.add(SignedStatus.sign(r, credential));
                 it.remove();
+                healthAt.remove(e.getKey());
             }
         }
+        healthReports(reports);
         return reports;
+    }
+
+    /**
+     * The committed answer again, with the module's health, for each watched module whose calls
+     * reached its next report (100, 200, 400, ... calls: a bounded number of messages however long
+     * it runs), while its instruction is valid: what the OEM's health gate judges a wave by.
+     */
+    private void healthReports(List<byte[]> reports) {
+        for (var e : watched.entrySet()) {
+            String id = e.getKey();
+            Long at = healthAt.get(id);
+            var health = host.health(id);
+            if (at == null || health.isEmpty() || health.get().calls() < at
+                    || !clock.instant().isBefore(e.getValue().instruction().expiresAt())) {
+                continue;
+            }
+            healthAt.put(id, Math.max(at * 2, health.get().calls()));
+            StatusReport r = reporter.report(e.getValue().instruction(), StatusReport.Result.COMMITTED, "",
+                    "running " + health.get().summary());
+            sent.keep(r, e.getValue().instruction().expiresAt());
+            reports.add(SignedStatus.sign(r, credential));
+        }
     }
 }

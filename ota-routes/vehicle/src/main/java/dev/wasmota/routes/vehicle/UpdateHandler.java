@@ -139,6 +139,6 @@ public final class UpdateHandler {
         var log = host.auditLog();
         return new StatusReport(vehicleId, i.campaignId(), i.instructionId(), i.nonce(), result, reason, detail,
                 i.moduleId(), active, i.packageSha256(), log.lastSeq(), log.headHash(),
-                clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                clock.instant().truncatedTo(ChronoUnit.MILLIS), host.health(i.moduleId()));
     }
 }
