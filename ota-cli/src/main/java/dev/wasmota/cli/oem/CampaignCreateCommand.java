@@ -6,6 +6,9 @@ import dev.wasmota.oem.campaign.CampaignWorkspace;
 import dev.wasmota.oem.campaign.StatusTable;
 import dev.wasmota.oem.campaign.Targets;
 import dev.wasmota.oem.campaign.WavePlan;
+import dev.wasmota.oem.campaign.HealthGate;
+import dev.wasmota.oem.campaign.RolloutOptions;
+import dev.wasmota.signing.instruction.ShadowDelivery;
 import dev.wasmota.oem.release.ReleaseId;
 import dev.wasmota.cli.CliEnv;
 import dev.wasmota.cli.CliFiles;
@@ -69,6 +72,41 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
     @Option(names = "--id", paramLabel = "ID", description = "the campaign id (default: generated, c-<hex>)")
     String id;
 
+    @Option(names = "--shadow-ticks", paramLabel = "N",
+            description = "deliver the release as a shadow: each vehicle runs it beside the active version on the same"
+                    + " inputs, its writes captured, for N compared ticks, then promotes it (COMMITTED) or discards it"
+                    + " (FAILED SHADOW_DISCARDED) by the thresholds below (default: no shadow, install at once)")
+    Long shadowTicks;
+
+    @Option(names = "--shadow-max-disagreement", paramLabel = "PCT", defaultValue = "0",
+            description = "share of compared ticks that may disagree, 0..100, decimals allowed (default: ${DEFAULT-VALUE})")
+    double shadowMaxDisagreement;
+
+    @Option(names = "--shadow-max-faults", paramLabel = "N", defaultValue = "0",
+            description = "the shadow's own faults tolerated (default: ${DEFAULT-VALUE})")
+    long shadowMaxFaults;
+
+    @Option(names = "--shadow-tolerance", paramLabel = "ID:ABS[:REL%]",
+            description = "a CAN signal's tolerance, e.g. 0x220:2 or 0x220:0:5%% (repeatable; default: exact)")
+    java.util.List<String> shadowTolerances = new java.util.ArrayList<>();
+
+    @Option(names = "--health-p99-margin", paramLabel = "PCT",
+            description = "gate each wave on the vehicles' runtime health: stop when a vehicle's p99 call time exceeds PCT"
+                    + " %% of the intake's worst call (e.g. 150), or the allowances below (default: no gate)")
+    Integer healthMargin;
+
+    @Option(names = "--health-max-misses", paramLabel = "N", defaultValue = "0",
+            description = "deadline misses a vehicle may report under the gate (default: ${DEFAULT-VALUE})")
+    long healthMaxMisses;
+
+    @Option(names = "--health-max-traps", paramLabel = "N", defaultValue = "0",
+            description = "traps a vehicle may report under the gate (default: ${DEFAULT-VALUE})")
+    long healthMaxTraps;
+
+    @Option(names = "--health-baseline-us", paramLabel = "US",
+            description = "the baseline worst call time in µs (default: the release's intake report)")
+    Long healthBaseline;
+
     /** The release to roll out: a package file or a published release. */
     static final class Source {
         @Option(names = "--package", required = true, paramLabel = "PKG", description = "a countersigned package to publish and roll out")
@@ -112,12 +150,60 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
         if (id != null) {
             b.id(id);
         }
-        Campaign k = ws.campaigns().create(b.build());
+        RolloutOptions options = rolloutOptions();
+        Campaign k = ws.campaigns().create(b.build(), options);
         out.printf("created campaign %s: %s to %d vehicles (%s) in %d waves %s; advance at %d%%, stop at %d%%,"
                         + " instructions valid %s, hold %s%n", k.id(), k.release(),
                 ws.campaigns().status(k.id()).total().members(), k.targets(), k.waveCount(), k.wavePlan(), k.advanceAt(),
                 k.stopAt(), StatusTable.human(k.validity()), StatusTable.human(k.hold()));
+        RolloutOptions stored = ws.campaigns().rolloutOptions(k.id());
+        stored.shadow().ifPresent(sh -> out.printf("  delivered as a shadow: %d compared ticks, at most %s%% disagreeing,"
+                + " at most %d faults, %d signal tolerance(s)%n", sh.ticks(), sh.maxDisagreementPpm() / 10_000.0,
+                sh.maxFaults(), sh.tolerances().size()));
+        stored.health().ifPresent(h -> out.printf("  waves gated on runtime health: %s%n", h));
         return 0;
+    }
+
+    /** The shadow and health-gate options, refused with the option named when they do not fit. */
+    private RolloutOptions rolloutOptions() {
+        RolloutOptions o = RolloutOptions.NONE;
+        try {
+            if (shadowTicks != null) {
+                if (!(shadowMaxDisagreement >= 0 && shadowMaxDisagreement <= 100)) {
+                    throw new IllegalArgumentException("--shadow-max-disagreement must be within 0..100");
+                }
+                java.util.List<ShadowDelivery.Tolerance> tolerances = new java.util.ArrayList<>();
+                for (String t : shadowTolerances) {
+                    tolerances.add(tolerance(t));
+                }
+                o = RolloutOptions.shadow(new ShadowDelivery(shadowTicks, Math.round(shadowMaxDisagreement * 10_000),
+                        shadowMaxFaults, tolerances));
+            } else if (!shadowTolerances.isEmpty()) {
+                throw new IllegalArgumentException("--shadow-tolerance needs --shadow-ticks");
+            }
+            if (healthMargin != null) {
+                o = o.withHealth(new HealthGate(healthBaseline == null ? 0 : healthBaseline, healthMargin, healthMaxMisses,
+                        healthMaxTraps));
+            }
+        } catch (IllegalArgumentException | dev.wasmota.contract.error.RejectedException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return o;
+    }
+
+    private static final Pattern TOLERANCE = Pattern.compile("(?:0[xX])?([0-9a-fA-F]{1,8}):(\\d{1,15})(?::(\\d{1,3}(?:\\.\\d{1,4})?)%?)?");
+
+    private static ShadowDelivery.Tolerance tolerance(String text) {
+        Matcher m = TOLERANCE.matcher(text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--shadow-tolerance '" + text + "' is not ID:ABS[:REL%], e.g. 0x220:2:5%");
+        }
+        long id = Long.parseLong(m.group(1), 16);
+        double rel = m.group(3) == null ? 0 : Double.parseDouble(m.group(3));
+        if (id > 0x1FFF_FFFFL || rel > 100) {
+            throw new IllegalArgumentException("--shadow-tolerance '" + text + "': CAN id over 0x1fffffff or over 100%");
+        }
+        return new ShadowDelivery.Tolerance((int) id, Long.parseLong(m.group(2)), Math.round(rel * 10_000));
     }
 
     @Override
@@ -125,6 +211,10 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
         if (what.pkg != null) {
             throw new ParameterException(spec.commandLine(), "--package publishes into the database: through --api, name a"
                     + " published --release");
+        }
+        if (shadowTicks != null || healthMargin != null) {
+            throw new ParameterException(spec.commandLine(), "--shadow-* and --health-* are not offered over --api yet;"
+                    + " create the campaign on the OEM's database");
         }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         if (id != null) {
