@@ -60,6 +60,16 @@ class BenchTest {
     }
 
     @Test
+    void shadowBenchComparesEveryTickAndReportsEveryFigure() throws Exception {
+        var r = new ShadowBench().run(new ShadowBench.Options(Corpus.path("healthy_v1.wasm").getParent(),
+                Duration.ofMillis(500), Duration.ofMillis(200), 10, 5_000));
+        assertTrue(r.alone().ticks() >= 10 && r.shadowed().ticks() >= 10, r.toString());
+        assertTrue(r.shadowed().compared() > 0, "the shadow ran on the active's ticks: " + r);
+        assertEquals(r.report().compared(), r.report().disagreements(), "healthy_v2 disagrees with healthy_v1 on every tick");
+        assertTrue(r.lines().stream().anyMatch(l -> l.startsWith("active_tick_overhead_x=")), r.lines().toString());
+    }
+
+    @Test
     void tickBenchReportsEveryFigure() throws Exception {
         var r = new TickBench().run(new TickBench.Options(Corpus.path("empty.wasm"), 2_000, 3_000, 20, 200,
                 Duration.ofMillis(300), 5));
