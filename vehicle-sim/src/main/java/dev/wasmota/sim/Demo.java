@@ -1,7 +1,10 @@
 package dev.wasmota.sim;
 
 import dev.wasmota.audit.AuditLog;
+import dev.wasmota.ecu.ShadowReport;
 import dev.wasmota.oem.campaign.Campaign;
+import dev.wasmota.oem.campaign.RolloutOptions;
+import dev.wasmota.signing.instruction.ShadowDelivery;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.sim.report.HtmlReport;
 import dev.wasmota.sim.report.SimReport;
@@ -17,13 +20,15 @@ import java.util.TreeMap;
  * embedded broker: v1 rolls out in waves and every vehicle commits; a faulty v2 (it traps when a
  * car cruises steadily) reaches the first wave, whose hosts roll back by themselves, and the
  * campaign stops at its error threshold before the next wave; then an attacker's tampered package
- * is refused by every vehicle. Ends with a summary and the HTML report.
+ * is refused by every vehicle; a v3 that differs on the highway runs as a shadow on the first wave,
+ * disagrees and is discarded without ever actuating, and a v3' that agrees is promoted (issue 19).
+ * Ends with a summary and the HTML report.
  */
 public final class Demo {
     /** What the demo ended with, for its caller (and its test) to check. */
     public record Outcome(Campaign.State v1, Campaign.State v2, Map<String, Integer> activeVersions, int rolledBack,
                           int tamperedSent, int tamperedRefused, boolean slotsUnchanged, int logsIntact, SimReport report,
-                          Path reportFile) {
+                          Path reportFile, ShadowChapter shadows) {
     }
 
     private Demo() {
@@ -83,6 +88,8 @@ public final class Demo {
         narrator.say(refused + " of " + sent + " tampered packages refused at the vehicles (dead-lettered, audited); "
                 + (unchanged ? "no slot changed" : "SLOTS CHANGED"));
 
+        ShadowChapter shadows = shadowChapter(fleet, s, narrator);
+
         Map<String, Integer> versions = versions(fleet);
         int intact = (int) fleet.vehicles().values().stream().filter(v -> AuditLog.verify(v.host().auditFile()).ok()).count();
         narrator.say("summary: active " + versions + "; " + intact + " of " + vehicles + " vehicle audit logs verify");
@@ -91,7 +98,57 @@ public final class Demo {
                 narrator.story());
         HtmlReport.write(report, reportFile);
         narrator.say("report: " + reportFile.toAbsolutePath());
-        return new Outcome(v1End, v2End, versions, rolledBack, sent, refused, unchanged, intact, report, reportFile);
+        return new Outcome(v1End, v2End, versions, rolledBack, sent, refused, unchanged, intact, report, reportFile,
+                shadows);
+    }
+
+    /**
+     * What the shadow chapter ended with (issue 19).
+     *
+     * @param v3 the campaign of v3 (run as a shadow; it caps the request above 100 km/h)
+     * @param discarded vehicles whose v3 shadow was discarded
+     * @param example the first disagreement one of them saw
+     * @param v3Fixed the campaign of v3' (run as a shadow; agrees)
+     * @param promoted vehicles that promoted v3'
+     * @param agreement per vehicle that ran v3', its shadow's agreement (compared ticks that agreed)
+     */
+    public record ShadowChapter(Campaign.State v3, int discarded, String example, Campaign.State v3Fixed, int promoted,
+                                Map<String, Double> agreement) {
+    }
+
+    /** Compared ticks each shadow needs: 20 s at the module's 10 ms period, a whole drive cycle (city, cruise, highway). */
+    static final long SHADOW_TICKS = 2_000;
+
+    private static ShadowChapter shadowChapter(Fleet fleet, Scenario s, Narrator narrator) throws Exception {
+        Release v3 = s.submit("shadow_v3.wasm", "3.0.0", 3, Optional.empty());
+        narrator.say("v3 caps the request on 0x220 above 100 km/h; it goes out as a shadow: each vehicle runs it beside"
+                + " 1.0.0 on the same CAN reads, its writes captured, never sent, for a whole drive cycle");
+        RolloutOptions shadow = RolloutOptions.shadow(new ShadowDelivery(SHADOW_TICKS, 0, 0, java.util.List.of()));
+        Campaign.State v3End = s.rollout(v3, "10%,100%", Duration.ZERO, Duration.ofSeconds(120), false, shadow);
+        java.util.List<ShadowReport> v3Shadows = shadows(fleet, "3.0.0");
+        int discarded = (int) v3Shadows.stream().filter(r -> r.state() == ShadowReport.State.DISCARDED).count();
+        String example = v3Shadows.stream().filter(r -> !r.examples().isEmpty()).findFirst()
+                .map(r -> r.examples().get(0).toString()).orElse("none");
+        narrator.say(discarded + " first-wave vehicles discarded v3's shadow on the highway (e.g. " + example + "); 1.0.0"
+                + " ran throughout and v3 never actuated; the campaign " + v3End);
+
+        Release v3Fixed = s.submit("shadow_v3_fixed.wasm", "3.0.1", 3, Optional.empty());
+        Campaign.State fixedEnd = s.rollout(v3Fixed, "100%", Duration.ZERO, Duration.ofSeconds(120), false, shadow);
+        Map<String, Double> agreement = new TreeMap<>();
+        for (SimVehicle v : fleet.vehicles().values()) {
+            v.host().shadow(Scenario.MODULE).filter(r -> r.shadowVersion().equals("3.0.1"))
+                    .ifPresent(r -> agreement.put(v.id, r.agreement()));
+        }
+        int promoted = count(fleet, "3.0.1");
+        narrator.say(promoted + " vehicles promoted v3' after it agreed with 1.0.0 on every compared tick of a drive"
+                + " cycle; the campaign " + fixedEnd);
+        return new ShadowChapter(v3End, discarded, example, fixedEnd, promoted, agreement);
+    }
+
+    /** The shadow runs of {@code version} the vehicles made (the last one of each). */
+    static java.util.List<ShadowReport> shadows(Fleet fleet, String version) {
+        return fleet.vehicles().values().stream().map(v -> v.host().shadow(Scenario.MODULE))
+                .flatMap(Optional::stream).filter(r -> r.shadowVersion().equals(version)).toList();
     }
 
     /** Each vehicle's active package digest. */

@@ -3,6 +3,7 @@ package dev.wasmota.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wasmota.oem.campaign.Campaign;
 import dev.wasmota.oem.campaign.CampaignSpec;
+import dev.wasmota.oem.campaign.RolloutOptions;
 import dev.wasmota.oem.campaign.Targets;
 import dev.wasmota.oem.campaign.WavePlan;
 import dev.wasmota.oem.release.Release;
@@ -83,11 +84,19 @@ public final class Scenario {
     /** Creates and starts a campaign of {@code release} to the whole fleet; watches it to its end. */
     Campaign.State rollout(Release release, String waves, Duration hold, Duration timeout, boolean dropNetworks)
             throws InterruptedException {
+        return rollout(release, waves, hold, timeout, dropNetworks, RolloutOptions.NONE);
+    }
+
+    /** As {@link #rollout(Release, String, Duration, Duration, boolean)}, with a shadow run or a health gate. */
+    Campaign.State rollout(Release release, String waves, Duration hold, Duration timeout, boolean dropNetworks,
+            RolloutOptions options) throws InterruptedException {
         List<String> targets = fleet.allVehicleIds();
         Campaign c = oem().campaigns().create(CampaignSpec.builder(release.id(), Targets.vehicles(targets),
-                WavePlan.parse(waves)).hold(hold).build());
+                WavePlan.parse(waves)).hold(hold).build(), options);
         narrator.say("campaign " + c.id() + ": " + release.id() + " to " + targets.size() + " vehicles in waves " + waves
                 + (hold.isZero() ? "" : ", each wave watched " + hold.toSeconds() + " s before the next")
+                + options.shadow().map(sh -> ", as a shadow first (" + sh.ticks() + " ticks compared, "
+                        + sh.maxDisagreementPpm() / 10_000.0 + "% may disagree)").orElse("")
                 + "; stop at " + c.stopAt() + "% errors");
         CampaignWatch watch = new CampaignWatch(oem(), c.id());
         oem().campaigns().start(c.id());

@@ -30,7 +30,16 @@ class DemoIT {
         assertEquals(Campaign.State.COMPLETED, o.v1(), "v1 reaches every vehicle");
         assertEquals(Campaign.State.STOPPED, o.v2(), "faulty v2 stops at its error threshold");
         assertEquals(2, o.rolledBack(), "the first wave (10% of 20) rolled back by itself");
-        assertEquals(Map.of("1.0.0", 20), o.activeVersions(), "every vehicle ends on v1");
+        assertEquals(Map.of("3.0.1", 20), o.activeVersions(), "every vehicle ends on v3', promoted from its shadow");
+        Demo.ShadowChapter shadows = o.shadows();
+        assertEquals(Campaign.State.STOPPED, shadows.v3(), "v3's discarded shadows stop its campaign");
+        assertEquals(2, shadows.discarded(), "the first wave's shadows disagreed on the highway");
+        assertTrue(shadows.example().contains("can:0x220: active ") && shadows.example().contains("shadow 20000"),
+                shadows.example());
+        assertEquals(Campaign.State.COMPLETED, shadows.v3Fixed());
+        assertEquals(20, shadows.promoted());
+        assertEquals(20, shadows.agreement().size());
+        shadows.agreement().forEach((v, a) -> assertEquals(1.0, a, v + " agreed on every compared tick"));
         assertEquals(20, o.tamperedSent());
         assertEquals(20, o.tamperedRefused(), "every tampered package refused");
         assertTrue(o.slotsUnchanged(), "no slot changed by the tampered packages");
@@ -50,7 +59,8 @@ class DemoIT {
 
         String told = text.toString();
         for (String step : new String[] {"submits it over MQTT", "OEM intake:", "OEM countersigns", "COMPLETED",
-                "STOPPED", "rolled back to 1.0.0 by themselves", "tampered packages refused", "report:",
+                "STOPPED", "rolled back to 1.0.0 by themselves", "tampered packages refused", "discarded v3's shadow",
+                "promoted v3'", "report:",
                 "live console: http://127.0.0.1:"}) {
             assertTrue(told.contains(step), "the story tells '" + step + "':\n" + told);
         }
