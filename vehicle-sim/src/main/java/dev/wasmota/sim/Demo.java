@@ -125,6 +125,9 @@ public final class Demo {
                 + " 1.0.0 on the same CAN reads, its writes captured, never sent, for a whole drive cycle");
         RolloutOptions shadow = RolloutOptions.shadow(new ShadowDelivery(SHADOW_TICKS, 0, 0, java.util.List.of()));
         Campaign.State v3End = s.rollout(v3, "10%,100%", Duration.ZERO, Duration.ofSeconds(120), false, shadow);
+        // the campaign stops at the first discard; the other first-wave shadows end on their own highway stretch
+        waitFor(() -> shadows(fleet, "3.0.0").stream().noneMatch(r -> r.state() == ShadowReport.State.RUNNING),
+                Duration.ofSeconds(40));
         java.util.List<ShadowReport> v3Shadows = shadows(fleet, "3.0.0");
         int discarded = (int) v3Shadows.stream().filter(r -> r.state() == ShadowReport.State.DISCARDED).count();
         String example = v3Shadows.stream().filter(r -> !r.examples().isEmpty()).findFirst()
@@ -140,6 +143,11 @@ public final class Demo {
                     .ifPresent(r -> agreement.put(v.id, r.agreement()));
         }
         int promoted = count(fleet, "3.0.1");
+        for (ShadowReport r : shadows(fleet, "3.0.1")) {
+            if (r.state() != ShadowReport.State.PROMOTED) {
+                narrator.say("  a v3' shadow not promoted: " + r.summary());
+            }
+        }
         narrator.say(promoted + " vehicles promoted v3' after it agreed with 1.0.0 on every compared tick of a drive"
                 + " cycle; the campaign " + fixedEnd);
         return new ShadowChapter(v3End, discarded, example, fixedEnd, promoted, agreement);
