@@ -95,7 +95,7 @@ public final class Demo {
         narrator.say("summary: active " + versions + "; " + intact + " of " + vehicles + " vehicle audit logs verify");
         SimReport report = new SimReport("ota sim demo", started, Duration.between(started, Instant.now()), vehicles,
                 s.campaigns, fleet.events().faults(), fleet.events().rollbacks(), fleet.events().refusals(),
-                narrator.story());
+                narrator.story(), shadows.samples());
         HtmlReport.write(report, reportFile);
         narrator.say("report: " + reportFile.toAbsolutePath());
         return new Outcome(v1End, v2End, versions, rolledBack, sent, refused, unchanged, intact, report, reportFile,
@@ -113,13 +113,62 @@ public final class Demo {
      * @param agreement per vehicle that ran v3', its shadow's agreement (compared ticks that agreed)
      */
     public record ShadowChapter(Campaign.State v3, int discarded, String example, Campaign.State v3Fixed, int promoted,
-                                Map<String, Double> agreement) {
+                                Map<String, Double> agreement, java.util.List<SimReport.ShadowSample> samples) {
+    }
+
+    /** Samples the fleet's shadow runs of each release every second while the chapter runs, for the report. */
+    private static final class ShadowSampler implements AutoCloseable {
+        private final java.util.List<SimReport.ShadowSample> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "demo-shadow-sampler");
+                    t.setDaemon(true);
+                    return t;
+                });
+        private final long start = System.nanoTime();
+
+        ShadowSampler(Fleet fleet, String... releases) {
+            timer.scheduleAtFixedRate(() -> {
+                for (String release : releases) {
+                    java.util.List<ShadowReport> runs = shadows(fleet, release);
+                    if (!runs.isEmpty()) {
+                        samples.add(new SimReport.ShadowSample(release, (System.nanoTime() - start) / 1_000_000,
+                                runs.stream().mapToLong(ShadowReport::compared).sum(),
+                                runs.stream().mapToLong(ShadowReport::agreements).sum(),
+                                count(runs, ShadowReport.State.RUNNING), count(runs, ShadowReport.State.PROMOTED),
+                                count(runs, ShadowReport.State.DISCARDED)));
+                    }
+                }
+            }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        private static int count(java.util.List<ShadowReport> runs, ShadowReport.State state) {
+            return (int) runs.stream().filter(r -> r.state() == state).count();
+        }
+
+        java.util.List<SimReport.ShadowSample> samples() {
+            return java.util.List.copyOf(samples);
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
     }
 
     /** Compared ticks each shadow needs: 20 s at the module's 10 ms period, a whole drive cycle (city, cruise, highway). */
     static final long SHADOW_TICKS = 2_000;
 
     private static ShadowChapter shadowChapter(Fleet fleet, Scenario s, Narrator narrator) throws Exception {
+        try (ShadowSampler sampler = new ShadowSampler(fleet, "3.0.0", "3.0.1")) {
+            ShadowChapter c = shadowChapter(fleet, s, narrator, sampler);
+            return new ShadowChapter(c.v3(), c.discarded(), c.example(), c.v3Fixed(), c.promoted(), c.agreement(),
+                    sampler.samples());
+        }
+    }
+
+    private static ShadowChapter shadowChapter(Fleet fleet, Scenario s, Narrator narrator, ShadowSampler sampler)
+            throws Exception {
         Release v3 = s.submit("shadow_v3.wasm", "3.0.0", 3, Optional.empty());
         narrator.say("v3 caps the request on 0x220 above 100 km/h; it goes out as a shadow: each vehicle runs it beside"
                 + " 1.0.0 on the same CAN reads, its writes captured, never sent, for a whole drive cycle");
@@ -150,7 +199,7 @@ public final class Demo {
         }
         narrator.say(promoted + " vehicles promoted v3' after it agreed with 1.0.0 on every compared tick of a drive"
                 + " cycle; the campaign " + fixedEnd);
-        return new ShadowChapter(v3End, discarded, example, fixedEnd, promoted, agreement);
+        return new ShadowChapter(v3End, discarded, example, fixedEnd, promoted, agreement, java.util.List.of());
     }
 
     /** The shadow runs of {@code version} the vehicles made (the last one of each). */

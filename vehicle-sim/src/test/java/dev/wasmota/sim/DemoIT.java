@@ -67,6 +67,11 @@ class DemoIT {
         String html = Files.readString(report);
         assertTrue(html.contains("committed-over-time-" + v1.campaignId()), "the report has the v1 chart");
         assertTrue(html.contains("faults-by-cause"));
+        assertTrue(html.contains("Shadow runs: agreement over time"), "the report shows the shadows' agreement over time");
+        assertTrue(r.shadowAgreement().stream().anyMatch(x -> x.release().equals("3.0.0") && x.agreementPercent() < 100),
+                r.shadowAgreement().toString());
+        assertTrue(r.shadowAgreement().stream().filter(x -> x.release().equals("3.0.1"))
+                .allMatch(x -> x.agreementPercent() == 100), r.shadowAgreement().toString());
     }
 
     /** Follows the console link the story told; the HTTP status of its answer (a sign-in redirects). */

@@ -76,6 +76,10 @@ public final class HtmlReport {
         if (r.campaigns().isEmpty()) {
             out.append("<h2>Campaigns</h2>\n<p class=\"empty\">no campaigns, no commits</p>\n");
         }
+        if (!r.shadowAgreement().isEmpty()) {
+            out.append("<section id=\"shadow-agreement\">\n<h2>Shadow runs: agreement over time</h2>\n")
+                    .append(Tables.shadowAgreement(r.shadowAgreement())).append("</section>\n");
+        }
         out.append("</body>\n</html>\n");
         return out.toString();
     }

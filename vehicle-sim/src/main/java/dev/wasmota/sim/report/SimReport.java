@@ -22,14 +22,42 @@ import java.util.Objects;
  */
 public record SimReport(String title, Instant startedAt, Duration elapsed, int vehicles, List<CampaignRun> campaigns,
                         Map<String, Integer> faultsInjected, Map<String, Integer> rollbacksByCause,
-                        Map<String, Integer> refusalsByReason, List<String> story) {
+                        Map<String, Integer> refusalsByReason, List<String> story, List<ShadowSample> shadowAgreement) {
     public SimReport {
         Objects.requireNonNull(title, "title");
+        shadowAgreement = List.copyOf(shadowAgreement);
         campaigns = List.copyOf(campaigns);
         faultsInjected = Map.copyOf(faultsInjected);
         rollbacksByCause = Map.copyOf(rollbacksByCause);
         refusalsByReason = Map.copyOf(refusalsByReason);
         story = List.copyOf(story);
+    }
+
+    /** A report without shadow runs. */
+    public SimReport(String title, Instant startedAt, Duration elapsed, int vehicles, List<CampaignRun> campaigns,
+                     Map<String, Integer> faultsInjected, Map<String, Integer> rollbacksByCause,
+                     Map<String, Integer> refusalsByReason, List<String> story) {
+        this(title, startedAt, elapsed, vehicles, campaigns, faultsInjected, rollbacksByCause, refusalsByReason, story,
+                List.of());
+    }
+
+    /**
+     * The fleet's shadow runs of one release at one moment (issue 19), sampled while they run.
+     *
+     * @param release the shadow's version
+     * @param atMillis milliseconds since the chapter began
+     * @param compared ticks compared so far, over every vehicle running or having run it
+     * @param agreements of those, the ticks whose writes agreed
+     * @param running shadows still running
+     * @param promoted shadows promoted
+     * @param discarded shadows discarded
+     */
+    public record ShadowSample(String release, long atMillis, long compared, long agreements, int running, int promoted,
+                               int discarded) {
+        /** Agreeing share of the compared ticks, percent (100 before any). */
+        public double agreementPercent() {
+            return compared == 0 ? 100 : 100.0 * agreements / compared;
+        }
     }
 
     /**

@@ -39,6 +39,21 @@ final class Tables {
                 .append("</p>\n").toString();
     }
 
+    /** The shadow samples as a table: per release and moment, compared ticks, agreement, and how the runs stand. */
+    static String shadowAgreement(java.util.List<SimReport.ShadowSample> samples) {
+        StringBuilder out = new StringBuilder("<table class=\"shadow-agreement\">\n<thead><tr><th>release</th><th>s</th>"
+                + "<th>ticks compared</th><th>agreement</th><th>running</th><th>promoted</th><th>discarded</th></tr></thead>\n"
+                + "<tbody>\n");
+        for (SimReport.ShadowSample x : samples) {
+            out.append("<tr><td>").append(Html.esc(x.release())).append("</td><td class=\"n\">")
+                    .append(x.atMillis() / 1000).append("</td><td class=\"n\">").append(x.compared())
+                    .append("</td><td class=\"n\">").append(String.format(java.util.Locale.ROOT, "%.1f %%",
+                            x.agreementPercent())).append("</td>").append(cell(x.running())).append(cell(x.promoted()))
+                    .append(cell(x.discarded())).append("</tr>\n");
+        }
+        return out.append("</tbody>\n</table>\n").toString();
+    }
+
     private static String cell(int n) {
         return "<td class=\"n\">" + n + "</td>";
     }
