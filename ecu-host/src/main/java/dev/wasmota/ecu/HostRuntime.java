@@ -329,14 +329,18 @@ final class HostRuntime implements AutoCloseable {
      * What the module's running sandbox did since its activation; {@code version} is its active
      * version, {@code shadowAgreementPpm} the last shadow run's agreement (-1: none).
      */
-    synchronized Optional<dev.wasmota.contract.stats.ModuleHealth> health(String id, String version, long shadowAgreementPpm) {
-        HealthMeter meter = meters.get(id);
-        SandboxedModule current = running.get(id);
-        if (meter == null || current == null || meter.sandbox() != current) {
-            return Optional.empty();
+    Optional<dev.wasmota.contract.stats.ModuleHealth> health(String id, String version, long shadowAgreementPpm) {
+        HealthMeter meter;
+        ModuleStats stats;
+        synchronized (this) {
+            meter = meters.get(id);
+            SandboxedModule current = running.get(id);
+            if (meter == null || current == null || meter.sandbox() != current) {
+                return Optional.empty();
+            }
+            stats = scheduler.stats().getOrDefault(id, ModuleStats.none(id));
         }
-        ModuleStats stats = scheduler.stats().getOrDefault(id, ModuleStats.none(id));
-        return Optional.of(meter.read(version, stats, shadowAgreementPpm));
+        return Optional.of(meter.read(version, stats, shadowAgreementPpm)); // samples memory on the worker: outside the lock
     }
 
     Optional<SandboxedModule> module(String id) {
