@@ -2,6 +2,9 @@ package dev.wasmota.sim;
 
 import dev.wasmota.audit.AuditLog;
 import dev.wasmota.oem.campaign.Campaign;
+import dev.wasmota.oem.campaign.HealthGate;
+import dev.wasmota.oem.campaign.RolloutOptions;
+import dev.wasmota.signing.instruction.ShadowDelivery;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.sim.report.HtmlReport;
 import dev.wasmota.sim.report.SimReport;
@@ -20,12 +23,37 @@ import java.util.Optional;
 public final class FleetRun {
     /** How a run ended. */
     public record Outcome(Optional<Campaign.State> campaign, Map<String, Integer> activeVersions, Map<String, Integer> faults,
-                          int logsIntact, int vehicles, Optional<SimReport> report) {
+                          int logsIntact, int vehicles, Optional<SimReport> report, Optional<Campaign> then) {
     }
 
-    /** What to roll out and how. */
-    public record Plan(String waves, Duration hold, Duration timeout, Duration vehiclesOnlyFor) {
+    /** What follows v1's rollout (issue 19). */
+    public enum Then {
+        /** Nothing. */
+        NOTHING,
+        /** A v2 that agrees with v1 ({@code shadow_v3_fixed.wasm} as 2.0.0) delivered as a shadow, then promoted. */
+        SHADOW,
+        /**
+         * A v2 that regresses in call time only on the highway ({@code slow_highway.wasm}), its campaign
+         * gated on runtime health (p99 within 150 % of the intake's worst call, no deadline miss), each
+         * wave held 30 s: the vehicles' signed health stops it.
+         */
+        CALL_TIME_REGRESSION
     }
+
+    /**
+     * What to roll out and how.
+     *
+     * @param then what follows v1's rollout
+     * @param shadowTicks with {@link Then#SHADOW}: compared ticks before promotion
+     */
+    public record Plan(String waves, Duration hold, Duration timeout, Duration vehiclesOnlyFor, Then then, long shadowTicks) {
+        public Plan(String waves, Duration hold, Duration timeout, Duration vehiclesOnlyFor) {
+            this(waves, hold, timeout, vehiclesOnlyFor, Then.NOTHING, 0);
+        }
+    }
+
+    /** How long each wave of the call-time-regression campaign is watched. */
+    static final Duration REGRESSION_HOLD = Duration.ofSeconds(30);
 
     /** Time for faults injected after the last commit (a second copy, a corrupted copy) to land and be counted. */
     static final Duration SETTLE = Duration.ofSeconds(2);
@@ -44,11 +72,13 @@ public final class FleetRun {
             fleet.events().narrateWith(narrator::say);
             narrator.say(shard + " vehicles online at " + fleet.brokerUrl());
             Optional<Campaign.State> end = Optional.empty();
+            Optional<Campaign> then = Optional.empty();
             Scenario s = new Scenario(fleet, narrator, corpus);
             if (config.runsOem()) {
                 Release v1 = s.submit("healthy_v1.wasm", "1.0.0", 1, Optional.of("healthy_v1.vectors.json"));
                 end = Optional.of(s.rollout(v1, plan.waves(), plan.hold(), plan.timeout(), true));
                 Thread.sleep(SETTLE.toMillis());
+                then = then(fleet, s, plan, narrator);
             } else {
                 narrator.say("serving for " + plan.vehiclesOnlyFor().toSeconds() + " s (the OEM runs elsewhere)");
                 Thread.sleep(plan.vehiclesOnlyFor().toMillis());
@@ -72,7 +102,33 @@ public final class FleetRun {
                 }
                 report = Optional.of(r);
             }
-            return new Outcome(end, versions, fleet.events().faults(), intact, shard, report);
+            return new Outcome(end, versions, fleet.events().faults(), intact, shard, report, then);
         }
+    }
+
+    /** Runs what the plan says follows v1; the campaign as it ended. */
+    private static Optional<Campaign> then(Fleet fleet, Scenario s, FleetRun.Plan plan, Narrator narrator) throws Exception {
+        if (plan.then() == Then.NOTHING) {
+            return Optional.empty();
+        }
+        Release v2;
+        RolloutOptions options;
+        Duration hold;
+        if (plan.then() == Then.SHADOW) {
+            v2 = s.submit("shadow_v3_fixed.wasm", "2.0.0", 2, Optional.empty());
+            options = RolloutOptions.shadow(new ShadowDelivery(plan.shadowTicks(), 0, 0, java.util.List.of()));
+            hold = plan.hold();
+        } else {
+            v2 = s.submit("slow_highway.wasm", "2.0.0", 2, Optional.empty());
+            narrator.say("v2 computes what v1 does, but slowly from the third tick at highway speed: its campaign is"
+                    + " gated on the vehicles' runtime health (p99 within 150% of the intake's worst call, no deadline miss)");
+            options = RolloutOptions.NONE.withHealth(HealthGate.margin(150, 0));
+            hold = REGRESSION_HOLD.compareTo(plan.hold()) > 0 ? REGRESSION_HOLD : plan.hold();
+        }
+        s.rollout(v2, plan.waves(), hold, plan.timeout(), false, options);
+        Campaign c = s.oem().campaigns().list().stream().filter(k -> k.release().equals(v2.id())).reduce((a, b) -> b)
+                .orElseThrow();
+        c.cause().ifPresent(why -> narrator.say("campaign " + c.id() + " " + c.state() + ": " + why));
+        return Optional.of(c);
     }
 }

@@ -75,6 +75,16 @@ public final class SimRunCommand implements Callable<Integer> {
             description = "the modules and vectors (default: ${DEFAULT-VALUE})")
     Path corpus;
 
+    @Option(names = "--then", paramLabel = "WHAT", defaultValue = "nothing",
+            description = "after v1: shadow (a v2 that agrees, delivered as a shadow and promoted) or call-time-regression"
+                    + " (a v2 slower only on the highway, its campaign gated on the vehicles' runtime health; each wave"
+                    + " held at least 30 s) (default: ${DEFAULT-VALUE})")
+    String then;
+
+    @Option(names = "--shadow-ticks", paramLabel = "N", defaultValue = "1000",
+            description = "with --then shadow: compared ticks before promotion (default: ${DEFAULT-VALUE})")
+    long shadowTicks;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a routes setting (ota.*), repeatable")
     Map<String, String> settings = new LinkedHashMap<>();
 
@@ -99,7 +109,18 @@ public final class SimRunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        FleetRun.Outcome o = FleetRun.run(config, new FleetRun.Plan(waves, hold, timeout, duration), corpus,
+        FleetRun.Then next = switch (then) {
+            case "nothing" -> FleetRun.Then.NOTHING;
+            case "shadow" -> FleetRun.Then.SHADOW;
+            case "call-time-regression" -> FleetRun.Then.CALL_TIME_REGRESSION;
+            default -> throw new ParameterException(spec.commandLine(), "--then must be nothing, shadow or"
+                    + " call-time-regression, not '" + then + "'");
+        };
+        if (shadowTicks < 1 || shadowTicks > dev.wasmota.signing.instruction.ShadowDelivery.MAX_TICKS) {
+            throw new ParameterException(spec.commandLine(), "--shadow-ticks must be 1.."
+                    + dev.wasmota.signing.instruction.ShadowDelivery.MAX_TICKS);
+        }
+        FleetRun.Outcome o = FleetRun.run(config, new FleetRun.Plan(waves, hold, timeout, duration, next, shadowTicks), corpus,
                 vehiclesOnly ? Optional.empty() : Optional.of(report), SimOutput.narrator(spec.commandLine().getOut()));
         return o.logsIntact() == o.vehicles() ? 0 : 1;
     }
