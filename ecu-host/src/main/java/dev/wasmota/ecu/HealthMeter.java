@@ -9,16 +9,23 @@ import java.util.Arrays;
 
 /**
  * One running module's call times since its activation, for its {@link ModuleHealth}: the latest
- * {@link #KEPT} tick times (recorded on its worker thread after each tick, a store into an array)
- * and the longest of all. The memory high-water mark is sampled when the health is read.
+ * {@link #KEPT} tick times after the first {@link #COLD_CALLS} (recorded on its worker thread after
+ * each tick, a store into an array) and the longest of all. The memory high-water mark is sampled when the health is read.
  */
 final class HealthMeter {
     /** Tick times kept for the percentiles. */
     static final int KEPT = 4096;
+    /**
+     * The first calls after activation, left out of the percentiles (still counted and in the max):
+     * they pay for the JIT's first compilation of the module's code (the first one took 18 ms on
+     * a loaded 2-core machine), which says nothing about the module's own call time.
+     */
+    static final int COLD_CALLS = 10;
 
     private final SandboxedModule sandbox;
     private final long[] nanos = new long[KEPT];
     private long count;
+    private long seen;
     private long maxNanos;
     private long pagesHigh;
 
@@ -31,9 +38,12 @@ final class HealthMeter {
     }
 
     synchronized void record(CallResult r) {
+        maxNanos = Math.max(maxNanos, r.elapsedNanos());
+        if (seen++ < COLD_CALLS) {
+            return;
+        }
         nanos[(int) (count % KEPT)] = r.elapsedNanos();
         count++;
-        maxNanos = Math.max(maxNanos, r.elapsedNanos());
     }
 
     /** The health as of now; {@code stats} are the scheduler's for this sandbox. */

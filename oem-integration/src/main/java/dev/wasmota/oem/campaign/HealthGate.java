@@ -21,6 +21,12 @@ import java.util.List;
  * @param maxTraps traps a vehicle may report
  */
 public record HealthGate(long baselineWorstMicros, int p99MarginPercent, long maxDeadlineMisses, long maxTraps) {
+    /**
+     * Calls a vehicle's figures must cover to be judged: a module just activated has a p99 of its
+     * first few calls (the vehicle's own first compilation by the JIT), not of its code.
+     */
+    public static final long MIN_CALLS = 100;
+
     public HealthGate {
         if (baselineWorstMicros < 0 || p99MarginPercent < 1 || p99MarginPercent > 10_000 || maxDeadlineMisses < 0
                 || maxTraps < 0) {
@@ -47,9 +53,12 @@ public record HealthGate(long baselineWorstMicros, int p99MarginPercent, long ma
     record Violation(String metric, String detail) {
     }
 
-    /** What {@code h} is over; empty when it passes. */
+    /** What {@code h} is over; empty when it passes, or when it covers fewer than {@link #MIN_CALLS} calls. */
     List<Violation> violations(ModuleHealth h) {
         List<Violation> out = new ArrayList<>();
+        if (h.calls() < MIN_CALLS) {
+            return out;
+        }
         if (h.p99Micros() > p99LimitMicros()) {
             out.add(new Violation("p99 call time", h.p99Micros() + " µs > " + p99LimitMicros() + " µs ("
                     + p99MarginPercent + " % of the intake's worst " + baselineWorstMicros + " µs)"));

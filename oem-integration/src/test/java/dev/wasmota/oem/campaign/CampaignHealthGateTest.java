@@ -101,6 +101,18 @@ class CampaignHealthGateTest {
     }
 
     @Test
+    void figuresOverTooFewCallsAreNotJudged() {
+        Campaign k = gated(GATE);
+        IssuedInstruction first = kit.outbox.of(k.id()).get(0);
+        ModuleHealth justActivated = new ModuleHealth("healthy", "2.0.0", HealthGate.MIN_CALLS - 1, 5, 18_000, 18_000, 0,
+                0, 1, -1);
+
+        assertEquals(Campaign.State.RUNNING, commit(first, justActivated).campaignState(),
+                "a cold first call is not a regression");
+        assertEquals(Campaign.State.STOPPED, commit(first, health(400, 0)).campaignState());
+    }
+
+    @Test
     void healthOfAnotherVersionIsNotJudged() {
         Campaign k = gated(GATE);
         IssuedInstruction first = kit.outbox.of(k.id()).get(0);
