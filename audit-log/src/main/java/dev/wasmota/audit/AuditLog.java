@@ -255,6 +255,29 @@ public final class AuditLog implements AuditTrail, Closeable {
         return records;
     }
 
+    /**
+     * The record on line {@code seq} of the log at {@code file} (in an intact log, the record of
+     * that seq), reading no further; empty when the file ends before it.
+     */
+    public static Optional<AuditRecord> recordAt(Path file, long seq) {
+        if (seq < 1 || !Files.exists(file)) {
+            return Optional.empty();
+        }
+        try (BoundedLineReader reader = new BoundedLineReader(Files.newInputStream(file), MAX_LINE_BYTES)) {
+            Line line;
+            while ((line = reader.next()) != null && line.terminated() && !line.tooLong()) {
+                if (line.number() == seq) {
+                    return Optional.of(AuditCodec.decodeLine(line.bytes()));
+                }
+            }
+            return Optional.empty();
+        } catch (MalformedRecordException e) {
+            throw new RejectedException(AuditFailure.MALFORMED_RECORD, file + " line " + seq + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read audit log " + file, e);
+        }
+    }
+
     /** The path with its directory created and resolved through links, so one file has one key. */
     private static Path canonicalPath(Path file) {
         Path absolute = file.toAbsolutePath().normalize();

@@ -1,6 +1,7 @@
 package dev.wasmota.ecu;
 
 import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditAnchorFile;
 import dev.wasmota.audit.AuditLog;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.audit.AuditRecord.Outcome;
@@ -82,7 +83,8 @@ public final class EcuHost implements AutoCloseable {
 
     private static EcuHost openWritable(HostConfig config, PrintStream events) {
         SlotStore slots = SlotStore.open(config.stateDir().resolve("slots"), config.stepHook());
-        AuditLog log = AuditLog.open(config.stateDir().resolve(AUDIT_FILE), config.clock());
+        Path logFile = config.stateDir().resolve(AUDIT_FILE);
+        AuditLog log = AuditLog.open(logFile, config.clock(), AuditAnchorFile.of(logFile).seq());
         EcuHost host;
         try {
             HostAudit audit = new HostAudit(log);
@@ -370,6 +372,38 @@ public final class EcuHost implements AutoCloseable {
     /** The host's audit log, for the vehicle's routes to record what they refuse and to report its head. */
     public AuditLog auditLog() {
         return log;
+    }
+
+    /**
+     * The head of the audit log for a signed report about to leave, with its continuation proof:
+     * the head this host reported before ({@link AuditAnchorFile}) and the hash its log holds at
+     * that seq now, which the OEM compares with what it anchored then. The new head is kept as the
+     * anchor before the report leaves: from then on the OEM may hold it, so a torn record at or
+     * below it is no longer recovered as a crash tail.
+     */
+    public synchronized ReportedHead reportHead() {
+        AuditAnchorFile file = AuditAnchorFile.of(log.file());
+        long seq = log.lastSeq();
+        String head = log.headHash();
+        Optional<AuditAnchorFile.Anchor> before = file.read();
+        long prevSeq = before.map(AuditAnchorFile.Anchor::seq).filter(s -> s <= seq).orElse(0L);
+        String prevHash = prevSeq == 0 ? "" : AuditLog.recordAt(log.file(), prevSeq).map(AuditRecord::hash).orElse("");
+        if (prevHash.isEmpty()) {
+            prevSeq = 0;
+        }
+        if (seq > 0) {
+            file.raise(new AuditAnchorFile.Anchor(seq, head));
+        }
+        return new ReportedHead(seq, head, prevSeq, prevHash);
+    }
+
+    /**
+     * A head of this host's audit log as a signed report states it.
+     *
+     * @param prevSeq the head reported before, 0 if none
+     * @param prevHash the hash the log holds at {@code prevSeq} now, empty if none
+     */
+    public record ReportedHead(long seq, String hash, long prevSeq, String prevHash) {
     }
 
     public HostConfig config() {

@@ -100,9 +100,9 @@ public final class UpdateHandler {
     StatusReport report(Instruction i, StatusReport.Result result, String reason, String detail) {
         String active = host.modules().stream().filter(s -> s.moduleId().equals(i.moduleId())).findFirst()
                 .map(ModuleState::activeMetadata).map(md -> md.version()).orElse("");
-        var log = host.auditLog();
+        EcuHost.ReportedHead head = host.reportHead();
         return new StatusReport(vehicleId, i.campaignId(), i.instructionId(), i.nonce(), result, reason, detail,
-                i.moduleId(), active, i.packageSha256(), log.lastSeq(), log.headHash(),
-                clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                i.moduleId(), active, i.packageSha256(), head.seq(), head.hash(),
+                clock.instant().truncatedTo(ChronoUnit.MILLIS), head.prevSeq(), head.prevHash());
     }
 }
