@@ -69,6 +69,11 @@ public final class CampaignService {
         return vehicles;
     }
 
+    /** The heads of vehicles' audit logs their signed reports named, each checked against those before. */
+    public dev.wasmota.oem.audit.VehicleAnchors anchors() {
+        return new dev.wasmota.oem.audit.VehicleAnchors(db, trail, clock);
+    }
+
     /** Creates a campaign (CREATED): its waves planned, one pending action per targeted vehicle. */
     public Campaign create(CampaignSpec spec) {
         spec.validate();
