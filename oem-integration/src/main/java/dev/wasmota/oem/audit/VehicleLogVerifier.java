@@ -205,4 +205,24 @@ public final class VehicleLogVerifier {
         return held.stream().filter(a -> a.verdict() == VehicleAnchors.Verdict.CONSISTENT)
                 .map(a -> new LogAnchor(a.seq(), a.hash(), a.source())).toList();
     }
+
+    /**
+     * Every anchor the OEM holds of {@code vehicleId}: the consistent rows of its anchor table, and
+     * the heads the trail's status records kept (from before the table, issue 17) unless the table
+     * found that report contradicting.
+     */
+    public static List<LogAnchor> held(OemAuditTrail trail, VehicleAnchors table, String vehicleId) {
+        List<VehicleAnchors.Anchor> rows = table.anchors(vehicleId);
+        List<LogAnchor> out = new ArrayList<>(of(rows));
+        for (VehicleLogCheck.Anchor a : VehicleLogCheck.anchors(trail, vehicleId)) {
+            boolean contradicted = rows.stream().anyMatch(r -> r.verdict().securityEvent()
+                    && r.instructionId().equals(a.instructionId()) && r.seq() == a.head().seq()
+                    && r.hash().equals(a.head().sha256()));
+            if (!contradicted) {
+                out.add(new LogAnchor(a.head().seq(), a.head().sha256(), "status record seq " + a.trailSeq()
+                        + " of the OEM trail (instruction " + a.instructionId() + ", campaign " + a.campaignId() + ")"));
+            }
+        }
+        return out;
+    }
 }
