@@ -377,20 +377,30 @@ public final class EcuHost implements AutoCloseable {
     /**
      * The head of the audit log for a signed report about to leave, with its continuation proof:
      * the head this host reported before ({@link AuditAnchorFile}) and the hash its log holds at
-     * that seq now, which the OEM compares with what it anchored then. The new head is kept as the
+     * that seq now, which the OEM compares with what it anchored then. When they differ (or the log
+     * ends below it) the host records a {@code SECURITY_EVENT} ({@code AUDIT_LOG_REWRITTEN}) first. The new head is kept as the
      * anchor before the report leaves: from then on the OEM may hold it, so a torn record at or
      * below it is no longer recovered as a crash tail.
      */
     public synchronized ReportedHead reportHead() {
         AuditAnchorFile file = AuditAnchorFile.of(log.file());
-        long seq = log.lastSeq();
-        String head = log.headHash();
         Optional<AuditAnchorFile.Anchor> before = file.read();
-        long prevSeq = before.map(AuditAnchorFile.Anchor::seq).filter(s -> s <= seq).orElse(0L);
+        long prevSeq = before.map(AuditAnchorFile.Anchor::seq).filter(s -> s <= log.lastSeq()).orElse(0L);
         String prevHash = prevSeq == 0 ? "" : AuditLog.recordAt(log.file(), prevSeq).map(AuditRecord::hash).orElse("");
         if (prevHash.isEmpty()) {
             prevSeq = 0;
         }
+        if (before.isPresent() && !before.get().hash().equals(prevHash)) {
+            AuditAnchorFile.Anchor b = before.get();
+            log.append(AuditRecord.builder(AuditEvent.SECURITY_EVENT).actor(HostAudit.ACTOR).outcome(Outcome.REFUSED)
+                    .cause("AUDIT_LOG_REWRITTEN").detail(prevSeq == 0
+                            ? "the audit log ended at seq " + (log.lastSeq()) + " below seq " + b.seq() + ", which this vehicle"
+                            + " reported with hash " + b.hash() + ": records were cut since"
+                            : "the audit log holds " + prevHash + " at seq " + b.seq() + ", where this vehicle reported "
+                            + b.hash() + ": rewritten since").build());
+        }
+        long seq = log.lastSeq();
+        String head = log.headHash();
         if (seq > 0) {
             file.raise(new AuditAnchorFile.Anchor(seq, head));
         }

@@ -65,6 +65,36 @@ class EcuHostReportedHeadTest {
     }
 
     @Test
+    void aLogRewrittenSinceItsLastReportIsASecurityEventOfTheVehicleAndItsProofShowsIt() throws Exception {
+        EcuHost.ReportedHead first;
+        Path log;
+        try (EcuHost host = kit.open(state)) {
+            host.install(v1, InstallContext.manual());
+            first = host.reportHead();
+            log = host.auditFile();
+        }
+        List<AuditRecord> records = AuditLog.read(log);
+        List<String> lines = new java.util.ArrayList<>();
+        String prev = AuditLog.GENESIS_HASH;
+        for (AuditRecord r : records) {
+            AuditRecord sealed = dev.wasmota.audit.AuditChain.seal(AuditRecord.builder(r.event()).actor(r.actor())
+                    .moduleId(r.moduleId()).outcome(r.outcome()).detail("rewritten").build(), r.seq(), r.time(), prev);
+            lines.add(new String(dev.wasmota.audit.AuditChain.encode(sealed), java.nio.charset.StandardCharsets.UTF_8));
+            prev = sealed.hash();
+        }
+        Files.writeString(log, String.join("\n", lines) + "\n");
+        try (EcuHost host = kit.open(state)) {
+            EcuHost.ReportedHead next = host.reportHead();
+            assertEquals(first.seq(), next.prevSeq());
+            assertTrue(!next.prevHash().equals(first.hash()), "the proof carries the rewritten hash, for the OEM to see");
+            AuditRecord last = records(host).get(records(host).size() - 1);
+            assertEquals(AuditEvent.SECURITY_EVENT, last.event());
+            assertEquals("AUDIT_LOG_REWRITTEN", last.cause());
+            assertEquals(next.seq(), last.seq());
+        }
+    }
+
+    @Test
     void aTornRecordAlreadyReportedIsASecurityEventOnTheNextStart() throws IOException {
         Path log;
         try (EcuHost host = kit.open(state)) {
