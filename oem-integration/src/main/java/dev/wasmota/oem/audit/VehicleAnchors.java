@@ -118,14 +118,18 @@ public final class VehicleAnchors {
 
     /** As {@link #take(Report)}, inside the caller's transaction {@code c}. */
     public Taken take(Connection c, Report r) throws SQLException {
-        List<Anchor> held = anchors(c, r.vehicleId());
-        for (Anchor a : held) {
-            if (a.instructionId().equals(r.instructionId()) && a.seq() == r.seq() && a.hash().equals(r.hash())) {
-                return new Taken(Verdict.REPEATED, "the report of instruction " + r.instructionId() + " again", Optional.empty());
-            }
+        if (!select(c, "SELECT * FROM vehicle_log_anchor WHERE vehicle_id = ? AND instruction_id = ? AND seq = ? AND hash = ?",
+                r.vehicleId(), r.instructionId(), r.seq(), r.hash()).isEmpty()) {
+            return new Taken(Verdict.REPEATED, "the report of instruction " + r.instructionId() + " again", Optional.empty());
         }
+        List<Anchor> consistent = new ArrayList<>(select(c, "SELECT * FROM vehicle_log_anchor WHERE vehicle_id = ?"
+                + " AND verdict = 'CONSISTENT' AND seq IN (?, ?) ORDER BY id", r.vehicleId(), r.seq(), r.prevSeq()));
+        consistent.addAll(select(c, "SELECT * FROM vehicle_log_anchor WHERE vehicle_id = ? AND verdict = 'CONSISTENT'"
+                + " ORDER BY seq DESC, id DESC FETCH FIRST 1 ROWS ONLY", r.vehicleId()));
+        boolean provedBefore = !select(c, "SELECT * FROM vehicle_log_anchor WHERE vehicle_id = ? AND prev_seq > 0"
+                + " FETCH FIRST 1 ROWS ONLY", r.vehicleId()).isEmpty();
         String[] detail = new String[1];
-        Verdict verdict = judge(r, held.stream().filter(a -> a.verdict() == Verdict.CONSISTENT).toList(), held, detail);
+        Verdict verdict = judge(r, consistent, provedBefore, detail);
         insert(c, r, verdict);
         if (!verdict.securityEvent()) {
             return new Taken(verdict, detail[0], Optional.empty());
@@ -137,7 +141,7 @@ public final class VehicleAnchors {
         return new Taken(verdict, detail[0], Optional.of(event));
     }
 
-    private static Verdict judge(Report r, List<Anchor> consistent, List<Anchor> all, String[] detail) {
+    private static Verdict judge(Report r, List<Anchor> consistent, boolean provedBefore, String[] detail) {
         for (Anchor a : consistent) {
             if (a.seq() == r.seq() && !a.hash().equals(r.hash())) {
                 detail[0] = "its log head at seq " + r.seq() + " is " + r.hash() + ", but it reported " + a.hash()
@@ -158,7 +162,6 @@ public final class VehicleAnchors {
                     + "): records were cut off";
             return Verdict.AUDIT_SEQ_WENT_BACK;
         }
-        boolean provedBefore = all.stream().anyMatch(a -> a.prevSeq() > 0);
         if (last.isPresent() && r.seq() > last.get().seq() && r.prevSeq() < last.get().seq()
                 && (r.prevSeq() > 0 || provedBefore)) {
             detail[0] = "it proves its log only from seq " + r.prevSeq() + ", but the OEM anchored seq "
@@ -193,13 +196,24 @@ public final class VehicleAnchors {
     }
 
     private static List<Anchor> anchors(Connection c, String vehicleId) throws SQLException {
+        return select(c, "SELECT * FROM vehicle_log_anchor WHERE vehicle_id = ? ORDER BY id", vehicleId);
+    }
+
+    /** The anchors {@code sql} selects with {@code parameters} (strings and longs), in its order. */
+    private static List<Anchor> select(Connection c, String sql, Object... parameters) throws SQLException {
         List<Anchor> out = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT * FROM vehicle_log_anchor WHERE vehicle_id = ? ORDER BY id")) {
-            p.setString(1, vehicleId);
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                if (parameters[i] instanceof Long l) {
+                    p.setLong(i + 1, l);
+                } else {
+                    p.setString(i + 1, (String) parameters[i]);
+                }
+            }
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     String prevHash = rs.getString("prev_hash");
-                    out.add(new Anchor(vehicleId, rs.getLong("seq"), rs.getString("hash"), rs.getLong("prev_seq"),
+                    out.add(new Anchor(rs.getString("vehicle_id"), rs.getLong("seq"), rs.getString("hash"), rs.getLong("prev_seq"),
                             prevHash == null ? "" : prevHash, rs.getString("campaign_id"), rs.getString("instruction_id"),
                             CampaignDatabase.instant(rs, "reported_at"), CampaignDatabase.instant(rs, "received_at"),
                             Verdict.valueOf(rs.getString("verdict"))));
