@@ -111,9 +111,19 @@ public final class VehicleAnchors {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Checks {@code r} against the vehicle's anchors and keeps it, in a transaction of its own. */
+    /**
+     * Checks {@code r} against the vehicle's anchors and keeps it, in a transaction of its own. The
+     * same report taken in by two workers at once is kept once: the second finds it {@link Verdict#REPEATED}.
+     */
     public Taken take(Report r) {
-        return db.transaction(c -> take(c, r));
+        try {
+            return db.transaction(c -> take(c, r));
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof SQLException sql && CampaignDatabase.isDuplicateKey(sql)) {
+                return db.transaction(c -> take(c, r));
+            }
+            throw e;
+        }
     }
 
     /** As {@link #take(Report)}, inside the caller's transaction {@code c}. */

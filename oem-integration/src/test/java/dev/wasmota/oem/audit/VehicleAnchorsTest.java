@@ -36,9 +36,12 @@ class VehicleAnchorsTest {
     private OemAuditTrail trail;
     private VehicleAnchors anchors;
 
+    private String url;
+
     @BeforeEach
     void open() {
-        db = CampaignDatabase.open(database.freshUrl(), clock);
+        url = database.freshUrl();
+        db = CampaignDatabase.open(url, clock);
         trail = new OemAuditTrail(db, clock);
         anchors = new VehicleAnchors(db, trail, clock);
     }
@@ -111,5 +114,25 @@ class VehicleAnchorsTest {
     void aVehicleThatNeverProvesIsOnlyCheckedBySeqAndHead() {
         anchors.take(report("i1", 12, A, 0, "", 1));
         assertEquals(Verdict.CONSISTENT, anchors.take(report("i2", 37, B, 0, "", 2)).verdict());
+    }
+
+    @Test
+    void theSameReportTakenByTwoWorkersAtOnceIsKeptOnce() throws Exception {
+        CampaignDatabase second = CampaignDatabase.open(url, clock);
+        try {
+            VehicleAnchors other = new VehicleAnchors(second, new OemAuditTrail(second, clock), clock);
+            Report r = report("i1", 12, A, 0, "", 1);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var a = pool.submit(() -> anchors.take(r).verdict());
+                var b = pool.submit(() -> other.take(r).verdict());
+                assertEquals(java.util.Set.of(Verdict.CONSISTENT, Verdict.REPEATED), java.util.Set.of(a.get(), b.get()));
+            } finally {
+                pool.shutdown();
+            }
+            assertEquals(1, anchors.anchors("veh-1").size());
+        } finally {
+            second.close();
+        }
     }
 }
