@@ -77,4 +77,23 @@ class EcuTornAnchoredTailTest {
         assertTrue(cli.log(state).out().contains("TORN_LOG_LINE"));
         assertEquals(0, cli.log(state, "--verify").code());
     }
+
+    @Test
+    void ecuLogVerifyFindsTheReportedLastRecordDeletedThoughTheChainVerifies() throws IOException {
+        Path state = dir.resolve("state-cut");
+        cli.installed(state, healthy);
+        List<AuditRecord> records = AuditLog.read(log(state));
+        AuditRecord last = records.get(records.size() - 1);
+        AuditAnchorFile.of(log(state)).raise(new AuditAnchorFile.Anchor(last.seq(), last.hash()));
+        Result intact = cli.log(state, "--verify");
+        assertEquals(0, intact.code(), intact::toString);
+        assertTrue(intact.out().contains("holds the head it reported, seq " + last.seq()), intact.out());
+
+        List<String> lines = Files.readAllLines(log(state));
+        Files.write(log(state), lines.subList(0, lines.size() - 1));
+        assertTrue(AuditLog.verify(log(state)).ok(), "the chain alone: ok");
+        Result cut = cli.log(state, "--verify");
+        assertEquals(3, cut.code(), cut::toString);
+        assertTrue(cut.err().contains("reported its log at seq " + last.seq()) && cut.err().contains("ends before it"), cut.err());
+    }
 }
