@@ -382,7 +382,16 @@ public final class EcuHost implements AutoCloseable {
      * anchor before the report leaves: from then on the OEM may hold it, so a torn record at or
      * below it is no longer recovered as a crash tail.
      */
-    public synchronized ReportedHead reportHead() {
+    public ReportedHead reportHead() {
+        return reportHead(config.clock());
+    }
+
+    /**
+     * As {@link #reportHead()}, with the report's time read from {@code clock} under the same lock,
+     * so of two reports the one naming the higher seq never carries the earlier time (the OEM takes a
+     * lower seq with a later time as a log cut back).
+     */
+    public synchronized ReportedHead reportHead(java.time.Clock clock) {
         AuditAnchorFile file = AuditAnchorFile.of(log.file());
         Optional<AuditAnchorFile.Anchor> before = file.read();
         long prevSeq = before.map(AuditAnchorFile.Anchor::seq).filter(s -> s <= log.lastSeq()).orElse(0L);
@@ -404,7 +413,7 @@ public final class EcuHost implements AutoCloseable {
         if (seq > 0) {
             file.raise(new AuditAnchorFile.Anchor(seq, head));
         }
-        return new ReportedHead(seq, head, prevSeq, prevHash);
+        return new ReportedHead(seq, head, prevSeq, prevHash, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     }
 
     /**
@@ -412,8 +421,9 @@ public final class EcuHost implements AutoCloseable {
      *
      * @param prevSeq the head reported before, 0 if none
      * @param prevHash the hash the log holds at {@code prevSeq} now, empty if none
+     * @param at the report's time, read with the head
      */
-    public record ReportedHead(long seq, String hash, long prevSeq, String prevHash) {
+    public record ReportedHead(long seq, String hash, long prevSeq, String prevHash, java.time.Instant at) {
     }
 
     public HostConfig config() {
