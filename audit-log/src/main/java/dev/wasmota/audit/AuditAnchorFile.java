@@ -1,6 +1,7 @@
 package dev.wasmota.audit;
 
 import dev.wasmota.contract.Digests;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.contract.io.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +66,7 @@ public final class AuditAnchorFile {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the audit anchor " + file, e);
         } catch (RuntimeException e) {
-            throw new dev.wasmota.contract.error.RejectedException(AuditFailure.MALFORMED_RECORD,
+            throw new RejectedException(AuditFailure.MALFORMED_RECORD,
                     "the audit anchor " + file + " is damaged (" + e.getMessage() + "): the log's reported head is unknown");
         }
     }

@@ -18,7 +18,10 @@ import dev.wasmota.signing.pkg.VerifiedPackage;
 import dev.wasmota.signing.pki.TrustStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -378,9 +381,9 @@ public final class EcuHost implements AutoCloseable {
      * The head of the audit log for a signed report about to leave, with its continuation proof:
      * the head this host reported before ({@link AuditAnchorFile}) and the hash its log holds at
      * that seq now, which the OEM compares with what it anchored then. When they differ (or the log
-     * ends below it) the host records a {@code SECURITY_EVENT} ({@code AUDIT_LOG_REWRITTEN}) first. The new head is kept as the
-     * anchor before the report leaves: from then on the OEM may hold it, so a torn record at or
-     * below it is no longer recovered as a crash tail.
+     * ends below it) the host records a {@code SECURITY_EVENT} ({@code AUDIT_LOG_REWRITTEN}) first.
+     * The new head is kept as the anchor before the report leaves: from then on the OEM may hold
+     * it, so a torn record at or below it is no longer recovered as a crash tail.
      */
     public ReportedHead reportHead() {
         return reportHead(config.clock());
@@ -391,7 +394,7 @@ public final class EcuHost implements AutoCloseable {
      * so of two reports the one naming the higher seq never carries the earlier time (the OEM takes a
      * lower seq with a later time as a log cut back).
      */
-    public synchronized ReportedHead reportHead(java.time.Clock clock) {
+    public synchronized ReportedHead reportHead(Clock clock) {
         AuditAnchorFile file = AuditAnchorFile.of(log.file());
         Optional<AuditAnchorFile.Anchor> before = file.read();
         long prevSeq = before.map(AuditAnchorFile.Anchor::seq).filter(s -> s <= log.lastSeq()).orElse(0L);
@@ -403,7 +406,7 @@ public final class EcuHost implements AutoCloseable {
             AuditAnchorFile.Anchor b = before.get();
             log.append(AuditRecord.builder(AuditEvent.SECURITY_EVENT).actor(HostAudit.ACTOR).outcome(Outcome.REFUSED)
                     .cause("AUDIT_LOG_REWRITTEN").detail(prevSeq == 0
-                            ? "the audit log ended at seq " + (log.lastSeq()) + " below seq " + b.seq() + ", which this vehicle"
+                            ? "the audit log ended at seq " + log.lastSeq() + " below seq " + b.seq() + ", which this vehicle"
                             + " reported with hash " + b.hash() + ": records were cut since"
                             : "the audit log holds " + prevHash + " at seq " + b.seq() + ", where this vehicle reported "
                             + b.hash() + ": rewritten since").build());
@@ -413,7 +416,7 @@ public final class EcuHost implements AutoCloseable {
         if (seq > 0) {
             file.raise(new AuditAnchorFile.Anchor(seq, head));
         }
-        return new ReportedHead(seq, head, prevSeq, prevHash, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        return new ReportedHead(seq, head, prevSeq, prevHash, clock.instant().truncatedTo(ChronoUnit.MILLIS));
     }
 
     /**
@@ -423,7 +426,7 @@ public final class EcuHost implements AutoCloseable {
      * @param prevHash the hash the log holds at {@code prevSeq} now, empty if none
      * @param at the report's time, read with the head
      */
-    public record ReportedHead(long seq, String hash, long prevSeq, String prevHash, java.time.Instant at) {
+    public record ReportedHead(long seq, String hash, long prevSeq, String prevHash, Instant at) {
     }
 
     public HostConfig config() {

@@ -5,6 +5,7 @@ import dev.wasmota.signing.pki.Credential;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.oem.audit.OemAuditTrail;
 import dev.wasmota.oem.audit.OemCheckpoints;
+import dev.wasmota.oem.audit.VehicleAnchors;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseFailure;
 import dev.wasmota.oem.release.ReleaseStore;
@@ -73,8 +74,8 @@ public final class CampaignService {
     }
 
     /** The heads of vehicles' audit logs their signed reports named, each checked against those before. */
-    public dev.wasmota.oem.audit.VehicleAnchors anchors() {
-        return new dev.wasmota.oem.audit.VehicleAnchors(db, trail, clock);
+    public VehicleAnchors anchors() {
+        return new VehicleAnchors(db, trail, clock);
     }
 
     /** Creates a campaign (CREATED): its waves planned, one pending action per targeted vehicle. */

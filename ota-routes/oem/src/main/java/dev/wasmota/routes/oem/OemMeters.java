@@ -1,6 +1,7 @@
 package dev.wasmota.routes.oem;
 
 import dev.wasmota.protocol.wire.StatusReport;
+import dev.wasmota.oem.audit.VehicleAnchors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
@@ -37,8 +38,8 @@ public final class OemMeters {
     private final Map<IntakeOutcome, Counter> intake = new EnumMap<>(IntakeOutcome.class);
     private final Map<StatusReport.Result, Counter[]> status = new EnumMap<>(StatusReport.Result.class);
     private final Map<Sent, Counter> sent = new EnumMap<>(Sent.class);
-    private final Map<dev.wasmota.oem.audit.VehicleAnchors.Verdict, Counter> contradictions =
-            new EnumMap<>(dev.wasmota.oem.audit.VehicleAnchors.Verdict.class);
+    private final Map<VehicleAnchors.Verdict, Counter> contradictions =
+            new EnumMap<>(VehicleAnchors.Verdict.class);
 
     public OemMeters(MeterRegistry registry) {
         for (IntakeOutcome o : IntakeOutcome.values()) {
@@ -52,7 +53,7 @@ public final class OemMeters {
             sent.put(s, Counter.builder(SENT).description("messages published to vehicles' update topics, by kind")
                     .tag("kind", name(s)).register(registry));
         }
-        for (dev.wasmota.oem.audit.VehicleAnchors.Verdict v : dev.wasmota.oem.audit.VehicleAnchors.Verdict.values()) {
+        for (VehicleAnchors.Verdict v : VehicleAnchors.Verdict.values()) {
             if (v.securityEvent()) {
                 contradictions.put(v, Counter.builder(LOG_CONTRADICTIONS)
                         .description("status reports whose audit-log head contradicts the OEM's anchors (security events), by kind")
@@ -78,7 +79,7 @@ public final class OemMeters {
         status.get(result)[repeated ? 1 : 0].increment();
     }
 
-    void logContradiction(dev.wasmota.oem.audit.VehicleAnchors.Verdict verdict) {
+    void logContradiction(VehicleAnchors.Verdict verdict) {
         Counter c = contradictions.get(verdict);
         if (c != null) {
             c.increment();

@@ -72,13 +72,8 @@ public final class StatusHandler {
      * vehicle did with the instruction is what it signed.
      */
     private void anchor(StatusReport r) {
-        VehicleAnchors.Taken taken;
-        try {
-            taken = campaigns.anchors().take(new VehicleAnchors.Report(r.vehicleId(), r.campaignId(), r.instructionId(),
-                    r.auditSeq(), r.auditHead(), r.auditPrevSeq(), r.auditPrevHash(), r.reportedAt()));
-        } catch (IllegalArgumentException e) {
-            return;
-        }
+        VehicleAnchors.Taken taken = campaigns.anchors().take(new VehicleAnchors.Report(r.vehicleId(), r.campaignId(),
+                r.instructionId(), r.auditSeq(), r.auditHead(), r.auditPrevSeq(), r.auditPrevHash(), r.reportedAt()));
         if (taken.verdict().securityEvent()) {
             meters.logContradiction(taken.verdict());
             events.emit(clock, ServiceEvent.Kind.REFUSED, "SECURITY_EVENT " + taken.verdict() + " vehicle " + r.vehicleId()
