@@ -13,6 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -123,10 +127,10 @@ public final class VehicleLogVerifier {
         }
         VerifyResult chain = AuditLog.verify(log);
         long n = chain.records();
-        List<String> hashes = intactHashes(log, n);
         TreeMap<Long, List<LogAnchor>> bySeq = new TreeMap<>();
         anchors.stream().filter(a -> a.seq() > 0).sorted(Comparator.comparingLong(LogAnchor::seq))
                 .forEach(a -> bySeq.computeIfAbsent(a.seq(), k -> new ArrayList<>()).add(a));
+        Map<Long, String> hashes = hashesAt(log, n, bySeq.keySet());
         long proven = 0;
         int checked = 0;
         for (var e : bySeq.entrySet()) {
@@ -136,7 +140,7 @@ public final class VehicleLogVerifier {
                 if (seq > n) {
                     return new Verdict(n, checked, proven, Optional.of(pastEnd(chain, n, a, proven)), "");
                 }
-                String held = hashes.get((int) (seq - 1));
+                String held = hashes.get(seq);
                 if (!held.equals(a.hash())) {
                     return new Verdict(n, checked, proven, Optional.of(new Finding(Kind.CHANGED, proven + 1, seq,
                             "the log holds " + held + " at seq " + seq + ", but the vehicle reported " + a.hash() + " there ("
@@ -183,16 +187,19 @@ public final class VehicleLogVerifier {
         return out;
     }
 
-    /** The hashes of the first {@code n} records, which the chain check found intact. */
-    private static List<String> intactHashes(Path log, long n) {
-        List<String> out = new ArrayList<>();
-        if (n == 0) {
+    /** The hashes of the records at {@code seqs} among the first {@code n}, which the chain check found intact. */
+    private static Map<Long, String> hashesAt(Path log, long n, Set<Long> seqs) {
+        Map<Long, String> out = new HashMap<>();
+        if (n == 0 || seqs.isEmpty()) {
             return out;
         }
+        long last = Math.min(n, Collections.max(seqs));
         try (BoundedLineReader reader = new BoundedLineReader(Files.newInputStream(log), AuditLog.MAX_LINE_BYTES)) {
             BoundedLineReader.Line line;
-            while (out.size() < n && (line = reader.next()) != null) {
-                out.add(AuditChain.decode(line.bytes()).hash());
+            while ((line = reader.next()) != null && line.number() <= last) {
+                if (seqs.contains(line.number())) {
+                    out.put(line.number(), AuditChain.decode(line.bytes()).hash());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read vehicle audit log " + log, e);
