@@ -8,6 +8,8 @@ import dev.wasmota.cli.CliEnv;
 import dev.wasmota.contract.error.ExitCode;
 import dev.wasmota.oem.audit.OemCheckpoints;
 import dev.wasmota.oem.audit.VehicleLogCheck;
+import dev.wasmota.oem.audit.VehicleLogVerifier;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.oem.campaign.CampaignWorkspace;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -127,9 +129,13 @@ public final class OemLogCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        VehicleLogCheck.Result r = VehicleLogCheck.check(vehicle, anchors, check);
-        out.printf("vehicle %s's log %s matches the OEM's %d record(s) of it: %d records, the newest head reported seq %d"
-                + " (%s)%n", vehicle, check, r.anchors(), r.vehicleRecords(), r.latest().head().seq(), r.latest().at());
+        VehicleLogVerifier.Verdict v = VehicleLogVerifier.verify(check,
+                VehicleLogVerifier.held(ws.trail(), ws.campaigns().anchors(), vehicle));
+        if (v.first().isPresent()) {
+            throw new RejectedException(v.first().get().kind().reason(), "vehicle " + vehicle + "'s log " + check + ": "
+                    + v.summary());
+        }
+        out.printf("vehicle %s's log %s matches the OEM's %d record(s) of it: %s%n", vehicle, check, v.anchors(), v.summary());
         out.flush();
         return 0;
     }
