@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota oem evidence}: the regulatory evidence (issue 17); alone, it asks for a subcommand (exit 2). */
 @Command(name = "evidence", mixinStandardHelpOptions = true,
-        description = {"Checks the evidence the OEM keeps: vehicles' audit logs against their signed anchors."})
+        description = {"Checks vehicles' audit logs against the OEM's signed anchors.",
+                "%nThe evidence the OEM keeps for UNECE R155/R156 (issue 17).%n"})
 public final class EvidenceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

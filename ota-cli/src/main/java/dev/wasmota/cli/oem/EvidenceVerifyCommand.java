@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota oem evidence verify --vehicle VIN FILE}: a vehicle's audit log against the OEM's anchors of it. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Checks vehicle VIN's audit log FILE (its STATE/audit.log) against the heads of it the OEM"
-                + " anchored, one from each signed status report it took in.",
+        description = {"Checks a vehicle's audit log against the OEM's anchors of it.",
+                "%nFILE is vehicle VIN's audit log (its STATE/audit.log); the anchors are the heads of it the OEM"
+                        + " kept, one from each signed status report it took in.",
                 "%nThe log must verify as a chain and hold, at each anchored seq, the record with the anchored hash;"
                         + " names the first record missing or changed (or, between two anchors, the seqs it lies in)."
                         + " Exit 3 when it was edited, cut or rewritten (CHAIN_BROKEN, LOG_BEHIND_ANCHOR,"
