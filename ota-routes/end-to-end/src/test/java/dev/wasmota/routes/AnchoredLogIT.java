@@ -78,6 +78,8 @@ class AnchoredLogIT {
             VehicleAnchors anchors = kit.oem().campaigns().anchors();
             PipelineKit.await("veh-1's first anchor", WAIT, () -> !anchors.anchors("veh-1").isEmpty());
             long anchored = anchors.anchors("veh-1").get(0).seq();
+            assertEquals(VehicleAnchors.Verdict.CONSISTENT, anchors.anchors("veh-1").get(0).verdict());
+            assertTrue(kit.trail().records(AuditEvent.SECURITY_EVENT).isEmpty(), "an honest vehicle raises no event");
             assertTrue(anchored > 2, "the install left records: " + anchored);
 
             kit.stopVehicle("veh-1");
@@ -94,7 +96,9 @@ class AnchoredLogIT {
             completes(kit, kit.campaign(publish(kit, "2.0.0", 2, "healthy_v2.wasm"), List.of("veh-1"), "1"));
             PipelineKit.await("the security event", WAIT,
                     () -> !kit.trail().records(AuditEvent.SECURITY_EVENT).isEmpty());
-            AuditRecord event = kit.trail().records(AuditEvent.SECURITY_EVENT).get(0);
+            List<AuditRecord> events = kit.trail().records(AuditEvent.SECURITY_EVENT);
+            assertEquals(1, events.size(), events::toString);
+            AuditRecord event = events.get(0);
             assertTrue(Set.of("AUDIT_SEQ_WENT_BACK", "AUDIT_CHAIN_REWRITTEN").contains(event.cause()), event.toString());
             assertTrue(event.detail().startsWith("vehicle veh-1: "), event.detail());
             List<VehicleAnchors.Anchor> held = anchors.anchors("veh-1");
