@@ -58,6 +58,8 @@ final class ShadowRun {
     private int activeSamples;
     private int shadowSamples;
     private boolean inFlight;
+    /** Whether a whole active tick has been recorded: the tap is attached at any moment, possibly mid-tick. */
+    private boolean primed;
     private ShadowReport.State state = ShadowReport.State.RUNNING;
     private boolean deciding;
     private String reason = "";
@@ -99,6 +101,10 @@ final class ShadowRun {
         long tick;
         synchronized (this) {
             if (state != ShadowReport.State.RUNNING || deciding) {
+                return;
+            }
+            if (!primed) {
+                primed = true; // the tick the tap was attached in was recorded in part: not comparable
                 return;
             }
             tick = ++activeTicks;

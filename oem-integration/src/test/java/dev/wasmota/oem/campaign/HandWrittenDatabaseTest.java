@@ -82,8 +82,9 @@ class HandWrittenDatabaseTest {
     /** What a version-one database of the hand-written migrations holds: no hold column, none of Flyway's or later tables. */
     private static void downgradeToVersionOne(String url) throws Exception {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            for (String table : List.of("campaign_rollout", "vehicle_health", "oem_release", "module_owner", "audit_record", "audit_head", "outbox_message",
-                    "oem_worker", "trust_update", "\"flyway_schema_history\"")) {
+            for (String table : List.of("campaign_rollout", "vehicle_health", "oem_release", "module_owner", "audit_record",
+                    "audit_head", "outbox_message", "oem_worker", "trust_update", "vehicle_log_anchor", "audit_checkpoint",
+                    "\"flyway_schema_history\"")) {
                 s.execute("DROP TABLE " + table);
             }
             s.execute("ALTER TABLE campaign DROP COLUMN hold_seconds");

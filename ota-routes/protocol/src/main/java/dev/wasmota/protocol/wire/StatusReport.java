@@ -21,13 +21,18 @@ import java.util.Objects;
  * @param auditSeq sequence number of the vehicle's last audit record
  * @param auditHead hash of the vehicle's last audit record
  * @param reportedAt when the vehicle reported (its clock, milliseconds)
+ * @param auditPrevSeq the seq of the head this vehicle put in its report before this one, 0 if
+ *     none (optional on the wire: absent when 0)
+ * @param auditPrevHash the hash of the record its log holds <em>now</em> at {@code auditPrevSeq}:
+ *     the OEM compares it with the head it anchored then, so a log rewritten and grown past that
+ *     anchor shows at once; empty when {@code auditPrevSeq} is 0
  * @param health what the vehicle's sandbox saw of the module's running version since its
  *     activation (issue 19), if it runs; a vehicle sends it again with its committed answer as the
  *     module keeps running, for the campaign's health gate
  */
 public record StatusReport(String vehicleId, String campaignId, String instructionId, String nonce, Result result,
                            String reason, String detail, String moduleId, String activeVersion, String packageSha256,
-                           long auditSeq, String auditHead, Instant reportedAt,
+                           long auditSeq, String auditHead, Instant reportedAt, long auditPrevSeq, String auditPrevHash,
                            java.util.Optional<dev.wasmota.contract.stats.ModuleHealth> health) {
     public static final int MAX_DETAIL = 512;
 
@@ -54,20 +59,39 @@ public record StatusReport(String vehicleId, String campaignId, String instructi
         reason = reason == null ? "" : reason;
         activeVersion = activeVersion == null ? "" : activeVersion;
         detail = detail == null ? "" : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
+        auditPrevHash = auditPrevHash == null ? "" : auditPrevHash;
         health = health == null ? java.util.Optional.empty() : health;
+        if (auditPrevSeq < 0 || auditPrevSeq > auditSeq || (auditPrevSeq == 0) != auditPrevHash.isEmpty()) {
+            throw new IllegalArgumentException("auditPrevSeq " + auditPrevSeq + " must be 0 (with no hash) or 1.."
+                    + auditSeq + " with its hash");
+        }
+    }
+
+    /** A report without a continuation proof (a vehicle that has reported nothing before). */
+    public StatusReport(String vehicleId, String campaignId, String instructionId, String nonce, Result result,
+                        String reason, String detail, String moduleId, String activeVersion, String packageSha256,
+                        long auditSeq, String auditHead, Instant reportedAt) {
+        this(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId, activeVersion, packageSha256,
+                auditSeq, auditHead, reportedAt, 0, "");
     }
 
     /** A report without runtime health. */
     public StatusReport(String vehicleId, String campaignId, String instructionId, String nonce, Result result,
                         String reason, String detail, String moduleId, String activeVersion, String packageSha256,
-                        long auditSeq, String auditHead, Instant reportedAt) {
+                        long auditSeq, String auditHead, Instant reportedAt, long auditPrevSeq, String auditPrevHash) {
         this(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId, activeVersion, packageSha256,
-                auditSeq, auditHead, reportedAt, java.util.Optional.empty());
+                auditSeq, auditHead, reportedAt, auditPrevSeq, auditPrevHash, java.util.Optional.empty());
     }
 
     /** This report with {@code health}. */
     public StatusReport withHealth(java.util.Optional<dev.wasmota.contract.stats.ModuleHealth> value) {
         return new StatusReport(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId,
-                activeVersion, packageSha256, auditSeq, auditHead, reportedAt, value);
+                activeVersion, packageSha256, auditSeq, auditHead, reportedAt, auditPrevSeq, auditPrevHash, value);
+    }
+
+    /** This report with the continuation proof {@code prevSeq}, {@code prevHash}. */
+    public StatusReport withAuditPrev(long prevSeq, String prevHash) {
+        return new StatusReport(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId,
+                activeVersion, packageSha256, auditSeq, auditHead, reportedAt, prevSeq, prevHash, health);
     }
 }

@@ -30,7 +30,9 @@ public final class StatusReportCodec {
     private static final Set<String> FIELDS = Set.of("format", "vehicleId", "campaignId", "instructionId", "nonce",
             "result", "reason", "detail", "moduleId", "activeVersion", "packageSha256", "auditSeq", "auditHead",
             "reportedAt");
-    /** The one optional field (issue 19): the module's runtime health. */
+    /** Fields a report carries only when set: the continuation proof. */
+    private static final Set<String> OPTIONAL = Set.of("auditPrevSeq", "auditPrevHash");
+    /** An optional field of its own (issue 19): the module's runtime health. */
     private static final String HEALTH = "health";
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -56,6 +58,10 @@ public final class StatusReportCodec {
         o.put("auditSeq", r.auditSeq());
         o.put("auditHead", r.auditHead());
         o.put("reportedAt", r.reportedAt().toString());
+        if (r.auditPrevSeq() > 0) {
+            o.put("auditPrevSeq", r.auditPrevSeq());
+            o.put("auditPrevHash", r.auditPrevHash());
+        }
         r.health().ifPresent(h -> o.set(HEALTH, h.toJson()));
         return CanonicalJson.bytes(o);
     }
@@ -79,8 +85,11 @@ public final class StatusReportCodec {
             names.add(it.next());
         }
         boolean hasHealth = names.remove(HEALTH);
-        if (!names.equals(FIELDS)) {
-            throw bad("status report fields " + names + "; expected " + new TreeSet<>(FIELDS));
+        Set<String> optional = new TreeSet<>(names);
+        optional.removeAll(FIELDS);
+        if (!names.containsAll(FIELDS) || !OPTIONAL.containsAll(optional) || !(optional.isEmpty() || optional.equals(OPTIONAL))) {
+            throw bad("status report fields " + names + "; expected " + new TreeSet<>(FIELDS) + ", optionally with "
+                    + new TreeSet<>(OPTIONAL));
         }
         if (!FORMAT.equals(text(root, "format")) || !CanonicalJson.isCanonical(bytes, root)) {
             throw bad("status report is not canonical " + FORMAT);
@@ -102,9 +111,14 @@ public final class StatusReportCodec {
                     detail, matching(root, "moduleId", Manifest.ID),
                     matching(root, "activeVersion", VERSION), matching(root, "packageSha256", Digests.SHA256_HEX),
                     number(root, "auditSeq"), matching(root, "auditHead", Digests.SHA256_HEX),
-                    Instant.parse(reportedAt), hasHealth
-                            ? java.util.Optional.of(dev.wasmota.contract.stats.ModuleHealth.fromJson(root.get(HEALTH)))
+                    Instant.parse(reportedAt),
+                    optional.isEmpty() ? 0 : number(root, "auditPrevSeq"),
+                    optional.isEmpty() ? "" : matching(root, "auditPrevHash", Digests.SHA256_HEX),
+                    hasHealth ? java.util.Optional.of(dev.wasmota.contract.stats.ModuleHealth.fromJson(root.get(HEALTH)))
                             : java.util.Optional.empty());
+            if (!optional.isEmpty() && r.auditPrevSeq() == 0) {
+                throw bad("status report field 'auditPrevSeq' is 0; a report without a proof leaves both out");
+            }
         } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
             throw bad("status report field invalid: " + e.getMessage());
         }
