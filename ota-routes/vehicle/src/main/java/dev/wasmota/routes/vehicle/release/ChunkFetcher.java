@@ -142,11 +142,15 @@ public final class ChunkFetcher {
 
     /**
      * A message from a release topic: a signed index ({@code WOTX}) or a chunk ({@code WOTK}).
-     * Returns the package when this chunk completed it. Refuses (and asks again for) an index that
+     * Returns the package when this chunk completed it; an empty message (a release topic the OEM
+     * cleared) is nothing. Refuses (and asks again for) an index that
      * does not verify or does not match its transfer, and a chunk that does not match its index
      * or belongs to a release this vehicle is not fetching.
      */
     public synchronized Optional<Assembled> received(byte[] payload) {
+        if (payload == null || payload.length == 0) {
+            return Optional.empty();
+        }
         if (ChunkMessage.isChunk(payload)) {
             return chunk(ChunkMessage.decode(payload, ReleaseIndex.MAX_CHUNK_BYTES));
         }
