@@ -227,6 +227,16 @@ public final class Fleet implements AutoCloseable {
         return events;
     }
 
+    /** The OEM's keys (the simulator's own OEM, or the one it was pointed at), to issue vehicle certificates. */
+    public OemPki pki() {
+        return pki;
+    }
+
+    /** The topic layout this simulator runs under. */
+    public Topics topicLayout() {
+        return topics;
+    }
+
     public MqttSettings mqtt() {
         return mqtt;
     }
