@@ -35,6 +35,11 @@ public final class CampaignBench implements Callable<Integer> {
     @Option(names = "--thin", description = "thin vehicles: the protocol without ECU hosts (see above)")
     boolean thin;
 
+    @Option(names = "--broker", paramLabel = "URL",
+            description = "with --thin: an external broker's plain listener (tcp://host:port), e.g. Mosquitto, instead of"
+                    + " the embedded one (whose end of every connection would count against this process's open files)")
+    java.util.Optional<String> broker;
+
     @Option(names = "--thin-threads", paramLabel = "N", defaultValue = "2",
             description = "event-loop threads all thin vehicles share (default: ${DEFAULT-VALUE})")
     int thinThreads;
@@ -53,14 +58,17 @@ public final class CampaignBench implements Callable<Integer> {
         if (thinThreads < 1 || thinThreads > 64) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--thin-threads must be 1..64");
         }
+        if (broker.isPresent() && !thin) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--broker needs --thin");
+        }
         PrintWriter out = spec.commandLine().getOut();
         FleetBench.Result r = thin
-                ? FleetBench.runThin(Files.createTempDirectory("ota-bench-campaign"), vehicles, waves, corpus, thinThreads, out)
+                ? FleetBench.runThin(Files.createTempDirectory("ota-bench-campaign"), vehicles, waves, corpus, thinThreads, broker, out)
                 : FleetBench.run(Files.createTempDirectory("ota-bench-campaign"), vehicles, waves, corpus, out);
         if (thin) {
             out.printf(Locale.ROOT, "campaign_v%d_thin (thin vehicles on %d shared event-loop thread(s))%n", vehicles, thinThreads);
         }
-        out.printf(Locale.ROOT, "campaign_v%d_connect_s=%.1f (all vehicles connected, 32 at a time)%n", vehicles,
+        out.printf(Locale.ROOT, "campaign_v%d_connect_s=%.1f (all vehicles connected, %d at a time)%n", vehicles, thin ? 256 : 32,
                 r.connectNanos() / 1e9);
         out.printf(Locale.ROOT, "campaign_v%d_submit_to_all_committed_s=%.2f (intake %.2f s before the fleet connected, + rollout %.2f s)%n", vehicles,
                 r.totalNanos() / 1e9, r.intakeNanos() / 1e9, (r.totalNanos() - r.intakeNanos()) / 1e9);

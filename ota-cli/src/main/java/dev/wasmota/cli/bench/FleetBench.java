@@ -97,9 +97,11 @@ public final class FleetBench {
      * commit time of each vehicle is when it sent its signed report, the end when the OEM counted
      * the last one.
      */
-    public static Result runThin(Path dir, int vehicles, String waves, Path corpus, int threads, PrintWriter out) throws Exception {
+    public static Result runThin(Path dir, int vehicles, String waves, Path corpus, int threads, Optional<String> broker,
+                                 PrintWriter out) throws Exception {
         Narrator narrator = new Narrator(out, System.console() != null);
-        try (Fleet fleet = Fleet.startWithoutVehicles(FleetConfig.of(dir, vehicles).withoutModulesRunning())) {
+        try (Fleet fleet = Fleet.startWithoutVehicles(FleetConfig.of(dir, vehicles).withoutModulesRunning()
+                .withBroker(broker, Optional.empty()))) {
             OemNode oem = fleet.oem().orElseThrow();
             SimSupplier supplier = fleet.supplier().orElseThrow();
             byte[] pkg = supplier.sign(Files.readAllBytes(corpus.resolve("healthy_v1.wasm")), Scenario.MODULE, "1.0.0", 1);
