@@ -87,6 +87,7 @@ class HandWrittenDatabaseTest {
                 s.execute("DROP TABLE " + table);
             }
             s.execute("DROP INDEX action_by_wave");
+            s.execute("DROP INDEX action_members");
             s.execute("ALTER TABLE campaign DROP COLUMN hold_seconds");
             s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY,"
                     + " applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
