@@ -68,8 +68,8 @@ public final class CampaignBench implements Callable<Integer> {
         if (thin) {
             out.printf(Locale.ROOT, "campaign_v%d_thin (thin vehicles on %d shared event-loop thread(s))%n", vehicles, thinThreads);
         }
-        out.printf(Locale.ROOT, "campaign_v%d_connect_s=%.1f (all vehicles connected, %d at a time)%n", vehicles, thin ? 256 : 32,
-                r.connectNanos() / 1e9);
+        out.printf(Locale.ROOT, "campaign_v%d_connect_s=%.1f (all vehicles connected, %d at a time)%n", vehicles,
+                r.connectNanos() / 1e9, thin ? 256 : 32);
         out.printf(Locale.ROOT, "campaign_v%d_submit_to_all_committed_s=%.2f (intake %.2f s before the fleet connected, + rollout %.2f s)%n", vehicles,
                 r.totalNanos() / 1e9, r.intakeNanos() / 1e9, (r.totalNanos() - r.intakeNanos()) / 1e9);
         out.printf(Locale.ROOT, "campaign_v%d_commit_p50_s=%.2f p90_s=%.2f (campaign start to each vehicle's commit counted)%n",
