@@ -202,29 +202,30 @@ final class CampaignRows {
     }
 
     /**
-     * Campaigns' listed members, which never change once the campaign is created, by database,
-     * campaign and creation time: a campaign is loaded after every status report, and reading and
-     * checking its whole member list each time made the reports of a large campaign cost the
-     * square of its size.
+     * Campaigns' listed members, which never change once the campaign is created, kept per
+     * database connection (a connection lost and opened again starts afresh) and campaign: a
+     * campaign is loaded after every status report, and reading and checking its whole member list
+     * each time made the reports of a large campaign cost the square of its size.
      */
-    private static final java.util.Map<String, Targets> MEMBERS = new java.util.LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, Targets> eldest) {
-            return size() > 32;
-        }
-    };
+    private static final java.util.Map<Connection, java.util.Map<String, Targets>> MEMBERS = new java.util.WeakHashMap<>();
+    private static final int MEMBERS_KEPT = 32;
 
     private static Targets members(Connection c, String campaignId, java.time.Instant createdAt) throws SQLException {
-        String key = c.getMetaData().getURL() + "|" + campaignId + "|" + createdAt;
+        String key = campaignId + "|" + createdAt;
         synchronized (MEMBERS) {
-            Targets known = MEMBERS.get(key);
+            Targets known = MEMBERS.getOrDefault(c, java.util.Map.of()).get(key);
             if (known != null) {
                 return known;
             }
         }
         Targets t = Targets.vehicles(installMembers(c, campaignId));
         synchronized (MEMBERS) {
-            MEMBERS.put(key, t);
+            MEMBERS.computeIfAbsent(c, x -> new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Targets> eldest) {
+                    return size() > MEMBERS_KEPT;
+                }
+            }).put(key, t);
         }
         return t;
     }
