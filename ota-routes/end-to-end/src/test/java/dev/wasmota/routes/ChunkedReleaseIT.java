@@ -9,7 +9,9 @@ import dev.wasmota.oem.campaign.Action;
 import dev.wasmota.oem.campaign.Campaign;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseTopics;
+import dev.wasmota.contract.Digests;
 import dev.wasmota.protocol.release.ReleaseIndex;
+import dev.wasmota.protocol.wire.UpdateMessage;
 import dev.wasmota.protocol.release.ReleaseInstruction;
 import dev.wasmota.routes.vehicle.VehicleNode;
 import dev.wasmota.signing.Fixtures;
@@ -170,6 +172,26 @@ class ChunkedReleaseIT {
             PipelineKit.await("veh-1 to commit after its restart", WAIT, () -> status(kit, c, "veh-1") == Action.Status.COMMITTED);
             assertEquals("1.0.0", kit.hosts.get("veh-1").modules().get(0).activeMetadata().version());
             assertTrue(Files.notExists(kept), "chunks deleted once installed");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BrokerKind.class)
+    void withChunksTurnedOffTheOemSendsTheWholePackageAsBeforeAndPublishesNoReleaseTopics(BrokerKind kind) throws Exception {
+        Broker broker = BROKERS.get(kind);
+        try (PipelineKit kit = new PipelineKit(dir, broker)) {
+            kit.startOem("w1", Map.of("ota.release.chunkBytes", "0"));
+            kit.startVehicle("veh-1");
+            Release release = publishV1(kit);
+            try (Probe updates = new Probe(kit.mqtt, kit.topics.update("veh-1"))) {
+                Campaign c = kit.campaign(release, List.of("veh-1"), "1");
+                byte[] sent = updates.next(kit.topics.update("veh-1"), WAIT).payload();
+                assertEquals(release.packageSha256(), Digests.sha256Hex(UpdateMessage.decode(sent).packageFile()),
+                        "the old frame, with the package");
+                PipelineKit.await("veh-1 to commit", WAIT, () -> status(kit, c, "veh-1") == Action.Status.COMMITTED);
+                assertEquals(List.of(), onTheBroker(kit));
+                assertTrue(!retained(kit, kit.topics.releaseIndex(release.packageSha256())), "no release topic published");
+            }
         }
     }
 
