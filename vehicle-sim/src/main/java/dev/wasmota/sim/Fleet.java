@@ -151,7 +151,8 @@ public final class Fleet implements AutoCloseable {
     public void connectVehicles(IntConsumer progress) {
         startVehicles(progress);
         try {
-            tap = new Tap(mqtt, topics, vehicles, events, scheduler);
+            tap = new Tap(mqtt, topics, vehicles, events, scheduler,
+                    sha -> oem == null ? java.util.Optional.empty() : oem.releases().packageBytes(sha));
             open.add(tap);
         } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
             throw new IllegalStateException("the simulator's tap cannot connect: " + e.getMessage(), e);
@@ -225,6 +226,16 @@ public final class Fleet implements AutoCloseable {
 
     FleetEvents events() {
         return events;
+    }
+
+    /** The OEM's keys (the simulator's own OEM, or the one it was pointed at), to issue vehicle certificates. */
+    public OemPki pki() {
+        return pki;
+    }
+
+    /** The topic layout this simulator runs under. */
+    public Topics topicLayout() {
+        return topics;
     }
 
     public MqttSettings mqtt() {

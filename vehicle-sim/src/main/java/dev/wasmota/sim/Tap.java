@@ -8,6 +8,7 @@ import dev.wasmota.transport.MessageListener;
 import dev.wasmota.transport.MqttClients;
 import dev.wasmota.transport.MqttSettings;
 import dev.wasmota.protocol.wire.Frames;
+import dev.wasmota.protocol.release.ReleaseInstruction;
 import dev.wasmota.protocol.wire.UpdateMessage;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +32,14 @@ final class Tap implements AutoCloseable {
     private final Map<String, SimVehicle> vehicles;
     private final FleetEvents events;
     private final ScheduledExecutorService scheduler;
+    /** A release's package by its digest (the OEM's store), to corrupt a copy of a release sent in chunks. */
+    private final java.util.function.Function<String, java.util.Optional<byte[]>> packages;
     private final Map<String, byte[]> lastUpdate = new java.util.concurrent.ConcurrentHashMap<>();
 
     Tap(MqttSettings mqtt, Topics topics, Map<String, SimVehicle> vehicles, FleetEvents events,
-        ScheduledExecutorService scheduler) throws MqttException {
+        ScheduledExecutorService scheduler, java.util.function.Function<String, java.util.Optional<byte[]>> packages)
+            throws MqttException {
+        this.packages = packages;
         this.topics = topics;
         this.vehicles = vehicles;
         this.events = events;
@@ -64,15 +69,29 @@ final class Tap implements AutoCloseable {
                     400, TimeUnit.MILLISECONDS);
         }
         if (v.faults.contains(InjectedFault.BAD_MODULE)) {
-            UpdateMessage m;
-            try {
-                m = UpdateMessage.decode(payload);
-            } catch (RuntimeException e) {
+            java.util.Optional<UpdateMessage> m = whole(payload);
+            if (m.isEmpty()) {
                 return;
             }
-            byte[] corrupted = corrupted(m);
+            byte[] corrupted = corrupted(m.get());
             scheduler.schedule(() -> inject(topic, corrupted, InjectedFault.BAD_MODULE, vehicle,
                     "a corrupted copy of the package delivered"), 200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * The update as a whole package with its instruction: as sent, or, for a release sent in chunks
+     * ({@code WOTR}), the instruction with the release's package from the OEM's store.
+     */
+    private java.util.Optional<UpdateMessage> whole(byte[] payload) {
+        try {
+            if (ReleaseInstruction.isReleaseInstruction(payload)) {
+                ReleaseInstruction r = ReleaseInstruction.decode(payload);
+                return packages.apply(r.packageSha256()).map(p -> new UpdateMessage(r.instruction(), p));
+            }
+            return java.util.Optional.of(UpdateMessage.decode(payload));
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
         }
     }
 
@@ -90,7 +109,7 @@ final class Tap implements AutoCloseable {
         int n = 0;
         for (Map.Entry<String, byte[]> e : lastUpdate.entrySet()) {
             try {
-                MqttMessage m = new MqttMessage(corrupted(UpdateMessage.decode(e.getValue())));
+                MqttMessage m = new MqttMessage(corrupted(whole(e.getValue()).orElseThrow()));
                 m.setQos(1);
                 client.publish(topics.update(e.getKey()), m);
                 n++;

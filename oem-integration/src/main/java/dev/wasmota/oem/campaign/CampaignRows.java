@@ -188,7 +188,8 @@ final class CampaignRows {
         String id = rs.getString("id");
         String module = rs.getString("module_id");
         String hardware = rs.getString("target_hardware");
-        Targets targets = hardware != null ? Targets.hardware(hardware) : Targets.vehicles(installMembers(c, id));
+        Targets targets = hardware != null ? Targets.hardware(hardware)
+                : members(c, id, CampaignDatabase.instant(rs, "created_at"));
         String rollbackVersion = rs.getString("rollback_version");
         return new Campaign(id, new ReleaseId(module, rs.getString("release_version")), rs.getLong("security_version"),
                 rs.getString("package_sha256"), rs.getString("wasm_sha256"), targets,
@@ -198,6 +199,35 @@ final class CampaignRows {
                 rs.getInt("current_wave"), waveCount(c, id), Optional.ofNullable(rs.getString("cause")),
                 Optional.ofNullable(rollbackVersion).map(v -> new ReleaseId(module, v)),
                 CampaignDatabase.instant(rs, "created_at"), CampaignDatabase.instant(rs, "updated_at"));
+    }
+
+    /**
+     * Campaigns' listed members, which never change once the campaign is created, kept per
+     * database connection (a connection lost and opened again starts afresh) and campaign: a
+     * campaign is loaded after every status report, and reading and checking its whole member list
+     * each time made the reports of a large campaign cost the square of its size.
+     */
+    private static final java.util.Map<Connection, java.util.Map<String, Targets>> MEMBERS = new java.util.WeakHashMap<>();
+    private static final int MEMBERS_KEPT = 32;
+
+    private static Targets members(Connection c, String campaignId, java.time.Instant createdAt) throws SQLException {
+        String key = campaignId + "|" + createdAt;
+        synchronized (MEMBERS) {
+            Targets known = MEMBERS.getOrDefault(c, java.util.Map.of()).get(key);
+            if (known != null) {
+                return known;
+            }
+        }
+        Targets t = Targets.vehicles(installMembers(c, campaignId));
+        synchronized (MEMBERS) {
+            MEMBERS.computeIfAbsent(c, x -> new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Targets> eldest) {
+                    return size() > MEMBERS_KEPT;
+                }
+            }).put(key, t);
+        }
+        return t;
     }
 
     private static List<String> installMembers(Connection c, String campaignId) throws SQLException {

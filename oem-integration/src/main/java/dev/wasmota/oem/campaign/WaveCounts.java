@@ -31,6 +31,15 @@ public record WaveCounts(int members, int notInstructed, int awaiting, int commi
         return new WaveCounts(actions.size(), pending, awaiting, committed, failed);
     }
 
+    /** The counts from how many actions are in each {@link Action.Status}, indexed by its ordinal. */
+    static WaveCounts of(int[] byStatus) {
+        int pending = byStatus[Action.Status.PENDING.ordinal()];
+        int awaiting = byStatus[Action.Status.INSTRUCTED.ordinal()];
+        int committed = byStatus[Action.Status.COMMITTED.ordinal()];
+        int failed = byStatus[Action.Status.FAILED.ordinal()] + byStatus[Action.Status.ROLLED_BACK.ordinal()];
+        return new WaveCounts(pending + awaiting + committed + failed, pending, awaiting, committed, failed);
+    }
+
     /** Vehicles that were sent an instruction. */
     public int instructed() {
         return members - notInstructed;

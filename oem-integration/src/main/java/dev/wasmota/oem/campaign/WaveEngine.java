@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The rules that move a campaign through its waves, applied inside a transaction: a wave whose
@@ -105,10 +104,27 @@ final class WaveEngine {
         return r;
     }
 
+    /**
+     * The install actions' counts per wave, counted by the database (one row per wave and status,
+     * from index {@code action_by_wave}) rather than by reading every action with its instruction:
+     * this runs after every status report, so reading the whole fleet's rows each time made a
+     * campaign's reports cost the square of its size.
+     */
     static Map<Integer, WaveCounts> countsByWave(Connection c, String campaignId) throws SQLException {
-        return ActionRows.of(c, campaignId).stream().filter(a -> a.kind() == Action.Kind.INSTALL)
-                .collect(Collectors.groupingBy(Action::wave, Collectors.collectingAndThen(Collectors.toList(),
-                        WaveCounts::of)));
+        Map<Integer, int[]> byWave = new java.util.TreeMap<>();
+        try (java.sql.PreparedStatement p = c.prepareStatement("SELECT wave_index, status, COUNT(*) FROM campaign_action"
+                + " WHERE campaign_id = ? AND kind = 'INSTALL' GROUP BY wave_index, status")) {
+            p.setString(1, campaignId);
+            try (java.sql.ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    int[] n = byWave.computeIfAbsent(rs.getInt(1), w -> new int[Action.Status.values().length]);
+                    n[Action.Status.valueOf(rs.getString(2).trim()).ordinal()] += rs.getInt(3);
+                }
+            }
+        }
+        Map<Integer, WaveCounts> out = new java.util.TreeMap<>();
+        byWave.forEach((w, n) -> out.put(w, WaveCounts.of(n)));
+        return out;
     }
 
     /**

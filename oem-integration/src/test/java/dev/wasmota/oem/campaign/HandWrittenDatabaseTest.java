@@ -84,9 +84,12 @@ class HandWrittenDatabaseTest {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             for (String table : List.of("campaign_rollout", "vehicle_health", "oem_release", "module_owner", "audit_record",
                     "audit_head", "outbox_message", "oem_worker", "trust_update", "vehicle_log_anchor", "audit_checkpoint",
+                    "release_topic",
                     "\"flyway_schema_history\"")) {
                 s.execute("DROP TABLE " + table);
             }
+            s.execute("DROP INDEX action_by_wave");
+            s.execute("DROP INDEX action_members");
             s.execute("ALTER TABLE campaign DROP COLUMN hold_seconds");
             s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY,"
                     + " applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");

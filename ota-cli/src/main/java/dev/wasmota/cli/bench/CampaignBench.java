@@ -18,7 +18,10 @@ import picocli.CommandLine.Spec;
         description = {"Measures submit-to-all-committed time and memory for a simulated fleet on one machine.",
                 "%nEmbedded broker, the OEM and N vehicles (each an ECU host with its own state, key and two MQTT"
                         + " connections; modules installed, not run). One campaign wave to all. Prints connect time,"
-                        + " submit-to-all-committed, peak RSS and heap per vehicle.%n"})
+                        + " submit-to-all-committed, peak RSS and heap per vehicle.%n",
+                "With --thin, thin vehicles instead: the real protocol (release instruction, signed index, chunks,"
+                        + " signed status) on one MQTT connection each over a shared Netty event loop, no ECU host;"
+                        + " up to 100000.%n"})
 public final class CampaignBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,19 +32,44 @@ public final class CampaignBench implements Callable<Integer> {
     @Option(names = "--waves", paramLabel = "PLAN", defaultValue = "100%", description = "wave plan (default: ${DEFAULT-VALUE})")
     String waves;
 
+    @Option(names = "--thin", description = "thin vehicles: the protocol without ECU hosts (see above)")
+    boolean thin;
+
+    @Option(names = "--broker", paramLabel = "URL",
+            description = "with --thin: an external broker's plain listener (tcp://host:port), e.g. Mosquitto, instead of"
+                    + " the embedded one (whose end of every connection would count against this process's open files)")
+    java.util.Optional<String> broker;
+
+    @Option(names = "--thin-threads", paramLabel = "N", defaultValue = "2",
+            description = "event-loop threads all thin vehicles share (default: ${DEFAULT-VALUE})")
+    int thinThreads;
+
     @Option(names = "--corpus", paramLabel = "DIR", defaultValue = "${sys:ota.home:-.}/testdata/wasm",
             description = "the modules (default: ${DEFAULT-VALUE})")
     Path corpus;
 
     @Override
     public Integer call() throws Exception {
-        if (vehicles < 1 || vehicles > 20_000) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vehicles must be 1..20000");
+        int most = thin ? 100_000 : 20_000;
+        if (vehicles < 1 || vehicles > most) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vehicles must be 1.." + most
+                    + (thin ? "" : " (100000 with --thin)"));
+        }
+        if (thinThreads < 1 || thinThreads > 64) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--thin-threads must be 1..64");
+        }
+        if (broker.isPresent() && !thin) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--broker needs --thin");
         }
         PrintWriter out = spec.commandLine().getOut();
-        FleetBench.Result r = FleetBench.run(Files.createTempDirectory("ota-bench-campaign"), vehicles, waves, corpus, out);
-        out.printf(Locale.ROOT, "campaign_v%d_connect_s=%.1f (all vehicles connected, 32 at a time)%n", vehicles,
-                r.connectNanos() / 1e9);
+        FleetBench.Result r = thin
+                ? FleetBench.runThin(Files.createTempDirectory("ota-bench-campaign"), vehicles, waves, corpus, thinThreads, broker, out)
+                : FleetBench.run(Files.createTempDirectory("ota-bench-campaign"), vehicles, waves, corpus, out);
+        if (thin) {
+            out.printf(Locale.ROOT, "campaign_v%d_thin (thin vehicles on %d shared event-loop thread(s))%n", vehicles, thinThreads);
+        }
+        out.printf(Locale.ROOT, "campaign_v%d_connect_s=%.1f (all vehicles connected, %d at a time)%n", vehicles,
+                r.connectNanos() / 1e9, thin ? 256 : 32);
         out.printf(Locale.ROOT, "campaign_v%d_submit_to_all_committed_s=%.2f (intake %.2f s before the fleet connected, + rollout %.2f s)%n", vehicles,
                 r.totalNanos() / 1e9, r.intakeNanos() / 1e9, (r.totalNanos() - r.intakeNanos()) / 1e9);
         out.printf(Locale.ROOT, "campaign_v%d_commit_p50_s=%.2f p90_s=%.2f (campaign start to each vehicle's commit counted)%n",

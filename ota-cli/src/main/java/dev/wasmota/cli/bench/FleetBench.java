@@ -5,6 +5,7 @@ import dev.wasmota.sim.FleetConfig;
 import dev.wasmota.sim.Narrator;
 import dev.wasmota.sim.Scenario;
 import dev.wasmota.sim.SimSupplier;
+import dev.wasmota.sim.thin.ThinFleet;
 
 import dev.wasmota.contract.stats.Percentiles;
 import dev.wasmota.oem.campaign.Action;
@@ -87,6 +88,68 @@ public final class FleetBench {
             List<Long> times = new ArrayList<>(committedAt.values());
             return new Result(connect, intake, total, Percentiles.of(times.stream().mapToLong(Long::longValue).toArray()),
                     peakRssKib(), heapPerVehicle, Thread.activeCount());
+        }
+    }
+
+    /**
+     * The same measurement with thin vehicles ({@code ThinFleet}): the real protocol on one MQTT
+     * connection each over a shared event loop of {@code threads} threads, nothing installed; the
+     * commit time of each vehicle is when it sent its signed report, the end when the OEM counted
+     * the last one.
+     */
+    public static Result runThin(Path dir, int vehicles, String waves, Path corpus, int threads, Optional<String> broker,
+                                 PrintWriter out) throws Exception {
+        Narrator narrator = new Narrator(out, System.console() != null);
+        try (Fleet fleet = Fleet.startWithoutVehicles(FleetConfig.of(dir, vehicles).withoutModulesRunning()
+                .withBroker(broker, Optional.empty()))) {
+            OemNode oem = fleet.oem().orElseThrow();
+            SimSupplier supplier = fleet.supplier().orElseThrow();
+            byte[] pkg = supplier.sign(Files.readAllBytes(corpus.resolve("healthy_v1.wasm")), Scenario.MODULE, "1.0.0", 1);
+            long start = System.nanoTime();
+            SubmitResult result;
+            try (SupplierClient client = SupplierClient.connect(supplier.id(), fleet.mqtt(), fleet.properties())) {
+                client.submit(new Submission(pkg, Optional.empty()));
+                result = client.awaitResult(Duration.ofMinutes(2));
+            }
+            if (!result.accepted()) {
+                throw new IllegalStateException("intake refused the bench package: " + result.detail().orElse("?"));
+            }
+            long intake = System.nanoTime() - start;
+            long heapBefore = heapAfterGc();
+            long t0 = System.nanoTime();
+            try (ThinFleet thin = ThinFleet.connect(fleet.brokerUrl(), fleet.topicLayout(), fleet.pki().trustStore(), fleet.pki(),
+                    fleet.allVehicleIds(), java.time.Clock.systemUTC(), threads,
+                    n -> narrator.progress(n, vehicles, "thin vehicles connected " + n + "/" + vehicles))) {
+                narrator.clearProgress();
+                long connect = System.nanoTime() - t0;
+                long heapPerVehicle = (heapAfterGc() - heapBefore) / vehicles;
+                Release release = oem.releases().get(ReleaseId.parse(result.release().orElseThrow()));
+                var c = oem.campaigns().create(CampaignSpec.builder(release.id(), Targets.vehicles(fleet.allVehicleIds()),
+                        WavePlan.parse(waves)).build());
+                long campaignStart = System.nanoTime();
+                oem.campaigns().start(c.id());
+                long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+                int counted = 0;
+                while (counted < vehicles) {
+                    var total = oem.campaigns().status(c.id()).total();
+                    counted = total.committed();
+                    if (total.failed() > 0 || !thin.refusals().isEmpty()) {
+                        throw new IllegalStateException(total.failed() + " vehicle(s) failed; refusals: "
+                                + thin.refusals().stream().limit(3).toList());
+                    }
+                    narrator.progress(counted, vehicles, "committed " + counted + "/" + vehicles + " (reported "
+                            + thin.committed() + ")");
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("only " + counted + " of " + vehicles + " committed in 20 min");
+                    }
+                    Thread.sleep(200);
+                }
+                narrator.clearProgress();
+                long total = intake + (System.nanoTime() - campaignStart);
+                long[] times = java.util.Arrays.stream(thin.committedAtNanos()).map(t -> t - campaignStart).toArray();
+                return new Result(connect, intake, total, Percentiles.of(times), peakRssKib(), heapPerVehicle,
+                        Thread.activeCount());
+            }
         }
     }
 

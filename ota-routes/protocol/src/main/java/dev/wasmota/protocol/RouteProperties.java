@@ -39,6 +39,10 @@ public final class RouteProperties {
         m.put("ota.route.redeliveryDelayMillis", new String[] {"200", "pause between those retries"});
         m.put("ota.vehicle.watchMillis", new String[] {"500", "how often a vehicle checks for rollbacks its host did by itself"});
         m.put("ota.vehicle.resendMillis", new String[] {"30000", "shortest time between two sends of one status report by a vehicle asked for it again"});
+        m.put("ota.release.chunkBytes", new String[] {"65536", "releases go to vehicles in chunks of this many bytes, published once per release on retained release topics; 0 sends each vehicle the whole package in its update message (the old frame)"});
+        m.put("ota.release.sweepMillis", new String[] {"60000", "how often the OEM clears the retained release topics of releases no campaign needs"});
+        m.put("ota.vehicle.chunkStoreBytes", new String[] {"33554432", "most bytes of releases a vehicle holds in chunks at once (its transfers in progress)"});
+        m.put("ota.vehicle.chunkStallMillis", new String[] {"10000", "a transfer with no chunk for this long asks again for what it misses (after a lost connection, message or refused chunk)"});
         m.put("ota.supplier.resultTimeoutSeconds", new String[] {"300", "how long ota supplier submit waits for the intake result"});
         return java.util.Collections.unmodifiableMap(m);
     }

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * Who may publish or subscribe where on a broker's TLS listener, by client certificate identity,
- * under the topic root of {@link Topics}: vehicles and suppliers exactly their own topics, OEM
+ * under the topic root of {@link Topics}: vehicles and suppliers exactly their own topics (and
+ * vehicles, to read only, each index and chunk of the releases published in chunks), OEM
  * services everything under the root (shared subscriptions included), everything else nothing
  * (fail closed). Both brokers' access rules come from here: the embedded broker asks it for every
  * PUBLISH and SUBSCRIBE, and {@link #mosquittoAcl} writes the same table for Mosquitto.
@@ -36,7 +37,7 @@ public record TopicPolicy(Topics topics) {
         }
         return switch (kind) {
             case OEM -> underRoot(filter.startsWith(SHARE) ? unshared(filter) : filter);
-            case VEHICLE -> filter.equals(topics.update(name));
+            case VEHICLE -> filter.equals(topics.update(name)) || topics.isReleaseTopic(filter);
             case SUPPLIER -> filter.equals(topics.result(name));
             case OPERATOR, VIEWER -> false;
         };
@@ -47,12 +48,16 @@ public record TopicPolicy(Topics topics) {
      * (the user name is the certificate's CN, {@code vehicle/VID}, {@code supplier/SID} or
      * {@code oem/NAME}): vehicles and suppliers by pattern on their name, OEM services by name
      * (Mosquitto cannot match a user name prefix). Deny lines close the cross-kind topics the
-     * patterns would otherwise open (a supplier's {@code ROOT/supplier/SID/update}).
+     * patterns would otherwise open (a supplier's {@code ROOT/supplier/SID/update}). The release
+     * topics are one {@code pattern read} line, for every client: Mosquitto cannot confine a line to
+     * the user names of one kind, so on Mosquitto a supplier may read released packages too (signed,
+     * not secret; docs/SECURITY.md), while nobody but the OEM services may write there.
      */
     public String mosquittoAcl(Collection<String> oemClients) {
         String r = topics.root();
         StringBuilder a = new StringBuilder(512)
                 .append("# wasmota topic rules under '").append(r).append("' (generated from TopicPolicy)\n")
+                .append("pattern read ").append(r).append("/release/#\n")
                 .append("pattern deny ").append(r).append("/vehicle/+/submit\n")
                 .append("pattern deny ").append(r).append("/vehicle/+/result\n")
                 .append("pattern deny ").append(r).append("/supplier/+/update\n")

@@ -17,11 +17,15 @@ import java.util.regex.Pattern;
  * ROOT/vehicle/VID/update      OEM → vehicle: UpdateMessage, QoS 1, persistent session
  * ROOT/vehicle/VID/status      vehicle → OEM: SignedStatus (shared subscription on the OEM side)
  * ROOT/vehicle/VID/deadletter  vehicle: refused messages
+ * ROOT/release/SHA256/index    OEM → vehicles: the signed release index, retained, once per release
+ * ROOT/release/SHA256/chunk/N  OEM → vehicles: chunk N of that release, retained, once per release
  * </pre>
  */
 public record Topics(String root) {
     public static final String DEFAULT_ROOT = "ota";
     private static final Pattern ROOT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}(/[a-z0-9][a-z0-9_-]{0,31}){0,3}");
+
+    private static final Pattern RELEASE_LEAF = Pattern.compile("[0-9a-f]{64}/(index|chunk/(0|[1-9][0-9]{0,5}))");
 
     public Topics {
         if (root == null || !ROOT.matcher(root).matches()) {
@@ -71,6 +75,33 @@ public record Topics(String root) {
 
     public String vehicleDeadLetterFilter() {
         return vehicleDeadLetter("+");
+    }
+
+    /** {@code ROOT/release/SHA256}: the level under which one release's index and chunks are retained. */
+    public String release(String packageSha256) {
+        return root + "/release/" + packageSha256;
+    }
+
+    /** {@code ROOT/release/SHA256/index}: the signed index of a release published in chunks. */
+    public String releaseIndex(String packageSha256) {
+        return release(packageSha256) + "/index";
+    }
+
+    /** {@code ROOT/release/SHA256/chunk/N}: chunk {@code n} of that release. */
+    public String releaseChunk(String packageSha256, int n) {
+        return release(packageSha256) + "/chunk/" + n;
+    }
+
+    /**
+     * Whether {@code topic} is exactly one release's index or one of its chunks (no wildcard):
+     * what a vehicle may read of the release topics.
+     */
+    public boolean isReleaseTopic(String topic) {
+        String prefix = root + "/release/";
+        if (topic == null || !topic.startsWith(prefix)) {
+            return false;
+        }
+        return RELEASE_LEAF.matcher(topic.substring(prefix.length())).matches();
     }
 
     /** {@code $share/GROUP/filter}: the OEM workers of one group split the messages of {@code filter}. */

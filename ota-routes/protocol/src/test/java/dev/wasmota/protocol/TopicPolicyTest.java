@@ -24,6 +24,25 @@ class TopicPolicyTest {
     }
 
     @Test
+    void letsAVehicleReadEachReleaseIndexAndChunkButNeverWriteThem() {
+        String sha = "0123456789abcdef".repeat(4);
+        assertTrue(OTA.maySubscribe(VEHICLE, "VIN1", "ota/release/" + sha + "/index"));
+        assertTrue(OTA.maySubscribe(VEHICLE, "VIN1", "ota/release/" + sha + "/chunk/0"));
+        assertTrue(OTA.maySubscribe(VEHICLE, "VIN1", "ota/release/" + sha + "/chunk/16383"));
+        assertFalse(OTA.maySubscribe(VEHICLE, "VIN1", "ota/release/" + sha + "/chunk/+"));
+        assertFalse(OTA.maySubscribe(VEHICLE, "VIN1", "ota/release/#"));
+        assertFalse(OTA.maySubscribe(VEHICLE, "VIN1", "ota/release/+/index"));
+        assertFalse(OTA.maySubscribe(VEHICLE, "VIN1", "ota/release/" + sha + "/chunk/01"));
+        assertFalse(OTA.maySubscribe(VEHICLE, "VIN1", "ota/release/" + sha.toUpperCase() + "/index"));
+        assertFalse(OTA.maySubscribe(VEHICLE, "VIN1", "other/release/" + sha + "/index"));
+        assertFalse(OTA.mayPublish(VEHICLE, "VIN1", "ota/release/" + sha + "/index"));
+        assertFalse(OTA.mayPublish(VEHICLE, "VIN1", "ota/release/" + sha + "/chunk/0"));
+        assertFalse(OTA.maySubscribe(SUPPLIER, "acme", "ota/release/" + sha + "/index"));
+        assertFalse(OTA.mayPublish(SUPPLIER, "acme", "ota/release/" + sha + "/chunk/0"));
+        assertTrue(OTA.mayPublish(OEM, "serve-1", "ota/release/" + sha + "/chunk/0"));
+    }
+
+    @Test
     void letsAVehiclePublishOnlyItsOwnStatusAndDeadLetters() {
         assertTrue(OTA.mayPublish(VEHICLE, "VIN1", "ota/vehicle/VIN1/status"));
         assertTrue(OTA.mayPublish(VEHICLE, "VIN1", "ota/vehicle/VIN1/deadletter"));
@@ -96,6 +115,8 @@ class TopicPolicyTest {
         assertTrue(acl.contains("pattern read fleet/eu/%u/update\n"), acl);
         assertTrue(acl.contains("pattern write fleet/eu/%u/status\n"), acl);
         assertTrue(acl.contains("pattern deny fleet/eu/supplier/+/update\n"), acl);
+        assertTrue(acl.contains("pattern read fleet/eu/release/#\n"), acl);
+        assertFalse(acl.contains("write fleet/eu/release"), acl);
         assertTrue(acl.contains("user oem/w1\ntopic readwrite fleet/eu/#\n"), acl);
         assertFalse(acl.contains(" ota/"), acl);
     }

@@ -76,6 +76,22 @@ public final class HeldMessagesClient extends MqttClient {
      * connection is lost, until {@link #disconnect} or {@link #close}. Turn Paho's own automatic
      * reconnect off in {@code options}.
      */
+    /**
+     * Subscribes to {@code filters} without waiting for the SUBACK, so it may be called from a
+     * message callback (where waiting would hold up the very thread that completes the wait). A
+     * filter subscribed again is replaced, and its retained message delivered again.
+     */
+    public IMqttToken subscribeLater(String[] filters, int qos) throws MqttException {
+        int[] q = new int[filters.length];
+        java.util.Arrays.fill(q, qos);
+        return aClient.subscribe(filters, q);
+    }
+
+    /** Unsubscribes from {@code filters} without waiting for the UNSUBACK (see {@link #subscribeLater}). */
+    public IMqttToken unsubscribeLater(String[] filters) throws MqttException {
+        return aClient.unsubscribe(filters);
+    }
+
     @Override
     public void connect(MqttConnectionOptions options) throws MqttException {
         reconnector.connectedWith(options);

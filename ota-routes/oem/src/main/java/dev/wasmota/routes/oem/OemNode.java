@@ -11,6 +11,7 @@ import dev.wasmota.oem.trust.TrustDistribution;
 import dev.wasmota.oem.intake.IntakeOptions;
 import dev.wasmota.oem.intake.IntakePipeline;
 import dev.wasmota.oem.release.ReleaseStore;
+import dev.wasmota.oem.release.ReleaseTopics;
 import dev.wasmota.protocol.RouteFailure;
 import dev.wasmota.protocol.RouteProperties;
 import dev.wasmota.protocol.Topics;
@@ -161,6 +162,7 @@ public final class OemNode implements AutoCloseable {
                     this::renewLease, lease.dividedBy(3).toMillis(),
                     new DeadLetterRecorder(audit, "oem-serve:" + worker, topics.oemDeadLetter(), config.clock(),
                             config.registry(), topics, config.events()))));
+            camel.addRoutes(new ReleaseRoutes(releaseSweep(pki, topics, p, outClient, qos)));
             camel.start();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the OEM routes: " + e.getMessage(), e);
@@ -184,6 +186,29 @@ public final class OemNode implements AutoCloseable {
             status.add(f.name());
         }
         DeadLetterRecorder.register(registry, "oem-status", status);
+    }
+
+    /**
+     * Releases in chunks (issue 20): unless {@code ota.release.chunkBytes} is 0, the dispatcher
+     * publishes each release once on the retained release topics and sends vehicles instructions
+     * that point at it; the sweep clears the topics of releases no campaign needs (whatever the
+     * setting, so turning chunks off still clears what was published).
+     */
+    private ReleaseSweep releaseSweep(OemPki pki, Topics topics, Properties p, HeldMessagesClient outClient, int qos) {
+        ReleaseTopics records = new ReleaseTopics(workspace.database(), config.clock());
+        ReleasePublisher.Publish publish = (topic, payload, retained) -> {
+            org.eclipse.paho.mqttv5.common.MqttMessage m = new org.eclipse.paho.mqttv5.common.MqttMessage(payload);
+            m.setQos(qos);
+            m.setRetained(retained);
+            outClient.publish(topic, m);
+        };
+        int chunkBytes = RouteProperties.intValue(p, "ota.release.chunkBytes");
+        Optional<ReleasePublisher> publisher = Optional.empty();
+        if (chunkBytes > 0) {
+            publisher = Optional.of(new ReleasePublisher(records, topics, pki::campaign, chunkBytes, publish));
+            dispatcher.publishReleasesWith(publisher.get());
+        }
+        return new ReleaseSweep(records, topics, publish, publisher, config.clock(), config.events());
     }
 
     /**

@@ -8,6 +8,8 @@ import dev.wasmota.oem.campaign.Outbox;
 import dev.wasmota.oem.campaign.OutboxQueue;
 import dev.wasmota.oem.release.ReleaseStore;
 import dev.wasmota.protocol.Topics;
+import dev.wasmota.protocol.release.ReleaseIndex;
+import dev.wasmota.protocol.release.ReleaseInstruction;
 import dev.wasmota.protocol.wire.TrustUpdateMessage;
 import dev.wasmota.protocol.wire.UpdateMessage;
 import dev.wasmota.signing.instruction.Instruction;
@@ -66,6 +68,8 @@ public final class OutboxDispatcher implements Outbox {
      */
     private long lastScanNanos;
     private volatile boolean wake = true;
+    /** Set when releases travel in chunks: instructions then point at the release topics instead of carrying the package. */
+    private volatile ReleasePublisher chunked;
     /** Messages claimed and not yet marked sent or put back: those a scan finds still claimed. */
     private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -79,6 +83,16 @@ public final class OutboxDispatcher implements Outbox {
         this.topics = topics;
         this.clock = clock;
         this.scanEvery = scanEvery;
+    }
+
+    /**
+     * From now on, sends each instruction as a small {@link ReleaseInstruction} naming its
+     * package's digest, length and chunk count, after {@code publisher} made sure the release is on
+     * the retained release topics, instead of an {@link UpdateMessage} carrying the package.
+     */
+    public OutboxDispatcher publishReleasesWith(ReleasePublisher publisher) {
+        this.chunked = publisher;
+        return this;
     }
 
     /** A step of this process committed {@code issued} to the outbox: look at once. */
@@ -139,7 +153,7 @@ public final class OutboxDispatcher implements Outbox {
     }
 
     /** Turns the exchange's claimed message into the update (or trust update) message for its vehicle's topic. */
-    public void message(Exchange ex) {
+    public void message(Exchange ex) throws Exception {
         OutboxQueue.Message m = ex.getIn().getBody(OutboxQueue.Message.class);
         ex.setProperty(OUTGOING, m);
         ex.getIn().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, topics.update(m.vehicleId()));
@@ -150,6 +164,12 @@ public final class OutboxDispatcher implements Outbox {
         }
         Instruction i = SignedInstruction.open(m.payload(), trust.get(), clock);
         ex.setProperty(CONTENT, i);
+        ReleasePublisher releases = chunked;
+        if (releases != null) {
+            ReleaseIndex x = releases.ensure(packageBytes(i.packageSha256()));
+            ex.getIn().setBody(new ReleaseInstruction(m.payload(), i.packageSha256(), x.length(), x.chunkCount()).encode());
+            return;
+        }
         ex.getIn().setBody(new UpdateMessage(m.payload(), packageBytes(i.packageSha256())).encode());
     }
 

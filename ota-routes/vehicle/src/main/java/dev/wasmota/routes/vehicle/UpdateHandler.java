@@ -14,6 +14,7 @@ import dev.wasmota.transport.camel.DeadLetterRecorder;
 import dev.wasmota.protocol.wire.SignedStatus;
 import dev.wasmota.protocol.wire.StatusReport;
 import dev.wasmota.protocol.wire.UpdateMessage;
+import dev.wasmota.routes.vehicle.release.ChunkFetcher;
 import dev.wasmota.contract.error.ExitCode;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.instruction.Instruction;
@@ -45,6 +46,7 @@ public final class UpdateHandler {
     private final RollbackWatch watch;
     private final ServiceEvents events;
     private final SentStatuses sent;
+    private ChunkFetcher transfers;
 
     public UpdateHandler(EcuHost host, String vehicleId, Credential credential, Clock clock, RollbackWatch watch,
                          ServiceEvents events, SentStatuses sent) {
@@ -64,7 +66,30 @@ public final class UpdateHandler {
      */
     public void handle(Exchange ex) {
         byte[] payload = ex.getIn().getBody(byte[].class);
-        UpdateMessage m = UpdateMessage.decode(payload);
+        install(ex, UpdateMessage.decode(payload), payload);
+    }
+
+    /**
+     * A package fetched in chunks ({@link ChunkFetcher.Assembled}), whole and checked against its
+     * digest: installed exactly as one sent whole ({@link #handle}); once installed or refused,
+     * its chunks are deleted.
+     */
+    public void handleAssembled(Exchange ex) {
+        ChunkFetcher.Assembled a = ex.getIn().getBody(ChunkFetcher.Assembled.class);
+        UpdateMessage m = new UpdateMessage(a.instruction(), a.packageFile());
+        install(ex, m, null);
+        if (transfers != null) {
+            transfers.done(a.packageSha256());
+        }
+    }
+
+    /** Deletes each release fetched in chunks through {@code fetcher} once it was installed or refused. */
+    public UpdateHandler withTransfers(ChunkFetcher fetcher) {
+        this.transfers = fetcher;
+        return this;
+    }
+
+    private void install(Exchange ex, UpdateMessage m, byte[] payload) {
         StatusReport report;
         Instruction i;
         Optional<Instruction> asked = opened(m.instruction());
@@ -86,7 +111,7 @@ public final class UpdateHandler {
                 return;
             } catch (RejectedException e) {
                 report = report(asked.get(), StatusReport.Result.FAILED, e.reason().name(), e.userMessage());
-                finish(ex, report, asked.get(), e, payload);
+                finish(ex, report, asked.get(), e, m, payload);
                 return;
             }
         }
@@ -99,16 +124,18 @@ public final class UpdateHandler {
         } catch (RejectedException e) {
             i = opened(m.instruction()).orElseThrow(() -> e);
             report = report(i, StatusReport.Result.FAILED, e.reason().name(), e.userMessage());
-            finish(ex, report, i, e, payload);
+            finish(ex, report, i, e, m, payload);
             return;
         }
-        finish(ex, report, i, null, payload);
+        finish(ex, report, i, null, m, payload);
     }
 
-    private void finish(Exchange ex, StatusReport report, Instruction i, RejectedException refusal, byte[] payload) {
+    /** Sets the body to the one signed report (a list, as the routes split it), and what to dead-letter with it. */
+    private void finish(Exchange ex, StatusReport report, Instruction i, RejectedException refusal, UpdateMessage m,
+                        byte[] payload) {
         if (refusal != null && refusal.exitCode() == ExitCode.TRUST) {
             ex.setProperty(DEAD_LETTER_TOO, refusal);
-            ex.setProperty(ORIGINAL, payload);
+            ex.setProperty(ORIGINAL, payload != null ? payload : m.encode());
         }
         events.emit(clock, ServiceEvent.Kind.STATUS, line(report));
         sent.keep(report, i.expiresAt());

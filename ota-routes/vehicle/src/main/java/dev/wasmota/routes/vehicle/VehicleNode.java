@@ -5,6 +5,9 @@ import dev.wasmota.signing.pki.Credential;
 import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.protocol.RouteProperties;
 import dev.wasmota.protocol.Topics;
+import dev.wasmota.routes.vehicle.release.ChunkFetcher;
+import dev.wasmota.routes.vehicle.release.DiskChunkStore;
+import dev.wasmota.routes.vehicle.release.PahoReleaseSubscriptions;
 import dev.wasmota.transport.camel.CamelNodes;
 import dev.wasmota.transport.camel.DeadLetterRecorder;
 import dev.wasmota.transport.HeldMessagesClient;
@@ -28,7 +31,9 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  * One vehicle on the pipeline: its ECU host behind a persistent MQTT session (client id
  * {@code vehicle-<id>}, QoS 1), so updates published while it is offline wait at the broker and
  * arrive when it reconnects. The vehicle signs its status reports with its own key, whose
- * certificate the OEM root issued for the vehicle role. A connection dropped because an update
+ * certificate the OEM root issued for the vehicle role. A release sent in chunks is fetched on the
+ * same session ({@link ChunkFetcher}), kept on the host's state directory, and resumed there after
+ * a restart. A connection dropped because an update
  * trickled in too slowly is a {@code SECURITY_EVENT} ({@code SLOW_RETRIEVAL}) in the host's audit
  * log. The host stays the caller's to close.
  */
@@ -95,7 +100,13 @@ public final class VehicleNode implements AutoCloseable {
             SentStatuses sent = new SentStatuses(host.config().stateDir(), vehicleId, credential, clock,
                     Duration.ofMillis(RouteProperties.intValue(properties, "ota.vehicle.resendMillis")), options.events());
             RollbackWatch watch = new RollbackWatch(host, credential, clock, options.events(), sent);
-            UpdateHandler updates = new UpdateHandler(host, vehicleId, credential, clock, watch, options.events(), sent);
+            ChunkFetcher fetcher = new ChunkFetcher(
+                    new DiskChunkStore(host.config().stateDir(), Long.parseLong(properties.getProperty("ota.vehicle.chunkStoreBytes").trim())),
+                    topics, vehicleId, host::trust, clock,
+                    Duration.ofMillis(RouteProperties.intValue(properties, "ota.vehicle.chunkStallMillis")),
+                    new PahoReleaseSubscriptions(in, qos, clock, options.events()));
+            UpdateHandler updates = new UpdateHandler(host, vehicleId, credential, clock, watch, options.events(), sent)
+                    .withTransfers(fetcher);
             watch.reportWith(updates);
             VehicleRoutes.Endpoints e = new VehicleRoutes.Endpoints(
                     MqttEndpoints.consumer(camel, "vehicle-update-in-" + vehicleId, topics.update(vehicleId), in, qos),
@@ -103,9 +114,10 @@ public final class VehicleNode implements AutoCloseable {
                     MqttEndpoints.producer(camel, "vehicle-dead-letter-out-" + vehicleId, topics.vehicleDeadLetter(vehicleId), out, qos));
             routes = new VehicleRoutes(vehicleId, e, updates, new TrustUpdateHandler(host, clock, options.events()), watch,
                     new DeadLetterRecorder(host.auditLog(), "vehicle-routes", topics.vehicleDeadLetter(vehicleId), clock, registry,
-                            topics, options.events()), sent, options.linkDelay().toMillis());
+                            topics, options.events()), sent, options.linkDelay().toMillis(), fetcher);
             camel.addRoutes(routes);
             camel.start();
+            fetcher.resume();
             resend(sent, out, topics.status(vehicleId), qos, clock, options.events());
         } catch (Exception e) {
             try {

@@ -1,5 +1,7 @@
 package dev.wasmota.routes.vehicle;
 
+import dev.wasmota.routes.vehicle.release.ChunkFetcher;
+import dev.wasmota.routes.vehicle.release.ReleaseTraffic;
 import dev.wasmota.transport.camel.DeadLetterRecorder;
 import dev.wasmota.protocol.wire.StatusRequest;
 import dev.wasmota.protocol.wire.TrustUpdateMessage;
@@ -10,7 +12,8 @@ import dev.wasmota.transport.camel.OtaRouteBuilder;
 
 /**
  * One vehicle's routes: update → install → signed status, a trust update → the host's trust, or the
- * OEM's status request → the kept reports sent again; and the watch for rollbacks its host did by
+ * OEM's status request → the kept reports sent again; a release instruction, index or chunk → the
+ * chunk fetcher, and a release it completed → install → signed status; and the watch for rollbacks its host did by
  * itself.
  */
 final class VehicleRoutes extends OtaRouteBuilder {
@@ -29,9 +32,11 @@ final class VehicleRoutes extends OtaRouteBuilder {
     private final SentStatuses sent;
 
     private final long linkDelayMillis;
+    private final ChunkFetcher fetcher;
 
     VehicleRoutes(String vehicleId, Endpoints e, UpdateHandler updates, TrustUpdateHandler trustUpdates, RollbackWatch watch,
-                  DeadLetterRecorder deadLetters, SentStatuses sent, long linkDelayMillis) {
+                  DeadLetterRecorder deadLetters, SentStatuses sent, long linkDelayMillis, ChunkFetcher fetcher) {
+        this.fetcher = fetcher;
         this.trustUpdates = trustUpdates;
         this.sent = sent;
         this.vehicleId = vehicleId;
@@ -45,6 +50,7 @@ final class VehicleRoutes extends OtaRouteBuilder {
     @Override
     public void configure() {
         String deadLetter = "direct:vehicle-dead-letter-" + vehicleId;
+        String assembled = "direct:vehicle-assembled-" + vehicleId;
         errorHandler(defaultErrorHandler().logExhausted(false).logStackTrace(false));
         onException(PowerLoss.class).handled(false).maximumRedeliveries(0).logExhausted(false).logHandled(false);
         onException(RejectedException.class).handled(true).maximumRedeliveries(0).useOriginalMessage().to(deadLetter);
@@ -52,11 +58,51 @@ final class VehicleRoutes extends OtaRouteBuilder {
                 .maximumRedeliveries(setting("ota.route.redeliveries"))
                 .redeliveryDelay(setting("ota.route.redeliveryDelayMillis")).to(deadLetter);
 
+        from(assembled).routeId("vehicle-assembled-" + vehicleId)
+                .filter(body().isNotNull())
+                    .bean(updates, "handleAssembled")
+                    .split(body())
+                        .to(e.statusOut())
+                    .end()
+                    .filter(exchangeProperty(UpdateHandler.DEAD_LETTER_TOO).isNotNull())
+                        .setProperty(Exchange.EXCEPTION_CAUGHT, exchangeProperty(UpdateHandler.DEAD_LETTER_TOO))
+                        .setBody(exchangeProperty(UpdateHandler.ORIGINAL))
+                        .to(deadLetter)
+                    .end()
+                .end();
+
+        from("timer:vehicle-release-stall?period={{ota.vehicle.chunkStallMillis}}&delay=" + WATCH_DELAYS.incrementAndGet())
+                .routeId("vehicle-release-stall-" + vehicleId)
+                .bean(fetcher, "tick");
+
+        from("timer:vehicle-watch?period={{ota.vehicle.watchMillis}}&delay=" + WATCH_DELAYS.incrementAndGet())
+                .routeId("vehicle-watch-" + vehicleId)
+                .bean(watch, "check")
+                .split(body())
+                    .to(e.statusOut());
+
+        from(deadLetter).routeId("vehicle-dead-letter-" + vehicleId)
+                .errorHandler(noErrorHandler())
+                .bean(deadLetters, "record")
+                .to(e.deadLetterOut());
+
+        // the update route last: a persistent session delivers what it kept as soon as this consumer starts,
+        // and what it delivers goes on to the routes above
         from(e.updateIn()).routeId("vehicle-update-" + vehicleId)
                 .delay(linkDelayMillis)
                 .choice()
                     .when(method(TrustUpdateMessage.class, "isTrustUpdate"))
                         .bean(trustUpdates, "handle")
+                    .when(method(ReleaseTraffic.class, "isReleaseInstruction"))
+                        .bean(fetcher, "instructed")
+                        .process(VehicleRoutes::unwrap)
+                        .to(assembled)
+                        .endChoice()
+                    .when(method(ReleaseTraffic.class, "isReleaseTopicMessage"))
+                        .bean(fetcher, "received")
+                        .process(VehicleRoutes::unwrap)
+                        .to(assembled)
+                        .endChoice()
                     .when(method(StatusRequest.class, "isStatusRequest"))
                         .bean(sent, "requested")
                         .split(body())
@@ -74,16 +120,11 @@ final class VehicleRoutes extends OtaRouteBuilder {
                             .to(deadLetter)
                         .end()
                 .end();
+    }
 
-        from("timer:vehicle-watch?period={{ota.vehicle.watchMillis}}&delay=" + WATCH_DELAYS.incrementAndGet())
-                .routeId("vehicle-watch-" + vehicleId)
-                .bean(watch, "check")
-                .split(body())
-                    .to(e.statusOut());
-
-        from(deadLetter).routeId("vehicle-dead-letter-" + vehicleId)
-                .errorHandler(noErrorHandler())
-                .bean(deadLetters, "record")
-                .to(e.deadLetterOut());
+    /** The fetcher's answer as the body: the package it completed, or none. */
+    private static void unwrap(Exchange x) {
+        java.util.Optional<?> done = x.getIn().getBody(java.util.Optional.class);
+        x.getIn().setBody(done == null ? null : done.orElse(null));
     }
 }
