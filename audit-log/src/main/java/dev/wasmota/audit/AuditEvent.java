@@ -101,5 +101,10 @@ public enum AuditEvent {
      * A message on the MQTT pipeline was refused (malformed, oversized, unverifiable, from the
      * wrong sender) and sent to a dead-letter topic; {@code cause} names the reason.
      */
-    MESSAGE_DEAD_LETTERED
+    MESSAGE_DEAD_LETTERED,
+    /**
+     * OEM: a campaign's update record (UN R156 §7.1.2) was stated or replaced before its start;
+     * {@code detail} gives the record's SHA-256 and the fields it still lacks.
+     */
+    UPDATE_RECORD_STATED
 }

@@ -35,7 +35,9 @@ import picocli.CommandLine.TypeConversionException;
                 "--package publishes a countersigned package into DIR/releases first (with PKG.report.json, if "
                 + "present); --release names one published already. Vehicles must be registered "
                 + "(ota oem vehicle register) and run on a hardware id the release allows, and be in no unfinished "
-                + "campaign. Prints the campaign id."})
+                + "campaign. Prints the campaign id.",
+                "--record FILE states the campaign's update record (UN R156 7.1.2, wasmota-update-record/1; see "
+                + "ota oem campaign record --help); a malformed record refuses the create (exit 4) before anything is written."})
 public final class CampaignCreateCommand extends CampaignBaseCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source what;
@@ -68,6 +70,10 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
 
     @Option(names = "--id", paramLabel = "ID", description = "the campaign id (default: generated, c-<hex>)")
     String id;
+
+    @Option(names = "--record", paramLabel = "FILE", description = "the campaign's update record (JSON, "
+            + dev.wasmota.oem.record.UpdateRecord.FORMAT + "); checked complete at start")
+    Path record;
 
     /** The release to roll out: a package file or a published release. */
     static final class Source {
@@ -106,6 +112,8 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        Optional<dev.wasmota.oem.record.UpdateRecord> stated = record == null ? Optional.empty()
+                : Optional.of(CampaignRecordCommand.read(spec.commandLine(), record));
         ReleaseId release = what.pkg != null ? publish(ws, what.pkg).id() : parseRelease(what.release);
         CampaignSpec.Builder b = CampaignSpec.builder(release, targets, waves).advanceAt(advanceAt).stopAt(stopAt)
                 .validity(expires).hold(hold);
@@ -117,11 +125,17 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
                         + " instructions valid %s, hold %s%n", k.id(), k.release(),
                 ws.campaigns().status(k.id()).total().members(), k.targets(), k.waveCount(), k.wavePlan(), k.advanceAt(),
                 k.stopAt(), StatusTable.human(k.validity()), StatusTable.human(k.hold()));
+        if (stated.isPresent()) {
+            CampaignRecordCommand.print(out, ws.records(ACTOR).state(k.id(), stated.get()));
+        }
         return 0;
     }
 
     @Override
     int runApi(ApiClient client, PrintWriter out) {
+        if (record != null) {
+            throw new ParameterException(spec.commandLine(), "--record works with --oem, not through --api");
+        }
         if (what.pkg != null) {
             throw new ParameterException(spec.commandLine(), "--package publishes into the database: through --api, name a"
                     + " published --release");
