@@ -76,6 +76,7 @@ final class Commands {
                 .addSubcommand(CampaignVehicleCommand.commandLine(env))
                 .addSubcommand(CampaignCommand.commandLine(env))
                 .addSubcommand(new dev.wasmota.cli.oem.OemLogCommand(env))
+                .addSubcommand(dev.wasmota.cli.oem.OemEvidenceCommand.commandLine(env))
                 .addSubcommand(new OemServeCommand(env));
         CommandLine supplier = group(new Supplier())
                 .addSubcommand(new SupplierKeygenCommand(env))
