@@ -82,7 +82,7 @@ class HandWrittenDatabaseTest {
     /** What a version-one database of the hand-written migrations holds: no hold column, none of Flyway's or later tables. */
     private static void downgradeToVersionOne(String url) throws Exception {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            for (String table : List.of("oem_release", "module_owner", "audit_record", "audit_head", "outbox_message",
+            for (String table : List.of("update_record", "oem_release", "module_owner", "audit_record", "audit_head", "outbox_message",
                     "oem_worker", "trust_update", "\"flyway_schema_history\"")) {
                 s.execute("DROP TABLE " + table);
             }
