@@ -106,5 +106,11 @@ public enum AuditEvent {
      * OEM: a campaign's update record (UN R156 §7.1.2) was stated or replaced before its start;
      * {@code detail} gives the record's SHA-256 and the fields it still lacks.
      */
-    UPDATE_RECORD_STATED
+    UPDATE_RECORD_STATED,
+    /**
+     * Vehicle: an instructed update was not activated because its safe-execution preconditions
+     * (vehicle stationary, supply voltage) did not hold; {@code preconditions} gives each signal's
+     * state. It is tried again until they hold or the instruction expires.
+     */
+    INSTALL_POSTPONED
 }

@@ -95,7 +95,8 @@ public final class VehicleNode implements AutoCloseable {
             SentStatuses sent = new SentStatuses(host.config().stateDir(), vehicleId, credential, clock,
                     Duration.ofMillis(RouteProperties.intValue(properties, "ota.vehicle.resendMillis")), options.events());
             RollbackWatch watch = new RollbackWatch(host, credential, clock, options.events(), sent);
-            UpdateHandler updates = new UpdateHandler(host, vehicleId, credential, clock, watch, options.events(), sent);
+            UpdateHandler updates = new UpdateHandler(host, vehicleId, credential, clock, watch, options.events(), sent,
+                    dev.wasmota.ecu.safety.SafeExecution.load(host.config().stateDir()));
             watch.reportWith(updates);
             VehicleRoutes.Endpoints e = new VehicleRoutes.Endpoints(
                     MqttEndpoints.consumer(camel, "vehicle-update-in-" + vehicleId, topics.update(vehicleId), in, qos),

@@ -65,13 +65,21 @@ final class VehicleRoutes extends OtaRouteBuilder {
                         .endChoice()
                     .otherwise()
                         .bean(updates, "handle")
-                        .to(e.statusOut())
-                        .filter(exchangeProperty(UpdateHandler.DEAD_LETTER_TOO).isNotNull())
-                            .setProperty(Exchange.EXCEPTION_CAUGHT, exchangeProperty(UpdateHandler.DEAD_LETTER_TOO))
-                            .setBody(exchangeProperty(UpdateHandler.ORIGINAL))
-                            .to(deadLetter)
+                        .filter(exchangeProperty(UpdateHandler.POSTPONED).isNull())
+                            .to(e.statusOut())
+                            .filter(exchangeProperty(UpdateHandler.DEAD_LETTER_TOO).isNotNull())
+                                .setProperty(Exchange.EXCEPTION_CAUGHT, exchangeProperty(UpdateHandler.DEAD_LETTER_TOO))
+                                .setBody(exchangeProperty(UpdateHandler.ORIGINAL))
+                                .to(deadLetter)
+                            .end()
                         .end()
                 .end();
+
+        from("timer:vehicle-postponed?period={{ota.vehicle.watchMillis}}&delay=" + WATCH_DELAYS.incrementAndGet())
+                .routeId("vehicle-postponed-" + vehicleId)
+                .bean(updates, "retryPostponed")
+                .split(body())
+                    .to(e.statusOut());
 
         from("timer:vehicle-watch?period={{ota.vehicle.watchMillis}}&delay=" + WATCH_DELAYS.incrementAndGet())
                 .routeId("vehicle-watch-" + vehicleId)
