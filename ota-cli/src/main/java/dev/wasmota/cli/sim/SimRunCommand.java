@@ -75,6 +75,10 @@ public final class SimRunCommand implements Callable<Integer> {
             description = "the modules and vectors (default: ${DEFAULT-VALUE})")
     Path corpus;
 
+    @Option(names = "--safe-execution", description = "each car activates an update only while it stands at a light"
+            + " (speed 0) with its supply voltage above 11.5 V; otherwise it postpones and tries again (INSTALL_POSTPONED)")
+    boolean safeExecution;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a routes setting (ota.*), repeatable")
     Map<String, String> settings = new LinkedHashMap<>();
 
@@ -98,6 +102,10 @@ public final class SimRunCommand implements Callable<Integer> {
                     FaultSpec.parse(faults), seed, settings, true);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (safeExecution) {
+            Files.writeString(config.dir().resolve(dev.wasmota.ecu.safety.SafeExecution.FILE),
+                    dev.wasmota.ecu.safety.SafeExecution.DEFAULT.toJson());
         }
         FleetRun.Outcome o = FleetRun.run(config, new FleetRun.Plan(waves, hold, timeout, duration), corpus,
                 vehiclesOnly ? Optional.empty() : Optional.of(report), SimOutput.narrator(spec.commandLine().getOut()));
