@@ -28,7 +28,7 @@ import java.util.Optional;
  *   entry   count times, in this order, each: tag (1 byte), length (4 bytes, big-endian), bytes
  *           tag 1 manifest   (canonical JSON, at most 64 KiB)
  *           tag 2 module     (.wasm, at most 8 MiB)
- *           tag 4 sbom       (optional: the supplier's CycloneDX SBOM, at most 1 MiB; its SHA-256 is the manifest's sbomSha256)
+ *           tag 4 sbom       (optional: the supplier's CycloneDX SBOM, at most 768 KiB; its SHA-256 is the manifest's sbomSha256)
  *           tag 3 signature  (optional: CMS SignedData DER, at most 64 KiB)
  *   nothing after the last entry
  * </pre>
@@ -47,8 +47,8 @@ public final class PackageFile {
     public static final int TAG_SIGNATURE = 3;
     public static final int TAG_SBOM = 4;
     public static final int MAX_SIGNATURE_BYTES = 64 * 1024;
-    /** Largest SBOM a package carries. */
-    public static final int MAX_SBOM_BYTES = 1024 * 1024;
+    /** Largest SBOM a package carries: a package at every cap, with its instruction, still fits one 9 MiB MQTT message. */
+    public static final int MAX_SBOM_BYTES = 768 * 1024;
     private static final int HEADER_BYTES = MAGIC.length + 1;
     private static final int ENTRY_HEADER_BYTES = 5;
     /** Largest package file accepted: header plus every entry at its cap. */
