@@ -100,7 +100,8 @@ final class Commands {
                 .addSubcommand(new IntegrateBench())
                 .addSubcommand(new dev.wasmota.cli.bench.PipelineBench())
                 .addSubcommand(new dev.wasmota.cli.bench.CampaignBench())
-                .addSubcommand(new dev.wasmota.cli.bench.ApiBench());
+                .addSubcommand(new dev.wasmota.cli.bench.ApiBench())
+                .addSubcommand(new dev.wasmota.cli.bench.EvidenceBench());
         BenchCommands.all().forEach(bench::addSubcommand);
         return group(new Ota())
                 .addSubcommand(oem)
