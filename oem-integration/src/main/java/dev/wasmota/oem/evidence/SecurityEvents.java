@@ -17,13 +17,16 @@ import java.util.regex.Pattern;
  * The security events in the OEM's audit trail, counted by kind per vehicle and for the fleet (UN
  * R155 monitoring): every {@code SECURITY_EVENT}, every dead-lettered message and every refused
  * step (outcome {@code REFUSED}, e.g. a status report with the wrong nonce). The kind is the
- * record's cause (its reason's name), else its event; the vehicle is the one the record names,
- * else {@value #FLEET_ONLY}.
+ * record's cause (its reason's name), else its event; the vehicle is the sender of a refused status
+ * report or the vehicle of a dead letter's topic, else {@value #FLEET_ONLY}.
  */
 public final class SecurityEvents {
     /** The vehicle of an event that names none (e.g. an intake refusal). */
     public static final String FLEET_ONLY = "-";
-    private static final Pattern VEHICLE = Pattern.compile("vehicle ([A-Za-z0-9][A-Za-z0-9._-]{0,63})");
+    /** Where a record names its vehicle: a refused status report's sender, a dead letter's topic. */
+    private static final List<Pattern> VEHICLE = List.of(
+            Pattern.compile("from vehicle ([A-Za-z0-9][A-Za-z0-9._-]{0,63})"),
+            Pattern.compile("/vehicle/([A-Za-z0-9][A-Za-z0-9._-]{0,63})/"));
 
     /** One event: the OEM record's seq, event, kind, vehicle and detail. */
     public record Event(long seq, String time, String event, String kind, String vehicle, String campaign, String detail) {
@@ -59,9 +62,11 @@ public final class SecurityEvents {
 
     static String vehicle(AuditRecord r) {
         if (r.detail() != null) {
-            Matcher m = VEHICLE.matcher(r.detail());
-            if (m.find()) {
-                return m.group(1);
+            for (Pattern p : VEHICLE) {
+                Matcher m = p.matcher(r.detail());
+                if (m.find()) {
+                    return m.group(1);
+                }
             }
         }
         return FLEET_ONLY;
