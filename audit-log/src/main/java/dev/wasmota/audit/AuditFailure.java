@@ -7,6 +7,11 @@ import dev.wasmota.contract.error.Reason;
 public enum AuditFailure implements Reason {
     /** The hash chain is broken before its last line: an edit, deletion or reordering; never repaired silently. */
     CHAIN_BROKEN(ExitCode.TRUST),
+    /**
+     * The log's last line is torn, but its seq was already reported whole in a signed status (an
+     * anchor): a cut after the fact, not a crash during the append; a security event, never recovered.
+     */
+    ANCHORED_RECORD_TORN(ExitCode.TRUST),
     /** Another writer (process or {@link AuditLog} instance) holds the log. */
     LOG_IN_USE(ExitCode.USAGE),
     /** A record would exceed the longest line the log accepts. */

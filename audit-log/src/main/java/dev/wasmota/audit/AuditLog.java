@@ -70,6 +70,17 @@ public final class AuditLog implements AuditTrail, Closeable {
      * {@link AuditFailure#CHAIN_BROKEN} and left as found, for {@link #verify} to report.
      */
     public static AuditLog open(Path file, Clock clock) {
+        return open(file, clock, 0);
+    }
+
+    /**
+     * As {@link #open(Path, Clock)}, but a torn last line is a crash tail only when it is the
+     * unacknowledged last append: its seq must be past {@code anchoredSeq}, the highest seq this
+     * log's owner has put in a signed report (an {@link AuditAnchorFile}). Every such record was
+     * whole on disk before it was reported, so a torn line at or below it was cut afterwards:
+     * refused as a security event ({@link AuditFailure#ANCHORED_RECORD_TORN}), the log left as found.
+     */
+    public static AuditLog open(Path file, Clock clock, long anchoredSeq) {
         Objects.requireNonNull(clock, "clock");
         Path path = canonicalPath(file);
         if (!OPEN_IN_THIS_PROCESS.add(path)) {
@@ -90,6 +101,12 @@ public final class AuditLog implements AuditTrail, Closeable {
             if (!result.ok() && result.broken().problem() != Problem.TRUNCATED) {
                 throw new RejectedException(AuditFailure.CHAIN_BROKEN,
                         result.summary() + "; the log is left as found for `ota ecu log --verify`");
+            }
+            if (!result.ok() && result.broken().seq() <= anchoredSeq) {
+                throw new RejectedException(AuditFailure.ANCHORED_RECORD_TORN, "SECURITY_EVENT: the last line of " + path
+                        + " (seq " + result.broken().seq() + ") is torn, but seq " + anchoredSeq
+                        + " was already reported whole in a signed status: not a crash tail, so not recovered;"
+                        + " the log is left as found for `ota ecu log --verify` and `ota oem evidence verify`");
             }
             if (!result.ok()) {
                 channel.truncate(scan.validBytes());
@@ -236,6 +253,29 @@ public final class AuditLog implements AuditTrail, Closeable {
             throw new UncheckedIOException("cannot read audit log " + file, e);
         }
         return records;
+    }
+
+    /**
+     * The record on line {@code seq} of the log at {@code file} (in an intact log, the record of
+     * that seq), reading no further; empty when the file ends before it.
+     */
+    public static Optional<AuditRecord> recordAt(Path file, long seq) {
+        if (seq < 1 || !Files.exists(file)) {
+            return Optional.empty();
+        }
+        try (BoundedLineReader reader = new BoundedLineReader(Files.newInputStream(file), MAX_LINE_BYTES)) {
+            Line line;
+            while ((line = reader.next()) != null && line.terminated() && !line.tooLong()) {
+                if (line.number() == seq) {
+                    return Optional.of(AuditCodec.decodeLine(line.bytes()));
+                }
+            }
+            return Optional.empty();
+        } catch (MalformedRecordException e) {
+            throw new RejectedException(AuditFailure.MALFORMED_RECORD, file + " line " + seq + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read audit log " + file, e);
+        }
     }
 
     /** The path with its directory created and resolved through links, so one file has one key. */

@@ -1,6 +1,7 @@
 package dev.wasmota.ecu;
 
 import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditAnchorFile;
 import dev.wasmota.audit.AuditLog;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.audit.AuditRecord.Outcome;
@@ -17,7 +18,10 @@ import dev.wasmota.signing.pkg.VerifiedPackage;
 import dev.wasmota.signing.pki.TrustStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,7 +86,8 @@ public final class EcuHost implements AutoCloseable {
 
     private static EcuHost openWritable(HostConfig config, PrintStream events) {
         SlotStore slots = SlotStore.open(config.stateDir().resolve("slots"), config.stepHook());
-        AuditLog log = AuditLog.open(config.stateDir().resolve(AUDIT_FILE), config.clock());
+        Path logFile = config.stateDir().resolve(AUDIT_FILE);
+        AuditLog log = AuditLog.open(logFile, config.clock(), AuditAnchorFile.of(logFile).seq());
         EcuHost host;
         try {
             HostAudit audit = new HostAudit(log);
@@ -370,6 +375,58 @@ public final class EcuHost implements AutoCloseable {
     /** The host's audit log, for the vehicle's routes to record what they refuse and to report its head. */
     public AuditLog auditLog() {
         return log;
+    }
+
+    /**
+     * The head of the audit log for a signed report about to leave, with its continuation proof:
+     * the head this host reported before ({@link AuditAnchorFile}) and the hash its log holds at
+     * that seq now, which the OEM compares with what it anchored then. When they differ (or the log
+     * ends below it) the host records a {@code SECURITY_EVENT} ({@code AUDIT_LOG_REWRITTEN}) first.
+     * The new head is kept as the anchor before the report leaves: from then on the OEM may hold
+     * it, so a torn record at or below it is no longer recovered as a crash tail.
+     */
+    public ReportedHead reportHead() {
+        return reportHead(config.clock());
+    }
+
+    /**
+     * As {@link #reportHead()}, with the report's time read from {@code clock} under the same lock,
+     * so of two reports the one naming the higher seq never carries the earlier time (the OEM takes a
+     * lower seq with a later time as a log cut back).
+     */
+    public synchronized ReportedHead reportHead(Clock clock) {
+        AuditAnchorFile file = AuditAnchorFile.of(log.file());
+        Optional<AuditAnchorFile.Anchor> before = file.read();
+        long prevSeq = before.map(AuditAnchorFile.Anchor::seq).filter(s -> s <= log.lastSeq()).orElse(0L);
+        String prevHash = prevSeq == 0 ? "" : AuditLog.recordAt(log.file(), prevSeq).map(AuditRecord::hash).orElse("");
+        if (prevHash.isEmpty()) {
+            prevSeq = 0;
+        }
+        if (before.isPresent() && !before.get().hash().equals(prevHash)) {
+            AuditAnchorFile.Anchor b = before.get();
+            log.append(AuditRecord.builder(AuditEvent.SECURITY_EVENT).actor(HostAudit.ACTOR).outcome(Outcome.REFUSED)
+                    .cause("AUDIT_LOG_REWRITTEN").detail(prevSeq == 0
+                            ? "the audit log ended at seq " + log.lastSeq() + " below seq " + b.seq() + ", which this vehicle"
+                            + " reported with hash " + b.hash() + ": records were cut since"
+                            : "the audit log holds " + prevHash + " at seq " + b.seq() + ", where this vehicle reported "
+                            + b.hash() + ": rewritten since").build());
+        }
+        long seq = log.lastSeq();
+        String head = log.headHash();
+        if (seq > 0) {
+            file.raise(new AuditAnchorFile.Anchor(seq, head));
+        }
+        return new ReportedHead(seq, head, prevSeq, prevHash, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /**
+     * A head of this host's audit log as a signed report states it.
+     *
+     * @param prevSeq the head reported before, 0 if none
+     * @param prevHash the hash the log holds at {@code prevSeq} now, empty if none
+     * @param at the report's time, read with the head
+     */
+    public record ReportedHead(long seq, String hash, long prevSeq, String prevHash, Instant at) {
     }
 
     public HostConfig config() {

@@ -76,7 +76,7 @@ final class Commands {
                 .addSubcommand(CampaignVehicleCommand.commandLine(env))
                 .addSubcommand(CampaignCommand.commandLine(env))
                 .addSubcommand(new dev.wasmota.cli.oem.OemLogCommand(env))
-                .addSubcommand(dev.wasmota.cli.oem.OemEvidenceCommand.commandLine(env))
+                .addSubcommand(dev.wasmota.cli.oem.EvidenceCommand.commandLine(env))
                 .addSubcommand(new OemServeCommand(env));
         CommandLine supplier = group(new Supplier())
                 .addSubcommand(new SupplierKeygenCommand(env))
@@ -101,7 +101,8 @@ final class Commands {
                 .addSubcommand(new dev.wasmota.cli.bench.PipelineBench())
                 .addSubcommand(new dev.wasmota.cli.bench.CampaignBench())
                 .addSubcommand(new dev.wasmota.cli.bench.ApiBench())
-                .addSubcommand(new dev.wasmota.cli.bench.EvidenceBench());
+                .addSubcommand(new dev.wasmota.cli.bench.EvidenceBench())
+                .addSubcommand(new dev.wasmota.cli.bench.EvidenceBundleBench());
         BenchCommands.all().forEach(bench::addSubcommand);
         return group(new Ota())
                 .addSubcommand(oem)

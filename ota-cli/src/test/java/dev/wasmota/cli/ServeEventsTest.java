@@ -61,7 +61,8 @@ class ServeEventsTest {
                         "ota_dead_letters_total{reason=\"WRONG_SENDER\",route=\"oem-status\"} 0.0",
                         "ota_dead_letters_total{reason=\"STATUS_CONFLICT\",route=\"oem-status\"} 0.0",
                         "ota_campaign_actions{status=\"INSTRUCTED\"} 0.0", "ota_campaigns{state=\"RUNNING\"} 0.0",
-                        "ota_fleet_vehicles_seen{within=\"never\"} 0.0", "ota_dispatch_sent_total{kind=\"instruction\"} 0.0")) {
+                        "ota_fleet_vehicles_seen{within=\"never\"} 0.0", "ota_dispatch_sent_total{kind=\"instruction\"} 0.0",
+                        "ota_audit_log_contradictions_total{kind=\"AUDIT_SEQ_WENT_BACK\"} 0.0")) {
                     assertTrue(zeros.contains(series), () -> series + " registered at zero before anything happened:\n" + zeros);
                 }
                 ok(cli, "oem", "vehicle", "register", "--oem", oem, "--id", "veh-1", "--hardware", "ecu-a");

@@ -4,6 +4,8 @@ import dev.wasmota.signing.pki.Credential;
 
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.oem.audit.OemAuditTrail;
+import dev.wasmota.oem.audit.OemCheckpoints;
+import dev.wasmota.oem.audit.VehicleAnchors;
 import dev.wasmota.oem.release.Release;
 import dev.wasmota.oem.release.ReleaseFailure;
 import dev.wasmota.oem.release.ReleaseStore;
@@ -46,6 +48,7 @@ public final class CampaignService {
     private final InstructionIssuer issuer;
     private final WaveEngine engine;
     private final VehicleRegistry vehicles;
+    private final Credential campaignKey;
     private final StartCheck startCheck;
 
     /**
@@ -72,6 +75,7 @@ public final class CampaignService {
         this.issuer = new InstructionIssuer(b.campaignKey, ids, clock);
         this.engine = new WaveEngine(issuer, releases, audit, clock);
         this.vehicles = new VehicleRegistry(db);
+        this.campaignKey = b.campaignKey;
         this.startCheck = b.startCheck;
     }
 
@@ -82,6 +86,11 @@ public final class CampaignService {
 
     public VehicleRegistry vehicles() {
         return vehicles;
+    }
+
+    /** The heads of vehicles' audit logs their signed reports named, each checked against those before. */
+    public VehicleAnchors anchors() {
+        return new VehicleAnchors(db, trail, clock);
     }
 
     /** Creates a campaign (CREATED): its waves planned, one pending action per targeted vehicle. */
@@ -391,8 +400,10 @@ public final class CampaignService {
 
     /**
      * Runs {@code work} in a transaction that also appends its audit records (last, so the trail's
-     * head is locked only at the end) and queues its instructions; once committed, hands the
-     * instructions to the outbox hook.
+     * head is locked only at the end), signs a checkpoint over the trail's new head with the
+     * campaign key ({@link OemCheckpoints}) and queues its instructions; the step, its records and
+     * its checkpoint commit together or not at all. Once committed, hands the instructions to the
+     * outbox hook.
      */
     private <T> T run(Effects fx, CampaignDatabase.Work<T> work) {
         T result = db.transaction(c -> {
@@ -402,8 +413,12 @@ public final class CampaignService {
             for (IssuedInstruction i : fx.issued) {
                 OutboxQueue.add(c, i, now);
             }
+            AuditRecord head = null;
             for (AuditRecord record : fx.records) {
-                trail.append(c, record);
+                head = trail.append(c, record);
+            }
+            if (head != null) {
+                OemCheckpoints.sign(c, head, campaignKey, now);
             }
             return r;
         });

@@ -83,7 +83,7 @@ class HandWrittenDatabaseTest {
     private static void downgradeToVersionOne(String url) throws Exception {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             for (String table : List.of("update_record", "oem_release", "module_owner", "audit_record", "audit_head", "outbox_message",
-                    "oem_worker", "trust_update", "\"flyway_schema_history\"")) {
+                    "oem_worker", "trust_update", "vehicle_log_anchor", "audit_checkpoint", "\"flyway_schema_history\"")) {
                 s.execute("DROP TABLE " + table);
             }
             s.execute("ALTER TABLE campaign DROP COLUMN hold_seconds");

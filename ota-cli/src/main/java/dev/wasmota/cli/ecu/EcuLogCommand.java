@@ -1,7 +1,9 @@
 package dev.wasmota.cli.ecu;
 
 import dev.wasmota.ecu.EcuHost;
+import dev.wasmota.audit.AuditAnchorFile;
 import dev.wasmota.audit.AuditLog;
+import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.audit.AuditPrinter;
 import dev.wasmota.audit.VerifyResult;
 import java.nio.file.Files;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "log", mixinStandardHelpOptions = true,
         description = {"Prints the ECU's audit log, one record per line.",
                 "With --verify, checks the hash chain instead and exits 3 at the first edited,",
-                "deleted, reordered or truncated record."})
+                "deleted, reordered or truncated record, or when the log no longer holds the head",
+                "the vehicle last put in a signed status report (STATE/audit.log.anchor)."})
 public final class EcuLogCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,7 +45,16 @@ public final class EcuLogCommand implements Callable<Integer> {
         }
         VerifyResult r = AuditLog.verify(file);
         if (r.ok()) {
-            out.println("audit log intact: " + r.summary());
+            var anchor = AuditAnchorFile.of(file).read();
+            String held = anchor.flatMap(a -> AuditLog.recordAt(file, a.seq())).map(AuditRecord::hash).orElse("");
+            if (anchor.isPresent() && !held.equals(anchor.get().hash())) {
+                spec.commandLine().getErr().println("rejected (AUDIT_CHAIN_BROKEN): " + r.summary() + "; but this vehicle"
+                        + " reported its log at seq " + anchor.get().seq() + " with head " + anchor.get().hash() + ", and the log "
+                        + (held.isEmpty() ? "ends before it" : "holds " + held + " there") + ": rewritten or cut since it reported");
+                return dev.wasmota.contract.error.ExitCode.TRUST.code();
+            }
+            out.println("audit log intact: " + r.summary() + anchor.map(a -> "; holds the head it reported, seq " + a.seq())
+                    .orElse(""));
             return 0;
         }
         spec.commandLine().getErr().println("rejected (AUDIT_CHAIN_BROKEN): " + r.summary());

@@ -6,7 +6,10 @@ import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.audit.VerifyResult;
 import dev.wasmota.cli.CliEnv;
 import dev.wasmota.contract.error.ExitCode;
+import dev.wasmota.oem.audit.OemCheckpoints;
 import dev.wasmota.oem.audit.VehicleLogCheck;
+import dev.wasmota.oem.audit.VehicleLogVerifier;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.oem.campaign.CampaignWorkspace;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,7 +33,9 @@ import picocli.CommandLine.Spec;
                 "%nOne trail for every command and every worker, in the OEM database, hash-chained as an audit log"
                         + " file is. With --verify, checks the"
                         + " whole chain instead (and the audit log files an earlier version kept in DIR, audit.log and"
-                        + " audit-NAME.log, if any), exiting 3 at the first edited, deleted or reordered record.",
+                        + " audit-NAME.log, if any), exiting 3 at the first edited, deleted or reordered record; then the"
+                        + " checkpoints the campaign key signed over the trail's head at each campaign step, exiting 3 when"
+                        + " the trail no longer holds a signed head (rewritten with its chain recomputed, or cut).",
                 "%nWith --vehicle V, lists the heads of vehicle V's own audit log that its signed status reports named,"
                         + " which the trail keeps; with --check FILE as well, checks that vehicle's log file against them:"
                         + " it must verify, and hold at each head's seq exactly the record the vehicle reported (exit 3"
@@ -88,6 +93,13 @@ public final class OemLogCommand implements Callable<Integer> {
         VerifyResult trail = ws.trail().verify();
         if (trail.ok()) {
             out.println("OEM audit trail intact: " + trail.records() + " records, head " + trail.headHash());
+            OemCheckpoints.Result signed = OemCheckpoints.verify(ws.database(), ws.trail(), ws.pki().campaign().cert());
+            if (signed.ok()) {
+                out.println("OEM audit trail anchored: " + signed.summary());
+            } else {
+                err.println("rejected (AUDIT_CHAIN_BROKEN): " + signed.summary());
+                ok = false;
+            }
         } else {
             err.println("rejected (AUDIT_CHAIN_BROKEN): OEM audit trail " + trail.summary().replaceFirst("^audit log ", ""));
             ok = false;
@@ -117,9 +129,13 @@ public final class OemLogCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        VehicleLogCheck.Result r = VehicleLogCheck.check(vehicle, anchors, check);
-        out.printf("vehicle %s's log %s matches the OEM's %d record(s) of it: %d records, the newest head reported seq %d"
-                + " (%s)%n", vehicle, check, r.anchors(), r.vehicleRecords(), r.latest().head().seq(), r.latest().at());
+        VehicleLogVerifier.Verdict v = VehicleLogVerifier.verify(check,
+                VehicleLogVerifier.held(ws.trail(), ws.campaigns().anchors(), vehicle));
+        if (v.first().isPresent()) {
+            throw new RejectedException(v.first().get().kind().reason(), "vehicle " + vehicle + "'s log " + check + ": "
+                    + v.summary());
+        }
+        out.printf("vehicle %s's log %s matches the OEM's %d record(s) of it: %s%n", vehicle, check, v.anchors(), v.summary());
         out.flush();
         return 0;
     }

@@ -37,7 +37,7 @@ final class CampaignCli {
                 .addSubcommand(CampaignCommand.commandLine(env))
                 .addSubcommand(CampaignVehicleCommand.commandLine(env))
                 .addSubcommand(ReleaseCommand.commandLine(env))
-                .addSubcommand(OemEvidenceCommand.commandLine(env));
+                .addSubcommand(EvidenceCommand.commandLine(env));
     }
 
     Result run(String... args) {

@@ -78,6 +78,7 @@ class OemLogCommandTest {
         Result verified = ota("oem", "log", "--oem", oem.toString(), "--verify");
         assertEquals(0, verified.code(), verified::toString);
         assertTrue(verified.out().startsWith("OEM audit trail intact: "), verified.out());
+        assertTrue(verified.out().contains("OEM audit trail anchored: 3 signed checkpoint(s) hold"), verified.out());
 
         try (Connection c = DriverManager.getConnection(CampaignDatabase.defaultUrl(oem)); Statement s = c.createStatement()) {
             s.execute("UPDATE audit_record SET line = REPLACE(line, 'CAMPAIGN_STARTED', 'CAMPAIGN_ABORTED') WHERE event = 'CAMPAIGN_STARTED'");
@@ -85,6 +86,38 @@ class OemLogCommandTest {
         Result broken = ota("oem", "log", "--oem", oem.toString(), "--verify");
         assertEquals(3, broken.code(), broken::toString);
         assertTrue(broken.err().startsWith("rejected (AUDIT_CHAIN_BROKEN): OEM audit trail broken at seq 2"), broken.err());
+    }
+
+    @Test
+    void verifyFindsATrailRewrittenWithItsChainRecomputedByItsSignedCheckpoint() throws Exception {
+        Path oem = oemWithAReportedHead(dir.resolve("veh-1.log"));
+        List<AuditRecord> records;
+        try (CampaignKit kit = new CampaignKit(dir.resolve("again"), CampaignDatabase.defaultUrl(oem))) {
+            records = kit.audit.records();
+        }
+        try (Connection c = DriverManager.getConnection(CampaignDatabase.defaultUrl(oem))) {
+            String prev = dev.wasmota.audit.AuditLog.GENESIS_HASH;
+            for (AuditRecord r : records) {
+                AuditRecord content = AuditRecord.builder(r.event()).actor(r.actor()).campaignId(r.campaignId())
+                        .detail(r.event() == AuditEvent.CAMPAIGN_STARTED ? "never started" : r.detail()).build();
+                AuditRecord sealed = dev.wasmota.audit.AuditChain.seal(content, r.seq(), r.time(), prev);
+                prev = sealed.hash();
+                try (var p = c.prepareStatement("UPDATE audit_record SET line = ? WHERE seq = ?")) {
+                    p.setString(1, new String(dev.wasmota.audit.AuditChain.encode(sealed), StandardCharsets.UTF_8));
+                    p.setLong(2, r.seq());
+                    p.executeUpdate();
+                }
+            }
+            try (var p = c.prepareStatement("UPDATE audit_head SET hash = ? WHERE id = 1")) {
+                p.setString(1, prev);
+                p.executeUpdate();
+            }
+        }
+        Result rewritten = ota("oem", "log", "--oem", oem.toString(), "--verify");
+        assertEquals(3, rewritten.code(), rewritten::toString);
+        assertTrue(rewritten.out().startsWith("OEM audit trail intact: "), "the chain alone: " + rewritten.out());
+        assertTrue(rewritten.err().startsWith("rejected (AUDIT_CHAIN_BROKEN): OEM audit trail rewritten: checkpoint at seq "),
+                rewritten.err());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.wasmota.routes.oem;
 
 import dev.wasmota.protocol.wire.StatusReport;
+import dev.wasmota.oem.audit.VehicleAnchors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
@@ -16,6 +17,8 @@ public final class OemMeters {
     public static final String INTAKE = "ota.intake.results";
     public static final String STATUS = "ota.status.reports";
     public static final String SENT = "ota.dispatch.sent";
+    /** Vehicles' status reports whose audit-log head contradicts an anchor the OEM holds, by kind (issue 17). */
+    public static final String LOG_CONTRADICTIONS = "ota.audit.log.contradictions";
 
     /** How an intake ended. */
     public enum IntakeOutcome {
@@ -35,6 +38,8 @@ public final class OemMeters {
     private final Map<IntakeOutcome, Counter> intake = new EnumMap<>(IntakeOutcome.class);
     private final Map<StatusReport.Result, Counter[]> status = new EnumMap<>(StatusReport.Result.class);
     private final Map<Sent, Counter> sent = new EnumMap<>(Sent.class);
+    private final Map<VehicleAnchors.Verdict, Counter> contradictions =
+            new EnumMap<>(VehicleAnchors.Verdict.class);
 
     public OemMeters(MeterRegistry registry) {
         for (IntakeOutcome o : IntakeOutcome.values()) {
@@ -47,6 +52,13 @@ public final class OemMeters {
         for (Sent s : Sent.values()) {
             sent.put(s, Counter.builder(SENT).description("messages published to vehicles' update topics, by kind")
                     .tag("kind", name(s)).register(registry));
+        }
+        for (VehicleAnchors.Verdict v : VehicleAnchors.Verdict.values()) {
+            if (v.securityEvent()) {
+                contradictions.put(v, Counter.builder(LOG_CONTRADICTIONS)
+                        .description("status reports whose audit-log head contradicts the OEM's anchors (security events), by kind")
+                        .tag("kind", v.name()).register(registry));
+            }
         }
     }
 
@@ -65,6 +77,13 @@ public final class OemMeters {
 
     void status(StatusReport.Result result, boolean repeated) {
         status.get(result)[repeated ? 1 : 0].increment();
+    }
+
+    void logContradiction(VehicleAnchors.Verdict verdict) {
+        Counter c = contradictions.get(verdict);
+        if (c != null) {
+            c.increment();
+        }
     }
 
     void sent(Sent kind) {

@@ -1,5 +1,6 @@
 package dev.wasmota.routes.oem;
 
+import dev.wasmota.oem.audit.VehicleAnchors;
 import dev.wasmota.oem.campaign.Action;
 import dev.wasmota.oem.campaign.CampaignService;
 import dev.wasmota.oem.campaign.StatusReceipt;
@@ -55,12 +56,29 @@ public final class StatusHandler {
         String detail = (r.reason().isEmpty() ? "" : r.reason() + ": ") + r.detail() + " [active "
                 + (r.activeVersion().isEmpty() ? "none" : r.activeVersion()) + ", audit head " + r.auditSeq() + " "
                 + r.auditHead() + "]";
+        anchor(r);
         StatusReceipt receipt = campaigns.reportStatus(r.vehicleId(), r.campaignId(), r.instructionId(), r.nonce(),
                 status(r.result()), detail, logHead(r));
         ex.getIn().setBody(r.vehicleId() + " " + r.instructionId() + " " + r.result()
                 + (receipt.duplicate() ? " (repeated, not counted again)" : "") + "; campaign " + receipt.campaignState());
         meters.status(r.result(), receipt.duplicate());
         events.emit(clock, ServiceEvent.Kind.STATUS, line(r, receipt.duplicate(), receipt.campaignState().name()));
+    }
+
+    /**
+     * Keeps the report's log head as an anchor of the vehicle's log, checked against those the OEM
+     * holds; a contradiction is a security event (recorded in the trail by the anchors, counted
+     * here, one line for the operator). The report is still counted for its campaign: what the
+     * vehicle did with the instruction is what it signed.
+     */
+    private void anchor(StatusReport r) {
+        VehicleAnchors.Taken taken = campaigns.anchors().take(new VehicleAnchors.Report(r.vehicleId(), r.campaignId(),
+                r.instructionId(), r.auditSeq(), r.auditHead(), r.auditPrevSeq(), r.auditPrevHash(), r.reportedAt()));
+        if (taken.verdict().securityEvent()) {
+            meters.logContradiction(taken.verdict());
+            events.emit(clock, ServiceEvent.Kind.REFUSED, "SECURITY_EVENT " + taken.verdict() + " vehicle " + r.vehicleId()
+                    + ": " + taken.detail());
+        }
     }
 
     /** {@code status veh-1 COMMITTED healthy 1.0.0 (campaign c1 RUNNING, instruction i-42)}. */

@@ -21,10 +21,15 @@ import java.util.Objects;
  * @param auditSeq sequence number of the vehicle's last audit record
  * @param auditHead hash of the vehicle's last audit record
  * @param reportedAt when the vehicle reported (its clock, milliseconds)
+ * @param auditPrevSeq the seq of the head this vehicle put in its report before this one, 0 if
+ *     none (optional on the wire: absent when 0)
+ * @param auditPrevHash the hash of the record its log holds <em>now</em> at {@code auditPrevSeq}:
+ *     the OEM compares it with the head it anchored then, so a log rewritten and grown past that
+ *     anchor shows at once; empty when {@code auditPrevSeq} is 0
  */
 public record StatusReport(String vehicleId, String campaignId, String instructionId, String nonce, Result result,
                            String reason, String detail, String moduleId, String activeVersion, String packageSha256,
-                           long auditSeq, String auditHead, Instant reportedAt) {
+                           long auditSeq, String auditHead, Instant reportedAt, long auditPrevSeq, String auditPrevHash) {
     public static final int MAX_DETAIL = 512;
 
     /** What a vehicle did with an instruction. */
@@ -50,5 +55,24 @@ public record StatusReport(String vehicleId, String campaignId, String instructi
         reason = reason == null ? "" : reason;
         activeVersion = activeVersion == null ? "" : activeVersion;
         detail = detail == null ? "" : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
+        auditPrevHash = auditPrevHash == null ? "" : auditPrevHash;
+        if (auditPrevSeq < 0 || auditPrevSeq > auditSeq || (auditPrevSeq == 0) != auditPrevHash.isEmpty()) {
+            throw new IllegalArgumentException("auditPrevSeq " + auditPrevSeq + " must be 0 (with no hash) or 1.."
+                    + auditSeq + " with its hash");
+        }
+    }
+
+    /** A report without a continuation proof (a vehicle that has reported nothing before). */
+    public StatusReport(String vehicleId, String campaignId, String instructionId, String nonce, Result result,
+                        String reason, String detail, String moduleId, String activeVersion, String packageSha256,
+                        long auditSeq, String auditHead, Instant reportedAt) {
+        this(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId, activeVersion, packageSha256,
+                auditSeq, auditHead, reportedAt, 0, "");
+    }
+
+    /** This report with the continuation proof {@code prevSeq}, {@code prevHash}. */
+    public StatusReport withAuditPrev(long prevSeq, String prevHash) {
+        return new StatusReport(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId,
+                activeVersion, packageSha256, auditSeq, auditHead, reportedAt, prevSeq, prevHash);
     }
 }

@@ -30,6 +30,8 @@ public final class StatusReportCodec {
     private static final Set<String> FIELDS = Set.of("format", "vehicleId", "campaignId", "instructionId", "nonce",
             "result", "reason", "detail", "moduleId", "activeVersion", "packageSha256", "auditSeq", "auditHead",
             "reportedAt");
+    /** Fields a report carries only when set: the continuation proof. */
+    private static final Set<String> OPTIONAL = Set.of("auditPrevSeq", "auditPrevHash");
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -54,6 +56,10 @@ public final class StatusReportCodec {
         o.put("auditSeq", r.auditSeq());
         o.put("auditHead", r.auditHead());
         o.put("reportedAt", r.reportedAt().toString());
+        if (r.auditPrevSeq() > 0) {
+            o.put("auditPrevSeq", r.auditPrevSeq());
+            o.put("auditPrevHash", r.auditPrevHash());
+        }
         return CanonicalJson.bytes(o);
     }
 
@@ -75,8 +81,11 @@ public final class StatusReportCodec {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             names.add(it.next());
         }
-        if (!names.equals(FIELDS)) {
-            throw bad("status report fields " + names + "; expected " + new TreeSet<>(FIELDS));
+        Set<String> optional = new TreeSet<>(names);
+        optional.removeAll(FIELDS);
+        if (!names.containsAll(FIELDS) || !OPTIONAL.containsAll(optional) || !(optional.isEmpty() || optional.equals(OPTIONAL))) {
+            throw bad("status report fields " + names + "; expected " + new TreeSet<>(FIELDS) + ", optionally with "
+                    + new TreeSet<>(OPTIONAL));
         }
         if (!FORMAT.equals(text(root, "format")) || !CanonicalJson.isCanonical(bytes, root)) {
             throw bad("status report is not canonical " + FORMAT);
@@ -98,7 +107,12 @@ public final class StatusReportCodec {
                     detail, matching(root, "moduleId", Manifest.ID),
                     matching(root, "activeVersion", VERSION), matching(root, "packageSha256", Digests.SHA256_HEX),
                     number(root, "auditSeq"), matching(root, "auditHead", Digests.SHA256_HEX),
-                    Instant.parse(reportedAt));
+                    Instant.parse(reportedAt),
+                    optional.isEmpty() ? 0 : number(root, "auditPrevSeq"),
+                    optional.isEmpty() ? "" : matching(root, "auditPrevHash", Digests.SHA256_HEX));
+            if (!optional.isEmpty() && r.auditPrevSeq() == 0) {
+                throw bad("status report field 'auditPrevSeq' is 0; a report without a proof leaves both out");
+            }
         } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
             throw bad("status report field invalid: " + e.getMessage());
         }

@@ -17,7 +17,6 @@ import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.instruction.SignedInstruction;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import dev.wasmota.audit.AuditEvent;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.ecu.safety.SafeExecution;
@@ -208,9 +207,8 @@ public final class UpdateHandler {
     StatusReport report(Instruction i, StatusReport.Result result, String reason, String detail) {
         String active = host.modules().stream().filter(s -> s.moduleId().equals(i.moduleId())).findFirst()
                 .map(ModuleState::activeMetadata).map(md -> md.version()).orElse("");
-        var log = host.auditLog();
+        EcuHost.ReportedHead head = host.reportHead(clock);
         return new StatusReport(vehicleId, i.campaignId(), i.instructionId(), i.nonce(), result, reason, detail,
-                i.moduleId(), active, i.packageSha256(), log.lastSeq(), log.headHash(),
-                clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                i.moduleId(), active, i.packageSha256(), head.seq(), head.hash(), head.at(), head.prevSeq(), head.prevHash());
     }
 }
