@@ -110,5 +110,16 @@ public enum AuditEvent {
     /** A shadow was promoted: the normal install path committed it; {@code detail} says how it agreed. */
     SHADOW_PROMOTED,
     /** A shadow was discarded, the active version never stopped; {@code detail} says why, with examples. */
-    SHADOW_DISCARDED
+    SHADOW_DISCARDED,
+    /**
+     * OEM: a campaign's update record (UN R156 §7.1.2) was stated or replaced before its start;
+     * {@code detail} gives the record's SHA-256 and the fields it still lacks.
+     */
+    UPDATE_RECORD_STATED,
+    /**
+     * Vehicle: an instructed update was not activated because its safe-execution preconditions
+     * (vehicle stationary, supply voltage) did not hold; {@code preconditions} gives each signal's
+     * state. It is tried again until they hold or the instruction expires.
+     */
+    INSTALL_POSTPONED
 }

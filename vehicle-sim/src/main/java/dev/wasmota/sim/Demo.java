@@ -96,7 +96,8 @@ public final class Demo {
         SimReport report = new SimReport("ota sim demo", started, Duration.between(started, Instant.now()), vehicles,
                 s.campaigns, fleet.events().faults(), fleet.events().rollbacks(), fleet.events().refusals(),
                 narrator.story(), shadows.samples());
-        HtmlReport.write(report, reportFile);
+        Map<String, String> evidence = exportEvidence(fleet, s.campaigns, reportFile, narrator);
+        HtmlReport.write(report, reportFile, evidence);
         narrator.say("report: " + reportFile.toAbsolutePath());
         return new Outcome(v1End, v2End, versions, rolledBack, sent, refused, unchanged, intact, report, reportFile,
                 shadows);
@@ -206,6 +207,23 @@ public final class Demo {
     static java.util.List<ShadowReport> shadows(Fleet fleet, String version) {
         return fleet.vehicles().values().stream().map(v -> v.host().shadow(Scenario.MODULE))
                 .flatMap(Optional::stream).filter(r -> r.shadowVersion().equals(version)).toList();
+    }
+
+    /**
+     * Exports each campaign's evidence bundle beside the report ({@code evidence/<campaign>/}); returns
+     * each campaign's bundle page relative to the report.
+     */
+    static Map<String, String> exportEvidence(Fleet fleet, java.util.List<SimReport.CampaignRun> runs, Path reportFile,
+                                              Narrator narrator) throws java.io.IOException {
+        Map<String, String> links = new TreeMap<>();
+        Path base = reportFile.toAbsolutePath().resolveSibling("evidence");
+        for (SimReport.CampaignRun run : runs) {
+            Path dir = base.resolve(run.campaignId());
+            new dev.wasmota.oem.evidence.EvidenceExport(fleet.oem().orElseThrow().workspace()).export(run.campaignId(), dir);
+            links.put(run.campaignId(), "evidence/" + run.campaignId() + "/" + dev.wasmota.oem.evidence.EvidenceBundle.HTML);
+            narrator.say("evidence of campaign " + run.campaignId() + ": " + dir + " (ota oem evidence verify " + dir + ")");
+        }
+        return links;
     }
 
     /** Each vehicle's active package digest. */

@@ -81,6 +81,15 @@ public final class Scenario {
                 : "OEM refuses at " + r.check().orElse("?") + " (" + r.reason().orElse("?") + "): " + r.detail().orElse(""));
     }
 
+    /** The update record (UN R156 7.1.2) the simulated OEM states for a rollout of {@code release}. */
+    static dev.wasmota.oem.record.UpdateRecord updateRecord(Release release) {
+        return new dev.wasmota.oem.record.UpdateRecord(Optional.of("simulated rollout of " + release.id()),
+                List.of("chassis"), List.of("wheel-speed plausibility"), Optional.of(false),
+                Optional.of("simulated fleet only; no type-approval relevant function changes"), Optional.of(false),
+                Optional.empty(), Optional.of("over the air, A/B slots, trial activation with health check and automatic"
+                        + " rollback"), Optional.of("simulated vehicles, any time"), Optional.of(true));
+    }
+
     /** Creates and starts a campaign of {@code release} to the whole fleet; watches it to its end. */
     Campaign.State rollout(Release release, String waves, Duration hold, Duration timeout, boolean dropNetworks)
             throws InterruptedException {
@@ -98,6 +107,7 @@ public final class Scenario {
                 + options.shadow().map(sh -> ", as a shadow first (" + sh.ticks() + " ticks compared, "
                         + sh.maxDisagreementPpm() / 10_000.0 + "% may disagree)").orElse("")
                 + "; stop at " + c.stopAt() + "% errors");
+        oem().workspace().records("sim").state(c.id(), updateRecord(release));
         CampaignWatch watch = new CampaignWatch(oem(), c.id());
         oem().campaigns().start(c.id());
         if (dropNetworks) {

@@ -70,6 +70,7 @@ final class SimVehicle implements AutoCloseable {
     /** Opens the host, starts its modules, connects. */
     void start() {
         synchronized (lifecycle) {
+            safeExecution(fleet.dir().resolve("vehicles").resolve(id));
             host = EcuHost.open(HostConfig.builder(fleet.dir().resolve("vehicles").resolve(id), fleet.trust())
                     .identity(new HostIdentity(HARDWARE, id)).clock(clock)
                     .environment(HostEnvironment.simulated().withCan(can).withLog((module, line) -> { }))
@@ -78,6 +79,23 @@ final class SimVehicle implements AutoCloseable {
                 host.start();
             }
             connect();
+        }
+    }
+
+    /**
+     * A fleet directory holding {@code safe-execution.json} ({@code ota sim run --safe-execution})
+     * gives each vehicle those preconditions: its updates activate only while it stands at a light.
+     */
+    private void safeExecution(java.nio.file.Path state) {
+        java.nio.file.Path fleetWide = fleet.dir().resolve(dev.wasmota.ecu.safety.SafeExecution.FILE);
+        if (java.nio.file.Files.isRegularFile(fleetWide)) {
+            try {
+                java.nio.file.Files.createDirectories(state);
+                java.nio.file.Files.copy(fleetWide, state.resolve(dev.wasmota.ecu.safety.SafeExecution.FILE),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot give " + id + " its safe-execution preconditions", e);
+            }
         }
     }
 
@@ -128,6 +146,7 @@ final class SimVehicle implements AutoCloseable {
     /** Sets the CAN signals for {@code millis} into the run. */
     void drive(long millis) {
         can.set(DriveCycle.SPEED_CAN_ID, DriveCycle.speed(millis, cycleOffset));
+        can.set(DriveCycle.VOLTAGE_CAN_ID, DriveCycle.SUPPLY_MILLIVOLTS);
     }
 
     /** The version of {@code moduleId} active on this vehicle, if any. */

@@ -72,6 +72,16 @@ class DemoIT {
                 r.shadowAgreement().toString());
         assertTrue(r.shadowAgreement().stream().filter(x -> x.release().equals("3.0.1"))
                 .allMatch(x -> x.agreementPercent() == 100), r.shadowAgreement().toString());
+        for (SimReport.CampaignRun c : r.campaigns()) {
+            String href = "evidence/" + c.campaignId() + "/index.html";
+            assertTrue(html.contains("<a href=\"" + href + "\">Evidence bundle</a>"), "the report links " + href);
+            Path bundle = dir.resolve("evidence").resolve(c.campaignId());
+            dev.wasmota.oem.evidence.EvidenceBundle.Result verified = dev.wasmota.oem.evidence.EvidenceBundle.verify(bundle,
+                    java.util.Optional.empty());
+            assertTrue(verified.ok(), verified.problems().toString());
+            assertTrue(Files.readString(bundle.resolve("vehicles.json")).contains("\"auditSeq\""),
+                    "the vehicles' log anchors are in the bundle");
+        }
     }
 
     /** Follows the console link the story told; the HTTP status of its answer (a sign-in redirects). */

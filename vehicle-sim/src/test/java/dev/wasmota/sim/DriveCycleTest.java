@@ -25,6 +25,15 @@ class DriveCycleTest {
     }
 
     @Test
+    void standsStillAtALightAtTheStartOfEachCycle() {
+        for (long t = 0; t < DriveCycle.STOP_MILLIS; t += 10) {
+            assertEquals(0, DriveCycle.speed(t, 0), "stopped at " + t);
+            assertEquals(0, DriveCycle.speed(t + DriveCycle.CYCLE_MILLIS, 0));
+        }
+        assertTrue(DriveCycle.speed(DriveCycle.STOP_MILLIS + 500, 0) > 0, "moving off");
+    }
+
+    @Test
     void offsetsShiftTheCycleAndItRepeats() {
         assertEquals(DriveCycle.speed(9_000, 0), DriveCycle.speed(4_000, 5_000));
         assertEquals(DriveCycle.speed(3_000, 0), DriveCycle.speed(23_000, 0));

@@ -200,7 +200,12 @@ final class ApiRoutes extends RouteBuilder {
         } catch (IOException e) {
             o.putNull("report");
         }
-        o.putNull("sbom");
+        Optional<byte[]> sbom = dev.wasmota.signing.pkg.PackageFile.fromBytes(oem.releases().packageBytes(r)).sbom();
+        try {
+            o.set("sbom", sbom.isPresent() ? CampaignRequest.JSON.readTree(sbom.get()) : null);
+        } catch (IOException e) {
+            o.putNull("sbom");
+        }
         return Reply.ok(o);
     }
 

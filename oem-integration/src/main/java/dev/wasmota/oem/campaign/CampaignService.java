@@ -49,6 +49,20 @@ public final class CampaignService {
     private final WaveEngine engine;
     private final VehicleRegistry vehicles;
     private final Credential campaignKey;
+    private final StartCheck startCheck;
+
+    /**
+     * What must hold before a campaign starts, checked in the start's transaction before anything
+     * is issued (e.g. its update record is complete, {@code oem.record.UpdateRecords}); it refuses
+     * with a {@link RejectedException}.
+     */
+    @FunctionalInterface
+    public interface StartCheck {
+        /** Checks nothing. */
+        StartCheck NONE = (c, k) -> { };
+
+        void check(Connection c, Campaign k) throws SQLException;
+    }
 
     private CampaignService(Builder b) {
         this.db = b.db;
@@ -62,6 +76,7 @@ public final class CampaignService {
         this.engine = new WaveEngine(issuer, releases, audit, clock);
         this.vehicles = new VehicleRegistry(db);
         this.campaignKey = b.campaignKey;
+        this.startCheck = b.startCheck;
     }
 
     public static Builder builder(CampaignDatabase db, ReleaseStore releases, Credential campaignKey, Outbox outbox,
@@ -105,6 +120,7 @@ public final class CampaignService {
         Effects fx = new Effects();
         return run(fx, c -> {
             Campaign k = transition(c, id, Campaign.State.RUNNING, Campaign.State.CREATED);
+            startCheck.check(c, k);
             fx.records.add(audit.started(k));
             engine.startWave(c, k, 1, fx);
             return reload(c, id);
@@ -471,6 +487,7 @@ public final class CampaignService {
         private Clock clock = Clock.systemUTC();
         private Random random = new SecureRandom();
         private String actor = DEFAULT_ACTOR;
+        private StartCheck startCheck = StartCheck.NONE;
 
         private Builder(CampaignDatabase db, ReleaseStore releases, Credential campaignKey, Outbox outbox,
                         OemAuditTrail trail) {
@@ -495,6 +512,12 @@ public final class CampaignService {
         /** Who the audit records name as the actor, e.g. {@code cli} or an operator id. */
         public Builder actor(String value) {
             actor = Objects.requireNonNull(value, "actor");
+            return this;
+        }
+
+        /** What must hold before a campaign starts (default: nothing beyond its state). */
+        public Builder startCheck(StartCheck value) {
+            startCheck = Objects.requireNonNull(value, "startCheck");
             return this;
         }
 

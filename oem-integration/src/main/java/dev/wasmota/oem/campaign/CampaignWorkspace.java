@@ -4,6 +4,8 @@ import dev.wasmota.oem.audit.OemAuditTrail;
 import dev.wasmota.oem.owner.DatabaseModuleOwners;
 import dev.wasmota.oem.owner.ModuleOwners;
 import dev.wasmota.oem.pki.OemPki;
+import dev.wasmota.oem.policy.OemPolicy;
+import dev.wasmota.oem.record.UpdateRecords;
 import dev.wasmota.oem.release.LegacyReleases;
 import dev.wasmota.oem.release.ReleaseStore;
 import dev.wasmota.oem.trust.TrustDistribution;
@@ -32,9 +34,11 @@ public final class CampaignWorkspace implements AutoCloseable {
     private final String actor;
     private final Outbox outbox;
     private final Random random;
+    private final OemPolicy policy;
 
     private CampaignWorkspace(OemPki pki, CampaignDatabase db, ReleaseStore releases, DatabaseModuleOwners owners,
-                              OemAuditTrail trail, CampaignService service, String actor, Outbox outbox, Random random) {
+                              OemAuditTrail trail, CampaignService service, String actor, Outbox outbox, Random random,
+                              OemPolicy policy) {
         this.pki = pki;
         this.db = db;
         this.releases = releases;
@@ -44,6 +48,7 @@ public final class CampaignWorkspace implements AutoCloseable {
         this.actor = actor;
         this.outbox = outbox;
         this.random = random;
+        this.policy = policy;
     }
 
     /** Opens the OEM of {@code oemDir}; a campaign step's instructions are also written to {@code oemDir/outbox/}. */
@@ -64,6 +69,7 @@ public final class CampaignWorkspace implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the OEM keys in " + oemDir, e);
         }
+        OemPolicy policy = OemPolicy.load(oemDir);
         CampaignDatabase db = CampaignDatabase.open(dbUrl.orElseGet(() -> CampaignDatabase.defaultUrl(oemDir)), clock);
         try {
             ReleaseStore releases = new ReleaseStore(db, pki.trustStore(), clock);
@@ -73,9 +79,10 @@ public final class CampaignWorkspace implements AutoCloseable {
             OemAuditTrail trail = new OemAuditTrail(db, clock);
             Outbox outbox = hook.orElseGet(() -> new FileOutbox(oemDir.resolve(FileOutbox.DIR), releases));
             CampaignService service = CampaignService.builder(db, releases, pki.campaign(), outbox, trail)
-                    .clock(clock).random(random).actor(actor).build();
+                    .clock(clock).random(random).actor(actor)
+                    .startCheck(UpdateRecords.startCheck(policy.updateRecordRequired())).build();
             LegacyOutbox.importInto(service, oemDir);
-            return new CampaignWorkspace(pki, db, releases, owners, trail, service, actor, outbox, random);
+            return new CampaignWorkspace(pki, db, releases, owners, trail, service, actor, outbox, random, policy);
         } catch (RuntimeException | Error e) {
             db.close();
             throw e;
@@ -92,7 +99,17 @@ public final class CampaignWorkspace implements AutoCloseable {
      */
     public CampaignService campaignsAs(String who) {
         return CampaignService.builder(db, releases, pki.campaign(), outbox, trail).clock(db.clock()).random(random)
-                .actor(who).build();
+                .actor(who).startCheck(UpdateRecords.startCheck(policy.updateRecordRequired())).build();
+    }
+
+    /** What the OEM requires of update records and SBOMs ({@link OemPolicy#FILE} in its directory). */
+    public OemPolicy policy() {
+        return policy;
+    }
+
+    /** The campaigns' update records, stated as {@code who}. */
+    public UpdateRecords records(String who) {
+        return new UpdateRecords(db, trail, db.clock(), who);
     }
 
     public ReleaseStore releases() {

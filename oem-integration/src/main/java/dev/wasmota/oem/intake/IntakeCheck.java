@@ -12,6 +12,12 @@ public enum IntakeCheck {
      * transferred it to this one, whose package is at or above where the transfer starts.
      */
     MODULE_OWNER("module-owner"),
+    /**
+     * The SBOM the package carries is the one its manifest names, CycloneDX 1.5 or later, describes
+     * this module by its SHA-256 and lists no component the OEM's known-vulnerable list refuses; a
+     * package without one passes unless the OEM's policy requires it.
+     */
+    SBOM("sbom"),
     /** Valid WebAssembly, no feature the host cannot bound, imports covered by the capabilities, tick/init types, memory cap. */
     WASM("wasm"),
     /** The module's function exports are exactly the manifest's, names and types. */

@@ -22,6 +22,8 @@ import dev.wasmota.signing.pkg.VerifiedPackage;
 import dev.wasmota.signing.pki.CertIssuer;
 import dev.wasmota.signing.pki.ChainValidator;
 import dev.wasmota.oem.pki.OemPki;
+import dev.wasmota.oem.policy.OemPolicy;
+import dev.wasmota.oem.sbom.SbomCheck;
 import dev.wasmota.signing.wasm.DeclaredResources;
 import dev.wasmota.signing.wasm.ModuleInterface;
 import java.util.ArrayList;
@@ -51,6 +53,7 @@ public final class IntakePipeline {
     private final IntakeOptions options;
     private final IntakeAudit audit;
     private final ModuleOwners owners;
+    private final SbomCheck sbom;
 
     /** An intake keeping module owners in the OEM directory {@code pki} was loaded from ({@link FileModuleOwners}). */
     public IntakePipeline(OemPki pki, IntakeOptions options) {
@@ -62,6 +65,7 @@ public final class IntakePipeline {
         this.options = Objects.requireNonNull(options, "options");
         this.owners = Objects.requireNonNull(owners, "owners");
         this.audit = new IntakeAudit(options.audit(), options.actor());
+        this.sbom = new SbomCheck(OemPolicy.load(pki.directory()));
     }
 
     /** Integrates a package held in memory. */
@@ -79,6 +83,7 @@ public final class IntakePipeline {
             try {
                 run.check(IntakeCheck.SUPPLIER_SIGNATURE, () -> supplier(run));
                 run.check(IntakeCheck.MODULE_OWNER, () -> owner(run));
+                run.check(IntakeCheck.SBOM, () -> sbom.check(run.manifest(), run.pkg).detail());
                 moduleChecks(options, run, vectorsJson);
                 run.check(IntakeCheck.COUNTERSIGN, () -> countersign(run));
             } catch (RejectedException e) {

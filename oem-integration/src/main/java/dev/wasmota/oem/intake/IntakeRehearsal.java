@@ -35,6 +35,8 @@ public final class IntakeRehearsal {
             try {
                 run.check(IntakeCheck.SUPPLIER_SIGNATURE, () -> integrity(run));
                 run.skip(IntakeCheck.MODULE_OWNER, "not checked by a supplier: the OEM's record of module owners decides");
+                run.check(IntakeCheck.SBOM, () -> new dev.wasmota.oem.sbom.SbomCheck(
+                        dev.wasmota.oem.policy.OemPolicy.LENIENT).check(run.manifest(), run.pkg).detail());
                 IntakePipeline.moduleChecks(options, run, vectorsJson);
                 run.skip(IntakeCheck.COUNTERSIGN, "only the OEM countersigns");
             } catch (RejectedException e) {

@@ -82,7 +82,7 @@ class HandWrittenDatabaseTest {
     /** What a version-one database of the hand-written migrations holds: no hold column, none of Flyway's or later tables. */
     private static void downgradeToVersionOne(String url) throws Exception {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            for (String table : List.of("campaign_rollout", "vehicle_health", "oem_release", "module_owner", "audit_record",
+            for (String table : List.of("update_record", "campaign_rollout", "vehicle_health", "oem_release", "module_owner", "audit_record",
                     "audit_head", "outbox_message", "oem_worker", "trust_update", "vehicle_log_anchor", "audit_checkpoint",
                     "release_topic",
                     "\"flyway_schema_history\"")) {

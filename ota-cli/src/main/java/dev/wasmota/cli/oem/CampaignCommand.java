@@ -29,7 +29,8 @@ public final class CampaignCommand implements Callable<Integer> {
                 .addSubcommand(new CampaignAbortCommand(env))
                 .addSubcommand(new CampaignRollbackCommand(env))
                 .addSubcommand(new CampaignStatusCommand(env))
-                .addSubcommand(new CampaignReportCommand(env));
+                .addSubcommand(new CampaignReportCommand(env))
+                .addSubcommand(new CampaignRecordCommand(env));
     }
 
     @Override

@@ -38,7 +38,9 @@ import picocli.CommandLine.TypeConversionException;
                 "--package publishes a countersigned package into DIR/releases first (with PKG.report.json, if "
                 + "present); --release names one published already. Vehicles must be registered "
                 + "(ota oem vehicle register) and run on a hardware id the release allows, and be in no unfinished "
-                + "campaign. Prints the campaign id."})
+                + "campaign. Prints the campaign id.",
+                "--record FILE states the campaign's update record (UN R156 7.1.2, wasmota-update-record/1; see "
+                + "ota oem campaign record --help); a malformed record refuses the create (exit 4) before anything is written."})
 public final class CampaignCreateCommand extends CampaignBaseCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source what;
@@ -107,6 +109,10 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
             description = "the baseline worst call time in µs (default: the release's intake report)")
     Long healthBaseline;
 
+    @Option(names = "--record", paramLabel = "FILE", description = "the campaign's update record (JSON, "
+            + dev.wasmota.oem.record.UpdateRecord.FORMAT + "); checked complete at start")
+    Path record;
+
     /** The release to roll out: a package file or a published release. */
     static final class Source {
         @Option(names = "--package", required = true, paramLabel = "PKG", description = "a countersigned package to publish and roll out")
@@ -144,6 +150,8 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        Optional<dev.wasmota.oem.record.UpdateRecord> stated = record == null ? Optional.empty()
+                : Optional.of(CampaignRecordCommand.read(spec.commandLine(), record));
         ReleaseId release = what.pkg != null ? publish(ws, what.pkg).id() : parseRelease(what.release);
         CampaignSpec.Builder b = CampaignSpec.builder(release, targets, waves).advanceAt(advanceAt).stopAt(stopAt)
                 .validity(expires).hold(hold);
@@ -161,6 +169,9 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
                 + " at most %d faults, %d signal tolerance(s)%n", sh.ticks(), sh.maxDisagreementPpm() / 10_000.0,
                 sh.maxFaults(), sh.tolerances().size()));
         stored.health().ifPresent(h -> out.printf("  waves gated on runtime health: %s%n", h));
+        if (stated.isPresent()) {
+            CampaignRecordCommand.print(out, ws.records(ACTOR).state(k.id(), stated.get()));
+        }
         return 0;
     }
 
@@ -208,6 +219,9 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
 
     @Override
     int runApi(ApiClient client, PrintWriter out) {
+        if (record != null) {
+            throw new ParameterException(spec.commandLine(), "--record works with --oem, not through --api");
+        }
         if (what.pkg != null) {
             throw new ParameterException(spec.commandLine(), "--package publishes into the database: through --api, name a"
                     + " published --release");

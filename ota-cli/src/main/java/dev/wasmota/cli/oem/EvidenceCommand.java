@@ -9,15 +9,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota oem evidence}: the regulatory evidence (issue 17); alone, it asks for a subcommand (exit 2). */
 @Command(name = "evidence", mixinStandardHelpOptions = true,
-        description = {"Checks vehicles' audit logs against the OEM's signed anchors.",
-                "%nThe evidence the OEM keeps for UNECE R155/R156 (issue 17).%n"})
+        description = {"Exports and checks the OEM's evidence for UN R155/R156.",
+                "%nexport: a campaign's signed evidence bundle; verify: a bundle offline, or a vehicle's audit log"
+                        + " against the OEM's signed anchors (issue 17).%n"})
 public final class EvidenceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     /** The {@code evidence} command line with its subcommands, to add under {@code ota oem}. */
     public static CommandLine commandLine(CliEnv env) {
-        return new CommandLine(new EvidenceCommand()).addSubcommand(new EvidenceVerifyCommand(env));
+        return new CommandLine(new EvidenceCommand()).addSubcommand(new EvidenceExportCommand(env))
+                .addSubcommand(new EvidenceVerifyCommand(env));
     }
 
     @Override

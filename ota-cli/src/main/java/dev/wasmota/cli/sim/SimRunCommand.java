@@ -85,6 +85,10 @@ public final class SimRunCommand implements Callable<Integer> {
             description = "with --then shadow: compared ticks before promotion (default: ${DEFAULT-VALUE})")
     long shadowTicks;
 
+    @Option(names = "--safe-execution", description = "each car activates an update only while it stands at a light"
+            + " (speed 0) with its supply voltage above 11.5 V; otherwise it postpones and tries again (INSTALL_POSTPONED)")
+    boolean safeExecution;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a routes setting (ota.*), repeatable")
     Map<String, String> settings = new LinkedHashMap<>();
 
@@ -119,6 +123,10 @@ public final class SimRunCommand implements Callable<Integer> {
         if (shadowTicks < 1 || shadowTicks > dev.wasmota.signing.instruction.ShadowDelivery.MAX_TICKS) {
             throw new ParameterException(spec.commandLine(), "--shadow-ticks must be 1.."
                     + dev.wasmota.signing.instruction.ShadowDelivery.MAX_TICKS);
+        }
+        if (safeExecution) {
+            Files.writeString(config.dir().resolve(dev.wasmota.ecu.safety.SafeExecution.FILE),
+                    dev.wasmota.ecu.safety.SafeExecution.DEFAULT.toJson());
         }
         FleetRun.Outcome o = FleetRun.run(config, new FleetRun.Plan(waves, hold, timeout, duration, next, shadowTicks), corpus,
                 vehiclesOnly ? Optional.empty() : Optional.of(report), SimOutput.narrator(spec.commandLine().getOut()));

@@ -3,6 +3,9 @@ package dev.wasmota.cli.supplier;
 import dev.wasmota.cli.CliFiles;
 
 import dev.wasmota.contract.Digests;
+import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.oem.sbom.Sbom;
+import dev.wasmota.oem.sbom.SbomFailure;
 import dev.wasmota.signing.manifest.CapabilitySet;
 import dev.wasmota.signing.manifest.Manifest;
 import dev.wasmota.signing.manifest.ManifestCodec;
@@ -11,11 +14,7 @@ import dev.wasmota.signing.pkg.ModulePackage;
 import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.PackageSpec;
 import dev.wasmota.signing.pkg.Packager;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +34,8 @@ import picocli.CommandLine.Spec;
                 "and its tables, globals and segments as the .wasm declares them (its tables",
                 "may not grow unless --table-elements gives them room); a module declaring",
                 "more than the host ceilings is refused (exit 4).",
+                "--sbom adds the module's CycloneDX SBOM; one that is malformed or describes another",
+                "module (its metadata.component SHA-256 is not the .wasm's) is refused (exit 4).",
                 "Sign it next with: ota supplier sign --package PKG --key KEY --cert CERT"})
 public final class SupplierPackageCommand implements Callable<Integer> {
     @Spec
@@ -77,7 +78,8 @@ public final class SupplierPackageCommand implements Callable<Integer> {
     @Option(names = "--hardware", paramLabel = "ID", description = "target hardware id (repeatable; none: any)")
     List<String> hardware = new ArrayList<>();
 
-    @Option(names = "--sbom", paramLabel = "FILE", description = "SBOM document; its SHA-256 goes into the manifest")
+    @Option(names = "--sbom", paramLabel = "FILE", description = "the module's CycloneDX SBOM (JSON, 1.5 or later),"
+            + " describing the module by its SHA-256; carried in the package, its SHA-256 in the manifest")
     Path sbom;
 
     @Option(names = "--supplier", paramLabel = "ID", description = "supplier id (default: taken from the certificate at signing)")
@@ -90,11 +92,11 @@ public final class SupplierPackageCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         byte[] bytes = CliFiles.readBounded(spec.commandLine(), wasm, Manifest.MAX_WASM_LENGTH, "module");
         PackageSpec ps = new PackageSpec(module, version, securityVersion, supplier, CapabilitySet.parse(capabilities),
-                memoryPages, deadlineUs, periodMs, hardware, sbomDigest());
+                memoryPages, deadlineUs, periodMs, hardware, Optional.empty());
         if (tableElements != null) {
             ps = ps.withTableElements(tableElements);
         }
-        ModulePackage pkg = Packager.build(bytes, ps);
+        ModulePackage pkg = sbom == null ? Packager.build(bytes, ps) : Packager.build(bytes, ps, sbomFor(bytes));
         PackageFile.write(out, pkg);
         Manifest m = ManifestCodec.parse(pkg.manifestBytes());
         spec.commandLine().getOut().printf("packaged %s %s (security version %d): %d bytes, sha256 %s%n"
@@ -105,14 +107,16 @@ public final class SupplierPackageCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Optional<String> sbomDigest() throws java.io.IOException {
-        if (sbom == null) {
-            return Optional.empty();
+    /** The SBOM file's bytes, refused unless it is CycloneDX 1.5+ describing this module ({@code wasm}). */
+    private byte[] sbomFor(byte[] wasm) throws java.io.IOException {
+        byte[] bytes = CliFiles.readBounded(spec.commandLine(), sbom, PackageFile.MAX_SBOM_BYTES, "SBOM");
+        Sbom read = Sbom.read(bytes);
+        String sha = Digests.sha256Hex(wasm);
+        if (!read.subject().sha256().equals(Optional.of(sha))) {
+            throw new RejectedException(SbomFailure.SBOM_OTHER_MODULE, "the SBOM describes " + read.subject().label()
+                    + read.subject().sha256().map(d -> " with SHA-256 " + d).orElse(" without a SHA-256 hash")
+                    + ", not this module (" + sha + ")");
         }
-        MessageDigest md = Digests.sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(sbom), md)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return Optional.of(Digests.hex(md.digest()));
+        return bytes;
     }
 }

@@ -36,7 +36,8 @@ final class CampaignCli {
         return new CommandLine(new Oem())
                 .addSubcommand(CampaignCommand.commandLine(env))
                 .addSubcommand(CampaignVehicleCommand.commandLine(env))
-                .addSubcommand(ReleaseCommand.commandLine(env));
+                .addSubcommand(ReleaseCommand.commandLine(env))
+                .addSubcommand(EvidenceCommand.commandLine(env));
     }
 
     Result run(String... args) {

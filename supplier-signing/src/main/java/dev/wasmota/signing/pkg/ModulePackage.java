@@ -14,11 +14,30 @@ public final class ModulePackage {
     private final byte[] manifest;
     private final byte[] wasm;
     private final byte[] signature;
+    private final byte[] sbom;
 
     public ModulePackage(byte[] manifest, byte[] wasm, Optional<byte[]> signature) {
+        this(manifest, wasm, signature.orElse(null), null);
+    }
+
+    private ModulePackage(byte[] manifest, byte[] wasm, byte[] signature, byte[] sbom) {
         this.manifest = manifest.clone();
         this.wasm = wasm.clone();
-        this.signature = signature.map(byte[]::clone).orElse(null);
+        this.signature = signature == null ? null : signature.clone();
+        this.sbom = sbom == null ? null : sbom.clone();
+    }
+
+    /**
+     * The supplier's SBOM the package carries, unparsed (its digest is the manifest's
+     * {@code sbomSha256}, which {@link PackageVerifier} checks); empty for a package without one.
+     */
+    public Optional<byte[]> sbom() {
+        return Optional.ofNullable(sbom).map(byte[]::clone);
+    }
+
+    /** The same package carrying {@code sbomBytes} as its SBOM entry. */
+    public ModulePackage withSbom(byte[] sbomBytes) {
+        return new ModulePackage(manifest, wasm, signature, sbomBytes);
     }
 
     public byte[] manifestBytes() {
@@ -35,7 +54,7 @@ public final class ModulePackage {
 
     /** The same manifest and module with another signature blob. */
     public ModulePackage withSignature(byte[] newSignature) {
-        return new ModulePackage(manifest, wasm, Optional.of(newSignature));
+        return new ModulePackage(manifest, wasm, newSignature, sbom);
     }
 
     /** SHA-256 of the package file's bytes, the package's identity on the wire and in campaigns. */
@@ -46,11 +65,12 @@ public final class ModulePackage {
     @Override
     public boolean equals(Object o) {
         return o instanceof ModulePackage p && Arrays.equals(manifest, p.manifest) && Arrays.equals(wasm, p.wasm)
-                && Arrays.equals(signature, p.signature);
+                && Arrays.equals(signature, p.signature) && Arrays.equals(sbom, p.sbom);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * Arrays.hashCode(manifest) + Arrays.hashCode(wasm)) + Arrays.hashCode(signature);
+        return 31 * (31 * (31 * Arrays.hashCode(manifest) + Arrays.hashCode(wasm)) + Arrays.hashCode(signature))
+                + Arrays.hashCode(sbom);
     }
 }

@@ -24,13 +24,18 @@ import java.util.Optional;
  *
  * <pre>
  *   magic   8 bytes  "WOTAPKG1"
- *   count   1 byte   2 (unsigned) or 3 (signed)
+ *   count   1 byte   2..4: the entries that follow
  *   entry   count times, in this order, each: tag (1 byte), length (4 bytes, big-endian), bytes
  *           tag 1 manifest   (canonical JSON, at most 64 KiB)
  *           tag 2 module     (.wasm, at most 8 MiB)
- *           tag 3 signature  (CMS SignedData DER, at most 64 KiB)
+ *           tag 4 sbom       (optional: the supplier's CycloneDX SBOM, at most 768 KiB; its SHA-256 is the manifest's sbomSha256)
+ *           tag 3 signature  (optional: CMS SignedData DER, at most 64 KiB)
  *   nothing after the last entry
  * </pre>
+ *
+ * A package without an SBOM is byte for byte what it was before the SBOM entry existed (count 2
+ * or 3). The signatures cover the manifest, which names the SBOM's digest; the verifier checks the
+ * entry against it ({@link PackageVerifier}).
  *
  * Reading checks the structure only: the manifest and the module are not parsed here.
  */
@@ -40,12 +45,15 @@ public final class PackageFile {
     public static final int TAG_MANIFEST = 1;
     public static final int TAG_MODULE = 2;
     public static final int TAG_SIGNATURE = 3;
+    public static final int TAG_SBOM = 4;
     public static final int MAX_SIGNATURE_BYTES = 64 * 1024;
+    /** Largest SBOM a package carries: a package at every cap, with its instruction, still fits one 9 MiB MQTT message. */
+    public static final int MAX_SBOM_BYTES = 768 * 1024;
     private static final int HEADER_BYTES = MAGIC.length + 1;
     private static final int ENTRY_HEADER_BYTES = 5;
     /** Largest package file accepted: header plus every entry at its cap. */
-    public static final long MAX_FILE_BYTES = HEADER_BYTES + 3L * ENTRY_HEADER_BYTES
-            + ManifestCodec.MAX_BYTES + Manifest.MAX_WASM_LENGTH + MAX_SIGNATURE_BYTES;
+    public static final long MAX_FILE_BYTES = HEADER_BYTES + 4L * ENTRY_HEADER_BYTES
+            + ManifestCodec.MAX_BYTES + Manifest.MAX_WASM_LENGTH + MAX_SBOM_BYTES + MAX_SIGNATURE_BYTES;
 
     private PackageFile() {
     }
@@ -103,18 +111,38 @@ public final class PackageFile {
             throw malformed("not a package file (bad magic)");
         }
         int count = readByte(data, "entry count");
-        if (count != 2 && count != 3) {
-            throw malformed("package has " + count + " entries; expected 2 (unsigned) or 3 (signed)");
+        if (count < 2 || count > 4) {
+            throw malformed("package has " + count + " entries; expected 2 (unsigned), 3 (signed, or unsigned with"
+                    + " an SBOM) or 4 (signed with an SBOM)");
         }
         byte[] manifest = readEntry(data, TAG_MANIFEST, "manifest", ManifestCodec.MAX_BYTES);
         byte[] wasm = readEntry(data, TAG_MODULE, "module", Manifest.MAX_WASM_LENGTH);
-        Optional<byte[]> signature = count == 3
-                ? Optional.of(readEntry(data, TAG_SIGNATURE, "signature", MAX_SIGNATURE_BYTES))
-                : Optional.empty();
+        Optional<byte[]> sbom = Optional.empty();
+        Optional<byte[]> signature = Optional.empty();
+        int left = count - 2;
+        if (left > 0) {
+            int tag = readByte(data, "entry tag");
+            if (tag == TAG_SBOM) {
+                sbom = Optional.of(readBody(data, "sbom", MAX_SBOM_BYTES));
+                left--;
+                tag = left > 0 ? readByte(data, "signature tag") : -1;
+            }
+            if (left > 0) {
+                if (tag != TAG_SIGNATURE) {
+                    throw malformed("expected the signature entry (tag " + TAG_SIGNATURE + "), found tag " + tag);
+                }
+                signature = Optional.of(readBody(data, "signature", MAX_SIGNATURE_BYTES));
+                left--;
+            }
+            if (left > 0) {
+                throw malformed("an entry follows the signature; the SBOM entry (tag " + TAG_SBOM + ") comes before it");
+            }
+        }
         if (data.read() != -1) {
             throw malformed("trailing bytes after the last entry");
         }
-        return new ModulePackage(manifest, wasm, signature);
+        ModulePackage pkg = new ModulePackage(manifest, wasm, signature);
+        return sbom.isPresent() ? pkg.withSbom(sbom.get()) : pkg;
     }
 
     /** Writes {@code pkg} to {@code file}: whole or not at all (temp file, fsync, atomic rename, fsync dir). */
@@ -127,10 +155,14 @@ public final class PackageFile {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(buf)) {
             Optional<byte[]> sig = pkg.signature();
+            Optional<byte[]> sbom = pkg.sbom();
             out.write(MAGIC);
-            out.writeByte(sig.isPresent() ? 3 : 2);
+            out.writeByte(2 + (sbom.isPresent() ? 1 : 0) + (sig.isPresent() ? 1 : 0));
             writeEntry(out, TAG_MANIFEST, pkg.manifestBytes());
             writeEntry(out, TAG_MODULE, pkg.wasmBytes());
+            if (sbom.isPresent()) {
+                writeEntry(out, TAG_SBOM, sbom.get());
+            }
             if (sig.isPresent()) {
                 writeEntry(out, TAG_SIGNATURE, sig.get());
             }
@@ -151,6 +183,10 @@ public final class PackageFile {
         if (tag != expectedTag) {
             throw malformed("expected the " + name + " entry (tag " + expectedTag + "), found tag " + tag);
         }
+        return readBody(in, name, cap);
+    }
+
+    private static byte[] readBody(DataInputStream in, String name, long cap) throws IOException {
         long length;
         try {
             length = Integer.toUnsignedLong(in.readInt());

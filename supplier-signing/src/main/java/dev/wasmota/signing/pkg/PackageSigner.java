@@ -74,8 +74,12 @@ public final class PackageSigner {
         Manifest signed = new Manifest(draft.moduleId(), draft.version(), draft.securityVersion(), cn,
                 draft.wasmSha256(), draft.wasmLength(), draft.exports(), draft.capabilities(), draft.memoryPages(),
                 draft.resources(), draft.deadlineUs(), draft.periodMs(), draft.hardwareIds(), draft.sbomSha256());
-        ModulePackage out = signManifestBytes(new ModulePackage(ManifestCodec.canonicalBytes(signed), pkg.wasmBytes(),
-                java.util.Optional.empty()), key, chain);
+        ModulePackage unsigned = new ModulePackage(ManifestCodec.canonicalBytes(signed), pkg.wasmBytes(),
+                java.util.Optional.empty());
+        if (pkg.sbom().isPresent()) {
+            unsigned = unsigned.withSbom(pkg.sbom().get());
+        }
+        ModulePackage out = signManifestBytes(unsigned, key, chain);
         requireKeyMatches(out, cert);
         return out;
     }

@@ -98,6 +98,7 @@ public final class PackageVerifier {
         Manifest manifest = ManifestCodec.parse(manifestBytes);
         checkSupplier(manifest, supplierCert);
         checkBinary(manifest, pkg.wasmBytes());
+        checkSbom(manifest, pkg.sbom());
         checkCapabilities(manifest, supplierCert);
         return new VerifiedPackage(pkg, manifest, supplierCert, releaseCert,
                 counter.map(SignerInformation::getSignedAttributes));
@@ -190,6 +191,25 @@ public final class PackageVerifier {
         byte[] expected = java.util.HexFormat.of().parseHex(m.wasmSha256());
         if (!MessageDigest.isEqual(expected, Digests.sha256(wasm))) {
             throw new RejectedException(TrustFailure.DIGEST_MISMATCH, "module SHA-256 differs from the manifest's");
+        }
+    }
+
+    /**
+     * Requires an SBOM the package carries to be the one its manifest names, by SHA-256; a
+     * manifest may name an SBOM the package does not carry (a vehicle does not need it).
+     *
+     * @throws RejectedException {@link TrustFailure#DIGEST_MISMATCH}
+     */
+    public static void checkSbom(Manifest m, Optional<byte[]> sbom) {
+        if (sbom.isEmpty()) {
+            return;
+        }
+        if (m.sbomSha256().isEmpty()) {
+            throw new RejectedException(TrustFailure.DIGEST_MISMATCH, "the package carries an SBOM its manifest does not name");
+        }
+        byte[] expected = java.util.HexFormat.of().parseHex(m.sbomSha256().get());
+        if (!MessageDigest.isEqual(expected, Digests.sha256(sbom.get()))) {
+            throw new RejectedException(TrustFailure.DIGEST_MISMATCH, "SBOM SHA-256 differs from the manifest's");
         }
     }
 

@@ -24,6 +24,21 @@ public final class Packager {
     }
 
     /**
+     * As {@link #build(byte[], PackageSpec)}, carrying {@code sbom} (the supplier's SBOM, at most
+     * {@link PackageFile#MAX_SBOM_BYTES}) in the package, its SHA-256 the manifest's {@code sbomSha256}.
+     */
+    public static ModulePackage build(byte[] wasm, PackageSpec spec, byte[] sbom) {
+        if (sbom.length == 0 || sbom.length > PackageFile.MAX_SBOM_BYTES) {
+            throw new RejectedException(PolicyFailure.MALFORMED_PACKAGE,
+                    "SBOM of " + sbom.length + " bytes; allowed 1.." + PackageFile.MAX_SBOM_BYTES);
+        }
+        PackageSpec withDigest = new PackageSpec(spec.moduleId(), spec.version(), spec.securityVersion(),
+                spec.supplierId(), spec.capabilities(), spec.memoryPages(), spec.deadlineUs(), spec.periodMs(),
+                spec.hardwareIds(), Optional.of(Digests.sha256Hex(sbom)), spec.tableElements());
+        return build(wasm, withDigest).withSbom(sbom);
+    }
+
+    /**
      * @throws RejectedException {@link PolicyFailure#RESOURCE_LIMIT} when the module declares more
      *     than {@link ResourceCaps#DEFAULT_CEILINGS} or asks for table room beyond it; the reasons
      *     of {@link ModuleInterface#checkAgainst} and {@link PolicyFailure#MEMORY_LIMIT}

@@ -153,8 +153,8 @@ class PackageFileTest {
     }
 
     @Test
-    void refusesEntryCountsOtherThanTwoOrThree() {
-        for (int count : new int[] {0, 1, 4, 255}) {
+    void refusesEntryCountsOtherThanTwoToFour() {
+        for (int count : new int[] {0, 1, 5, 255}) {
             byte[] bytes = PackageFile.toBytes(signed);
             bytes[MAGIC.length] = (byte) count;
             RejectedException e = assertMalformed(bytes);
@@ -177,7 +177,9 @@ class PackageFileTest {
     void refusesUnknownTag() {
         byte[] m = unsigned.manifestBytes();
         byte[] w = unsigned.wasmBytes();
-        assertMalformed(concat(MAGIC, new byte[] {3}, entry(1, m), entry(2, w), entry(4, new byte[] {0x30})));
+        assertMalformed(concat(MAGIC, new byte[] {3}, entry(1, m), entry(2, w), entry(5, new byte[] {0x30})));
+        assertMalformed(concat(MAGIC, new byte[] {4}, entry(1, m), entry(2, w), entry(4, new byte[] {0x30}),
+                entry(4, new byte[] {0x30})));
         assertMalformed(concat(MAGIC, new byte[] {2}, entry(0, m), entry(2, w)));
         assertMalformed(concat(MAGIC, new byte[] {2}, entry(1, m), entry(1, w)));
     }
@@ -254,8 +256,8 @@ class PackageFileTest {
 
     @Test
     void capIsHeaderPlusEveryEntryAtItsCap() {
-        assertEquals(8 + 1 + 3 * 5 + ManifestCodec.MAX_BYTES + Manifest.MAX_WASM_LENGTH + PackageFile.MAX_SIGNATURE_BYTES,
-                PackageFile.MAX_FILE_BYTES);
+        assertEquals(8 + 1 + 4 * 5 + ManifestCodec.MAX_BYTES + Manifest.MAX_WASM_LENGTH + PackageFile.MAX_SBOM_BYTES
+                + PackageFile.MAX_SIGNATURE_BYTES, PackageFile.MAX_FILE_BYTES);
     }
 
     private static RejectedException assertMalformed(byte[] bytes) {

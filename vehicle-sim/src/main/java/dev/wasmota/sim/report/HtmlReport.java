@@ -59,6 +59,14 @@ public final class HtmlReport {
 
     /** The whole report as an HTML document. */
     public static String render(SimReport r) {
+        return render(r, java.util.Map.of());
+    }
+
+    /**
+     * The whole report, each campaign in {@code evidence} linking its evidence bundle's page (a path
+     * relative to the report, {@code ota oem evidence export}).
+     */
+    public static String render(SimReport r, java.util.Map<String, String> evidence) {
         Objects.requireNonNull(r, "report");
         StringBuilder out = new StringBuilder(32_768);
         out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -71,7 +79,7 @@ public final class HtmlReport {
         out.append("<section id=\"faults\">\n<h2>Faults and rollbacks by cause</h2>\n").append(BarChart.render(r))
                 .append("</section>\n");
         for (CampaignRun c : r.campaigns()) {
-            campaign(out, c);
+            campaign(out, c, java.util.Optional.ofNullable(evidence.get(c.campaignId())));
         }
         if (r.campaigns().isEmpty()) {
             out.append("<h2>Campaigns</h2>\n<p class=\"empty\">no campaigns, no commits</p>\n");
@@ -91,7 +99,12 @@ public final class HtmlReport {
      * @throws UncheckedIOException if it cannot be written
      */
     public static void write(SimReport r, Path file) {
-        byte[] html = render(r).getBytes(StandardCharsets.UTF_8);
+        write(r, file, java.util.Map.of());
+    }
+
+    /** {@link #write(SimReport, Path)} with each campaign in {@code evidence} linking its evidence bundle. */
+    public static void write(SimReport r, Path file, java.util.Map<String, String> evidence) {
+        byte[] html = render(r, evidence).getBytes(StandardCharsets.UTF_8);
         try {
             DurableFiles.writeAtomic(file, html);
             if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
@@ -123,9 +136,13 @@ public final class HtmlReport {
         return "<div><dt>" + name + "</dt><dd>" + Html.esc(value) + "</dd></div>";
     }
 
-    private static void campaign(StringBuilder out, CampaignRun c) {
+    private static void campaign(StringBuilder out, CampaignRun c, java.util.Optional<String> evidence) {
         out.append("<section class=\"campaign\">\n<h2>Campaign ").append(Html.esc(c.campaignId()))
-                .append(" <span class=\"release\">").append(Html.esc(c.release())).append("</span></h2>\n")
+                .append(" <span class=\"release\">").append(Html.esc(c.release())).append("</span></h2>\n");
+        evidence.ifPresent(href -> out.append("<p class=\"evidence\"><a href=\"").append(Html.esc(href))
+                .append("\">Evidence bundle</a>: release, SBOM, intake report, update record, vehicle outcomes with their"
+                        + " log anchors, security events; signed by the OEM (check: ota oem evidence verify DIR)</p>\n"));
+        out
                 .append("<h3>Vehicles committed over time, per wave</h3>\n").append(LineChart.render(c))
                 .append("<h3>Time to commit</h3>\n<div class=\"pair\">\n").append(Histogram.render(c))
                 .append(Histogram.summary(c)).append("</div>\n<h3>Waves</h3>\n").append(Tables.waves(c))

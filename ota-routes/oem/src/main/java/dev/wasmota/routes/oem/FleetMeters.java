@@ -21,16 +21,29 @@ public final class FleetMeters {
     public static final String SEEN = "ota.fleet.vehicles.seen";
     public static final String CAMPAIGNS = "ota.campaigns";
     public static final String ACTIONS = "ota.campaign.actions";
+    /** Security events (UN R155 monitoring) by kind, for the fleet. */
+    public static final String SECURITY = "ota.security.events";
+    /** Security events by vehicle and kind (only vehicles that had one). */
+    public static final String SECURITY_BY_VEHICLE = "ota.security.events.vehicle";
 
     private final CampaignDatabase db;
     private final Clock clock;
     private static final System.Logger LOG = System.getLogger(FleetMeters.class.getName());
     private final AtomicReference<FleetSnapshot> last = new AtomicReference<>();
     private volatile boolean failing;
+    private final dev.wasmota.oem.evidence.SecurityEventCounter security;
+    private final io.micrometer.core.instrument.MultiGauge securityFleet;
+    private final io.micrometer.core.instrument.MultiGauge securityVehicles;
 
     public FleetMeters(CampaignDatabase db, Clock clock, MeterRegistry registry) {
         this.db = db;
         this.clock = clock;
+        this.security = new dev.wasmota.oem.evidence.SecurityEventCounter(db);
+        this.securityFleet = io.micrometer.core.instrument.MultiGauge.builder(SECURITY)
+                .description("security events in the OEM's audit trail by kind (refusals, dead letters, SECURITY_EVENT)")
+                .register(registry);
+        this.securityVehicles = io.micrometer.core.instrument.MultiGauge.builder(SECURITY_BY_VEHICLE)
+                .description("security events in the OEM's audit trail by vehicle and kind").register(registry);
         for (String state : FleetSnapshot.VEHICLE_STATES) {
             gauge(registry, VEHICLES, "registered vehicles by the state of their latest campaign action (IDLE: none)",
                     "state", state, s -> s.vehiclesByState().get(state));
@@ -64,6 +77,7 @@ public final class FleetMeters {
     public void refresh() {
         try {
             last.set(FleetSnapshot.read(db, clock.instant()));
+            refreshSecurity();
             if (failing) {
                 failing = false;
                 LOG.log(System.Logger.Level.INFO, "fleet meters counted again");
@@ -74,6 +88,21 @@ public final class FleetMeters {
                 LOG.log(System.Logger.Level.WARNING, "cannot count the fleet for the meters (keeping the last counts): " + e);
             }
         }
+    }
+
+    private void refreshSecurity() {
+        while (security.refresh() == dev.wasmota.oem.evidence.SecurityEventCounter.BATCH) {
+            // read on until the trail's end
+        }
+        java.util.List<io.micrometer.core.instrument.MultiGauge.Row<?>> fleetRows = new java.util.ArrayList<>();
+        security.fleet().forEach((kind, n) -> fleetRows.add(io.micrometer.core.instrument.MultiGauge.Row.of(
+                io.micrometer.core.instrument.Tags.of("kind", kind), n)));
+        securityFleet.register(fleetRows, true);
+        java.util.List<io.micrometer.core.instrument.MultiGauge.Row<?>> vehicleRows = new java.util.ArrayList<>();
+        security.byVehicle().forEach((vehicle, kinds) -> kinds.forEach((kind, n) -> vehicleRows.add(
+                io.micrometer.core.instrument.MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("vehicle", vehicle,
+                        "kind", kind), n))));
+        securityVehicles.register(vehicleRows, true);
     }
 
     /** The counts the gauges show, if any were taken yet. */

@@ -19,7 +19,14 @@ import dev.wasmota.contract.error.ExitCode;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.instruction.SignedInstruction;
+import dev.wasmota.audit.AuditEvent;
+import dev.wasmota.audit.AuditRecord;
+import dev.wasmota.ecu.safety.SafeExecution;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 
@@ -47,9 +54,32 @@ public final class UpdateHandler {
     private final ServiceEvents events;
     private final SentStatuses sent;
     private ChunkFetcher transfers;
+    private final Optional<SafeExecution> safety;
+    /** Updates waiting for their safe-execution preconditions, by instruction id, oldest first. */
+    private final Map<String, Postponed> postponed = new LinkedHashMap<>();
+
+    /** Exchange property: the update was postponed (its body is then an empty list: nothing to send yet). */
+    public static final String POSTPONED = "wasmota.postponed";
+    /** Most updates kept waiting for their preconditions; the oldest is dropped beyond. */
+    public static final int MAX_POSTPONED = 16;
+
+    private record Postponed(UpdateMessage message, Instruction instruction) {
+    }
 
     public UpdateHandler(EcuHost host, String vehicleId, Credential credential, Clock clock, RollbackWatch watch,
                          ServiceEvents events, SentStatuses sent) {
+        this(host, vehicleId, credential, clock, watch, events, sent, Optional.empty());
+    }
+
+    /**
+     * With {@code safety}, an instructed update is activated only while its preconditions hold
+     * (vehicle stationary, supply voltage): otherwise it is postponed (an {@code INSTALL_POSTPONED}
+     * record), kept, and tried again by {@link #retryPostponed} until they hold or it expires.
+     * Starting a shadow actuates nothing and is not postponed.
+     */
+    public UpdateHandler(EcuHost host, String vehicleId, Credential credential, Clock clock, RollbackWatch watch,
+                         ServiceEvents events, SentStatuses sent, Optional<SafeExecution> safety) {
+        this.safety = safety;
         this.host = host;
         this.vehicleId = vehicleId;
         this.credential = credential;
@@ -66,7 +96,7 @@ public final class UpdateHandler {
      */
     public void handle(Exchange ex) {
         byte[] payload = ex.getIn().getBody(byte[].class);
-        install(ex, UpdateMessage.decode(payload), payload);
+        receive(ex, UpdateMessage.decode(payload), payload);
     }
 
     /**
@@ -77,7 +107,7 @@ public final class UpdateHandler {
     public void handleAssembled(Exchange ex) {
         ChunkFetcher.Assembled a = ex.getIn().getBody(ChunkFetcher.Assembled.class);
         UpdateMessage m = new UpdateMessage(a.instruction(), a.packageFile());
-        install(ex, m, null);
+        receive(ex, m, null);
         if (transfers != null) {
             transfers.done(a.packageSha256());
         }
@@ -89,15 +119,96 @@ public final class UpdateHandler {
         return this;
     }
 
-    private void install(Exchange ex, UpdateMessage m, byte[] payload) {
+    /** Sets the body to the reports {@link #install} gives, or none while the update is postponed. */
+    private void receive(Exchange ex, UpdateMessage m, byte[] payload) {
+        ex.getIn().removeHeaders("CamelPahoMqtt5*");
+        if (safety.isPresent()) {
+            Optional<Instruction> opened = opened(m.instruction());
+            if (opened.isPresent() && opened.get().shadow().isEmpty()) {
+                SafeExecution.Verdict v = safety.get().evaluate(host.config().environment().can());
+                if (!v.met()) {
+                    postpone(m, opened.get(), v);
+                    ex.setProperty(POSTPONED, Boolean.TRUE);
+                    ex.getIn().setBody(List.of());
+                    return;
+                }
+            }
+        }
+        ex.getIn().setBody(install(ex, m, payload));
+    }
+
+    /**
+     * Tries the postponed updates again, oldest first, if the preconditions hold now; drops those
+     * whose instruction expired (the OEM counts them as failed). Returns the signed status reports to send.
+     */
+    public List<byte[]> retryPostponed() {
+        List<Postponed> due = new ArrayList<>();
+        synchronized (postponed) {
+            if (postponed.isEmpty() || safety.isEmpty()) {
+                return List.of();
+            }
+            postponed.values().removeIf(p -> {
+                boolean expired = !p.instruction().expiresAt().isAfter(clock.instant());
+                if (expired) {
+                    events.emit(clock, ServiceEvent.Kind.STATUS, "update " + p.instruction().campaignId() + "/"
+                            + p.instruction().instructionId() + " " + p.instruction().moduleId()
+                            + ": postponed until it expired; not activated");
+                }
+                return expired;
+            });
+            if (postponed.isEmpty() || !safety.get().evaluate(host.config().environment().can()).met()) {
+                return List.of();
+            }
+            due.addAll(postponed.values());
+            postponed.clear();
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (Postponed p : due) {
+            out.addAll(install(null, p.message(), null));
+        }
+        return out;
+    }
+
+    /** How many updates wait for their preconditions. */
+    public int postponedCount() {
+        synchronized (postponed) {
+            return postponed.size();
+        }
+    }
+
+    private void postpone(UpdateMessage m, Instruction i, SafeExecution.Verdict v) {
+        boolean first;
+        synchronized (postponed) {
+            first = postponed.put(i.instructionId(), new Postponed(m, i)) == null;
+            while (postponed.size() > MAX_POSTPONED) {
+                postponed.remove(postponed.keySet().iterator().next());
+            }
+        }
+        if (first) {
+            AuditRecord.Builder b = AuditRecord.builder(AuditEvent.INSTALL_POSTPONED).actor("ota-routes")
+                    .moduleId(i.moduleId()).campaignId(i.campaignId()).instructionId(i.instructionId())
+                    .outcome(AuditRecord.Outcome.REFUSED).cause("PRECONDITIONS_NOT_MET")
+                    .detail("not activated: " + v.reason() + "; tried again until the preconditions hold or "
+                            + i.expiresAt());
+            v.preconditions().forEach(b::precondition);
+            host.auditLog().append(b.build());
+        }
+        events.emit(clock, ServiceEvent.Kind.STATUS, "update " + i.campaignId() + "/" + i.instructionId() + " "
+                + i.moduleId() + ": POSTPONED (" + v.reason() + ")");
+    }
+
+    /**
+     * Installs (or starts as a shadow) and returns the signed reports to send: one, or none for a
+     * shadow (answered when it ends) or a repeated delivery of one whose shadow still runs.
+     * {@code ex} is null for a retried postponed update (nothing to dead-letter through).
+     */
+    private List<byte[]> install(Exchange ex, UpdateMessage m, byte[] payload) {
         StatusReport report;
         Instruction i;
         Optional<Instruction> asked = opened(m.instruction());
         if (asked.isPresent() && asked.get().shadow().isPresent()) {
             if (watch.shadowing(asked.get().instructionId())) {
-                ex.getIn().removeHeaders("CamelPahoMqtt5*");
-                ex.getIn().setBody(java.util.List.of());
-                return;
+                return List.of();
             }
             try {
                 ShadowReport s = host.startShadow(m.packageFile(), InstallContext.instructed(m.instruction(), "ota-routes"),
@@ -106,13 +217,10 @@ public final class UpdateHandler {
                 events.emit(clock, ServiceEvent.Kind.STATUS, "update " + asked.get().campaignId() + "/"
                         + asked.get().instructionId() + " " + s.moduleId() + ": SHADOW " + s.shadowVersion() + " beside "
                         + s.activeVersion() + " (" + s.spec().rule() + ")");
-                ex.getIn().removeHeaders("CamelPahoMqtt5*");
-                ex.getIn().setBody(java.util.List.of());
-                return;
+                return List.of();
             } catch (RejectedException e) {
                 report = report(asked.get(), StatusReport.Result.FAILED, e.reason().name(), e.userMessage());
-                finish(ex, report, asked.get(), e, m, payload);
-                return;
+                return finish(ex, report, asked.get(), e, m, payload);
             }
         }
         try {
@@ -124,23 +232,21 @@ public final class UpdateHandler {
         } catch (RejectedException e) {
             i = opened(m.instruction()).orElseThrow(() -> e);
             report = report(i, StatusReport.Result.FAILED, e.reason().name(), e.userMessage());
-            finish(ex, report, i, e, m, payload);
-            return;
+            return finish(ex, report, i, e, m, payload);
         }
-        finish(ex, report, i, null, m, payload);
+        return finish(ex, report, i, null, m, payload);
     }
 
-    /** Sets the body to the one signed report (a list, as the routes split it), and what to dead-letter with it. */
-    private void finish(Exchange ex, StatusReport report, Instruction i, RejectedException refusal, UpdateMessage m,
+    /** The one signed report (a list, as the routes split it), and what to dead-letter with it. */
+    private List<byte[]> finish(Exchange ex, StatusReport report, Instruction i, RejectedException refusal, UpdateMessage m,
                         byte[] payload) {
-        if (refusal != null && refusal.exitCode() == ExitCode.TRUST) {
+        if (refusal != null && refusal.exitCode() == ExitCode.TRUST && ex != null) {
             ex.setProperty(DEAD_LETTER_TOO, refusal);
             ex.setProperty(ORIGINAL, payload != null ? payload : m.encode());
         }
         events.emit(clock, ServiceEvent.Kind.STATUS, line(report));
         sent.keep(report, i.expiresAt());
-        ex.getIn().removeHeaders("CamelPahoMqtt5*");
-        ex.getIn().setBody(java.util.List.of(SignedStatus.sign(report, credential)));
+        return List.of(SignedStatus.sign(report, credential));
     }
 
     /** {@code update c1/i-42 healthy: COMMITTED 1.1.0 (committed 1.1.0 in slot B)}, or the refusal's reason and detail. */

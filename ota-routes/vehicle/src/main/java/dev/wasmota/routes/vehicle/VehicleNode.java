@@ -105,7 +105,8 @@ public final class VehicleNode implements AutoCloseable {
                     topics, vehicleId, host::trust, clock,
                     Duration.ofMillis(RouteProperties.intValue(properties, "ota.vehicle.chunkStallMillis")),
                     new PahoReleaseSubscriptions(in, qos, clock, options.events()));
-            UpdateHandler updates = new UpdateHandler(host, vehicleId, credential, clock, watch, options.events(), sent)
+            UpdateHandler updates = new UpdateHandler(host, vehicleId, credential, clock, watch, options.events(), sent,
+                    dev.wasmota.ecu.safety.SafeExecution.load(host.config().stateDir()))
                     .withTransfers(fetcher);
             watch.reportWith(updates);
             VehicleRoutes.Endpoints e = new VehicleRoutes.Endpoints(

@@ -75,6 +75,12 @@ final class VehicleRoutes extends OtaRouteBuilder {
                 .routeId("vehicle-release-stall-" + vehicleId)
                 .bean(fetcher, "tick");
 
+        from("timer:vehicle-postponed?period={{ota.vehicle.watchMillis}}&delay=" + WATCH_DELAYS.incrementAndGet())
+                .routeId("vehicle-postponed-" + vehicleId)
+                .bean(updates, "retryPostponed")
+                .split(body())
+                    .to(e.statusOut());
+
         from("timer:vehicle-watch?period={{ota.vehicle.watchMillis}}&delay=" + WATCH_DELAYS.incrementAndGet())
                 .routeId("vehicle-watch-" + vehicleId)
                 .bean(watch, "check")
