@@ -44,17 +44,8 @@ public final class FleetBench {
         Narrator narrator = new Narrator(out, System.console() != null);
         try (Fleet fleet = Fleet.startWithoutVehicles(FleetConfig.of(dir, vehicles).withoutModulesRunning())) {
             OemNode oem = fleet.oem().orElseThrow();
-            SimSupplier supplier = fleet.supplier().orElseThrow();
-            byte[] pkg = supplier.sign(Files.readAllBytes(corpus.resolve("healthy_v1.wasm")), Scenario.MODULE, "1.0.0", 1);
             long start = System.nanoTime();
-            SubmitResult result;
-            try (SupplierClient client = SupplierClient.connect(supplier.id(), fleet.mqtt(), fleet.properties())) {
-                client.submit(new Submission(pkg, Optional.empty()));
-                result = client.awaitResult(Duration.ofMinutes(2));
-            }
-            if (!result.accepted()) {
-                throw new IllegalStateException("intake refused the bench package: " + result.detail().orElse("?"));
-            }
+            SubmitResult result = submitBenchPackage(fleet, corpus);
             long intake = System.nanoTime() - start;
             long heapBefore = heapAfterGc();
             long t0 = System.nanoTime();
@@ -91,6 +82,21 @@ public final class FleetBench {
         }
     }
 
+    /** The supplier's submission of healthy_v1 through the intake; refused means no bench. */
+    private static SubmitResult submitBenchPackage(Fleet fleet, Path corpus) throws Exception {
+        SimSupplier supplier = fleet.supplier().orElseThrow();
+        byte[] pkg = supplier.sign(Files.readAllBytes(corpus.resolve("healthy_v1.wasm")), Scenario.MODULE, "1.0.0", 1);
+        SubmitResult result;
+        try (SupplierClient client = SupplierClient.connect(supplier.id(), fleet.mqtt(), fleet.properties())) {
+            client.submit(new Submission(pkg, Optional.empty()));
+            result = client.awaitResult(Duration.ofMinutes(2));
+        }
+        if (!result.accepted()) {
+            throw new IllegalStateException("intake refused the bench package: " + result.detail().orElse("?"));
+        }
+        return result;
+    }
+
     /**
      * The same measurement with thin vehicles ({@code ThinFleet}): the real protocol on one MQTT
      * connection each over a shared event loop of {@code threads} threads, nothing installed; the
@@ -103,17 +109,8 @@ public final class FleetBench {
         try (Fleet fleet = Fleet.startWithoutVehicles(FleetConfig.of(dir, vehicles).withoutModulesRunning()
                 .withBroker(broker, Optional.empty()))) {
             OemNode oem = fleet.oem().orElseThrow();
-            SimSupplier supplier = fleet.supplier().orElseThrow();
-            byte[] pkg = supplier.sign(Files.readAllBytes(corpus.resolve("healthy_v1.wasm")), Scenario.MODULE, "1.0.0", 1);
             long start = System.nanoTime();
-            SubmitResult result;
-            try (SupplierClient client = SupplierClient.connect(supplier.id(), fleet.mqtt(), fleet.properties())) {
-                client.submit(new Submission(pkg, Optional.empty()));
-                result = client.awaitResult(Duration.ofMinutes(2));
-            }
-            if (!result.accepted()) {
-                throw new IllegalStateException("intake refused the bench package: " + result.detail().orElse("?"));
-            }
+            SubmitResult result = submitBenchPackage(fleet, corpus);
             long intake = System.nanoTime() - start;
             long heapBefore = heapAfterGc();
             long t0 = System.nanoTime();
