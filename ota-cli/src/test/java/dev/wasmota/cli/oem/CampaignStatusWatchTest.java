@@ -108,11 +108,13 @@ class CampaignStatusWatchTest {
                 "--watch", "--interval", "20ms")));
         watch.start();
         awaitLines(out, 1);
-        for (String v : List.of("veh-1", "veh-2", "veh-3")) {
-            int before = lines(out).size();
-            commit(v);
-            awaitLines(out, before + 1);
-        }
+        // each commit's whole effect seen before the next: a report and the wave step it causes are two
+        // writes, and a line for the state between them must not count as the step's
+        commit("veh-1");
+        awaitLine(out, "RUNNING, wave 2/2; 3 instructed, 1 committed");
+        commit("veh-2");
+        awaitLine(out, "RUNNING, wave 2/2; 3 instructed, 2 committed");
+        commit("veh-3");
         watch.join(30_000);
 
         assertFalse(watch.isAlive(), "the watch ends with the campaign");
@@ -186,6 +188,16 @@ class CampaignStatusWatchTest {
 
     private static List<String> lines(StringWriter out) {
         return out.toString().lines().toList();
+    }
+
+    private static void awaitLine(StringWriter out, String text) throws InterruptedException {
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (lines(out).stream().noneMatch(l -> l.contains(text))) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no line with '" + text + "' after 30 s:\n" + out);
+            }
+            Thread.sleep(10);
+        }
     }
 
     private static void awaitLines(StringWriter out, int n) throws InterruptedException {
