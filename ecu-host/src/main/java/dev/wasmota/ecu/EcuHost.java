@@ -54,6 +54,7 @@ public final class EcuHost implements AutoCloseable {
     private volatile HostRuntime runtime;
     private volatile ProbationWatch watch;
     private final ShadowHost shadows;
+    private final ShadowCommands shadowCommands;
 
     private EcuHost(HostConfig config, SlotStore slots, AuditLog log, HostAudit audit, HostTrust trust, PrintStream events) {
         this.config = config;
@@ -63,6 +64,7 @@ public final class EcuHost implements AutoCloseable {
         this.trust = trust;
         this.installer = new Installer(config, slots, audit, trust::current);
         this.shadows = new ShadowHost(this, installer, audit, events, () -> runtime);
+        this.shadowCommands = new ShadowCommands(config, trust::current, () -> runtime, shadows, audit);
         this.events = events;
         this.quarantine = new Quarantine(audit, events);
         this.probation = new Probation(config, slots, audit);
@@ -201,6 +203,19 @@ public final class EcuHost implements AutoCloseable {
     /** Discards the module's shadow now; the active version keeps running. */
     public ShadowReport discardShadow(String moduleId, String actor, String why) {
         return shadows.decide(moduleId, ShadowRun.Decision.DISCARD, actor, "discarded by " + actor + ": " + why);
+    }
+
+    /**
+     * Carries out an operator's signed shadow command (promote or discard, from a campaign action):
+     * its campaign signature verified before it is parsed, then checked for this vehicle, its
+     * validity, and that the module's running shadow is the one the command's instruction started;
+     * a replayed command, or one whose shadow has ended, is refused ({@link ShadowFailure#STALE_COMMAND}).
+     *
+     * @return the shadow's report once promoted (committed through the install path) or discarded
+     * @throws RejectedException a trust, instruction or shadow failure, logged
+     */
+    public ShadowReport shadowCommand(byte[] signedCommand) {
+        return shadowCommands.carryOut(signedCommand);
     }
 
     /** What the host may spend on modules and shadows together (default {@link ShadowBudget#DEFAULT}). */

@@ -200,6 +200,7 @@ final class ShadowHost implements AutoCloseable {
 
     /** Records a shadow that ended without promotion. */
     ShadowReport discarded(ShadowRun run, String actor) {
+        installer.shadowEnded(run.ctx);
         ShadowReport report = run.report();
         ended.put(run.moduleId, report);
         audit.append(AuditRecord.builder(AuditEvent.SHADOW_DISCARDED).moduleId(run.moduleId).actor(actor)
