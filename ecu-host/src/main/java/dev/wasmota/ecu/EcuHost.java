@@ -218,6 +218,22 @@ public final class EcuHost implements AutoCloseable {
         return shadowCommands.carryOut(signedCommand);
     }
 
+    /**
+     * The signed campaign instruction that started each running shadow, by module id (shadows
+     * started by hand are left out): what a vehicle's routes answer when the shadow ends, also after
+     * they were restarted while the shadow ran on.
+     */
+    public java.util.Map<String, byte[]> shadowInstructions() {
+        HostRuntime rt = runtime;
+        java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+        if (rt != null) {
+            for (ShadowRun s : rt.shadows()) {
+                s.ctx.instruction().ifPresent(file -> out.put(s.moduleId, file.clone()));
+            }
+        }
+        return out;
+    }
+
     /** What the host may spend on modules and shadows together (default {@link ShadowBudget#DEFAULT}). */
     public void shadowBudget(ShadowBudget budget) {
         shadows.budget(budget);

@@ -35,6 +35,7 @@ public final class ShadowCommandHandler {
     public List<byte[]> handle(Exchange ex) {
         ex.getIn().removeHeaders("CamelPahoMqtt5*");
         ShadowCommandMessage m = ShadowCommandMessage.decode(ex.getIn().getBody(byte[].class));
+        watch.adoptShadows(); // before the shadow ends: started before these routes were, it is answered too
         ShadowReport r = host.shadowCommand(m.command());
         events.emit(clock, ServiceEvent.Kind.STATUS, "shadow command " + r.moduleId() + " " + r.shadowVersion() + ": "
                 + r.state() + " (" + r.reason() + ")");
