@@ -102,6 +102,7 @@ public final class EcuHost implements AutoCloseable {
         }
         try {
             host.reconcile(slots.recovery());
+            host.shadows.concludeRestarted(host.trust());
         } catch (RuntimeException | Error e) {
             log.close();
             throw e;
@@ -232,6 +233,14 @@ public final class EcuHost implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The signed instructions of the shadows the last restart ended (concluded as discarded when the
+     * host opened, {@link #shadow} says why), by module id: handed over once, for the routes to answer.
+     */
+    public java.util.Map<String, byte[]> takeShadowsEndedByRestart() {
+        return shadows.takeRestarted();
     }
 
     /** What the host may spend on modules and shadows together (default {@link ShadowBudget#DEFAULT}). */
@@ -520,6 +529,7 @@ public final class EcuHost implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        shadows.closing();
         stop();
         shadows.close();
         log.close();

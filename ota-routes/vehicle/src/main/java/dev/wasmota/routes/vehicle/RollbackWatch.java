@@ -113,10 +113,13 @@ public final class RollbackWatch {
     /**
      * Watches every shadow the host runs for a campaign instruction, also those started before these
      * routes were (a vehicle whose connection was restarted while its shadow ran on), so its outcome
-     * is answered whoever decides it: its rule or an operator's command.
+     * is answered whoever decides it: its rule or an operator's command; and those the vehicle's
+     * restart ended (answered FAILED {@code SHADOW_DISCARDED}, the restart named).
      */
     synchronized void adoptShadows() {
-        for (var e : host.shadowInstructions().entrySet()) {
+        java.util.Map<String, byte[]> adopt = new java.util.TreeMap<>(host.takeShadowsEndedByRestart());
+        adopt.putAll(host.shadowInstructions());
+        for (var e : adopt.entrySet()) {
             if (!shadows.containsKey(e.getKey())) {
                 try {
                     shadows.put(e.getKey(), SignedInstruction.open(e.getValue(), host.trust(), clock));
