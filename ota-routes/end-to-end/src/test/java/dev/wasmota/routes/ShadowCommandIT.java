@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * shadowing vehicle gets a command signed with the campaign key, one offline at the time when it
  * comes back; a discard leaves the active version running, the shadow's writes never actuated and
  * the operator's reason reported; a promotion commits the shadow through the vehicle's install path.
- * A forged or replayed command is refused and dead-lettered.
+ * A forged or replayed command is refused and dead-lettered. A shadow the vehicle's restart ended is
+ * answered as discarded, the restart named.
  */
 class ShadowCommandIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -124,6 +125,18 @@ class ShadowCommandIT {
                         && "1.1.0".equals(r.toVersion()) && r.actor().startsWith("operator:")),
                         "committed through the install path on the operator's command");
             }
+
+            Campaign cut = shadowCampaign(kit, publish(kit, "1.2.0", 3, "healthy_v1.wasm"));
+            awaitShadows(kit, "1.2.0");
+            kit.stopVehicle("veh-1");
+            kit.hosts.remove("veh-1").close();
+            kit.startVehicle("veh-1");
+            PipelineKit.await("veh-1's answer after its restart", WAIT, () -> status(kit, cut, "veh-1")
+                    == Action.Status.FAILED);
+            String detail = kit.oem().campaigns().actions(cut.id()).stream().filter(a -> a.vehicleId().equals("veh-1"))
+                    .findFirst().orElseThrow().detail().orElse("");
+            assertTrue(detail.contains("shadow discarded, 1.1.0 kept") && detail.contains("the vehicle restarted"), detail);
+            assertEquals("1.1.0", kit.hosts.get("veh-1").modules().get(0).activeMetadata().version());
         }
     }
 
