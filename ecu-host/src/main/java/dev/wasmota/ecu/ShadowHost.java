@@ -292,6 +292,13 @@ final class ShadowHost implements AutoCloseable {
             return run.report(); // concluded, logged and answered when the host opens again, from its marker
         }
         installer.shadowEnded(run.ctx);
+        if (!closing) {
+            try {
+                markers.ended(run.moduleId);
+            } catch (java.io.UncheckedIOException e) {
+                events.println(run.moduleId + ": " + e.getMessage());
+            }
+        }
         ShadowReport report = run.report();
         ended.put(run.moduleId, report);
         audit.append(AuditRecord.builder(AuditEvent.SHADOW_DISCARDED).moduleId(run.moduleId).actor(actor)

@@ -99,6 +99,24 @@ class EcuHostShadowRestartTest {
     }
 
     @Test
+    void aShadowEndedByAnotherInstallBeforeTheRestartLeavesNothingToConclude() throws InterruptedException {
+        byte[] v11 = kit.released("healthy_v1.wasm", HostTestKit.spec(HEALTHY, "1.1.0", 1, HostTestKit.HEALTHY_CAPS));
+        try (EcuHost host = kit.open(state)) {
+            host.shadowBudget(new ShadowBudget(1024, 64));
+            host.install(v1, InstallContext.manual());
+            host.start();
+            assertTrue(host.awaitStarted(WAIT));
+            host.startShadow(v2, InstallContext.instructed(instruction(), "ota-routes"), ShadowSpec.of(LONG));
+            host.install(v11, InstallContext.manual());
+            assertEquals(ShadowReport.State.DISCARDED, host.shadow(HEALTHY).orElseThrow().state());
+        }
+        try (EcuHost host = kit.open(state)) {
+            assertTrue(host.shadow(HEALTHY).isEmpty(), "its end was logged and answered then, not again as a restart");
+            assertTrue(host.takeShadowsEndedByRestart().isEmpty());
+        }
+    }
+
+    @Test
     void aShadowConcludedBeforeTheRestartLeavesNothingToConclude() throws InterruptedException {
         try (EcuHost host = kit.open(state)) {
             host.shadowBudget(new ShadowBudget(1024, 64));
