@@ -16,7 +16,12 @@ public enum ShadowFailure implements Reason {
     /** The host's memory or CPU budget ({@link ShadowBudget}) cannot take the shadow beside what runs. */
     SHADOW_UNAFFORDABLE,
     /** The module has no shadow to promote or discard. */
-    NO_SHADOW;
+    NO_SHADOW,
+    /**
+     * An operator's shadow command names a shadow run that is not running on this host: replayed,
+     * concluded already (by its rule or an earlier command), or started by another instruction.
+     */
+    STALE_COMMAND;
 
     @Override
     public ExitCode exitCode() {
