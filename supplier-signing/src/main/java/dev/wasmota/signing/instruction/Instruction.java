@@ -36,6 +36,8 @@ public record Instruction(
 
     public static final Pattern INSTRUCTION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     public static final Pattern NONCE = Pattern.compile("[0-9a-f]{16,64}");
+    /** An RXSWIN (UN R156 software identification number) as the OEM registers and vehicles report it. */
+    public static final Pattern RXSWIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}");
 
     public Instruction {
         require(instructionId != null && INSTRUCTION_ID.matcher(instructionId).matches(), "instruction id '" + instructionId + "'");
