@@ -111,6 +111,14 @@ public final class CampaignService {
         return new VehicleAnchors(db, trail, clock);
     }
 
+    /**
+     * The RXSWIN register, releases' RXSWIN changes and vehicles' last reported configurations
+     * (issue 17), where a status report's configuration is taken in.
+     */
+    public dev.wasmota.oem.rxswin.RxswinRegister rxswin() {
+        return new dev.wasmota.oem.rxswin.RxswinRegister(db, trail, clock, DEFAULT_ACTOR);
+    }
+
     /** Creates a campaign (CREATED): its waves planned, one pending action per targeted vehicle. */
     public Campaign create(CampaignSpec spec) {
         return create(spec, RolloutOptions.NONE);

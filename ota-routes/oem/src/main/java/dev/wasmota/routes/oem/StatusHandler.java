@@ -57,6 +57,7 @@ public final class StatusHandler {
                 + (r.activeVersion().isEmpty() ? "none" : r.activeVersion()) + ", audit head " + r.auditSeq() + " "
                 + r.auditHead() + "]";
         anchor(r);
+        ReportedConfigurations.take(campaigns, r);
         StatusReceipt receipt = campaigns.reportStatus(r.vehicleId(), r.campaignId(), r.instructionId(), r.nonce(),
                 status(r.result()), detail, logHead(r), r.health());
         ex.getIn().setBody(r.vehicleId() + " " + r.instructionId() + " " + r.result()
