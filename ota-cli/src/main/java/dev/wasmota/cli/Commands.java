@@ -77,6 +77,7 @@ final class Commands {
                 .addSubcommand(CampaignCommand.commandLine(env))
                 .addSubcommand(new dev.wasmota.cli.oem.OemLogCommand(env))
                 .addSubcommand(dev.wasmota.cli.oem.EvidenceCommand.commandLine(env))
+                .addSubcommand(dev.wasmota.cli.oem.RxswinCommand.commandLine(env))
                 .addSubcommand(new OemServeCommand(env));
         CommandLine supplier = group(new Supplier())
                 .addSubcommand(new SupplierKeygenCommand(env))

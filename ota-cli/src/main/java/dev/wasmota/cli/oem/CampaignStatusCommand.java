@@ -106,6 +106,9 @@ public final class CampaignStatusCommand extends CampaignBaseCommand {
         if (campaign != null) {
             CampaignStatus s = ws.campaigns().status(campaign);
             out.print(json ? CampaignStatusJson.line(s, env.clock().instant()) + "\n" : StatusTable.detail(s));
+            if (!json) {
+                ExcludedVehicles.print(out, ws, campaign);
+            }
         } else {
             List<CampaignStatus> all = ws.campaigns().list().stream().map(k -> ws.campaigns().status(k.id())).toList();
             if (json) {
