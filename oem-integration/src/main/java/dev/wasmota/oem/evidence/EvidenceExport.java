@@ -39,7 +39,8 @@ import java.util.TreeMap;
 /**
  * Writes a campaign's evidence bundle (format {@value EvidenceBundle#FORMAT}): the release package
  * (both signatures, its SBOM), the SBOM and the intake report apart, the update record with its
- * V&V evidence reference, the campaign and its waves, each vehicle's outcome with the log anchors
+ * V&V evidence reference, the software identification (the release's RXSWIN change, the vehicles'
+ * configurations, those left out: {@value EvidenceBundle#RXSWIN}), the campaign and its waves, each vehicle's outcome with the log anchors
  * its signed status reports carried, the OEM's audit records of the campaign, the security events
  * counted by kind, the OEM root certificate, a readable self-contained {@code index.html}, and
  * {@code manifest.json} (every file's SHA-256 and length) signed by the OEM's campaign key. The
@@ -80,9 +81,11 @@ public final class EvidenceExport {
         files.put(EvidenceBundle.VEHICLES, json(vehiclesJson(actions, ofCampaign)));
         files.put(EvidenceBundle.AUDIT, auditLines(ofCampaign));
         files.put(EvidenceBundle.SECURITY, json(security.toJson()));
+        ObjectNode rxswin = RxswinEvidence.json(ws.rxswin("evidence"), k, actions);
+        files.put(EvidenceBundle.RXSWIN, json(rxswin));
         files.put(EvidenceBundle.ROOT, Pem.encode(ws.pki().root().cert()).getBytes(StandardCharsets.US_ASCII));
-        files.put(EvidenceBundle.HTML, EvidenceHtml.page(k, release, pkg, report, record, actions, ofCampaign, security, now)
-                .getBytes(StandardCharsets.UTF_8));
+        files.put(EvidenceBundle.HTML, EvidenceHtml.page(k, release, pkg, report, record, actions, ofCampaign, security, now,
+                RxswinEvidence.html(rxswin)).getBytes(StandardCharsets.UTF_8));
 
         ObjectNode manifest = JsonNodeFactory.instance.objectNode();
         manifest.put("format", EvidenceBundle.FORMAT);

@@ -20,7 +20,7 @@ final class EvidenceHtml {
 
     static String page(Campaign k, Release release, ModulePackage pkg, Optional<byte[]> report,
                        Optional<UpdateRecords.Stored> record, List<Action> actions, List<AuditRecord> audit,
-                       SecurityEvents security, Instant at) {
+                       SecurityEvents security, Instant at, String identification) {
         StringBuilder h = new StringBuilder(16 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Evidence: campaign ")
                 .append(esc(k.id())).append("</title>\n<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:70em}"
@@ -59,6 +59,7 @@ final class EvidenceHtml {
             row(h, "record SHA-256", record.get().sha256() + ", stated " + record.get().statedAt());
             h.append("</table>\n");
         }
+        h.append(identification);
         h.append("<h2>Campaign</h2>\n<table>");
         row(h, "state", k.state() + k.cause().map(c -> " (" + c + ")").orElse(""));
         row(h, "waves", k.wavePlan() + ", wave " + k.currentWave() + " of " + k.waveCount());
