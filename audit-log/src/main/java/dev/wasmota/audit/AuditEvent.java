@@ -131,5 +131,10 @@ public enum AuditEvent {
      * OEM: a vehicle was left out of a campaign at its start because its last signed configuration
      * does not fit the release (RXSWIN, module requirements); {@code detail} gives the reason.
      */
-    CAMPAIGN_VEHICLE_EXCLUDED
+    CAMPAIGN_VEHICLE_EXCLUDED,
+    /**
+     * Vehicle: the user was shown an update's notice (its HMI; cause {@code BEFORE}: purpose,
+     * expected duration, functions unavailable) or told its outcome (cause {@code AFTER}).
+     */
+    USER_NOTIFIED
 }

@@ -119,6 +119,11 @@ public final class CampaignService {
         return new dev.wasmota.oem.rxswin.RxswinRegister(db, trail, clock, DEFAULT_ACTOR);
     }
 
+    /** What campaigns tell vehicles' users and what the vehicles reported of it (issue 17). */
+    public dev.wasmota.oem.record.CampaignNotices notices() {
+        return new dev.wasmota.oem.record.CampaignNotices(db, trail, clock, DEFAULT_ACTOR);
+    }
+
     /** Creates a campaign (CREATED): its waves planned, one pending action per targeted vehicle. */
     public Campaign create(CampaignSpec spec) {
         return create(spec, RolloutOptions.NONE);

@@ -114,6 +114,11 @@ public final class CampaignWorkspace implements AutoCloseable {
         return new dev.wasmota.oem.rxswin.RxswinRegister(db, trail, db.clock(), who);
     }
 
+    /** What the campaigns' vehicles tell their users, stated as {@code who}, and what they reported of it. */
+    public dev.wasmota.oem.record.CampaignNotices notices(String who) {
+        return new dev.wasmota.oem.record.CampaignNotices(db, trail, db.clock(), who);
+    }
+
     /** The campaigns' update records, stated as {@code who}. */
     public UpdateRecords records(String who) {
         return new UpdateRecords(db, trail, db.clock(), who);

@@ -34,7 +34,8 @@ final class InstructionIssuer {
                 ? RolloutRows.find(c, k.id()).shadow() : java.util.Optional.empty();
         Instruction i = new Instruction(ids.instructionId(), k.id(), a.vehicleId(), release.moduleId(),
                 release.packageSha256(), counter, issuedAt, issuedAt.plus(k.validity()), ids.nonce(), shadow,
-                rxswinAfter(c, k, a, release));
+                rxswinAfter(c, k, a, release), a.kind() == Action.Kind.INSTALL
+                        ? dev.wasmota.oem.record.CampaignNotices.forCampaign(c, k.id()) : java.util.Optional.empty());
         byte[] file = SignedInstruction.sign(i, campaignKey.key(), campaignKey.cert(), clock);
         ActionRows.issued(c, a, new Action.Issued(i.instructionId(), counter, i.nonce(), i.packageSha256(),
                 i.issuedAt(), i.expiresAt()), file);

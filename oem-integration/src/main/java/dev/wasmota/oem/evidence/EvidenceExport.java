@@ -76,16 +76,22 @@ public final class EvidenceExport {
         files.put(EvidenceBundle.RELEASE, pkgBytes);
         pkg.sbom().ifPresent(s -> files.put(EvidenceBundle.SBOM, s));
         report.ifPresent(r -> files.put(EvidenceBundle.INTAKE_REPORT, r));
-        files.put(EvidenceBundle.RECORD, json(recordJson(record, report)));
+        Optional<dev.wasmota.signing.instruction.UserNotice> notice = ws.notices("evidence").forCampaign(id);
+        Map<String, List<dev.wasmota.oem.record.CampaignNotices.Reported>> shown = ws.notices("evidence").reported(id);
+        ObjectNode recordNode = recordJson(record, report);
+        UserNoticeEvidence.addNotice(recordNode, notice);
+        files.put(EvidenceBundle.RECORD, json(recordNode));
         files.put(EvidenceBundle.CAMPAIGN, json(CampaignStatusJson.tree(ws.campaigns().status(id), now)));
-        files.put(EvidenceBundle.VEHICLES, json(vehiclesJson(actions, ofCampaign)));
+        ObjectNode vehiclesNode = vehiclesJson(actions, ofCampaign);
+        UserNoticeEvidence.addReported(vehiclesNode, shown);
+        files.put(EvidenceBundle.VEHICLES, json(vehiclesNode));
         files.put(EvidenceBundle.AUDIT, auditLines(ofCampaign));
         files.put(EvidenceBundle.SECURITY, json(security.toJson()));
         ObjectNode rxswin = RxswinEvidence.json(ws.rxswin("evidence"), k, actions);
         files.put(EvidenceBundle.RXSWIN, json(rxswin));
         files.put(EvidenceBundle.ROOT, Pem.encode(ws.pki().root().cert()).getBytes(StandardCharsets.US_ASCII));
         files.put(EvidenceBundle.HTML, EvidenceHtml.page(k, release, pkg, report, record, actions, ofCampaign, security, now,
-                RxswinEvidence.html(rxswin)).getBytes(StandardCharsets.UTF_8));
+                RxswinEvidence.html(rxswin) + UserNoticeEvidence.html(notice, shown)).getBytes(StandardCharsets.UTF_8));
 
         ObjectNode manifest = JsonNodeFactory.instance.objectNode();
         manifest.put("format", EvidenceBundle.FORMAT);

@@ -129,7 +129,7 @@ public final class UpdateRecords {
         }
     }
 
-    private static Optional<Stored> find(Connection c, String campaignId) throws SQLException {
+    static Optional<Stored> find(Connection c, String campaignId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT record, sha256, stated_at FROM update_record WHERE campaign_id = ?")) {
             p.setString(1, campaignId);

@@ -80,6 +80,8 @@ class EvidenceBundleTest {
         try (InputStream in = getClass().getResourceAsStream("/dev/wasmota/oem/record/complete-record.json")) {
             ws.records("test").state(k.id(), UpdateRecord.parse(in.readAllBytes()));
         }
+        ws.notices("test").state(k.id(), Optional.empty(), java.time.Duration.ofMinutes(10),
+                List.of("adaptive cruise control"));
         ws.campaigns().start(k.id());
         List<Action> actions = ws.campaigns().actions(k.id()).stream().filter(a -> a.issued().isPresent()).toList();
         long seq = 10;
@@ -91,6 +93,9 @@ class EvidenceBundleTest {
                     Optional.of(new VehicleLogHead(a.vehicleId(), seq++, "ab".repeat(32))));
         }
         Action first = actions.get(0);
+        ws.campaigns().notices().take(k.id(), new dev.wasmota.oem.record.CampaignNotices.Reported(first.vehicleId(),
+                first.issued().orElseThrow().instructionId(), clock.instant().minusSeconds(20),
+                "Update done: healthy 2.0.0 is active", clock.instant()));
         assertThrows(RejectedException.class, () -> ws.campaigns().reportStatus(first.vehicleId(), "c-evidence",
                 first.issued().orElseThrow().instructionId(), "wrong-nonce", Action.Status.COMMITTED, "forged"));
         bundle = dir.resolve("bundle");
@@ -126,7 +131,13 @@ class EvidenceBundleTest {
         assertTrue(rxswin.get("excluded").get(0).get("reason").asText().startsWith("RXSWIN mismatch"), rxswin.toString());
         assertEquals("R-A1", rxswin.get("configurations").get("veh-1").get("rxswin").asText());
         assertEquals("EXCLUDED", vehicles.get("veh-4").get("actions").get(0).get("status").asText());
+        assertEquals("Update done: healthy 2.0.0 is active",
+                vehicles.get(first()).get("userNotice").get(0).get("outcome").asText());
+        JsonNode notice = JSON.readTree(bundle.resolve(EvidenceBundle.RECORD).toFile()).get("userNotice");
+        assertEquals(600, notice.get("expectedSeconds").asInt());
+        assertEquals("adaptive cruise control", notice.get("unavailableFunctions").get(0).asText());
         String html = Files.readString(bundle.resolve(EvidenceBundle.HTML));
+        assertTrue(html.contains("User information (UN R156 7.1.2)") && html.contains("Update done: healthy 2.0.0"), html);
         assertTrue(html.contains("Software identification (UN R156 7.1.1, RXSWIN)") && html.contains("R-A1 -&gt; R-A2"));
     }
 

@@ -30,7 +30,8 @@ public final class CampaignCommand implements Callable<Integer> {
                 .addSubcommand(new CampaignRollbackCommand(env))
                 .addSubcommand(new CampaignStatusCommand(env))
                 .addSubcommand(new CampaignReportCommand(env))
-                .addSubcommand(new CampaignRecordCommand(env));
+                .addSubcommand(new CampaignRecordCommand(env))
+                .addSubcommand(new CampaignNoticeCommand(env));
     }
 
     @Override

@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota oem rxswin}: software identification (UN R156 7.1.1, 7.2; issue 17); alone, it asks for a subcommand (exit 2). */
 @Command(name = "rxswin", mixinStandardHelpOptions = true,
-        description = {"The OEM's RXSWIN register and what each release changes of it (UN R156 7.1.1, 7.2).",
+        description = {"The RXSWIN register and each release's RXSWIN change.",
+                "Software identification, UN R156 7.1.1 and 7.2.",
                 "%ndefine: register an RXSWIN for a hardware id as exactly which module versions;"
                         + " list: the register; release: state what a release changes (--from R1 --to R2, or --none)"
                         + " and why, and the modules it requires; vehicle: a vehicle's last signed configuration.",

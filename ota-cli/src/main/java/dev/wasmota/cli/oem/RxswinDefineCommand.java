@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ota oem rxswin define}: registers an RXSWIN for a hardware id as exactly which module versions. */
 @Command(name = "define", mixinStandardHelpOptions = true,
-        description = {"Registers an RXSWIN (UN R156 software identification number) for vehicles of one hardware id"
-                + " as exactly the module versions given.",
+        description = {"Registers an RXSWIN for a hardware id as exact module versions.",
+                "An RXSWIN is the UN R156 software identification number of an approved configuration.",
                 "An entry never changes meaning: defining it again with the same modules changes nothing, with"
                 + " others is refused (RXSWIN_CONFLICT, exit 4). A vehicle that reports no RXSWIN is judged by the"
                 + " entry its module versions match."})

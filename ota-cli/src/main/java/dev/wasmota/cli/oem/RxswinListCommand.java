@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ota oem rxswin list}: the RXSWIN register. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"Prints the RXSWIN register: per hardware id, each RXSWIN and the module versions it is made of."})
+        description = {"Prints the RXSWIN register.",
+                "Per hardware id, each RXSWIN and the module versions it is made of."})
 public final class RxswinListCommand extends CampaignBaseCommand {
     @Option(names = "--hardware", paramLabel = "ID", description = "only this hardware id")
     String hardware;

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ota oem rxswin release}: states, or shows, what a release changes of the RXSWIN and why. */
 @Command(name = "release", mixinStandardHelpOptions = true,
-        description = {"States what a release changes of the RXSWIN (UN R156 7.2): --from R1 --to R2, or --none;"
+        description = {"States or shows what a release changes of the RXSWIN.",
+                "UN R156 7.2: --from R1 --to R2, or --none;"
                 + " always with --reason; and the module versions it requires on the vehicle (--requires"
                 + " MODULE>=VERSION, repeatable). Replaces an earlier statement. Without --from/--to/--none, shows it.",
                 "A change must name registered RXSWINs (ota oem rxswin define) of one hardware id, and the new one must"

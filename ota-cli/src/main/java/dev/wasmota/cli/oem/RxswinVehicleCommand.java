@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ota oem rxswin vehicle}: a vehicle's configuration as its last signed status stated it. */
 @Command(name = "vehicle", mixinStandardHelpOptions = true,
-        description = {"Prints a vehicle's last known configuration, from its last signed status report: its RXSWIN and"
+        description = {"Prints a vehicle's last known configuration.",
+                "From its last signed status report: its RXSWIN and"
                 + " each module's version and package digest (what the next campaign's start checks)."})
 public final class RxswinVehicleCommand extends CampaignBaseCommand {
     @Option(names = "--vehicle", required = true, paramLabel = "ID", description = "the vehicle")

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  *     discarded by its rule), if present; else install it
  * @param rxswin the RXSWIN the vehicle runs once it commits this package (UN R156 7.1.1, issue 17),
  *     if the release changes it; absent when it changes none (the vehicle keeps its own)
+ * @param notice what the vehicle's user is told before the update (issue 17), if the campaign states it
  */
 public record Instruction(
         String instructionId,
@@ -35,7 +36,8 @@ public record Instruction(
         Instant expiresAt,
         String nonce,
         java.util.Optional<ShadowDelivery> shadow,
-        java.util.Optional<String> rxswin) {
+        java.util.Optional<String> rxswin,
+        java.util.Optional<UserNotice> notice) {
 
     public static final Pattern INSTRUCTION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     public static final Pattern NONCE = Pattern.compile("[0-9a-f]{16,64}");
@@ -54,6 +56,15 @@ public record Instruction(
         require(nonce != null && NONCE.matcher(nonce).matches(), "nonce");
         require(shadow != null, "shadow");
         require(rxswin != null && rxswin.map(r -> RXSWIN.matcher(r).matches()).orElse(true), "rxswin");
+        require(notice != null, "notice");
+    }
+
+    /** An instruction without a user notice. */
+    public Instruction(String instructionId, String campaignId, String vehicleId, String moduleId, String packageSha256,
+            long counter, Instant issuedAt, Instant expiresAt, String nonce, java.util.Optional<ShadowDelivery> shadow,
+            java.util.Optional<String> rxswin) {
+        this(instructionId, campaignId, vehicleId, moduleId, packageSha256, counter, issuedAt, expiresAt, nonce, shadow,
+                rxswin, java.util.Optional.empty());
     }
 
     /** An instruction that changes no RXSWIN. */

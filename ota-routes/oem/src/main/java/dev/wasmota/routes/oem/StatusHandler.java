@@ -60,6 +60,7 @@ public final class StatusHandler {
         ReportedConfigurations.take(campaigns, r);
         StatusReceipt receipt = campaigns.reportStatus(r.vehicleId(), r.campaignId(), r.instructionId(), r.nonce(),
                 status(r.result()), detail, logHead(r), r.health());
+        ReportedConfigurations.takeNotice(campaigns, r);
         ex.getIn().setBody(r.vehicleId() + " " + r.instructionId() + " " + r.result()
                 + (receipt.duplicate() ? " (repeated, not counted again)" : "") + "; campaign " + receipt.campaignState());
         meters.status(r.result(), receipt.duplicate());

@@ -37,6 +37,8 @@ public final class StatusReportCodec {
     private static final String HEALTH = "health";
     /** An optional field of its own (issue 17): what the vehicle runs, its RXSWIN and modules. */
     private static final String CONFIGURATION = "configuration";
+    /** An optional field of its own (issue 17): the user notice shown, and what the user was told after. */
+    private static final String NOTICE = "notice";
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -67,6 +69,7 @@ public final class StatusReportCodec {
         }
         r.health().ifPresent(h -> o.set(HEALTH, h.toJson()));
         r.configuration().ifPresent(v -> o.set(CONFIGURATION, v.toJson()));
+        r.notice().ifPresent(n -> o.set(NOTICE, n.toJson()));
         return CanonicalJson.bytes(o);
     }
 
@@ -90,6 +93,7 @@ public final class StatusReportCodec {
         }
         boolean hasHealth = names.remove(HEALTH);
         boolean hasConfiguration = names.remove(CONFIGURATION);
+        boolean hasNotice = names.remove(NOTICE);
         Set<String> optional = new TreeSet<>(names);
         optional.removeAll(FIELDS);
         if (!names.containsAll(FIELDS) || !OPTIONAL.containsAll(optional) || !(optional.isEmpty() || optional.equals(OPTIONAL))) {
@@ -122,7 +126,8 @@ public final class StatusReportCodec {
                     hasHealth ? java.util.Optional.of(dev.wasmota.contract.stats.ModuleHealth.fromJson(root.get(HEALTH)))
                             : java.util.Optional.empty(),
                     hasConfiguration ? java.util.Optional.of(VehicleConfiguration.fromJson(root.get(CONFIGURATION)))
-                            : java.util.Optional.empty());
+                            : java.util.Optional.empty(),
+                    hasNotice ? java.util.Optional.of(NoticeShown.fromJson(root.get(NOTICE))) : java.util.Optional.empty());
             if (!optional.isEmpty() && r.auditPrevSeq() == 0) {
                 throw bad("status report field 'auditPrevSeq' is 0; a report without a proof leaves both out");
             }

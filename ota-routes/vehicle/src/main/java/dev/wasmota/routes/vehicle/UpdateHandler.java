@@ -56,6 +56,7 @@ public final class UpdateHandler {
     private ChunkFetcher transfers;
     private final Optional<SafeExecution> safety;
     private final dev.wasmota.ecu.RxswinState rxswin;
+    private final UserNotices notices;
     /** Updates waiting for their safe-execution preconditions, by instruction id, oldest first. */
     private final Map<String, Postponed> postponed = new LinkedHashMap<>();
 
@@ -89,6 +90,7 @@ public final class UpdateHandler {
         this.events = events;
         this.sent = sent;
         this.rxswin = dev.wasmota.ecu.RxswinState.in(host.config().stateDir());
+        this.notices = new UserNotices(host.auditLog(), clock, events);
     }
 
     /**
@@ -209,6 +211,7 @@ public final class UpdateHandler {
         Instruction i;
         Optional<Instruction> asked = opened(m.instruction());
         asked.ifPresent(this::expectRxswin);
+        asked.ifPresent(notices::showBefore);
         if (asked.isPresent() && asked.get().shadow().isPresent()) {
             if (watch.shadowing(asked.get().instructionId())) {
                 return List.of();
@@ -299,6 +302,7 @@ public final class UpdateHandler {
         EcuHost.ReportedHead head = host.reportHead(clock);
         return new StatusReport(vehicleId, i.campaignId(), i.instructionId(), i.nonce(), result, reason, detail,
                 i.moduleId(), active, i.packageSha256(), head.seq(), head.hash(), head.at(), head.prevSeq(), head.prevHash(),
-                host.health(i.moduleId())).withConfiguration(Optional.of(configuration()));
+                host.health(i.moduleId())).withConfiguration(Optional.of(configuration()))
+                .withNotice(notices.tellAfter(i, result, reason, active));
     }
 }
