@@ -16,7 +16,12 @@ public enum ShadowFailure implements Reason {
     /** The host's memory or CPU budget ({@link ShadowBudget}) cannot take the shadow beside what runs. */
     SHADOW_UNAFFORDABLE,
     /** The module has no shadow to promote or discard. */
-    NO_SHADOW;
+    NO_SHADOW,
+    /**
+     * The vehicle's safe-execution preconditions (stationary, supply voltage; {@code safety.SafeExecution})
+     * do not hold: a promotion activates the new version, so it waits (issue 17).
+     */
+    PRECONDITIONS_NOT_MET;
 
     @Override
     public ExitCode exitCode() {
