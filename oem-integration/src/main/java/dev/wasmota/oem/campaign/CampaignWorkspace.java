@@ -119,6 +119,11 @@ public final class CampaignWorkspace implements AutoCloseable {
         return new dev.wasmota.oem.record.CampaignNotices(db, trail, db.clock(), who);
     }
 
+    /** The releases' own update records, stated as {@code who}; campaigns inherit them. */
+    public dev.wasmota.oem.record.ReleaseRecords releaseRecords(String who) {
+        return new dev.wasmota.oem.record.ReleaseRecords(db, trail, db.clock(), who);
+    }
+
     /** The campaigns' update records, stated as {@code who}. */
     public UpdateRecords records(String who) {
         return new UpdateRecords(db, trail, db.clock(), who);

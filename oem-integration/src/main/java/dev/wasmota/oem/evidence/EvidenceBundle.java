@@ -216,9 +216,35 @@ public final class EvidenceBundle {
                     problems.add(RECORD + ": the record's SHA-256 is not the one stated");
                 }
             }
+            checkEffective(r, problems);
         } catch (IOException | RuntimeException e) {
             problems.add(RECORD + " is not JSON");
         }
+    }
+
+    /** The release's record matches its SHA-256, and the campaign ran under its own record over it (issue 17). */
+    private static void checkEffective(JsonNode r, List<String> problems) {
+        JsonNode release = r.path("releaseRecord");
+        if (release.hasNonNull("record") && !Digests.sha256Hex(CanonicalJson.bytes(release.get("record")))
+                .equals(release.path("sha256").asText())) {
+            problems.add(RECORD + ": the release's record's SHA-256 is not the one stated");
+        }
+        if (!r.has("effective")) {
+            return;
+        }
+        Optional<dev.wasmota.oem.record.UpdateRecord> own = parsed(r.get("record"));
+        Optional<dev.wasmota.oem.record.UpdateRecord> base = parsed(release.get("record"));
+        Optional<dev.wasmota.oem.record.UpdateRecord> expected = own.isPresent() && base.isPresent()
+                ? Optional.of(own.get().over(base.get())) : own.or(() -> base);
+        Optional<dev.wasmota.oem.record.UpdateRecord> stated = parsed(r.get("effective"));
+        if (!expected.equals(stated)) {
+            problems.add(RECORD + ": the effective record is not the campaign's record over the release's");
+        }
+    }
+
+    private static Optional<dev.wasmota.oem.record.UpdateRecord> parsed(JsonNode n) {
+        return n == null || n.isNull() ? Optional.empty()
+                : Optional.of(dev.wasmota.oem.record.UpdateRecord.parse(CanonicalJson.bytes(n)));
     }
 
     private static List<AuditRecord> checkAudit(Map<String, byte[]> files, String campaign, List<String> problems) {

@@ -79,6 +79,8 @@ public final class EvidenceExport {
         Optional<dev.wasmota.signing.instruction.UserNotice> notice = ws.notices("evidence").forCampaign(id);
         Map<String, List<dev.wasmota.oem.record.CampaignNotices.Reported>> shown = ws.notices("evidence").reported(id);
         ObjectNode recordNode = recordJson(record, report);
+        Optional<dev.wasmota.oem.record.ReleaseRecords.Stored> releaseRecord = ws.releaseRecords("evidence").find(k.release());
+        releaseRecordJson(recordNode, record, releaseRecord);
         UserNoticeEvidence.addNotice(recordNode, notice);
         files.put(EvidenceBundle.RECORD, json(recordNode));
         files.put(EvidenceBundle.CAMPAIGN, json(CampaignStatusJson.tree(ws.campaigns().status(id), now)));
@@ -91,7 +93,8 @@ public final class EvidenceExport {
         files.put(EvidenceBundle.RXSWIN, json(rxswin));
         files.put(EvidenceBundle.ROOT, Pem.encode(ws.pki().root().cert()).getBytes(StandardCharsets.US_ASCII));
         files.put(EvidenceBundle.HTML, EvidenceHtml.page(k, release, pkg, report, record, actions, ofCampaign, security, now,
-                RxswinEvidence.html(rxswin) + UserNoticeEvidence.html(notice, shown)).getBytes(StandardCharsets.UTF_8));
+                EvidenceHtml.releaseRecord(releaseRecord) + RxswinEvidence.html(rxswin) + UserNoticeEvidence.html(notice, shown))
+                .getBytes(StandardCharsets.UTF_8));
 
         ObjectNode manifest = JsonNodeFactory.instance.objectNode();
         manifest.put("format", EvidenceBundle.FORMAT);
@@ -136,6 +139,31 @@ public final class EvidenceExport {
             vv.putNull("intakeReport");
         }
         return o;
+    }
+
+    /**
+     * Adds the release's own record (issue 17) and the record the campaign ran under: its own over
+     * the release's ({@code effective}); {@code null} where there is none.
+     */
+    static void releaseRecordJson(ObjectNode o, Optional<UpdateRecords.Stored> record,
+                                  Optional<dev.wasmota.oem.record.ReleaseRecords.Stored> release) {
+        if (release.isPresent()) {
+            ObjectNode r = o.putObject("releaseRecord");
+            r.set("record", release.get().record().toJson());
+            r.put("sha256", release.get().sha256());
+            r.put("statedAt", release.get().statedAt().toString());
+        } else {
+            o.putNull("releaseRecord");
+        }
+        Optional<dev.wasmota.oem.record.UpdateRecord> own = record.map(UpdateRecords.Stored::record);
+        Optional<dev.wasmota.oem.record.UpdateRecord> base = release.map(dev.wasmota.oem.record.ReleaseRecords.Stored::record);
+        Optional<dev.wasmota.oem.record.UpdateRecord> effective = own.isPresent() && base.isPresent()
+                ? Optional.of(own.get().over(base.get())) : own.or(() -> base);
+        if (effective.isPresent()) {
+            o.set("effective", effective.get().toJson());
+        } else {
+            o.putNull("effective");
+        }
     }
 
     /** Each vehicle's actions and the log anchors (auditSeq, auditHead) its status reports carried, as the OEM recorded them. */

@@ -42,7 +42,8 @@ final class EvidenceHtml {
         row(h, "manifest", new String(pkg.manifestBytes(), java.nio.charset.StandardCharsets.UTF_8));
         h.append("</table>\n<h2>Update record (UN R156 7.1.2)</h2>\n");
         if (record.isEmpty()) {
-            h.append("<p class=\"bad\">No update record was stated for this campaign.</p>\n");
+            h.append("<p class=\"bad\">No update record was stated for this campaign itself"
+                    + " (it inherits its release's, if any: below).</p>\n");
         } else {
             UpdateRecord r = record.get().record();
             h.append("<table>");
@@ -102,6 +103,22 @@ final class EvidenceHtml {
         }
         h.append("</table>\n</body></html>\n");
         return h.toString();
+    }
+
+    /** The release's own record (issue 17), which the campaign's fields override; empty when it has none. */
+    static String releaseRecord(Optional<dev.wasmota.oem.record.ReleaseRecords.Stored> r) {
+        if (r.isEmpty()) {
+            return "";
+        }
+        StringBuilder h = new StringBuilder("<h2>Release update record (inherited by the campaign)</h2>\n<table>");
+        r.get().record().toJson().fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("format")) {
+                row(h, e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+            }
+        });
+        row(h, "record SHA-256", r.get().sha256() + ", stated " + r.get().statedAt());
+        return h.append("</table>\n<p>The record the campaign ran under, its own fields over these, is <code>effective</code>"
+                + " in update-record.json.</p>\n").toString();
     }
 
     private static void row(StringBuilder h, String name, String value) {

@@ -119,7 +119,11 @@ public final class CampaignNotices {
             }
         }
         if (purpose.isEmpty()) {
-            purpose = UpdateRecords.find(c, campaignId).flatMap(s -> s.record().purpose()).map(CampaignNotices::firstLine);
+            Optional<dev.wasmota.oem.release.ReleaseId> release = release(c, campaignId);
+            if (release.isPresent()) {
+                purpose = UpdateRecords.effective(c, campaignId, release.get()).flatMap(UpdateRecord::purpose)
+                        .map(CampaignNotices::firstLine);
+            }
         }
         if (purpose.isEmpty()) {
             return Optional.empty();
@@ -168,6 +172,16 @@ public final class CampaignNotices {
             }
             return out;
         });
+    }
+
+    private static Optional<dev.wasmota.oem.release.ReleaseId> release(Connection c, String id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT module_id, release_version FROM campaign WHERE id = ?")) {
+            p.setString(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? Optional.of(new dev.wasmota.oem.release.ReleaseId(rs.getString(1), rs.getString(2)))
+                        : Optional.empty();
+            }
+        }
     }
 
     private static String campaignState(Connection c, String id) throws SQLException {

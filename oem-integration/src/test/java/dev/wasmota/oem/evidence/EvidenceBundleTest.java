@@ -80,6 +80,9 @@ class EvidenceBundleTest {
         try (InputStream in = getClass().getResourceAsStream("/dev/wasmota/oem/record/complete-record.json")) {
             ws.records("test").state(k.id(), UpdateRecord.parse(in.readAllBytes()));
         }
+        ws.releaseRecords("test").state(ws.releases(), release.id(), UpdateRecord.parse(("{\"format\":\""
+                + UpdateRecord.FORMAT + "\",\"purpose\":\"release-wide purpose\",\"executionMethod\":\"OTA\"}")
+                .getBytes(StandardCharsets.UTF_8)));
         ws.notices("test").state(k.id(), Optional.empty(), java.time.Duration.ofMinutes(10),
                 List.of("adaptive cruise control"));
         ws.campaigns().start(k.id());
@@ -133,12 +136,28 @@ class EvidenceBundleTest {
         assertEquals("EXCLUDED", vehicles.get("veh-4").get("actions").get(0).get("status").asText());
         assertEquals("Update done: healthy 2.0.0 is active",
                 vehicles.get(first()).get("userNotice").get(0).get("outcome").asText());
-        JsonNode notice = JSON.readTree(bundle.resolve(EvidenceBundle.RECORD).toFile()).get("userNotice");
+        JsonNode records = JSON.readTree(bundle.resolve(EvidenceBundle.RECORD).toFile());
+        assertEquals("release-wide purpose", records.get("releaseRecord").get("record").get("purpose").asText());
+        assertEquals(records.get("record").get("purpose"), records.get("effective").get("purpose"), "the campaign's wins");
+        JsonNode notice = records.get("userNotice");
         assertEquals(600, notice.get("expectedSeconds").asInt());
         assertEquals("adaptive cruise control", notice.get("unavailableFunctions").get(0).asText());
         String html = Files.readString(bundle.resolve(EvidenceBundle.HTML));
         assertTrue(html.contains("User information (UN R156 7.1.2)") && html.contains("Update done: healthy 2.0.0"), html);
+        assertTrue(html.contains("Release update record (inherited by the campaign)") && html.contains("release-wide purpose"));
         assertTrue(html.contains("Software identification (UN R156 7.1.1, RXSWIN)") && html.contains("R-A1 -&gt; R-A2"));
+    }
+
+    @Test
+    void aBundleWhoseEffectiveRecordIsNotTheCampaignsOverTheReleasesFailsEvenWhenSigned() throws IOException {
+        Path f = bundle.resolve(EvidenceBundle.RECORD);
+        com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(f.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) o.get("effective")).put("purpose", "something else");
+        Files.write(f, JSON.writeValueAsBytes(o));
+        resign();
+
+        assertEquals(List.of("update-record.json: the effective record is not the campaign's record over the release's"),
+                EvidenceBundle.verify(bundle, Optional.empty()).problems());
     }
 
     @Test
