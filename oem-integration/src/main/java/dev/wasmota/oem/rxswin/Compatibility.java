@@ -3,9 +3,8 @@ package dev.wasmota.oem.rxswin;
 import dev.wasmota.oem.campaign.Campaign;
 import dev.wasmota.oem.campaign.CampaignService;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,8 @@ import java.util.Optional;
  * its version or later. A release with no stated change is not checked (releases before issue 17);
  * one that changes none fits any vehicle whose modules meet its requirements. A vehicle the check
  * cannot judge (no configuration reported yet) is left out with that reason: the OEM does not
- * guess a configuration it must answer for.
+ * guess a configuration it must answer for. The campaign's configurations are read in one query,
+ * the register once per hardware id.
  */
 public final class Compatibility implements CampaignService.TargetCheck {
     @Override
@@ -30,15 +30,25 @@ public final class Compatibility implements CampaignService.TargetCheck {
         if (change.isEmpty() || (!change.get().changes() && change.get().requires().isEmpty())) {
             return out;
         }
+        Map<String, ReportedConfiguration> configs = new HashMap<>();
+        Map<String, String> hardware = RxswinRegister.hardwareOfInstalls(c, k.id(), configs);
+        Map<String, List<Rxswin>> register = new HashMap<>();
         for (String v : vehicles) {
-            reason(c, v, change.get()).ifPresent(r -> out.put(v, r));
+            String hw = hardware.get(v);
+            List<Rxswin> entries = hw == null ? List.of() : register.computeIfAbsent(hw, h -> {
+                try {
+                    return RxswinRegister.forHardware(c, h);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("RXSWIN register: " + e.getMessage(), e);
+                }
+            });
+            reason(Optional.ofNullable(configs.get(v)), entries, change.get()).ifPresent(r -> out.put(v, r));
         }
         return out;
     }
 
-    /** Why vehicle {@code v} does not fit {@code change}, or empty if it does. */
-    static Optional<String> reason(Connection c, String v, RxswinChange change) throws SQLException {
-        Optional<ReportedConfiguration> config = RxswinRegister.configuration(c, v);
+    /** Why a vehicle of configuration {@code config} (and register {@code entries} of its hardware) does not fit. */
+    static Optional<String> reason(Optional<ReportedConfiguration> config, List<Rxswin> entries, RxswinChange change) {
         if (config.isEmpty()) {
             return Optional.of("no signed configuration reported yet: its RXSWIN and module versions are unknown");
         }
@@ -46,7 +56,9 @@ public final class Compatibility implements CampaignService.TargetCheck {
             Optional<String> running = config.get().rxswin();
             String how = "reports";
             if (running.isEmpty()) {
-                running = derived(c, v, config.get());
+                Map<String, String> versions = config.get().versions();
+                List<Rxswin> matching = entries.stream().filter(r -> r.matches(versions)).toList();
+                running = matching.size() == 1 ? Optional.of(matching.get(0).id()) : Optional.empty();
                 how = "runs (by the register)";
             }
             if (running.isEmpty()) {
@@ -66,22 +78,5 @@ public final class Compatibility implements CampaignService.TargetCheck {
             }
         }
         return Optional.empty();
-    }
-
-    private static Optional<String> derived(Connection c, String vehicleId, ReportedConfiguration config)
-            throws SQLException {
-        String hardware;
-        try (PreparedStatement p = c.prepareStatement("SELECT hardware_id FROM vehicle WHERE id = ?")) {
-            p.setString(1, vehicleId);
-            try (ResultSet rs = p.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                hardware = rs.getString(1);
-            }
-        }
-        Map<String, String> running = config.versions();
-        List<Rxswin> matching = RxswinRegister.forHardware(c, hardware).stream().filter(r -> r.matches(running)).toList();
-        return matching.size() == 1 ? Optional.of(matching.get(0).id()) : Optional.empty();
     }
 }

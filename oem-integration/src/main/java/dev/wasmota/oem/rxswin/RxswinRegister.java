@@ -198,24 +198,50 @@ public final class RxswinRegister {
 
     /** In the caller's transaction. */
     public static Optional<ReportedConfiguration> configuration(Connection c, String vehicleId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT rxswin, modules, instruction_id, reported_at"
+        try (PreparedStatement p = c.prepareStatement("SELECT vehicle_id, rxswin, modules, instruction_id, reported_at"
                 + " FROM vehicle_configuration WHERE vehicle_id = ?")) {
             p.setString(1, vehicleId);
             try (ResultSet rs = p.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                SortedMap<String, ReportedConfiguration.Module> modules = new TreeMap<>();
-                JsonNode n = read(rs.getString(2));
-                for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    modules.put(e.getKey(), new ReportedConfiguration.Module(e.getValue().path("version").asText(),
-                            e.getValue().path("packageSha256").asText()));
-                }
-                return Optional.of(new ReportedConfiguration(vehicleId, Optional.ofNullable(rs.getString(1)), modules,
-                        rs.getString(3), CampaignDatabase.instant(rs, "reported_at")));
+                return rs.next() ? Optional.of(configuration(rs)) : Optional.empty();
             }
         }
+    }
+
+    /**
+     * The last known configuration and hardware id of each vehicle a campaign installs to, in one
+     * query (a start checks every vehicle of a campaign of any size); a vehicle that reported none
+     * is absent from the configurations.
+     */
+    public static Map<String, String> hardwareOfInstalls(Connection c, String campaignId,
+                                                        Map<String, ReportedConfiguration> configurations) throws SQLException {
+        Map<String, String> hardware = new java.util.HashMap<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT v.id, v.hardware_id, g.vehicle_id, g.rxswin, g.modules,"
+                + " g.instruction_id, g.reported_at FROM campaign_action a JOIN vehicle v ON v.id = a.vehicle_id"
+                + " LEFT JOIN vehicle_configuration g ON g.vehicle_id = a.vehicle_id"
+                + " WHERE a.campaign_id = ? AND a.kind = 'INSTALL'")) {
+            p.setString(1, campaignId);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    hardware.put(rs.getString(1), rs.getString(2));
+                    if (rs.getString(3) != null) {
+                        configurations.put(rs.getString(1), configuration(rs));
+                    }
+                }
+            }
+        }
+        return hardware;
+    }
+
+    private static ReportedConfiguration configuration(ResultSet rs) throws SQLException {
+        SortedMap<String, ReportedConfiguration.Module> modules = new TreeMap<>();
+        JsonNode n = read(rs.getString("modules"));
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            modules.put(e.getKey(), new ReportedConfiguration.Module(e.getValue().path("version").asText(),
+                    e.getValue().path("packageSha256").asText()));
+        }
+        return new ReportedConfiguration(rs.getString("vehicle_id"), Optional.ofNullable(rs.getString("rxswin")), modules,
+                rs.getString("instruction_id"), CampaignDatabase.instant(rs, "reported_at"));
     }
 
     /** The register entries of {@code hardwareId}, in the caller's transaction. */
