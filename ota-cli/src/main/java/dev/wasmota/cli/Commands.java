@@ -103,7 +103,8 @@ final class Commands {
                 .addSubcommand(new dev.wasmota.cli.bench.CampaignBench())
                 .addSubcommand(new dev.wasmota.cli.bench.ApiBench())
                 .addSubcommand(new dev.wasmota.cli.bench.EvidenceBench())
-                .addSubcommand(new dev.wasmota.cli.bench.EvidenceBundleBench());
+                .addSubcommand(new dev.wasmota.cli.bench.EvidenceBundleBench())
+                .addSubcommand(new dev.wasmota.cli.bench.RxswinStartBench());
         BenchCommands.all().forEach(bench::addSubcommand);
         return group(new Ota())
                 .addSubcommand(oem)
