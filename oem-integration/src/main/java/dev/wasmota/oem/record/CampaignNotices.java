@@ -134,6 +134,9 @@ public final class CampaignNotices {
     /** Keeps what a vehicle's signed status reported of the notice of its instruction; a repeat replaces it. */
     public void take(String campaignId, Reported r) {
         db.transaction(c -> {
+            if (!dev.wasmota.oem.rxswin.RxswinRegister.lockVehicle(c, r.vehicleId())) {
+                return null;
+            }
             try (PreparedStatement d = c.prepareStatement("DELETE FROM vehicle_user_notice WHERE campaign_id = ?"
                     + " AND vehicle_id = ? AND instruction_id = ?")) {
                 d.setString(1, campaignId);

@@ -155,8 +155,10 @@ public final class RxswinRegister {
      */
     public void take(ReportedConfiguration config) {
         db.transaction(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT reported_at FROM vehicle_configuration WHERE vehicle_id = ?"
-                    + " FOR UPDATE")) {
+            if (!lockVehicle(c, config.vehicleId())) {
+                return null;
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT reported_at FROM vehicle_configuration WHERE vehicle_id = ?")) {
                 q.setString(1, config.vehicleId());
                 try (ResultSet rs = q.executeQuery()) {
                     if (rs.next()) {
@@ -167,14 +169,6 @@ public final class RxswinRegister {
                             d.setString(1, config.vehicleId());
                             d.executeUpdate();
                         }
-                    }
-                }
-            }
-            try (PreparedStatement k = c.prepareStatement("SELECT 1 FROM vehicle WHERE id = ?")) {
-                k.setString(1, config.vehicleId());
-                try (ResultSet rs = k.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
                     }
                 }
             }
@@ -189,6 +183,19 @@ public final class RxswinRegister {
             }
             return null;
         });
+    }
+
+    /**
+     * Locks the vehicle's row, so that two workers taking in reports of one vehicle at once write
+     * its rows one after the other; false if the OEM does not know the vehicle.
+     */
+    public static boolean lockVehicle(Connection c, String vehicleId) throws SQLException {
+        try (PreparedStatement k = c.prepareStatement("SELECT id FROM vehicle WHERE id = ? FOR UPDATE")) {
+            k.setString(1, vehicleId);
+            try (ResultSet rs = k.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** The vehicle's last known configuration, if it reported one. */
