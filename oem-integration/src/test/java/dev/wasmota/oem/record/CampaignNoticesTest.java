@@ -27,9 +27,14 @@ class CampaignNoticesTest {
     CampaignKit kit;
     CampaignNotices notices;
 
+    /** The database the test runs on. */
+    dev.wasmota.oem.campaign.TestDatabase database() {
+        return dev.wasmota.oem.campaign.TestDatabase.H2;
+    }
+
     @BeforeEach
     void setUp() {
-        kit = new CampaignKit(dir);
+        kit = new CampaignKit(dir, database());
         kit.vehicles(1);
         notices = new CampaignNotices(kit.db, kit.audit, kit.clock, "test");
     }

@@ -36,9 +36,14 @@ class ReleaseRecordsTest {
     UpdateRecords records;
     CampaignService strict;
 
+    /** The database the test runs on. */
+    dev.wasmota.oem.campaign.TestDatabase database() {
+        return dev.wasmota.oem.campaign.TestDatabase.H2;
+    }
+
     @BeforeEach
     void setUp() {
-        kit = new CampaignKit(dir);
+        kit = new CampaignKit(dir, database());
         kit.vehicles(1);
         reported = kit.releases.publish(PackageFile.toBytes(CampaignKit.healthy(kit.fx, "3.0.0", 3, "healthy_v2.wasm")),
                 Optional.of("{\"accepted\":true}".getBytes(StandardCharsets.UTF_8)));

@@ -42,9 +42,14 @@ class CompatibilityTest {
     RxswinRegister register;
     CampaignService service;
 
+    /** The database the test runs on. */
+    dev.wasmota.oem.campaign.TestDatabase database() {
+        return dev.wasmota.oem.campaign.TestDatabase.H2;
+    }
+
     @BeforeEach
     void setUp() {
-        kit = new CampaignKit(dir);
+        kit = new CampaignKit(dir, database());
         kit.vehicles(5);
         register = new RxswinRegister(kit.db, kit.audit, kit.clock, "test");
         service = CampaignService.builder(kit.db, kit.releases, kit.fx.oem.campaign(), kit.outbox, kit.audit)
