@@ -60,6 +60,12 @@ for a, s in [("start", "starts a CREATED campaign"), ("pause", "pauses a RUNNING
              ("abort", "aborts a campaign not finished"), ("rollback", "rolls a started campaign back to the previous release")]:
     paths["/api/v1/campaigns/{id}/" + a] = {"post": op(a + "Campaign", s + " (operator); the body, if any, is an empty JSON object", [ID],
         {**ok("the campaign after the change", ref("CampaignStatus")), **problems("400", "403", "404", "409", "413", "415", "422")}, tag="campaigns")}
+REFUSED_DECISION = " Refused once concluded (SHADOW_DECIDED, 409), without shadows (NO_SHADOW_CAMPAIGN, 422) or when none runs (NO_SHADOW_RUNNING, 409)"
+for a, opid, s in [("shadow-promote", "promoteCampaignShadows", "promotes the campaign's shadow runs now (operator): each vehicle whose shadow runs is sent a command signed with the campaign key and commits it through its install path; later waves install at once."),
+                   ("shadow-discard", "discardCampaignShadows", "discards the campaign's shadow runs now and aborts the campaign (operator): each vehicle whose shadow runs is sent a command signed with the campaign key, stops it (its writes were never actuated) and reports FAILED SHADOW_DISCARDED with the reason.")]:
+    paths["/api/v1/campaigns/{id}/" + a] = {"post": op(opid, s + REFUSED_DECISION, [ID],
+        {**ok("the campaign after the change", ref("CampaignStatus")), **problems("400", "403", "404", "409", "413", "415", "422")},
+        body={"required": False, "content": {"application/json": {"schema": ref("ShadowDecisionRequest")}}}, tag="campaigns")}
 doc = {
  "openapi": "3.1.0",
  "info": {"title": "wasmota OEM management API", "version": "1",
@@ -81,11 +87,15 @@ doc = {
      "state": {"type": "string"}, "campaign": {"type": ["string", "null"]}, "versions": {"type": "object", "additionalProperties": {"type": "string"}},
      "history": {"type": "array", "items": obj}}},
    "Fleet": {"type": "object", "properties": {"at": {"type": "string"}, "vehicles": {"type": "integer"}, "byState": obj, "byVersion": obj, "campaigns": obj}},
-   "CampaignStatus": {"type": "object", "description": "wasmota-campaign-status/1, as `ota oem campaign status --json` prints it (README)"},
+   "CampaignStatus": {"type": "object", "description": "wasmota-campaign-status/1, as `ota oem campaign status --json` prints it (README); the API adds `shadow` and `health` (the campaign's rollout options, or null) and `shadowDecision` (the operator's promote or discard: action, reason, actor, decidedAt, commands, answered; or null)"},
+   "ShadowDecisionRequest": {"type": "object", "additionalProperties": False, "properties": {
+     "reason": {"type": "string", "maxLength": 200, "description": "why: reported by each vehicle and audited"}}},
    "CampaignCreate": {"type": "object", "additionalProperties": False, "required": ["release", "waves"], "properties": {
      "id": {"type": "string"}, "release": {"type": "string", "description": "MODULE@VERSION, published"},
      "vehicles": {"type": "array", "items": {"type": "string"}, "description": "the vehicles targeted (or hardware)"},
      "hardware": {"type": "string", "description": "every vehicle of this hardware id (or vehicles)"},
      "waves": {"type": "string", "description": "wave plan, e.g. 10%,50%,100%"},
-     "advanceAt": {"type": "integer"}, "stopAt": {"type": "integer"}, "validitySeconds": {"type": "integer"}, "holdSeconds": {"type": "integer"}}}}}}
+     "advanceAt": {"type": "integer"}, "stopAt": {"type": "integer"}, "validitySeconds": {"type": "integer"}, "holdSeconds": {"type": "integer"},
+     "shadow": {"type": "object", "description": "deliver the release as a shadow first: the instruction's shadow object, every field required: ticks (compared ticks before the rule decides), maxDisagreementPpm, maxFaults, tolerances (list of {canId, absolute, relativePpm})"},
+     "health": {"type": "object", "description": "gate the waves on runtime health: p99MarginPercent (required), baselineWorstUs (0 or absent: the intake report's worst call time), maxDeadlineMisses, maxTraps (default 0)"}}}}}}
 open(__import__("os").path.join(__import__("os").path.dirname(__import__("os").path.abspath(__file__)), "openapi.json"), "w").write(json.dumps(doc, indent=2) + "\n")

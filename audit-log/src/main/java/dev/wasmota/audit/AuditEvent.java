@@ -112,6 +112,18 @@ public enum AuditEvent {
     /** A shadow was discarded, the active version never stopped; {@code detail} says why, with examples. */
     SHADOW_DISCARDED,
     /**
+     * Vehicle: an operator's signed command to promote or discard a shadow run was refused
+     * (unsigned, another vehicle's, expired, or naming a shadow run that is not running: replayed
+     * or concluded already); {@code cause} names the reason. One carried out is a
+     * {@code SHADOW_PROMOTED} or {@code SHADOW_DISCARDED} record naming the operator's command.
+     */
+    SHADOW_COMMAND_REFUSED,
+    /**
+     * OEM: an operator promoted or discarded a campaign's shadow runs; {@code detail} names the
+     * action, the reason and how many vehicles were sent a signed command.
+     */
+    CAMPAIGN_SHADOW_DECIDED,
+    /**
      * OEM: a campaign's update record (UN R156 §7.1.2) was stated or replaced before its start;
      * {@code detail} gives the record's SHA-256 and the fields it still lacks.
      */

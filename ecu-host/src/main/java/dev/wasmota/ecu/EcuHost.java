@@ -54,6 +54,7 @@ public final class EcuHost implements AutoCloseable {
     private volatile HostRuntime runtime;
     private volatile ProbationWatch watch;
     private final ShadowHost shadows;
+    private final ShadowCommands shadowCommands;
 
     private EcuHost(HostConfig config, SlotStore slots, AuditLog log, HostAudit audit, HostTrust trust, PrintStream events) {
         this.config = config;
@@ -63,6 +64,7 @@ public final class EcuHost implements AutoCloseable {
         this.trust = trust;
         this.installer = new Installer(config, slots, audit, trust::current);
         this.shadows = new ShadowHost(this, installer, audit, events, () -> runtime);
+        this.shadowCommands = new ShadowCommands(config, trust::current, () -> runtime, shadows, audit);
         this.events = events;
         this.quarantine = new Quarantine(audit, events);
         this.probation = new Probation(config, slots, audit);
@@ -100,6 +102,7 @@ public final class EcuHost implements AutoCloseable {
         }
         try {
             host.reconcile(slots.recovery());
+            host.shadows.concludeRestarted(host.trust());
         } catch (RuntimeException | Error e) {
             log.close();
             throw e;
@@ -201,6 +204,43 @@ public final class EcuHost implements AutoCloseable {
     /** Discards the module's shadow now; the active version keeps running. */
     public ShadowReport discardShadow(String moduleId, String actor, String why) {
         return shadows.decide(moduleId, ShadowRun.Decision.DISCARD, actor, "discarded by " + actor + ": " + why);
+    }
+
+    /**
+     * Carries out an operator's signed shadow command (promote or discard, from a campaign action):
+     * its campaign signature verified before it is parsed, then checked for this vehicle, its
+     * validity, and that the module's running shadow is the one the command's instruction started;
+     * a replayed command, or one whose shadow has ended, is refused ({@link ShadowFailure#STALE_COMMAND}).
+     *
+     * @return the shadow's report once promoted (committed through the install path) or discarded
+     * @throws RejectedException a trust, instruction or shadow failure, logged
+     */
+    public ShadowReport shadowCommand(byte[] signedCommand) {
+        return shadowCommands.carryOut(signedCommand);
+    }
+
+    /**
+     * The signed campaign instruction that started each running shadow, by module id (shadows
+     * started by hand are left out): what a vehicle's routes answer when the shadow ends, also after
+     * they were restarted while the shadow ran on.
+     */
+    public java.util.Map<String, byte[]> shadowInstructions() {
+        HostRuntime rt = runtime;
+        java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+        if (rt != null) {
+            for (ShadowRun s : rt.shadows()) {
+                s.ctx.instruction().ifPresent(file -> out.put(s.moduleId, file.clone()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The signed instructions of the shadows the last restart ended (concluded as discarded when the
+     * host opened, {@link #shadow} says why), by module id: handed over once, for the routes to answer.
+     */
+    public java.util.Map<String, byte[]> takeShadowsEndedByRestart() {
+        return shadows.takeRestarted();
     }
 
     /** What the host may spend on modules and shadows together (default {@link ShadowBudget#DEFAULT}). */
@@ -489,6 +529,7 @@ public final class EcuHost implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        shadows.closing();
         stop();
         shadows.close();
         log.close();

@@ -183,6 +183,21 @@ final class Installer {
                 plan.current().map(s -> s.activeMetadata().version()), slot, InstallResult.Outcome.COMMITTED, compileMs, ms(start));
     }
 
+    /**
+     * Records the instruction that started a shadow run which ended without promotion as carried
+     * out, so a replay of it cannot start the discarded shadow again (it is refused as replayed).
+     */
+    void shadowEnded(InstallContext ctx) {
+        if (ctx.instruction().isEmpty()) {
+            return;
+        }
+        try {
+            ledger.record(SignedInstruction.open(ctx.instruction().get(), trust.get(), config.clock()));
+        } catch (RejectedException e) {
+            // it verified when the shadow started; under a newer trust update it no longer does: nothing to record
+        }
+    }
+
     /** A release ready to run as a shadow: verified, authorized, accepted and healthy, nothing staged. */
     record Shadow(Manifest manifest, String activeVersion, SandboxedModule sandbox) {
     }

@@ -47,6 +47,11 @@ final class ShadowHost implements AutoCloseable {
         return t;
     });
     private volatile ShadowBudget budget = ShadowBudget.DEFAULT;
+    private final ShadowMarkers markers;
+    /** Set while the host closes: its shadows end with it, and are concluded (and reported) when it opens again. */
+    private volatile boolean closing;
+    /** Signed instructions of the shadows a restart ended, by module id, until the routes take them to answer. */
+    private final Map<String, byte[]> restarted = new ConcurrentHashMap<>();
 
     ShadowHost(EcuHost host, Installer installer, HostAudit audit, PrintStream events, Supplier<HostRuntime> runtime) {
         this.host = host;
@@ -54,6 +59,7 @@ final class ShadowHost implements AutoCloseable {
         this.audit = audit;
         this.events = events;
         this.runtime = runtime;
+        this.markers = new ShadowMarkers(host.config().stateDir());
     }
 
     /** How often a postponed promotion checks the preconditions again. */
@@ -107,6 +113,12 @@ final class ShadowHost implements AutoCloseable {
             throw refusal;
         }
         ended.remove(id);
+        restarted.remove(id);
+        try {
+            markers.started(run);
+        } catch (java.io.UncheckedIOException e) {
+            events.println(id + ": the shadow runs, but a restart will not be reported for it: " + e.getMessage());
+        }
         audit.append(AuditRecord.builder(AuditEvent.SHADOW_STARTED).moduleId(id).actor(ctx.actor())
                 .fromVersion(prepared.activeVersion()).toVersion(prepared.manifest().version())
                 .toWasmSha256(prepared.manifest().wasmSha256()).securityVersion(prepared.manifest().securityVersion())
@@ -177,7 +189,83 @@ final class ShadowHost implements AutoCloseable {
             throw new RejectedException(ShadowFailure.NO_SHADOW, "module " + moduleId + " has no shadow running"
                     + report(moduleId).map(r -> " (the last one was " + r.state() + ": " + r.reason() + ")").orElse(""));
         }
-        return conclude(run, decision, actor);
+        ShadowReport r = conclude(run, decision, actor);
+        markerEnded(run.moduleId, r);
+        return r;
+    }
+
+    /** Deletes the module's shadow marker once its shadow ended and no other one runs. */
+    private void markerEnded(String moduleId, ShadowReport r) {
+        HostRuntime rt = runtime.get();
+        if (closing || r.state() == ShadowReport.State.RUNNING || rt != null && rt.shadow(moduleId).isPresent()) {
+            return;
+        }
+        try {
+            markers.ended(moduleId);
+        } catch (java.io.UncheckedIOException e) {
+            events.println(moduleId + ": " + e.getMessage());
+        }
+    }
+
+    /** The host is closing: shadows that end now are concluded when it opens again (see {@link #restarted}). */
+    void closing() {
+        closing = true;
+    }
+
+    /**
+     * On opening: each shadow the host ran when it last stopped (a restart, clean or a power loss)
+     * is concluded as discarded, not resumed: its comparisons were of one run, on inputs and call
+     * times the restart cut off, and the active version ran throughout. Logged ({@code
+     * SHADOW_DISCARDED}, cause {@code RESTARTED}); its instruction is recorded as carried out (a
+     * replay cannot start it again) and kept for the routes to answer ({@link #takeRestarted}).
+     */
+    void concludeRestarted(dev.wasmota.signing.pki.TrustStore trust) {
+        for (Optional<ShadowMarkers.Marker> left : markers.left()) {
+            if (left.isEmpty()) {
+                audit.append(AuditRecord.builder(AuditEvent.SHADOW_DISCARDED).actor(HostAudit.ACTOR)
+                        .outcome(Outcome.FAILURE).cause("RESTARTED")
+                        .detail("a shadow record left by the last run is damaged; the shadow it named ended with that run"));
+                continue;
+            }
+            ShadowMarkers.Marker m = left.get();
+            ShadowSpec spec;
+            try {
+                spec = dev.wasmota.signing.instruction.SignedInstruction.open(m.instruction(), trust, host.config().clock())
+                        .shadow().map(ShadowSpec::of).orElseThrow(() -> new RejectedException(ShadowFailure.NO_SHADOW,
+                                "its instruction asks for no shadow"));
+            } catch (RejectedException e) {
+                audit.append(AuditRecord.builder(AuditEvent.SHADOW_DISCARDED).moduleId(m.moduleId()).actor(HostAudit.ACTOR)
+                        .fromVersion(m.activeVersion()).toVersion(m.shadowVersion()).outcome(Outcome.FAILURE)
+                        .cause("RESTARTED").detail("ended by the restart; its instruction no longer verifies: "
+                                + e.getMessage()));
+                continue;
+            }
+            String why = "the vehicle restarted while it ran beside " + m.activeVersion() + "; a shadow is not resumed"
+                    + " after a restart (its comparisons were of that run), the active version ran on";
+            ShadowReport report = new ShadowReport(m.moduleId(), m.activeVersion(), m.shadowVersion(),
+                    ShadowReport.State.DISCARDED, 0, 0, 0, 0, 0, 0, 0, java.util.List.of(), ShadowReport.CallTimes.NONE,
+                    ShadowReport.CallTimes.NONE, why, spec);
+            installer.shadowEnded(InstallContext.instructed(m.instruction(), HostAudit.ACTOR));
+            ended.put(m.moduleId(), report);
+            restarted.put(m.moduleId(), m.instruction());
+            audit.append(AuditRecord.builder(AuditEvent.SHADOW_DISCARDED).moduleId(m.moduleId()).actor(HostAudit.ACTOR)
+                    .fromVersion(m.activeVersion()).toVersion(m.shadowVersion()).outcome(Outcome.FAILURE)
+                    .cause("RESTARTED").detail(report.summary()));
+            events.printf("%s: shadow %s discarded: %s%n", m.moduleId(), m.shadowVersion(), why);
+        }
+        markers.clear();
+    }
+
+    /** The instructions of the shadows a restart ended, by module id, handed over once (to be answered). */
+    Map<String, byte[]> takeRestarted() {
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        for (String id : java.util.List.copyOf(restarted.keySet())) {
+            byte[] file = restarted.remove(id);
+            if (file != null) {
+                out.put(id, file);
+            }
+        }
+        return out;
     }
 
     private void concludeSafely(ShadowRun run, ShadowRun.Decision decision) {
@@ -185,7 +273,7 @@ final class ShadowHost implements AutoCloseable {
             if (decision == ShadowRun.Decision.PROMOTE && postponedFor(run)) {
                 return;
             }
-            conclude(run, decision, RULE);
+            markerEnded(run.moduleId, conclude(run, decision, RULE));
         } catch (RuntimeException e) {
             events.println(run.moduleId + ": shadow decision failed: " + e.getMessage());
         }
@@ -264,6 +352,17 @@ final class ShadowHost implements AutoCloseable {
 
     /** Records a shadow that ended without promotion. */
     ShadowReport discarded(ShadowRun run, String actor) {
+        if (closing && run.ctx.instruction().isPresent()) {
+            return run.report(); // concluded, logged and answered when the host opens again, from its marker
+        }
+        installer.shadowEnded(run.ctx);
+        if (!closing) {
+            try {
+                markers.ended(run.moduleId);
+            } catch (java.io.UncheckedIOException e) {
+                events.println(run.moduleId + ": " + e.getMessage());
+            }
+        }
         ShadowReport report = run.report();
         ended.put(run.moduleId, report);
         audit.append(AuditRecord.builder(AuditEvent.SHADOW_DISCARDED).moduleId(run.moduleId).actor(actor)

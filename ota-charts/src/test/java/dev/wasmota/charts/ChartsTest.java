@@ -41,6 +41,21 @@ class ChartsTest {
         assertTrue(svg.contains("<style>") && svg.contains("no commits"), svg);
     }
 
+    @Test
+    void drawsOneAgreementLinePerReleaseWithinZeroToAHundredPercent() {
+        String svg = AgreementOverTime.render("a", "shadow <agreement>", List.of(
+                new AgreementOverTime.Series("3.0.0", "discarded", List.of(new double[] {500, 100}, new double[] {1500, 40})),
+                new AgreementOverTime.Series("3.0.1", "promoted", List.of(new double[] {800, 100}, new double[] {2000, 100})),
+                new AgreementOverTime.Series("3.0.2", "no ticks", List.of())), false);
+        assertEquals(2, count(svg, "<polyline"));
+        assertEquals(3, count(svg, "class=\"swatch\""));
+        assertTrue(svg.contains("3.0.0: 40 % agreement, discarded"), svg);
+        assertTrue(svg.contains("3.0.1 (promoted)") && svg.contains("shadow &lt;agreement&gt;"), svg);
+        assertTrue(svg.contains(">100</text>") && svg.contains("agreement %"), svg);
+        assertFalse(svg.contains("NaN"));
+        assertTrue(AgreementOverTime.render("e", "e", List.of(), false).contains("no ticks compared"));
+    }
+
     private static int count(String s, String what) {
         return s.split(java.util.regex.Pattern.quote(what), -1).length - 1;
     }

@@ -30,9 +30,10 @@ class BusyModuleTest {
             busy.environment().can().set(0x100, DEADLINE_MICROS * 80 / 100);
             scheduler.add(busy);
 
-            ModuleStats s = scheduler.run(Duration.ofSeconds(2)).get("busy");
+            ModuleStats s = scheduler.run(Duration.ofSeconds(3)).get("busy");
 
-            assertTrue(s.calls() >= 100, s::toString);
+            // 300 periods of 10 ms; a loaded machine (a parallel build) skips many, yet enough calls run to judge
+            assertTrue(s.calls() >= 50, s::toString);
             assertEquals(0, s.faults(), () -> "never blamed: " + s + " " + results);
             long overloads = 0;
             for (CallResult r : results) {

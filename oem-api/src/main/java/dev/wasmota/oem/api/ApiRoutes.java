@@ -36,12 +36,15 @@ final class ApiRoutes extends RouteBuilder {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiRoutes.class);
     static final String CALLER_HEADER = "X-Wasmota-Caller";
     static final List<String> ACTIONS = List.of("start", "pause", "resume", "abort", "rollback");
+    /** The operator's conclusions of a campaign's shadow runs (issue 19), each with an optional {@code reason}. */
+    static final List<String> SHADOW_ACTIONS = List.of("shadow-promote", "shadow-discard");
 
     private final ApiBackend oem;
     private final Clock clock;
     private final FleetQuery fleet;
     private final AuditQuery audit;
     private final CampaignQuery campaignQuery;
+    private final CampaignShadows shadows;
     private final byte[] openApi;
 
     ApiRoutes(ApiBackend oem, Clock clock) {
@@ -50,6 +53,7 @@ final class ApiRoutes extends RouteBuilder {
         this.fleet = new FleetQuery(oem.db());
         this.audit = new AuditQuery(oem.db());
         this.campaignQuery = new CampaignQuery(oem.db());
+        this.shadows = new CampaignShadows();
         this.openApi = openApiDocument();
     }
 
@@ -114,6 +118,11 @@ final class ApiRoutes extends RouteBuilder {
                         Optional.of(AuditEvent.MESSAGE_DEAD_LETTERED)))));
         for (String action : ACTIONS) {
             rest(ApiServer.BASE).post("/campaigns/{id}/" + action).to(route("campaign-" + action, (ex, who) -> act(ex, who, action)));
+        }
+        for (String action : SHADOW_ACTIONS) {
+            rest(ApiServer.BASE).post("/campaigns/{id}/" + action).to(route("campaign-" + action,
+                    (ex, who) -> Reply.ok(shadows.decide(oem.campaignsAs().apply(who.actor()), id(ex), action, body(ex),
+                            () -> status(who, id(ex))))));
         }
     }
 
@@ -257,7 +266,8 @@ final class ApiRoutes extends RouteBuilder {
         CampaignService service = oem.campaignsAs().apply(who.actor());
         Campaign k;
         try {
-            k = service.create(CampaignRequest.parse(body(ex)));
+            byte[] b = body(ex);
+            k = service.create(CampaignRequest.parse(b), CampaignRequest.rollout(b));
         } catch (RejectedException e) {
             if (e.reason() == ReleaseFailure.UNKNOWN_RELEASE) {
                 throw new FieldRejected(e.reason(), "release", e.getMessage());
@@ -291,7 +301,8 @@ final class ApiRoutes extends RouteBuilder {
     }
 
     private ObjectNode status(Caller who, String id) {
-        return CampaignStatusJson.tree(CampaignView.statusCounted(oem.db(), id), clock.instant());
+        return shadows.add(CampaignStatusJson.tree(CampaignView.statusCounted(oem.db(), id), clock.instant()),
+                oem.campaignsAs().apply(who.actor()), id);
     }
 
     private static byte[] body(Exchange ex) {

@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.oem.campaign.CampaignSpec;
+import dev.wasmota.oem.campaign.HealthGate;
+import dev.wasmota.oem.campaign.RolloutOptions;
 import dev.wasmota.oem.campaign.Targets;
 import dev.wasmota.oem.campaign.WavePlan;
 import dev.wasmota.oem.release.ReleaseId;
+import dev.wasmota.signing.instruction.ShadowDelivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,9 +30,11 @@ import java.util.function.Function;
  */
 public final class CampaignRequest {
     /** The fields a creation takes, each with its JSON type. */
-    public static final Map<String, String> FIELDS = Map.of("id", "string", "release", "string", "vehicles",
-            "array of strings", "hardware", "string", "waves", "string", "advanceAt", "integer", "stopAt", "integer",
-            "validitySeconds", "integer", "holdSeconds", "integer");
+    public static final Map<String, String> FIELDS = Map.ofEntries(Map.entry("id", "string"), Map.entry("release", "string"),
+            Map.entry("vehicles", "array of strings"), Map.entry("hardware", "string"), Map.entry("waves", "string"),
+            Map.entry("advanceAt", "integer"), Map.entry("stopAt", "integer"), Map.entry("validitySeconds", "integer"),
+            Map.entry("holdSeconds", "integer"), Map.entry("shadow", "object"), Map.entry("health", "object"));
+    private static final Set<String> OBJECTS = Set.of("shadow", "health");
     private static final Set<String> INTEGERS = Set.of("advanceAt", "stopAt", "validitySeconds", "holdSeconds");
     static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
@@ -48,7 +53,7 @@ public final class CampaignRequest {
             }
             JsonNode v = root.get(name);
             boolean ok = INTEGERS.contains(name) ? v.isIntegralNumber() && v.canConvertToInt()
-                    : name.equals("vehicles") ? v.isArray() : v.isTextual();
+                    : OBJECTS.contains(name) ? v.isObject() : name.equals("vehicles") ? v.isArray() : v.isTextual();
             if (!ok) {
                 throw new FieldRejected(ApiFailure.WRONG_TYPE, name, "field '" + name + "' must be " + FIELDS.get(name)
                         + ", not " + v.getNodeType().name().toLowerCase());
@@ -74,6 +79,52 @@ public final class CampaignRequest {
             b.hold(Duration.ofSeconds(root.get("holdSeconds").asInt()));
         }
         return b.build().validate();
+    }
+
+    /**
+     * The campaign's rollout options in a body {@link #parse} accepted: {@code shadow}, the shadow
+     * run each vehicle makes first, in the instruction's form ({@code ticks}, {@code maxDisagreementPpm},
+     * {@code maxFaults}, {@code tolerances}: {@code canId}, {@code absolute}, {@code relativePpm}), and
+     * {@code health}, the runtime-health gate ({@code p99MarginPercent}, and optionally
+     * {@code baselineWorstUs} (0 or absent: the intake's worst), {@code maxDeadlineMisses},
+     * {@code maxTraps}); refused naming the field.
+     */
+    public static RolloutOptions rollout(byte[] body) {
+        JsonNode root = object(body);
+        RolloutOptions o = RolloutOptions.NONE;
+        if (root.has("shadow")) {
+            try {
+                o = RolloutOptions.shadow(ShadowDelivery.fromJson(root.get("shadow")));
+            } catch (RejectedException e) {
+                throw new FieldRejected(ApiFailure.INVALID_PARAMETER, "shadow", e.getMessage());
+            }
+        }
+        if (root.has("health")) {
+            o = o.withHealth(health(root.get("health")));
+        }
+        return o;
+    }
+
+    private static final Set<String> HEALTH_FIELDS = Set.of("baselineWorstUs", "p99MarginPercent", "maxDeadlineMisses",
+            "maxTraps");
+
+    private static HealthGate health(JsonNode h) {
+        for (Iterator<String> names = h.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!HEALTH_FIELDS.contains(name) || !h.get(name).isIntegralNumber() || !h.get(name).canConvertToLong()) {
+                throw new FieldRejected(ApiFailure.INVALID_PARAMETER, "health", "field 'health." + PageRequest.clip(name)
+                        + "' is not one of " + new java.util.TreeSet<>(HEALTH_FIELDS) + " with an integer value");
+            }
+        }
+        if (!h.has("p99MarginPercent") || !h.get("p99MarginPercent").canConvertToInt()) {
+            throw new FieldRejected(ApiFailure.MISSING_FIELD, "health", "field 'health.p99MarginPercent' is required");
+        }
+        try {
+            return new HealthGate(h.path("baselineWorstUs").asLong(0), h.get("p99MarginPercent").asInt(),
+                    h.path("maxDeadlineMisses").asLong(0), h.path("maxTraps").asLong(0));
+        } catch (IllegalArgumentException e) {
+            throw new FieldRejected(ApiFailure.INVALID_PARAMETER, "health", e.getMessage());
+        }
     }
 
     /** {@code body} as one JSON object; refused ({@link ApiFailure#MALFORMED_JSON}) otherwise. */

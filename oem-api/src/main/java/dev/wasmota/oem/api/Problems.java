@@ -16,7 +16,7 @@ public final class Problems {
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final String TYPE_PREFIX = "urn:wasmota:problem:";
     private static final Set<String> CONFLICTS = Set.of("ILLEGAL_TRANSITION", "DUPLICATE_CAMPAIGN", "VEHICLE_BUSY",
-            "VEHICLE_CONFLICT", "STATUS_CONFLICT", "NO_PREVIOUS_RELEASE", "WORKER_ACTIVE");
+            "VEHICLE_CONFLICT", "STATUS_CONFLICT", "NO_PREVIOUS_RELEASE", "WORKER_ACTIVE", "SHADOW_DECIDED", "NO_SHADOW_RUNNING");
 
     private Problems() {
     }

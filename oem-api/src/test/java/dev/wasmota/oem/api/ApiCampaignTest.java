@@ -72,6 +72,42 @@ class ApiCampaignTest {
     }
 
     @Test
+    void anOperatorCreatesAShadowCampaignAndConcludesItsShadowsOnce() {
+        api.kit.service.vehicles().register("veh-s1", "ecu-a");
+        api.kit.service.vehicles().register("veh-s2", "ecu-a");
+        ApiKit.Reply created = api.operator.post("/api/v1/campaigns", "{\"id\":\"api-sh\",\"release\":\"healthy@2.0.0\","
+                + "\"vehicles\":[\"veh-s1\",\"veh-s2\"],\"waves\":\"100%\",\"shadow\":{\"ticks\":600,\"maxDisagreementPpm\":0,"
+                + "\"maxFaults\":0,\"tolerances\":[{\"canId\":544,\"absolute\":2,\"relativePpm\":0}]},"
+                + "\"health\":{\"p99MarginPercent\":150,\"baselineWorstUs\":80}}");
+        assertEquals(201, created.status(), created.body());
+        assertEquals(600, created.json().get("shadow").get("ticks").asInt());
+        assertEquals(150, created.json().get("health").get("p99MarginPercent").asInt());
+        assertTrue(created.json().get("shadowDecision").isNull());
+        assertEquals(1, api.kit.service.rolloutOptions("api-sh").shadow().orElseThrow().tolerances().size());
+        act("api-sh", "start");
+        assertTrue(api.kit.outbox.of("api-sh").get(0).instruction().shadow().isPresent(), "the instruction carries it");
+
+        ApiKit.Reply promoted = api.operator.post("/api/v1/campaigns/api-sh/shadow-promote", "{\"reason\":\"agrees on track\"}");
+        assertEquals(200, promoted.status(), promoted.body());
+        JsonNode d = promoted.json().get("shadowDecision");
+        assertEquals("promote", d.get("action").asText());
+        assertEquals("agrees on track", d.get("reason").asText());
+        assertEquals("operator/alice", d.get("actor").asText());
+        assertEquals(2, d.get("commands").asInt());
+        assertEquals("operator/alice", api.kit.audit.records(AuditEvent.CAMPAIGN_SHADOW_DECIDED).get(0).actor());
+        expect(api.operator.post("/api/v1/campaigns/api-sh/shadow-discard", null), 409, "SHADOW_DECIDED", "again");
+        expect(api.operator.post("/api/v1/campaigns/" + ApiEndpoints.CAMPAIGN + "/shadow-discard", null), 422,
+                "NO_SHADOW_CAMPAIGN", "a plain campaign");
+        expect(api.operator.post("/api/v1/campaigns/api-sh/shadow-discard", "{\"reason\":7}"), 400, "WRONG_TYPE", "reason");
+        refusedCreate("{\"release\":\"healthy@2.0.0\",\"hardware\":\"ecu-a\",\"waves\":\"100%\",\"shadow\":{\"ticks\":0}}",
+                400, "INVALID_PARAMETER", "shadow");
+        refusedCreate("{\"release\":\"healthy@2.0.0\",\"hardware\":\"ecu-a\",\"waves\":\"100%\",\"health\":{\"p99\":1}}",
+                400, "INVALID_PARAMETER", "health");
+        refusedCreate("{\"release\":\"healthy@2.0.0\",\"hardware\":\"ecu-a\",\"waves\":\"100%\",\"shadow\":true}",
+                400, "WRONG_TYPE", "shadow");
+    }
+
+    @Test
     void refusesEachBadCreationNamingTheField() {
         refusedCreate("{\"release\":", 400, "MALFORMED_JSON", "body");
         refusedCreate("[1,2]", 400, "MALFORMED_JSON", "body");

@@ -34,7 +34,9 @@ final class ApiEndpoints {
             new String[] {"POST /api/v1/campaigns/{id}/pause", "/api/v1/campaigns/" + CAMPAIGN + "/pause"},
             new String[] {"POST /api/v1/campaigns/{id}/resume", "/api/v1/campaigns/" + CAMPAIGN + "/resume"},
             new String[] {"POST /api/v1/campaigns/{id}/abort", "/api/v1/campaigns/" + CAMPAIGN + "/abort"},
-            new String[] {"POST /api/v1/campaigns/{id}/rollback", "/api/v1/campaigns/" + CAMPAIGN + "/rollback"});
+            new String[] {"POST /api/v1/campaigns/{id}/rollback", "/api/v1/campaigns/" + CAMPAIGN + "/rollback"},
+            new String[] {"POST /api/v1/campaigns/{id}/shadow-promote", "/api/v1/campaigns/" + CAMPAIGN + "/shadow-promote"},
+            new String[] {"POST /api/v1/campaigns/{id}/shadow-discard", "/api/v1/campaigns/" + CAMPAIGN + "/shadow-discard"});
 
     private ApiEndpoints() {
     }

@@ -87,6 +87,18 @@ class ConsoleTest {
     }
 
     @Test
+    void anOperatorSessionReachesTheShadowActionsWhichTheRulesRefuseForACampaignWithoutShadows() throws Exception {
+        try (InputStream in = Console.class.getResourceAsStream("console/index.html")) {
+            String page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(page.contains("data-action=\"shadow-promote\"") && page.contains("data-action=\"shadow-discard\""));
+        }
+        String cookie = session("operator/carol");
+        HttpResponse<String> r = post("/api/v1/campaigns/c1/shadow-promote", cookie, true);
+        assertEquals(422, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"reason\":\"NO_SHADOW_CAMPAIGN\""), r.body());
+    }
+
+    @Test
     void aViewerSessionOrNoSessionChangesNothing() throws Exception {
         String viewer = session("viewer/dave");
         HttpResponse<String> r = post("/api/v1/campaigns/c1/abort", viewer, true);

@@ -51,6 +51,8 @@ public final class CampaignService {
     private final Credential campaignKey;
     private final StartCheck startCheck;
     private final TargetCheck targetCheck;
+    private final String actor;
+    private final ShadowDecisions shadowDecisions;
 
     /**
      * What must hold before a campaign starts, checked in the start's transaction before anything
@@ -95,6 +97,8 @@ public final class CampaignService {
         this.campaignKey = b.campaignKey;
         this.startCheck = b.startCheck;
         this.targetCheck = b.targetCheck;
+        this.actor = b.actor;
+        this.shadowDecisions = new ShadowDecisions(b.campaignKey, ids, clock);
     }
 
     public static Builder builder(CampaignDatabase db, ReleaseStore releases, Credential campaignKey, Outbox outbox,
@@ -235,6 +239,39 @@ public final class CampaignService {
             fx.records.add(audit.rolledBack(k, to, issued));
             return reload(c, id);
         });
+    }
+
+    /**
+     * An operator's promote or discard of the campaign's shadow runs (issue 19): one signed
+     * command per vehicle whose shadow runs now, queued in the outbox with the step, the decision
+     * recorded and audited ({@link ShadowDecisions}). Each vehicle answers in the status of the
+     * instruction that started its shadow. A discard also aborts a running or paused campaign.
+     * Refused ({@link ShadowDecisionFailure}) for a campaign without shadows, one decided already,
+     * or one where no shadow runs now.
+     */
+    public ShadowDecision decideShadows(String id, dev.wasmota.signing.instruction.ShadowCommand.Action action,
+                                        String reason) {
+        Effects fx = new Effects();
+        ShadowDecision d = run(fx, c -> {
+            Campaign k = CampaignRows.lock(c, id);
+            int commands = shadowDecisions.decide(c, k, action, reason, actor);
+            fx.records.add(ShadowDecisions.audited(k, action, reason, actor, commands));
+            if (action == dev.wasmota.signing.instruction.ShadowCommand.Action.DISCARD
+                    && (k.state() == Campaign.State.RUNNING || k.state() == Campaign.State.PAUSED)) {
+                CampaignRows.endOpenWaves(c, id, Wave.State.CANCELLED);
+                CampaignRows.update(c, id, Campaign.State.ABORTED, k.currentWave(), "shadows discarded by an operator",
+                        clock.instant());
+                fx.records.add(audit.aborted(k));
+            }
+            return ShadowDecisions.find(c, id).orElseThrow();
+        });
+        outbox.queued();
+        return d;
+    }
+
+    /** The operator's decision on the campaign's shadows, with its vehicles' answers so far, if one was made. */
+    public Optional<ShadowDecision> shadowDecision(String id) {
+        return db.transaction(c -> ShadowDecisions.find(c, id));
     }
 
     /**

@@ -72,7 +72,8 @@ public record HealthGate(long baselineWorstMicros, int p99MarginPercent, long ma
         return out;
     }
 
-    ObjectNode toJson() {
+    /** The canonical JSON object, as stored and as the management API shows it. */
+    public ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("baselineWorstUs", baselineWorstMicros);
         o.put("p99MarginPercent", p99MarginPercent);

@@ -19,6 +19,10 @@ final class Ids {
         return "i-" + hex(8);
     }
 
+    String commandId() {
+        return "s-" + hex(8);
+    }
+
     /** 128 random bits as 32 hex digits; a vehicle echoes it to bind its status to the instruction. */
     String nonce() {
         return hex(16);

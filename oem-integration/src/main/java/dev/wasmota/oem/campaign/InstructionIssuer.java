@@ -31,7 +31,7 @@ final class InstructionIssuer {
         long counter = VehicleRegistry.nextCounter(c, a.vehicleId());
         Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         java.util.Optional<dev.wasmota.signing.instruction.ShadowDelivery> shadow = a.kind() == Action.Kind.INSTALL
-                ? RolloutRows.find(c, k.id()).shadow() : java.util.Optional.empty();
+                && !ShadowDecisions.promoted(c, k.id()) ? RolloutRows.find(c, k.id()).shadow() : java.util.Optional.empty();
         Instruction i = new Instruction(ids.instructionId(), k.id(), a.vehicleId(), release.moduleId(),
                 release.packageSha256(), counter, issuedAt, issuedAt.plus(k.validity()), ids.nonce(), shadow,
                 rxswinAfter(c, k, a, release), a.kind() == Action.Kind.INSTALL

@@ -11,6 +11,10 @@ public interface Outbox {
     /** Called once per instruction of a committed step. */
     void deliver(IssuedInstruction issued);
 
+    /** Called once after a committed step queued other messages (an operator's shadow commands). */
+    default void queued() {
+    }
+
     /** A hook that does nothing more. */
     Outbox NONE = issued -> { };
 }

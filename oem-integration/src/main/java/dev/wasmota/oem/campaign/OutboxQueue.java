@@ -35,7 +35,9 @@ public final class OutboxQueue {
     /** What a message carries; trust updates go before instructions. */
     public enum Kind {
         TRUST_UPDATE(0),
-        INSTRUCTION(1);
+        INSTRUCTION(1),
+        /** An operator's signed shadow command (issue 19), in order with its vehicle's instructions. */
+        SHADOW_COMMAND(1);
 
         private final int priority;
 
@@ -91,6 +93,12 @@ public final class OutboxQueue {
         }
         add(c, issued, now);
         return true;
+    }
+
+    /** Queues an operator's signed shadow command for {@code vehicleId} inside the caller's transaction. */
+    static void addShadowCommand(Connection c, String vehicleId, String commandId, byte[] signed, Instant now)
+            throws SQLException {
+        insert(c, vehicleId, Kind.SHADOW_COMMAND, "shadow-" + commandId + ".wotacmd", signed, null, now);
     }
 
     /** The name a trust update is queued under for a vehicle: {@code 0-trust-<sequence>.wotatrust}. */

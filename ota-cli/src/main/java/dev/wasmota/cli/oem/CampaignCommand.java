@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 /** {@code ota oem campaign}: the group of campaign commands; alone, it asks for one of them (exit 2). */
 @Command(name = "campaign", mixinStandardHelpOptions = true,
         description = {"Rolls a release out to vehicles in waves.",
-                "Create, start, watch (status), pause, resume, abort or roll a campaign back. "
+                "Create, start, watch (status), pause, resume, abort or roll a campaign back; promote or discard its "
+                + "shadow runs. "
                 + "Waves are cumulative sizes: 1,10,100 or 10%%,50%%,100%%. The next wave starts when the current "
                 + "wave's success rate reaches --advance-at; the campaign stops when a wave's error rate reaches "
                 + "--stop-at. Instructions are signed with the campaign key and written to DIR/outbox/<vehicle>/. "
@@ -28,6 +29,8 @@ public final class CampaignCommand implements Callable<Integer> {
                 .addSubcommand(new CampaignResumeCommand(env))
                 .addSubcommand(new CampaignAbortCommand(env))
                 .addSubcommand(new CampaignRollbackCommand(env))
+                .addSubcommand(new CampaignShadowDecisionCommand.Promote(env))
+                .addSubcommand(new CampaignShadowDecisionCommand.Discard(env))
                 .addSubcommand(new CampaignStatusCommand(env))
                 .addSubcommand(new CampaignReportCommand(env))
                 .addSubcommand(new CampaignRecordCommand(env))

@@ -226,10 +226,6 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
             throw new ParameterException(spec.commandLine(), "--package publishes into the database: through --api, name a"
                     + " published --release");
         }
-        if (shadowTicks != null || healthMargin != null) {
-            throw new ParameterException(spec.commandLine(), "--shadow-* and --health-* are not offered over --api yet;"
-                    + " create the campaign on the OEM's database");
-        }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         if (id != null) {
             body.put("id", id);
@@ -248,8 +244,18 @@ public final class CampaignCreateCommand extends CampaignBaseCommand {
         body.put("stopAt", stopAt);
         body.put("validitySeconds", expires.getSeconds());
         body.put("holdSeconds", hold.getSeconds());
+        RolloutOptions options = rolloutOptions();
+        options.shadow().ifPresent(sh -> body.set("shadow", sh.toJson()));
+        options.health().ifPresent(h -> body.set("health", h.toJson()));
         JsonNode k = client.post("/api/v1/campaigns", body);
         printState(out, "created", k);
+        if (k.path("shadow").isObject()) {
+            out.printf("  delivered as a shadow: %d compared ticks%n", k.get("shadow").get("ticks").asLong());
+        }
+        if (k.path("health").isObject()) {
+            out.printf("  waves gated on runtime health: p99 <= %d %% of %d µs%n",
+                    k.get("health").get("p99MarginPercent").asInt(), k.get("health").get("baselineWorstUs").asLong());
+        }
         return 0;
     }
 

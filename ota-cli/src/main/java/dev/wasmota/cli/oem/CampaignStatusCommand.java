@@ -107,6 +107,7 @@ public final class CampaignStatusCommand extends CampaignBaseCommand {
             CampaignStatus s = ws.campaigns().status(campaign);
             out.print(json ? CampaignStatusJson.line(s, env.clock().instant()) + "\n" : StatusTable.detail(s));
             if (!json) {
+                ws.campaigns().shadowDecision(campaign).ifPresent(d -> out.println("shadows concluded: " + d.summary()));
                 ExcludedVehicles.print(out, ws, campaign);
             }
         } else {

@@ -96,6 +96,32 @@ class CampaignApiCliTest {
     }
 
     @Test
+    void createsAShadowCampaignAndDiscardsItsShadowsThroughTheApi() {
+        ok("campaign", "abort", "--api", url, "--tls", operator.toString(), "--campaign", "c1");
+        CampaignCli.Result r = ok("campaign", "create", "--api", url, "--tls", operator.toString(), "--release",
+                "healthy@2.0.0", "--vehicles", "veh-1,veh-2", "--waves", "100%", "--id", "c-sh", "--shadow-ticks", "600",
+                "--shadow-tolerance", "0x220:2", "--health-p99-margin", "150", "--health-baseline-us", "80");
+        assertTrue(r.out().contains("delivered as a shadow: 600 compared ticks"), r.out());
+        assertTrue(r.out().contains("waves gated on runtime health: p99 <= 150 % of 80 µs"), r.out());
+        assertEquals(600, ws.campaigns().rolloutOptions("c-sh").shadow().orElseThrow().ticks());
+        ok("campaign", "start", "--api", url, "--tls", operator.toString(), "--campaign", "c-sh");
+
+        CampaignCli.Result discarded = ok("campaign", "shadow-discard", "--api", url, "--tls", operator.toString(),
+                "--campaign", "c-sh", "--reason", "writes 127 on 0x220");
+        assertTrue(discarded.out().startsWith("discarded the shadows of campaign c-sh: 2 signed command(s) queued"),
+                discarded.out());
+        assertEquals(Campaign.State.ABORTED, ws.campaigns().get("c-sh").state());
+        assertEquals("operator/alice", ws.trail().records(AuditEvent.CAMPAIGN_SHADOW_DECIDED).get(0).actor());
+        CampaignCli.Result remote = cli.run("campaign", "shadow-promote", "--api", url, "--tls", operator.toString(),
+                "--campaign", "c-sh");
+        CampaignCli.Result local = cli.run("campaign", "shadow-promote", "--oem", oem, "--campaign", "c-sh");
+        assertEquals(4, remote.code(), remote.err());
+        assertEquals(local.code(), remote.code());
+        assertTrue(remote.err().startsWith("rejected (SHADOW_DECIDED): campaign c-sh's shadows were already concluded"),
+                remote.err());
+    }
+
+    @Test
     void refusesAViewersChangeWithTheCommandsExitCode() {
         CampaignCli.Result r = cli.run("campaign", "start", "--api", url, "--tls", viewer.toString(), "--campaign", "c1");
         assertEquals(4, r.code(), r.err());

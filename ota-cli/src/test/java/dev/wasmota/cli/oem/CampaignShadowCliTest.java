@@ -62,6 +62,34 @@ class CampaignShadowCliTest {
     }
 
     @Test
+    void shadowPromoteAndDiscardQueueSignedCommandsOnceAndRefuseWithExitFour() throws Exception {
+        assertEquals(0, cli.run("campaign", "create", "--oem", oem, "--package", v2.toString(), "--vehicles", "veh-1",
+                "--waves", "1", "--id", "c-sh", "--shadow-ticks", "600").code());
+        CampaignCli.Result early = cli.run("campaign", "shadow-promote", "--oem", oem, "--campaign", "c-sh");
+        assertEquals(4, early.code(), early.out() + early.err());
+        assertTrue(early.err().contains("NO_SHADOW_RUNNING"), early.err());
+        assertEquals(1, early.err().lines().count(), early.err());
+        assertEquals(0, cli.run("campaign", "start", "--oem", oem, "--campaign", "c-sh").code());
+
+        CampaignCli.Result discarded = cli.run("campaign", "shadow-discard", "--oem", oem, "--campaign", "c-sh", "--reason",
+                "writes 127 on 0x220");
+        assertEquals(0, discarded.code(), discarded.err());
+        assertTrue(discarded.out().contains("discarded the shadows of campaign c-sh: 1 signed command(s) queued"),
+                discarded.out());
+        assertTrue(discarded.out().contains("ABORTED"), discarded.out());
+        CampaignCli.Result status = cli.run("campaign", "status", "--oem", oem, "--campaign", "c-sh");
+        assertTrue(status.out().contains("shadows concluded: discard by cli at") && status.out().contains(
+                "1 vehicle command(s), 0 answered (writes 127 on 0x220)"), status.out());
+
+        CampaignCli.Result again = cli.run("campaign", "shadow-promote", "--oem", oem, "--campaign", "c-sh");
+        assertEquals(4, again.code());
+        assertTrue(again.err().contains("SHADOW_DECIDED") && again.err().contains("already concluded"), again.err());
+        CampaignCli.Result help = cli.run("campaign", "shadow-discard", "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("--reason=TEXT"), help.out());
+    }
+
+    @Test
     void refusesAMalformedToleranceAsAUsageError() {
         CampaignCli.Result r = cli.run("campaign", "create", "--oem", oem, "--package", v2.toString(), "--vehicles",
                 "veh-1", "--waves", "1", "--shadow-ticks", "10", "--shadow-tolerance", "0x220");

@@ -2,42 +2,16 @@ package dev.wasmota.signing.instruction;
 
 import dev.wasmota.signing.error.InstructionFailure;
 import dev.wasmota.contract.error.RejectedException;
-import dev.wasmota.signing.error.TrustFailure;
-import dev.wasmota.signing.pki.CertRole;
-import dev.wasmota.signing.pki.ChainValidator;
-import dev.wasmota.signing.pki.Crypto;
 import dev.wasmota.signing.pki.TrustStore;
-import java.io.IOException;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.Date;
-import java.util.List;
-import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.DERSet;
-import org.bouncycastle.asn1.cms.Attribute;
-import org.bouncycastle.asn1.cms.AttributeTable;
-import org.bouncycastle.asn1.cms.CMSAttributes;
-import org.bouncycastle.asn1.cms.Time;
-import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cms.CMSException;
-import org.bouncycastle.cms.CMSProcessableByteArray;
-import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.cms.CMSSignedDataGenerator;
-import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
-import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.bouncycastle.util.CollectionStore;
 
 /**
  * A campaign instruction as a file: CMS SignedData (Ed25519) encapsulating the canonical JSON,
- * signed by the OEM campaign key. {@link #verify} checks the signature and the campaign chain
+ * signed by the OEM campaign key ({@link CampaignCms}). {@link #verify} checks the signature and the campaign chain
  * before the JSON is parsed, then the instruction against the vehicle: expiry, vehicle, package
  * and the replay counter.
  */
@@ -52,20 +26,7 @@ public final class SignedInstruction {
 
     /** Signs {@code instruction} with the campaign key; returns the file bytes. */
     public static byte[] sign(Instruction instruction, PrivateKey campaignKey, X509CertificateHolder campaignCert, Clock clock) {
-        try {
-            ASN1EncodableVector attrs = new ASN1EncodableVector();
-            attrs.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(clock.instant())))));
-            CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
-            gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().setProvider(Crypto.PROVIDER).build())
-                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attrs)))
-                    .build(Crypto.signer(campaignKey), campaignCert));
-            gen.addCertificates(new CollectionStore<>(List.of(campaignCert)));
-            return gen.generate(new CMSProcessableByteArray(InstructionCodec.canonicalBytes(instruction)), true)
-                    .getEncoded("DER");
-        } catch (CMSException | OperatorCreationException | IOException e) {
-            throw new IllegalStateException("cannot sign instruction: " + e.getMessage(), e);
-        }
+        return CampaignCms.sign(InstructionCodec.canonicalBytes(instruction), campaignKey, campaignCert, clock);
     }
 
     /**
@@ -73,47 +34,7 @@ public final class SignedInstruction {
      * Does not check vehicle, package, expiry or counter: see {@link #check}.
      */
     public static Instruction open(byte[] file, TrustStore trust, Clock clock) {
-        try {
-            return verified(file, trust, clock);
-        } catch (RejectedException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new RejectedException(TrustFailure.BAD_SIGNATURE, "instruction signature structure is malformed: " + e);
-        }
-    }
-
-    /** {@link #open}, letting Bouncy Castle's unchecked exceptions for malformed structures through to its one catch. */
-    private static Instruction verified(byte[] file, TrustStore trust, Clock clock) {
-        if (file.length > MAX_FILE_BYTES) {
-            throw new RejectedException(InstructionFailure.MALFORMED_INSTRUCTION,
-                    "instruction file of " + file.length + " bytes exceeds " + MAX_FILE_BYTES);
-        }
-        CMSSignedData cms;
-        try {
-            cms = new CMSSignedData(file);
-        } catch (CMSException | RuntimeException e) {
-            throw new RejectedException(TrustFailure.BAD_SIGNATURE, "instruction is not CMS SignedData");
-        }
-        if (cms.getSignerInfos().size() != 1 || !(cms.getSignedContent() != null
-                && cms.getSignedContent().getContent() instanceof byte[])) {
-            throw new RejectedException(TrustFailure.BAD_SIGNATURE, "instruction must carry one signature over its content");
-        }
-        SignerInformation signer = cms.getSignerInfos().iterator().next();
-        if (!EdECObjectIdentifiers.id_Ed25519.getId().equals(signer.getEncryptionAlgOID())) {
-            throw new RejectedException(TrustFailure.BAD_SIGNATURE, "instruction signature is not Ed25519");
-        }
-        Collection<X509CertificateHolder> pool = cms.getCertificates().getMatches(null);
-        X509CertificateHolder cert = pool.stream().filter(c -> signer.getSID().match(c)).findFirst()
-                .orElseThrow(() -> new RejectedException(TrustFailure.UNTRUSTED_SIGNER, "instruction signer's certificate missing"));
-        new ChainValidator(trust).validate(cert, pool, CertRole.CAMPAIGN, clock.instant());
-        try {
-            if (!signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Crypto.PROVIDER).build(cert))) {
-                throw new RejectedException(TrustFailure.BAD_SIGNATURE, "instruction signature does not verify");
-            }
-        } catch (CMSException | OperatorCreationException | java.security.cert.CertificateException e) {
-            throw new RejectedException(TrustFailure.BAD_SIGNATURE, "instruction signature does not verify");
-        }
-        return InstructionCodec.parse((byte[]) cms.getSignedContent().getContent());
+        return InstructionCodec.parse(CampaignCms.open(file, MAX_FILE_BYTES, "instruction", trust, clock));
     }
 
     /**

@@ -86,10 +86,37 @@ public final class HtmlReport {
         }
         if (!r.shadowAgreement().isEmpty()) {
             out.append("<section id=\"shadow-agreement\">\n<h2>Shadow runs: agreement over time</h2>\n")
+                    .append(agreementChart(r.shadowAgreement()))
                     .append(Tables.shadowAgreement(r.shadowAgreement())).append("</section>\n");
         }
         out.append("</body>\n</html>\n");
         return out.toString();
+    }
+
+    /**
+     * The shadow samples as one agreement line per release ({@link dev.wasmota.charts.AgreementOverTime}):
+     * each moment at which ticks had been compared, and how the release's shadows ended by the last.
+     */
+    static String agreementChart(java.util.List<SimReport.ShadowSample> samples) {
+        java.util.Map<String, java.util.List<double[]>> points = new java.util.LinkedHashMap<>();
+        java.util.Map<String, SimReport.ShadowSample> last = new java.util.LinkedHashMap<>();
+        for (SimReport.ShadowSample x : samples) {
+            java.util.List<double[]> line = points.computeIfAbsent(x.release(), k -> new java.util.ArrayList<>());
+            if (x.compared() > 0) {
+                line.add(new double[] {x.atMillis(), x.agreementPercent()});
+            }
+            last.put(x.release(), x);
+        }
+        java.util.List<dev.wasmota.charts.AgreementOverTime.Series> series = new java.util.ArrayList<>();
+        points.forEach((release, line) -> {
+            SimReport.ShadowSample end = last.get(release);
+            String outcome = end.running() > 0 ? end.running() + " running" : end.promoted() > 0 && end.discarded() > 0
+                    ? end.promoted() + " promoted, " + end.discarded() + " discarded" : end.promoted() > 0 ? "promoted"
+                    : end.discarded() > 0 ? "discarded" : "ended";
+            series.add(new dev.wasmota.charts.AgreementOverTime.Series(release, outcome, line));
+        });
+        return dev.wasmota.charts.AgreementOverTime.render("shadow-agreement-chart",
+                "shadow agreement over time, per release", series, false);
     }
 
     /**

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HtmlReportTest {
     static Stream<SimReport> reports() {
         return Stream.of(SampleReports.twoCampaigns(), SampleReports.empty(), SampleReports.noCommits(),
-                SampleReports.hostile("<script>alert('x')</script> & \"q\""));
+                SampleReports.hostile("<script>alert('x')</script> & \"q\""), SampleReports.withShadows());
     }
 
     @Test
@@ -92,7 +92,21 @@ class HtmlReportTest {
                     .parse(new ByteArrayInputStream(svg.group().getBytes(StandardCharsets.UTF_8)));
             charts++;
         }
-        assertEquals(2 * r.campaigns().size() + 1, charts);
+        assertEquals(2 * r.campaigns().size() + 1 + (r.shadowAgreement().isEmpty() ? 0 : 1), charts);
+    }
+
+    @Test
+    void drawsShadowAgreementOverTimeAsOneLinePerReleaseAboveItsTable() {
+        String html = HtmlReport.render(SampleReports.withShadows());
+
+        Matcher chart = Pattern.compile("<svg id=\"shadow-agreement-chart\" data-series=\"2\".*?</svg>", Pattern.DOTALL)
+                .matcher(html);
+        assertTrue(chart.find(), html);
+        assertEquals(2, Charts.count(chart.group(), "<polyline"));
+        assertTrue(chart.group().contains("3.0.0: 51.25 % agreement, discarded"), chart.group());
+        assertTrue(chart.group().contains("3.0.1 (promoted)"), chart.group());
+        assertTrue(html.indexOf("shadow-agreement-chart") < html.indexOf("<table class=\"shadow-agreement\""),
+                "the chart, then the table");
     }
 
     @Test

@@ -39,6 +39,19 @@ final class SampleReports {
                         "Campaign lane-keep-3 stopped in wave 2 after module traps; 6 vehicles rolled back."));
     }
 
+    /** {@link #twoCampaigns} with two releases run as shadows: one disagreeing (discarded), one agreeing (promoted). */
+    static SimReport withShadows() {
+        SimReport r = twoCampaigns();
+        List<SimReport.ShadowSample> samples = List.of(
+                new SimReport.ShadowSample("3.0.0", 1_000, 0, 0, 4, 0, 0),
+                new SimReport.ShadowSample("3.0.0", 2_000, 40, 30, 4, 0, 0),
+                new SimReport.ShadowSample("3.0.0", 3_000, 80, 41, 0, 0, 4),
+                new SimReport.ShadowSample("3.0.1", 4_000, 40, 40, 4, 0, 0),
+                new SimReport.ShadowSample("3.0.1", 5_000, 120, 120, 0, 4, 0));
+        return new SimReport(r.title(), r.startedAt(), r.elapsed(), r.vehicles(), r.campaigns(), r.faultsInjected(),
+                r.rollbacksByCause(), r.refusalsByReason(), r.story(), samples);
+    }
+
     /** No campaigns, no faults, no story. */
     static SimReport empty() {
         return new SimReport("empty", Instant.parse("2025-03-01T10:15:30Z"), Duration.ZERO, 0, List.of(), Map.of(),

@@ -90,7 +90,9 @@ async function showCampaign() {
     tr.dataset.state = w.state;
     return tr;
   }));
-  const enabled = { pause: k.state === 'RUNNING', resume: k.state === 'PAUSED', abort: !k.ended, rollback: k.state !== 'CREATED' && k.state !== 'ROLLED_BACK' };
+  const shadows = !!k.shadow && !k.shadowDecision && k.state !== 'CREATED' && !k.ended;
+  const enabled = { pause: k.state === 'RUNNING', resume: k.state === 'PAUSED', abort: !k.ended, rollback: k.state !== 'CREATED' && k.state !== 'ROLLED_BACK',
+    'shadow-promote': shadows, 'shadow-discard': shadows };
   document.querySelectorAll('#actions button').forEach(b => { b.disabled = !enabled[b.dataset.action]; });
   if (ticks % 3 === 0) {
     charts(selected, await api('/campaigns/' + encodeURIComponent(selected) + '/timeline'));
@@ -125,8 +127,14 @@ async function showFleet() {
 async function act(action) {
   const result = document.getElementById('action-result');
   try {
-    const k = await api('/campaigns/' + encodeURIComponent(selected) + '/' + action,
-      { method: 'POST', headers: { 'X-Wasmota-Console': '1' } });
+    const init = { method: 'POST', headers: { 'X-Wasmota-Console': '1' } };
+    if (action === 'shadow-discard') {
+      const reason = window.prompt('Why discard the shadows? Each vehicle reports it.', '');
+      if (reason === null) return;
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify({ reason: reason.slice(0, 200) });
+    }
+    const k = await api('/campaigns/' + encodeURIComponent(selected) + '/' + action, init);
     result.className = '';
     result.textContent = action + ': campaign ' + k.campaign + ' is ' + k.state;
   } catch (e) {

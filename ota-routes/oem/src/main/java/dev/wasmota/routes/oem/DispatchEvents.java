@@ -31,6 +31,11 @@ final class DispatchEvents {
             events.emit(clock, ServiceEvent.Kind.DISPATCH, "dispatch campaign " + i.campaignId() + ": " + i.vehicleId()
                     + " instruction " + i.instructionId() + " (" + i.moduleId() + ", counter " + i.counter() + ", expires "
                     + i.expiresAt() + ")");
+        } else if (content instanceof dev.wasmota.signing.instruction.ShadowCommand c) {
+            meters.sent(OemMeters.Sent.SHADOW_COMMAND);
+            events.emit(clock, ServiceEvent.Kind.DISPATCH, "dispatch campaign " + c.campaignId() + ": " + c.vehicleId()
+                    + " shadow command " + c.commandId() + " (" + c.action().wire() + " the shadow of instruction "
+                    + c.instructionId() + ", expires " + c.expiresAt() + ")");
         } else if (content instanceof TrustUpdate t) {
             meters.sent(OemMeters.Sent.TRUST_UPDATE);
             events.emit(clock, ServiceEvent.Kind.DISPATCH, "dispatch trust update " + t.sequence() + " to "

@@ -32,7 +32,7 @@ public final class OemMeters {
 
     /** What went to a vehicle's update topic. */
     public enum Sent {
-        INSTRUCTION, TRUST_UPDATE, STATUS_REQUEST
+        INSTRUCTION, TRUST_UPDATE, STATUS_REQUEST, SHADOW_COMMAND
     }
 
     private final Map<IntakeOutcome, Counter> intake = new EnumMap<>(IntakeOutcome.class);

@@ -10,10 +10,12 @@ import dev.wasmota.oem.release.ReleaseStore;
 import dev.wasmota.protocol.Topics;
 import dev.wasmota.protocol.release.ReleaseIndex;
 import dev.wasmota.protocol.release.ReleaseInstruction;
+import dev.wasmota.protocol.wire.ShadowCommandMessage;
 import dev.wasmota.protocol.wire.TrustUpdateMessage;
 import dev.wasmota.protocol.wire.UpdateMessage;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.instruction.SignedInstruction;
+import dev.wasmota.signing.instruction.SignedShadowCommand;
 import dev.wasmota.signing.pki.SignedTrustUpdate;
 import dev.wasmota.signing.pki.TrustStore;
 import java.time.Clock;
@@ -37,7 +39,7 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
  * before. Steps committed in this process wake it at once; steps of other processes (the campaign
  * commands, other workers) are found by a look at the outbox every {@code scanEvery}. Trust
  * updates travel the same way, as {@link TrustUpdateMessage}s, ahead of their vehicle's
- * instructions.
+ * instructions; operators' shadow commands as {@link ShadowCommandMessage}s, in order with them.
  */
 public final class OutboxDispatcher implements Outbox {
     /** Most messages claimed in one round. */
@@ -93,6 +95,12 @@ public final class OutboxDispatcher implements Outbox {
     public OutboxDispatcher publishReleasesWith(ReleasePublisher publisher) {
         this.chunked = publisher;
         return this;
+    }
+
+    /** A step of this process queued other messages (shadow commands): look at once. */
+    @Override
+    public void queued() {
+        wake = true;
     }
 
     /** A step of this process committed {@code issued} to the outbox: look at once. */
@@ -160,6 +168,11 @@ public final class OutboxDispatcher implements Outbox {
         if (m.kind() == OutboxQueue.Kind.TRUST_UPDATE) {
             ex.setProperty(CONTENT, SignedTrustUpdate.open(m.payload(), trust.get().root()));
             ex.getIn().setBody(new TrustUpdateMessage(m.payload()).encode());
+            return;
+        }
+        if (m.kind() == OutboxQueue.Kind.SHADOW_COMMAND) {
+            ex.setProperty(CONTENT, SignedShadowCommand.open(m.payload(), trust.get(), clock));
+            ex.getIn().setBody(new ShadowCommandMessage(m.payload()).encode());
             return;
         }
         Instruction i = SignedInstruction.open(m.payload(), trust.get(), clock);

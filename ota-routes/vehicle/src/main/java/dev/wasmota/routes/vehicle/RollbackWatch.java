@@ -5,7 +5,9 @@ import dev.wasmota.signing.pki.Credential;
 import dev.wasmota.ecu.EcuHost;
 import dev.wasmota.protocol.wire.SignedStatus;
 import dev.wasmota.protocol.wire.StatusReport;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.instruction.Instruction;
+import dev.wasmota.signing.instruction.SignedInstruction;
 import dev.wasmota.transport.ServiceEvent;
 import dev.wasmota.transport.ServiceEvents;
 import java.time.Clock;
@@ -70,6 +72,7 @@ public final class RollbackWatch {
      * for every watched module the host rolled back since its commit.
      */
     public synchronized List<byte[]> check() {
+        adoptShadows();
         List<byte[]> reports = new ArrayList<>();
         for (var it = shadows.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
@@ -105,6 +108,26 @@ public final class RollbackWatch {
         }
         healthReports(reports);
         return reports;
+    }
+
+    /**
+     * Watches every shadow the host runs for a campaign instruction, also those started before these
+     * routes were (a vehicle whose connection was restarted while its shadow ran on), so its outcome
+     * is answered whoever decides it: its rule or an operator's command; and those the vehicle's
+     * restart ended (answered FAILED {@code SHADOW_DISCARDED}, the restart named).
+     */
+    synchronized void adoptShadows() {
+        java.util.Map<String, byte[]> adopt = new java.util.TreeMap<>(host.takeShadowsEndedByRestart());
+        adopt.putAll(host.shadowInstructions());
+        for (var e : adopt.entrySet()) {
+            if (!shadows.containsKey(e.getKey())) {
+                try {
+                    shadows.put(e.getKey(), SignedInstruction.open(e.getValue(), host.trust(), clock));
+                } catch (RejectedException ignored) {
+                    // it verified when the shadow started; under a newer trust update it does not: nothing to answer
+                }
+            }
+        }
     }
 
     /**

@@ -115,7 +115,8 @@ public final class VehicleNode implements AutoCloseable {
                     MqttEndpoints.producer(camel, "vehicle-dead-letter-out-" + vehicleId, topics.vehicleDeadLetter(vehicleId), out, qos));
             routes = new VehicleRoutes(vehicleId, e, updates, new TrustUpdateHandler(host, clock, options.events()), watch,
                     new DeadLetterRecorder(host.auditLog(), "vehicle-routes", topics.vehicleDeadLetter(vehicleId), clock, registry,
-                            topics, options.events()), sent, options.linkDelay().toMillis(), fetcher);
+                            topics, options.events()), sent, options.linkDelay().toMillis(), fetcher,
+                    new ShadowCommandHandler(host, watch, clock, options.events()));
             camel.addRoutes(routes);
             camel.start();
             fetcher.resume();

@@ -3,6 +3,7 @@ package dev.wasmota.routes.vehicle;
 import dev.wasmota.routes.vehicle.release.ChunkFetcher;
 import dev.wasmota.routes.vehicle.release.ReleaseTraffic;
 import dev.wasmota.transport.camel.DeadLetterRecorder;
+import dev.wasmota.protocol.wire.ShadowCommandMessage;
 import dev.wasmota.protocol.wire.StatusRequest;
 import dev.wasmota.protocol.wire.TrustUpdateMessage;
 import dev.wasmota.contract.error.RejectedException;
@@ -13,8 +14,8 @@ import dev.wasmota.transport.camel.OtaRouteBuilder;
 /**
  * One vehicle's routes: update → install → signed status, a trust update → the host's trust, or the
  * OEM's status request → the kept reports sent again; a release instruction, index or chunk → the
- * chunk fetcher, and a release it completed → install → signed status; and the watch for rollbacks its host did by
- * itself.
+ * chunk fetcher, and a release it completed → install → signed status; an operator's shadow command → the host's
+ * shadow → signed status; and the watch for rollbacks its host did by itself.
  */
 final class VehicleRoutes extends OtaRouteBuilder {
     /** One timer thread for every vehicle's watch in a process; distinct first delays keep their endpoints apart. */
@@ -33,10 +34,13 @@ final class VehicleRoutes extends OtaRouteBuilder {
 
     private final long linkDelayMillis;
     private final ChunkFetcher fetcher;
+    private final ShadowCommandHandler shadowCommands;
 
     VehicleRoutes(String vehicleId, Endpoints e, UpdateHandler updates, TrustUpdateHandler trustUpdates, RollbackWatch watch,
-                  DeadLetterRecorder deadLetters, SentStatuses sent, long linkDelayMillis, ChunkFetcher fetcher) {
+                  DeadLetterRecorder deadLetters, SentStatuses sent, long linkDelayMillis, ChunkFetcher fetcher,
+                  ShadowCommandHandler shadowCommands) {
         this.fetcher = fetcher;
+        this.shadowCommands = shadowCommands;
         this.trustUpdates = trustUpdates;
         this.sent = sent;
         this.vehicleId = vehicleId;
@@ -108,6 +112,12 @@ final class VehicleRoutes extends OtaRouteBuilder {
                         .bean(fetcher, "received")
                         .process(VehicleRoutes::unwrap)
                         .to(assembled)
+                        .endChoice()
+                    .when(method(ShadowCommandMessage.class, "isShadowCommand"))
+                        .bean(shadowCommands, "handle")
+                        .split(body())
+                            .to(e.statusOut())
+                        .end()
                         .endChoice()
                     .when(method(StatusRequest.class, "isStatusRequest"))
                         .bean(sent, "requested")
