@@ -133,5 +133,20 @@ public enum AuditEvent {
      * (vehicle stationary, supply voltage) did not hold; {@code preconditions} gives each signal's
      * state. It is tried again until they hold or the instruction expires.
      */
-    INSTALL_POSTPONED
+    INSTALL_POSTPONED,
+    /**
+     * OEM: an RXSWIN was defined in the register (UN R156 7.1.1), or a release's RXSWIN change
+     * (from, to, or none, and why) was stated; {@code detail} names them.
+     */
+    RXSWIN_STATED,
+    /**
+     * OEM: a vehicle was left out of a campaign at its start because its last signed configuration
+     * does not fit the release (RXSWIN, module requirements); {@code detail} gives the reason.
+     */
+    CAMPAIGN_VEHICLE_EXCLUDED,
+    /**
+     * Vehicle: the user was shown an update's notice (its HMI; cause {@code BEFORE}: purpose,
+     * expected duration, functions unavailable) or told its outcome (cause {@code AFTER}).
+     */
+    USER_NOTIFIED
 }

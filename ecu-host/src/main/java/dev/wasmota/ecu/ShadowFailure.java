@@ -18,6 +18,11 @@ public enum ShadowFailure implements Reason {
     /** The module has no shadow to promote or discard. */
     NO_SHADOW,
     /**
+     * The vehicle's safe-execution preconditions (stationary, supply voltage; {@code safety.SafeExecution})
+     * do not hold: a promotion activates the new version, so it waits (issue 17).
+     */
+    PRECONDITIONS_NOT_MET,
+    /**
      * An operator's shadow command names a shadow run that is not running on this host: replayed,
      * concluded already (by its rule or an earlier command), or started by another instruction.
      */

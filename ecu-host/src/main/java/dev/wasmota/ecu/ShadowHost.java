@@ -4,6 +4,7 @@ import dev.wasmota.audit.AuditEvent;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.audit.AuditRecord.Outcome;
 import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.ecu.safety.SafeExecution;
 import dev.wasmota.ecu.sandbox.SandboxedModule;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -19,6 +20,13 @@ import java.util.function.Supplier;
  * out what its rule (or an operator) decides: promotion through the normal install path (verify,
  * stage, atomic commit, logged, as {@link EcuHost#install}) or discarding it, the active version
  * running throughout. Decisions are carried out on a thread of their own, never a module's.
+ *
+ * <p>A promotion activates the new version, so it respects the vehicle's safe-execution
+ * preconditions ({@link SafeExecution}, when its state directory configures them, issue 17) as an
+ * install does: a rule's promotion while they do not hold is postponed (one
+ * {@link AuditEvent#INSTALL_POSTPONED} record with each signal's state), the shadow kept, and
+ * tried again every {@link #safetyRetry} until they hold (or an operator discards it); an
+ * operator's promotion meanwhile is refused ({@link ShadowFailure#PRECONDITIONS_NOT_MET}).
  */
 final class ShadowHost implements AutoCloseable {
     /** Who the audit names for a decision the shadow's rule made. */
@@ -30,7 +38,10 @@ final class ShadowHost implements AutoCloseable {
     private final PrintStream events;
     private final Supplier<HostRuntime> runtime;
     private final Map<String, ShadowReport> ended = new ConcurrentHashMap<>();
-    private final ExecutorService decisions = Executors.newSingleThreadExecutor(r -> {
+    /** Promotions waiting for the safe-execution preconditions, by module. */
+    private final Map<String, ShadowRun> postponed = new ConcurrentHashMap<>();
+    private volatile java.time.Duration safetyRetry = java.time.Duration.ofMillis(500);
+    private final java.util.concurrent.ScheduledExecutorService decisions = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ecu-shadow-decisions");
         t.setDaemon(true);
         return t;
@@ -49,6 +60,11 @@ final class ShadowHost implements AutoCloseable {
         this.events = events;
         this.runtime = runtime;
         this.markers = new ShadowMarkers(host.config().stateDir());
+    }
+
+    /** How often a postponed promotion checks the preconditions again. */
+    void safetyRetry(java.time.Duration value) {
+        this.safetyRetry = java.util.Objects.requireNonNull(value, "safetyRetry");
     }
 
     void budget(ShadowBudget value) {
@@ -161,7 +177,15 @@ final class ShadowHost implements AutoCloseable {
     ShadowReport decide(String moduleId, ShadowRun.Decision decision, String actor, String why) {
         HostRuntime rt = runtime.get();
         ShadowRun run = rt == null ? null : rt.shadow(moduleId).orElse(null);
-        if (run == null || !run.claim(why)) {
+        if (run != null && decision == ShadowRun.Decision.PROMOTE) {
+            SafeExecution.Verdict v = safety();
+            if (!v.met()) {
+                throw new RejectedException(ShadowFailure.PRECONDITIONS_NOT_MET, "module " + moduleId + "'s shadow is not"
+                        + " promoted: " + v.reason() + "; try again when they hold");
+            }
+        }
+        boolean waiting = run != null && postponed.remove(moduleId, run);
+        if (run == null || !(waiting || run.claim(why))) {
             throw new RejectedException(ShadowFailure.NO_SHADOW, "module " + moduleId + " has no shadow running"
                     + report(moduleId).map(r -> " (the last one was " + r.state() + ": " + r.reason() + ")").orElse(""));
         }
@@ -246,6 +270,9 @@ final class ShadowHost implements AutoCloseable {
 
     private void concludeSafely(ShadowRun run, ShadowRun.Decision decision) {
         try {
+            if (decision == ShadowRun.Decision.PROMOTE && postponedFor(run)) {
+                return;
+            }
             markerEnded(run.moduleId, conclude(run, decision, RULE));
         } catch (RuntimeException e) {
             events.println(run.moduleId + ": shadow decision failed: " + e.getMessage());
@@ -284,6 +311,43 @@ final class ShadowHost implements AutoCloseable {
             events.printf("%s: shadow %s promoted: %s%n", run.moduleId, run.shadowVersion, report.reason());
             return report;
         }
+    }
+
+    /**
+     * Whether the rule's promotion of {@code run} waits for the safe-execution preconditions (or was
+     * concluded otherwise meanwhile); if so, it is recorded once and tried again later.
+     */
+    private boolean postponedFor(ShadowRun run) {
+        HostRuntime rt = runtime.get();
+        if (rt == null || rt.shadow(run.moduleId).orElse(null) != run) {
+            postponed.remove(run.moduleId, run);
+            return true;
+        }
+        SafeExecution.Verdict v = safety();
+        if (v.met()) {
+            postponed.remove(run.moduleId, run);
+            return false;
+        }
+        if (postponed.put(run.moduleId, run) == null) {
+            AuditRecord.Builder b = AuditRecord.builder(AuditEvent.INSTALL_POSTPONED).actor(RULE).moduleId(run.moduleId)
+                    .campaignId(run.ctx.campaignId().orElse(null)).instructionId(run.ctx.instructionId().orElse(null))
+                    .fromVersion(run.activeVersion)
+                    .toVersion(run.shadowVersion).outcome(Outcome.REFUSED).cause("PRECONDITIONS_NOT_MET")
+                    .detail("shadow " + run.shadowVersion + " not promoted: " + v.reason() + "; tried again until the"
+                            + " preconditions hold");
+            v.preconditions().forEach(b::precondition);
+            audit.append(b);
+            events.printf("%s: shadow %s promotion POSTPONED (%s)%n", run.moduleId, run.shadowVersion, v.reason());
+        }
+        decisions.schedule(() -> concludeSafely(run, ShadowRun.Decision.PROMOTE), safetyRetry.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    /** The vehicle's safe-execution preconditions now: met when its state directory configures none. */
+    private SafeExecution.Verdict safety() {
+        return SafeExecution.load(host.config().stateDir()).map(s -> s.evaluate(host.config().environment().can()))
+                .orElse(new SafeExecution.Verdict(true, Map.of(), "no preconditions configured"));
     }
 
     /** Records a shadow that ended without promotion. */

@@ -77,6 +77,7 @@ final class Commands {
                 .addSubcommand(CampaignCommand.commandLine(env))
                 .addSubcommand(new dev.wasmota.cli.oem.OemLogCommand(env))
                 .addSubcommand(dev.wasmota.cli.oem.EvidenceCommand.commandLine(env))
+                .addSubcommand(dev.wasmota.cli.oem.RxswinCommand.commandLine(env))
                 .addSubcommand(new OemServeCommand(env));
         CommandLine supplier = group(new Supplier())
                 .addSubcommand(new SupplierKeygenCommand(env))
@@ -102,7 +103,8 @@ final class Commands {
                 .addSubcommand(new dev.wasmota.cli.bench.CampaignBench())
                 .addSubcommand(new dev.wasmota.cli.bench.ApiBench())
                 .addSubcommand(new dev.wasmota.cli.bench.EvidenceBench())
-                .addSubcommand(new dev.wasmota.cli.bench.EvidenceBundleBench());
+                .addSubcommand(new dev.wasmota.cli.bench.EvidenceBundleBench())
+                .addSubcommand(new dev.wasmota.cli.bench.RxswinStartBench());
         BenchCommands.all().forEach(bench::addSubcommand);
         return group(new Ota())
                 .addSubcommand(oem)

@@ -24,6 +24,8 @@ public record Action(String campaignId, String vehicleId, Kind kind, int wave, S
     public static final String EXPIRED = "EXPIRED";
     /** The cause recorded when the vehicle reported the status. */
     public static final String REPORTED = "REPORTED";
+    /** The cause recorded when the vehicle was left out at the campaign's start (its configuration does not fit). */
+    public static final String INCOMPATIBLE = "INCOMPATIBLE";
 
     /**
      * Whether a vehicle's report of {@code reported} may replace this action's status: the first
@@ -58,7 +60,13 @@ public record Action(String campaignId, String vehicleId, Kind kind, int wave, S
         /** The vehicle refused or failed the install, or did not answer before the instruction expired. */
         FAILED,
         /** The vehicle activated the package but went back to its previous slot (failed health check or faults). */
-        ROLLED_BACK;
+        ROLLED_BACK,
+        /**
+         * Left out at the campaign's start: the vehicle's last signed configuration does not fit
+         * the release (issue 17: RXSWIN, module requirements); never instructed, not counted in its
+         * wave's rates; {@code detail} gives the reason.
+         */
+        EXCLUDED;
 
         /** Whether a vehicle may report this status. */
         public boolean reportable() {

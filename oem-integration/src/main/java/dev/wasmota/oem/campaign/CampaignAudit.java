@@ -81,6 +81,12 @@ final class CampaignAudit {
                         + a.issued().map(i -> i.expiresAt().toString()).orElse("expiry") + "; counted as failed").build();
     }
 
+    /** A vehicle left out at the campaign's start, and why (issue 17). */
+    AuditRecord excluded(Campaign k, String vehicleId, String reason) {
+        return base(AuditEvent.CAMPAIGN_VEHICLE_EXCLUDED, k).outcome(Outcome.REFUSED).cause(Action.INCOMPATIBLE)
+                .detail(line("vehicle " + vehicleId + ": " + reason)).build();
+    }
+
     /** A refused status report: who claimed what, and why it was refused. */
     AuditRecord statusRefused(String campaignId, String vehicleId, String instructionId, String reason, String detail) {
         AuditRecord.Builder b = AuditRecord.builder(AuditEvent.CAMPAIGN_STATUS_RECEIVED).actor(actor)

@@ -40,7 +40,9 @@ public enum CampaignFailure implements Reason {
     /** The OEM database cannot be opened or migrated: a bad URL, a database other than H2 or PostgreSQL, a failed migration. */
     DATABASE_UNAVAILABLE(ExitCode.USAGE),
     /** Another live process serves as the OEM worker of that name (its lease is live). */
-    WORKER_ACTIVE(ExitCode.USAGE);
+    WORKER_ACTIVE(ExitCode.USAGE),
+    /** A campaign's start found none of its vehicles compatible with its release (RXSWIN, module requirements). */
+    NO_COMPATIBLE_VEHICLE(ExitCode.POLICY);
 
     private final ExitCode exitCode;
 

@@ -50,6 +50,7 @@ public final class CampaignService {
     private final VehicleRegistry vehicles;
     private final Credential campaignKey;
     private final StartCheck startCheck;
+    private final TargetCheck targetCheck;
     private final String actor;
     private final ShadowDecisions shadowDecisions;
 
@@ -66,6 +67,22 @@ public final class CampaignService {
         void check(Connection c, Campaign k) throws SQLException;
     }
 
+    /**
+     * Which of a starting campaign's vehicles do not fit its release (issue 17: their last signed
+     * configuration against the release's RXSWIN change and module requirements, {@code
+     * oem.rxswin.Compatibility}), each with its reason. Checked in the start's transaction: those
+     * vehicles are left out ({@link Action.Status#EXCLUDED}, one audit record each) and the
+     * campaign proceeds without them; a campaign none of whose vehicles fits does not start.
+     */
+    @FunctionalInterface
+    public interface TargetCheck {
+        /** Refuses no vehicle. */
+        TargetCheck NONE = (c, k, vehicles) -> java.util.Map.of();
+
+        /** The vehicles of {@code vehicles} that do not fit, in their order, each with a one-line reason. */
+        java.util.Map<String, String> incompatible(Connection c, Campaign k, List<String> vehicles) throws SQLException;
+    }
+
     private CampaignService(Builder b) {
         this.db = b.db;
         this.releases = b.releases;
@@ -79,6 +96,7 @@ public final class CampaignService {
         this.vehicles = new VehicleRegistry(db);
         this.campaignKey = b.campaignKey;
         this.startCheck = b.startCheck;
+        this.targetCheck = b.targetCheck;
         this.actor = b.actor;
         this.shadowDecisions = new ShadowDecisions(b.campaignKey, ids, clock);
     }
@@ -95,6 +113,19 @@ public final class CampaignService {
     /** The heads of vehicles' audit logs their signed reports named, each checked against those before. */
     public VehicleAnchors anchors() {
         return new VehicleAnchors(db, trail, clock);
+    }
+
+    /**
+     * The RXSWIN register, releases' RXSWIN changes and vehicles' last reported configurations
+     * (issue 17), where a status report's configuration is taken in.
+     */
+    public dev.wasmota.oem.rxswin.RxswinRegister rxswin() {
+        return new dev.wasmota.oem.rxswin.RxswinRegister(db, trail, clock, DEFAULT_ACTOR);
+    }
+
+    /** What campaigns tell vehicles' users and what the vehicles reported of it (issue 17). */
+    public dev.wasmota.oem.record.CampaignNotices notices() {
+        return new dev.wasmota.oem.record.CampaignNotices(db, trail, clock, DEFAULT_ACTOR);
     }
 
     /** Creates a campaign (CREATED): its waves planned, one pending action per targeted vehicle. */
@@ -125,9 +156,10 @@ public final class CampaignService {
         return run(fx, c -> {
             Campaign k = transition(c, id, Campaign.State.RUNNING, Campaign.State.CREATED);
             startCheck.check(c, k);
+            CampaignExclusions.exclude(c, k, targetCheck, audit, clock.instant(), fx);
             fx.records.add(audit.started(k));
             engine.startWave(c, k, 1, fx);
-            return reload(c, id);
+            return engine.evaluate(c, reload(c, id), fx);
         });
     }
 
@@ -525,6 +557,7 @@ public final class CampaignService {
         private Random random = new SecureRandom();
         private String actor = DEFAULT_ACTOR;
         private StartCheck startCheck = StartCheck.NONE;
+        private TargetCheck targetCheck = TargetCheck.NONE;
 
         private Builder(CampaignDatabase db, ReleaseStore releases, Credential campaignKey, Outbox outbox,
                         OemAuditTrail trail) {
@@ -555,6 +588,12 @@ public final class CampaignService {
         /** What must hold before a campaign starts (default: nothing beyond its state). */
         public Builder startCheck(StartCheck value) {
             startCheck = Objects.requireNonNull(value, "startCheck");
+            return this;
+        }
+
+        /** Which vehicles a starting campaign leaves out (default: none). */
+        public Builder targetCheck(TargetCheck value) {
+            targetCheck = Objects.requireNonNull(value, "targetCheck");
             return this;
         }
 

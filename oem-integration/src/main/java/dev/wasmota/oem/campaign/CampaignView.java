@@ -46,12 +46,17 @@ public final class CampaignView {
                         int[] n = Action.Kind.valueOf(rs.getString(1)) == Action.Kind.ROLLBACK ? rollbacks
                                 : installs.computeIfAbsent(rs.getInt(2), w -> new int[5]);
                         int count = rs.getInt(4);
+                        Action.Status status = Action.Status.valueOf(rs.getString(3).trim());
+                        if (status == Action.Status.EXCLUDED) {
+                            continue;
+                        }
                         n[0] += count;
-                        switch (Action.Status.valueOf(rs.getString(3))) {
+                        switch (status) {
                             case PENDING -> n[1] += count;
                             case INSTRUCTED -> n[2] += count;
                             case COMMITTED -> n[3] += count;
                             case FAILED, ROLLED_BACK -> n[4] += count;
+                            default -> { }
                         }
                     }
                 }

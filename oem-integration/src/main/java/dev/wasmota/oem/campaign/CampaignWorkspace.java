@@ -80,7 +80,8 @@ public final class CampaignWorkspace implements AutoCloseable {
             Outbox outbox = hook.orElseGet(() -> new FileOutbox(oemDir.resolve(FileOutbox.DIR), releases));
             CampaignService service = CampaignService.builder(db, releases, pki.campaign(), outbox, trail)
                     .clock(clock).random(random).actor(actor)
-                    .startCheck(UpdateRecords.startCheck(policy.updateRecordRequired())).build();
+                    .startCheck(UpdateRecords.startCheck(policy.updateRecordRequired()))
+                    .targetCheck(new dev.wasmota.oem.rxswin.Compatibility()).build();
             LegacyOutbox.importInto(service, oemDir);
             return new CampaignWorkspace(pki, db, releases, owners, trail, service, actor, outbox, random, policy);
         } catch (RuntimeException | Error e) {
@@ -99,12 +100,28 @@ public final class CampaignWorkspace implements AutoCloseable {
      */
     public CampaignService campaignsAs(String who) {
         return CampaignService.builder(db, releases, pki.campaign(), outbox, trail).clock(db.clock()).random(random)
-                .actor(who).startCheck(UpdateRecords.startCheck(policy.updateRecordRequired())).build();
+                .actor(who).startCheck(UpdateRecords.startCheck(policy.updateRecordRequired()))
+                    .targetCheck(new dev.wasmota.oem.rxswin.Compatibility()).build();
     }
 
     /** What the OEM requires of update records and SBOMs ({@link OemPolicy#FILE} in its directory). */
     public OemPolicy policy() {
         return policy;
+    }
+
+    /** The RXSWIN register, releases' RXSWIN changes and vehicles' reported configurations, stated as {@code who}. */
+    public dev.wasmota.oem.rxswin.RxswinRegister rxswin(String who) {
+        return new dev.wasmota.oem.rxswin.RxswinRegister(db, trail, db.clock(), who);
+    }
+
+    /** What the campaigns' vehicles tell their users, stated as {@code who}, and what they reported of it. */
+    public dev.wasmota.oem.record.CampaignNotices notices(String who) {
+        return new dev.wasmota.oem.record.CampaignNotices(db, trail, db.clock(), who);
+    }
+
+    /** The releases' own update records, stated as {@code who}; campaigns inherit them. */
+    public dev.wasmota.oem.record.ReleaseRecords releaseRecords(String who) {
+        return new dev.wasmota.oem.record.ReleaseRecords(db, trail, db.clock(), who);
     }
 
     /** The campaigns' update records, stated as {@code who}. */

@@ -33,7 +33,7 @@ public record FleetSnapshot(Instant at, int vehicles, Map<String, Integer> vehic
     public static final String IDLE = "IDLE";
     /** A vehicle's state: {@value #IDLE}, or the status of its latest action. */
     public static final List<String> VEHICLE_STATES = List.of(IDLE, "PENDING", "INSTRUCTED", "COMMITTED", "FAILED",
-            "ROLLED_BACK");
+            "ROLLED_BACK", "EXCLUDED");
     /** When the OEM last counted a status report from a vehicle: within an hour, a day, a week, longer ago, never. */
     public static final List<String> SEEN = List.of("1h", "1d", "7d", "older", "never");
     private static final List<Duration> SEEN_WITHIN = List.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(7));

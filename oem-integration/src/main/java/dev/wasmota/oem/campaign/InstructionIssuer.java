@@ -33,10 +33,25 @@ final class InstructionIssuer {
         java.util.Optional<dev.wasmota.signing.instruction.ShadowDelivery> shadow = a.kind() == Action.Kind.INSTALL
                 && !ShadowDecisions.promoted(c, k.id()) ? RolloutRows.find(c, k.id()).shadow() : java.util.Optional.empty();
         Instruction i = new Instruction(ids.instructionId(), k.id(), a.vehicleId(), release.moduleId(),
-                release.packageSha256(), counter, issuedAt, issuedAt.plus(k.validity()), ids.nonce(), shadow);
+                release.packageSha256(), counter, issuedAt, issuedAt.plus(k.validity()), ids.nonce(), shadow,
+                rxswinAfter(c, k, a, release), a.kind() == Action.Kind.INSTALL
+                        ? dev.wasmota.oem.record.CampaignNotices.forCampaign(c, k.id()) : java.util.Optional.empty());
         byte[] file = SignedInstruction.sign(i, campaignKey.key(), campaignKey.cert(), clock);
         ActionRows.issued(c, a, new Action.Issued(i.instructionId(), counter, i.nonce(), i.packageSha256(),
                 i.issuedAt(), i.expiresAt()), file);
         return new IssuedInstruction(i, file, a.kind(), release);
+    }
+
+    /**
+     * The RXSWIN a vehicle runs once it commits {@code release} (issue 17): for an install, the
+     * "to" of the release's stated change; for a campaign's rollback, the "from" of the campaign
+     * release's change (the vehicle goes back to what it ran); empty when the change is none.
+     */
+    private static java.util.Optional<String> rxswinAfter(Connection c, Campaign k, Action a, Release release)
+            throws SQLException {
+        if (a.kind() == Action.Kind.ROLLBACK) {
+            return dev.wasmota.oem.rxswin.RxswinRegister.change(c, k.release()).flatMap(ch -> ch.from());
+        }
+        return dev.wasmota.oem.rxswin.RxswinRegister.change(c, release.id()).flatMap(ch -> ch.to());
     }
 }

@@ -26,9 +26,10 @@ public record WaveCounts(int members, int notInstructed, int awaiting, int commi
                 case INSTRUCTED -> awaiting++;
                 case COMMITTED -> committed++;
                 case FAILED, ROLLED_BACK -> failed++;
+                case EXCLUDED -> { }
             }
         }
-        return new WaveCounts(actions.size(), pending, awaiting, committed, failed);
+        return new WaveCounts(pending + awaiting + committed + failed, pending, awaiting, committed, failed);
     }
 
     /** The counts from how many actions are in each {@link Action.Status}, indexed by its ordinal. */

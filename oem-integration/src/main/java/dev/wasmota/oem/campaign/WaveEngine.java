@@ -68,7 +68,8 @@ final class WaveEngine {
         List<Wave> waves = CampaignRows.waves(c, k.id());
         Wave current = waves.get(k.currentWave() - 1);
         WaveCounts n = counts.get(current.index());
-        if (current.state() == Wave.State.RUNNING) {
+        boolean empty = n == null || n.members() == 0;
+        if (current.state() == Wave.State.RUNNING && !empty) {
             if (!n.successReaches(k.advanceAt())) {
                 if (n.answered() && k.state() == Campaign.State.RUNNING) {
                     String why = "wave " + current.index() + " ended at " + n.successPercent()
@@ -81,6 +82,8 @@ final class WaveEngine {
             if (!current.heldFor(k.hold(), clock.instant())) {
                 return reload(c, k);
             }
+            CampaignRows.updateWave(c, k.id(), current.index(), Wave.State.PASSED, null);
+        } else if (current.state() == Wave.State.RUNNING) {
             CampaignRows.updateWave(c, k.id(), current.index(), Wave.State.PASSED, null);
         }
         if (k.state() == Campaign.State.RUNNING) {

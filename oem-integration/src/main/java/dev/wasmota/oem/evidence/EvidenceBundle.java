@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * SHA-256 and length and no file unlisted, the release's supplier signature and OEM
  * countersignature and its SBOM, the V&V evidence reference, each OEM audit record's own hash, and
  * the vehicles' log anchors against the status records that carried them (each vehicle's auditSeq
- * never going back). Every problem found is named.
+ * never going back), the RXSWIN change against its register entries and the vehicles left out. Every problem found is named.
  */
 public final class EvidenceBundle {
     public static final String FORMAT = "wasmota-evidence/1";
@@ -55,6 +55,8 @@ public final class EvidenceBundle {
     public static final String SECURITY = "security-events.json";
     public static final String ROOT = "oem-root.cert.pem";
     public static final String HTML = "index.html";
+    /** The software identification (issue 17); bundles exported before it have none. */
+    public static final String RXSWIN = RxswinEvidence.FILE;
     /** Largest file of a bundle read. */
     public static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -167,6 +169,7 @@ public final class EvidenceBundle {
         List<AuditRecord> audit = checkAudit(files, campaign, problems);
         checkAnchors(files, audit, problems);
         checkCampaign(files, campaign, problems);
+        RxswinEvidence.check(files, manifest.path("release").asText(), problems);
         if (files.containsKey(SECURITY)) {
             try {
                 SecurityEvents.recount(JSON.readTree(files.get(SECURITY))).ifPresent(problems::add);
@@ -213,9 +216,35 @@ public final class EvidenceBundle {
                     problems.add(RECORD + ": the record's SHA-256 is not the one stated");
                 }
             }
+            checkEffective(r, problems);
         } catch (IOException | RuntimeException e) {
             problems.add(RECORD + " is not JSON");
         }
+    }
+
+    /** The release's record matches its SHA-256, and the campaign ran under its own record over it (issue 17). */
+    private static void checkEffective(JsonNode r, List<String> problems) {
+        JsonNode release = r.path("releaseRecord");
+        if (release.hasNonNull("record") && !Digests.sha256Hex(CanonicalJson.bytes(release.get("record")))
+                .equals(release.path("sha256").asText())) {
+            problems.add(RECORD + ": the release's record's SHA-256 is not the one stated");
+        }
+        if (!r.has("effective")) {
+            return;
+        }
+        Optional<dev.wasmota.oem.record.UpdateRecord> own = parsed(r.get("record"));
+        Optional<dev.wasmota.oem.record.UpdateRecord> base = parsed(release.get("record"));
+        Optional<dev.wasmota.oem.record.UpdateRecord> expected = own.isPresent() && base.isPresent()
+                ? Optional.of(own.get().over(base.get())) : own.or(() -> base);
+        Optional<dev.wasmota.oem.record.UpdateRecord> stated = parsed(r.get("effective"));
+        if (!expected.equals(stated)) {
+            problems.add(RECORD + ": the effective record is not the campaign's record over the release's");
+        }
+    }
+
+    private static Optional<dev.wasmota.oem.record.UpdateRecord> parsed(JsonNode n) {
+        return n == null || n.isNull() ? Optional.empty()
+                : Optional.of(dev.wasmota.oem.record.UpdateRecord.parse(CanonicalJson.bytes(n)));
     }
 
     private static List<AuditRecord> checkAudit(Map<String, byte[]> files, String campaign, List<String> problems) {

@@ -39,7 +39,8 @@ import java.util.TreeMap;
 /**
  * Writes a campaign's evidence bundle (format {@value EvidenceBundle#FORMAT}): the release package
  * (both signatures, its SBOM), the SBOM and the intake report apart, the update record with its
- * V&V evidence reference, the campaign and its waves, each vehicle's outcome with the log anchors
+ * V&V evidence reference, the software identification (the release's RXSWIN change, the vehicles'
+ * configurations, those left out: {@value EvidenceBundle#RXSWIN}), the campaign and its waves, each vehicle's outcome with the log anchors
  * its signed status reports carried, the OEM's audit records of the campaign, the security events
  * counted by kind, the OEM root certificate, a readable self-contained {@code index.html}, and
  * {@code manifest.json} (every file's SHA-256 and length) signed by the OEM's campaign key. The
@@ -75,13 +76,24 @@ public final class EvidenceExport {
         files.put(EvidenceBundle.RELEASE, pkgBytes);
         pkg.sbom().ifPresent(s -> files.put(EvidenceBundle.SBOM, s));
         report.ifPresent(r -> files.put(EvidenceBundle.INTAKE_REPORT, r));
-        files.put(EvidenceBundle.RECORD, json(recordJson(record, report)));
+        Optional<dev.wasmota.signing.instruction.UserNotice> notice = ws.notices("evidence").forCampaign(id);
+        Map<String, List<dev.wasmota.oem.record.CampaignNotices.Reported>> shown = ws.notices("evidence").reported(id);
+        ObjectNode recordNode = recordJson(record, report);
+        Optional<dev.wasmota.oem.record.ReleaseRecords.Stored> releaseRecord = ws.releaseRecords("evidence").find(k.release());
+        releaseRecordJson(recordNode, record, releaseRecord);
+        UserNoticeEvidence.addNotice(recordNode, notice);
+        files.put(EvidenceBundle.RECORD, json(recordNode));
         files.put(EvidenceBundle.CAMPAIGN, json(CampaignStatusJson.tree(ws.campaigns().status(id), now)));
-        files.put(EvidenceBundle.VEHICLES, json(vehiclesJson(actions, ofCampaign)));
+        ObjectNode vehiclesNode = vehiclesJson(actions, ofCampaign);
+        UserNoticeEvidence.addReported(vehiclesNode, shown);
+        files.put(EvidenceBundle.VEHICLES, json(vehiclesNode));
         files.put(EvidenceBundle.AUDIT, auditLines(ofCampaign));
         files.put(EvidenceBundle.SECURITY, json(security.toJson()));
+        ObjectNode rxswin = RxswinEvidence.json(ws.rxswin("evidence"), k, actions);
+        files.put(EvidenceBundle.RXSWIN, json(rxswin));
         files.put(EvidenceBundle.ROOT, Pem.encode(ws.pki().root().cert()).getBytes(StandardCharsets.US_ASCII));
-        files.put(EvidenceBundle.HTML, EvidenceHtml.page(k, release, pkg, report, record, actions, ofCampaign, security, now)
+        files.put(EvidenceBundle.HTML, EvidenceHtml.page(k, release, pkg, report, record, actions, ofCampaign, security, now,
+                EvidenceHtml.releaseRecord(releaseRecord) + RxswinEvidence.html(rxswin) + UserNoticeEvidence.html(notice, shown))
                 .getBytes(StandardCharsets.UTF_8));
 
         ObjectNode manifest = JsonNodeFactory.instance.objectNode();
@@ -127,6 +139,31 @@ public final class EvidenceExport {
             vv.putNull("intakeReport");
         }
         return o;
+    }
+
+    /**
+     * Adds the release's own record (issue 17) and the record the campaign ran under: its own over
+     * the release's ({@code effective}); {@code null} where there is none.
+     */
+    static void releaseRecordJson(ObjectNode o, Optional<UpdateRecords.Stored> record,
+                                  Optional<dev.wasmota.oem.record.ReleaseRecords.Stored> release) {
+        if (release.isPresent()) {
+            ObjectNode r = o.putObject("releaseRecord");
+            r.set("record", release.get().record().toJson());
+            r.put("sha256", release.get().sha256());
+            r.put("statedAt", release.get().statedAt().toString());
+        } else {
+            o.putNull("releaseRecord");
+        }
+        Optional<dev.wasmota.oem.record.UpdateRecord> own = record.map(UpdateRecords.Stored::record);
+        Optional<dev.wasmota.oem.record.UpdateRecord> base = release.map(dev.wasmota.oem.record.ReleaseRecords.Stored::record);
+        Optional<dev.wasmota.oem.record.UpdateRecord> effective = own.isPresent() && base.isPresent()
+                ? Optional.of(own.get().over(base.get())) : own.or(() -> base);
+        if (effective.isPresent()) {
+            o.set("effective", effective.get().toJson());
+        } else {
+            o.putNull("effective");
+        }
     }
 
     /** Each vehicle's actions and the log anchors (auditSeq, auditHead) its status reports carried, as the OEM recorded them. */

@@ -20,7 +20,7 @@ final class EvidenceHtml {
 
     static String page(Campaign k, Release release, ModulePackage pkg, Optional<byte[]> report,
                        Optional<UpdateRecords.Stored> record, List<Action> actions, List<AuditRecord> audit,
-                       SecurityEvents security, Instant at) {
+                       SecurityEvents security, Instant at, String identification) {
         StringBuilder h = new StringBuilder(16 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Evidence: campaign ")
                 .append(esc(k.id())).append("</title>\n<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:70em}"
@@ -42,7 +42,8 @@ final class EvidenceHtml {
         row(h, "manifest", new String(pkg.manifestBytes(), java.nio.charset.StandardCharsets.UTF_8));
         h.append("</table>\n<h2>Update record (UN R156 7.1.2)</h2>\n");
         if (record.isEmpty()) {
-            h.append("<p class=\"bad\">No update record was stated for this campaign.</p>\n");
+            h.append("<p class=\"bad\">No update record was stated for this campaign itself"
+                    + " (it inherits its release's, if any: below).</p>\n");
         } else {
             UpdateRecord r = record.get().record();
             h.append("<table>");
@@ -59,6 +60,7 @@ final class EvidenceHtml {
             row(h, "record SHA-256", record.get().sha256() + ", stated " + record.get().statedAt());
             h.append("</table>\n");
         }
+        h.append(identification);
         h.append("<h2>Campaign</h2>\n<table>");
         row(h, "state", k.state() + k.cause().map(c -> " (" + c + ")").orElse(""));
         row(h, "waves", k.wavePlan() + ", wave " + k.currentWave() + " of " + k.waveCount());
@@ -101,6 +103,22 @@ final class EvidenceHtml {
         }
         h.append("</table>\n</body></html>\n");
         return h.toString();
+    }
+
+    /** The release's own record (issue 17), which the campaign's fields override; empty when it has none. */
+    static String releaseRecord(Optional<dev.wasmota.oem.record.ReleaseRecords.Stored> r) {
+        if (r.isEmpty()) {
+            return "";
+        }
+        StringBuilder h = new StringBuilder("<h2>Release update record (inherited by the campaign)</h2>\n<table>");
+        r.get().record().toJson().fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("format")) {
+                row(h, e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+            }
+        });
+        row(h, "record SHA-256", r.get().sha256() + ", stated " + r.get().statedAt());
+        return h.append("</table>\n<p>The record the campaign ran under, its own fields over these, is <code>effective</code>"
+                + " in update-record.json.</p>\n").toString();
     }
 
     private static void row(StringBuilder h, String name, String value) {

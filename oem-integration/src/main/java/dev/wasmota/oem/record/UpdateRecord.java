@@ -105,6 +105,19 @@ public record UpdateRecord(Optional<String> purpose, List<String> affectedSystem
         return m;
     }
 
+    /**
+     * This record over {@code base} (issue 17: a campaign's record over its release's): each field
+     * this record states, else {@code base}'s.
+     */
+    public UpdateRecord over(UpdateRecord base) {
+        return new UpdateRecord(purpose.or(base::purpose), affectedSystems.isEmpty() ? base.affectedSystems : affectedSystems,
+                affectedFunctions.isEmpty() ? base.affectedFunctions : affectedFunctions,
+                typeApprovalRelevant.or(base::typeApprovalRelevant), impactAssessment.or(base::impactAssessment),
+                authorityApprovalSought.or(base::authorityApprovalSought), authorityReference.or(base::authorityReference),
+                executionMethod.or(base::executionMethod), executionConditions.or(base::executionConditions),
+                safeExecutionConfirmed.or(base::safeExecutionConfirmed));
+    }
+
     /** The record as canonical JSON (RFC 8785), absent fields left out. */
     public byte[] canonicalBytes() {
         return CanonicalJson.bytes(toJson());

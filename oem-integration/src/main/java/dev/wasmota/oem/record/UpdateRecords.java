@@ -22,7 +22,8 @@ import java.util.Optional;
 
 /**
  * The campaigns' update records in the OEM database: stated (or replaced) while a campaign is
- * CREATED, frozen once it starts, and checked by its start ({@link #startCheck}): every required
+ * CREATED, frozen once it starts, and checked by its start ({@link #startCheck}) over its release's
+ * record if it has one ({@link ReleaseRecords}, {@link #effective}): every required
  * field present, the safe-execution confirmation given, and the V&V evidence, the release's intake
  * report, held by the OEM. A start refused for its record names the first field missing (exit 4).
  */
@@ -92,15 +93,16 @@ public final class UpdateRecords {
      */
     public static CampaignService.StartCheck startCheck(boolean required) {
         return (c, k) -> {
-            Optional<Stored> stored = find(c, k.id());
-            if (stored.isEmpty()) {
+            Optional<UpdateRecord> effective = effective(c, k);
+            if (effective.isEmpty()) {
                 if (required) {
                     throw new RejectedException(RecordFailure.NO_RECORD, "campaign " + k.id() + " has no update record"
-                            + " (UN R156 7.1.2), which the OEM's policy requires; state it with --record FILE");
+                            + " (UN R156 7.1.2), which the OEM's policy requires; state it with --record FILE (or its"
+                            + " release's, ota oem release record)");
                 }
                 return;
             }
-            List<String> missing = stored.get().record().missing();
+            List<String> missing = effective.get().missing();
             if (!missing.isEmpty()) {
                 throw new RejectedException(RecordFailure.INCOMPLETE_RECORD, "campaign " + k.id()
                         + "'s update record lacks " + missing.get(0)
@@ -111,6 +113,25 @@ public final class UpdateRecords {
                         + "'s update record lacks vvEvidence: release " + k.release() + " has no intake report");
             }
         };
+    }
+
+    /**
+     * The record a campaign runs under (issue 17): its own over its release's
+     * ({@link UpdateRecord#over}), either alone, or empty when neither was stated.
+     */
+    public static Optional<UpdateRecord> effective(Connection c, Campaign k) throws SQLException {
+        return effective(c, k.id(), k.release());
+    }
+
+    /** As {@link #effective(Connection, Campaign)}, for campaign {@code campaignId} of {@code releaseId}. */
+    public static Optional<UpdateRecord> effective(Connection c, String campaignId, dev.wasmota.oem.release.ReleaseId releaseId)
+            throws SQLException {
+        Optional<UpdateRecord> own = find(c, campaignId).map(Stored::record);
+        Optional<UpdateRecord> release = ReleaseRecords.find(c, releaseId).map(ReleaseRecords.Stored::record);
+        if (own.isPresent() && release.isPresent()) {
+            return Optional.of(own.get().over(release.get()));
+        }
+        return own.or(() -> release);
     }
 
     /** The V&V evidence of a campaign's record: the SHA-256 of its release's intake report, if the OEM holds one. */
@@ -129,7 +150,7 @@ public final class UpdateRecords {
         }
     }
 
-    private static Optional<Stored> find(Connection c, String campaignId) throws SQLException {
+    static Optional<Stored> find(Connection c, String campaignId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT record, sha256, stated_at FROM update_record WHERE campaign_id = ?")) {
             p.setString(1, campaignId);

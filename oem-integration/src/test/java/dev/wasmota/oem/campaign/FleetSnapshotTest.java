@@ -60,7 +60,8 @@ class FleetSnapshotTest {
         FleetSnapshot s = snapshot();
 
         assertEquals(5, s.vehicles());
-        assertEquals(Map.of("IDLE", 1, "PENDING", 0, "INSTRUCTED", 2, "COMMITTED", 1, "FAILED", 1, "ROLLED_BACK", 0),
+        assertEquals(Map.of("IDLE", 1, "PENDING", 0, "INSTRUCTED", 2, "COMMITTED", 1, "FAILED", 1, "ROLLED_BACK", 0,
+                "EXCLUDED", 0),
                 s.vehiclesByState(), "wave 1 answered (50% reached) so wave 2 (veh-3, veh-4) was instructed; veh-5 never targeted");
         assertEquals(Map.of("1h", 1, "1d", 1, "7d", 0, "older", 0, "never", 3), s.vehiclesBySeen());
         assertEquals(1, s.campaigns().get(Campaign.State.RUNNING), s.campaigns()::toString);

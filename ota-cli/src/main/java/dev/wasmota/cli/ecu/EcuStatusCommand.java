@@ -20,7 +20,9 @@ import picocli.CommandLine.Spec;
                 "probation:SERVED/REQUIRED (the floor stays at the rollback target's security",
                 "version until the active slot has run the fault window without a rollback, or",
                 "is confirmed with ota ecu confirm), or quarantined (damaged stored state: not",
-                "started). Runs nothing."})
+                "started). Then the vehicle's RXSWIN (UN R156 software identification, set by the",
+                "OEM's signed instructions once their package commits; 'none' before the first).",
+                "Runs nothing."})
 public final class EcuStatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -49,6 +51,8 @@ public final class EcuStatusCommand implements Callable<Integer> {
             }
             ecu.quarantined().forEach((id, why) -> out.printf("%-20s %-10s %-4s %4s %-16s %5s %s%n", id, "-", "-", "-", "-",
                     "-", "quarantined (" + why + ")"));
+            out.printf("rxswin %s%n", dev.wasmota.ecu.RxswinState.in(ecu.config().stateDir()).peek(ecu.modules())
+                    .orElse("none"));
         }
         return 0;
     }

@@ -33,7 +33,8 @@ public final class CampaignCommand implements Callable<Integer> {
                 .addSubcommand(new CampaignShadowDecisionCommand.Discard(env))
                 .addSubcommand(new CampaignStatusCommand(env))
                 .addSubcommand(new CampaignReportCommand(env))
-                .addSubcommand(new CampaignRecordCommand(env));
+                .addSubcommand(new CampaignRecordCommand(env))
+                .addSubcommand(new CampaignNoticeCommand(env));
     }
 
     @Override

@@ -12,7 +12,11 @@ import picocli.CommandLine.Option;
         description = {"Starts a campaign by issuing its first wave of instructions.",
                 "Each instruction carries the vehicle's next counter and expires after the campaign's validity; "
                 + "it is written to DIR/outbox/<vehicle>/<counter>-<instruction>.wotains, the package to "
-                + "DIR/outbox/packages/<sha256>.wotapkg."})
+                + "DIR/outbox/packages/<sha256>.wotapkg.",
+                "Each vehicle whose last signed configuration does not fit the release (its RXSWIN is not the one the"
+                + " release changes from, or a module the release requires is missing or older; ota oem rxswin) is left"
+                + " out and named with its reason on an 'excluded' line; the campaign proceeds without it. If no vehicle"
+                + " fits, it does not start (NO_COMPATIBLE_VEHICLE, exit 4)."})
 public final class CampaignStartCommand extends CampaignBaseCommand {
     @Option(names = "--campaign", required = true, paramLabel = "ID", description = "the campaign")
     String campaign;
@@ -25,6 +29,7 @@ public final class CampaignStartCommand extends CampaignBaseCommand {
     int run(CampaignWorkspace ws, PrintWriter out) {
         Campaign k = ws.campaigns().start(campaign);
         printState(out, "started", ws, k);
+        ExcludedVehicles.print(out, ws, k.id());
         return 0;
     }
 

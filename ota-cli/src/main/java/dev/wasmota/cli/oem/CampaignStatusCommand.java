@@ -108,6 +108,7 @@ public final class CampaignStatusCommand extends CampaignBaseCommand {
             out.print(json ? CampaignStatusJson.line(s, env.clock().instant()) + "\n" : StatusTable.detail(s));
             if (!json) {
                 ws.campaigns().shadowDecision(campaign).ifPresent(d -> out.println("shadows concluded: " + d.summary()));
+                ExcludedVehicles.print(out, ws, campaign);
             }
         } else {
             List<CampaignStatus> all = ws.campaigns().list().stream().map(k -> ws.campaigns().status(k.id())).toList();

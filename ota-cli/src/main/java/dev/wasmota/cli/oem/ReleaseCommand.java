@@ -27,7 +27,8 @@ public final class ReleaseCommand implements Callable<Integer> {
 
     /** The {@code release} command line with its subcommands, to add under {@code ota oem}. */
     public static CommandLine commandLine(CliEnv env) {
-        return new CommandLine(new ReleaseCommand()).addSubcommand(new Publish(env)).addSubcommand(new ListReleases(env));
+        return new CommandLine(new ReleaseCommand()).addSubcommand(new Publish(env)).addSubcommand(new ListReleases(env))
+                .addSubcommand(new ReleaseRecordCommand(env));
     }
 
     @Override

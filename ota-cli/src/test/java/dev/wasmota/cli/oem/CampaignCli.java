@@ -37,7 +37,8 @@ final class CampaignCli {
                 .addSubcommand(CampaignCommand.commandLine(env))
                 .addSubcommand(CampaignVehicleCommand.commandLine(env))
                 .addSubcommand(ReleaseCommand.commandLine(env))
-                .addSubcommand(EvidenceCommand.commandLine(env));
+                .addSubcommand(EvidenceCommand.commandLine(env))
+                .addSubcommand(RxswinCommand.commandLine(env));
     }
 
     Result run(String... args) {

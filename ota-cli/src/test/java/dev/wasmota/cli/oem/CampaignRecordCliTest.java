@@ -90,6 +90,28 @@ class CampaignRecordCliTest {
     }
 
     @Test
+    void aCampaignInheritsItsReleasesRecordAndCompletesIt() throws Exception {
+        ok("campaign", "create", "--oem", oem, "--package", pkg.toString(), "--vehicles", "veh-1", "--waves", "100%",
+                "--id", "c1");
+        CampaignCli.Result stated = ok("release", "record", "--oem", oem, "--release", "healthy@2.0.0", "--record",
+                record("executionConditions").toString());
+        assertTrue(stated.out().contains("update record of release healthy@2.0.0: sha256 ")
+                && stated.out().contains("lacks executionConditions"), stated.out());
+
+        CampaignCli.Result r = refused(4, "campaign", "start", "--oem", oem, "--campaign", "c1");
+        assertTrue(r.err().contains("INCOMPLETE_RECORD") && r.err().contains("lacks executionConditions:"), r.err());
+
+        Path own = dir.resolve("own.json");
+        Files.writeString(own, "{\"format\":\"" + dev.wasmota.oem.record.UpdateRecord.FORMAT
+                + "\",\"executionConditions\":\"parked, ignition off\"}");
+        ok("campaign", "record", "--oem", oem, "--campaign", "c1", "--record", own.toString());
+        assertTrue(ok("campaign", "start", "--oem", oem, "--campaign", "c1").out().contains("RUNNING"));
+        CampaignCli.Result frozen = refused(4, "release", "record", "--oem", oem, "--release", "healthy@2.0.0", "--record",
+                record(null).toString());
+        assertTrue(frozen.err().contains("RECORD_FROZEN"), frozen.err());
+    }
+
+    @Test
     void aMalformedRecordRefusesTheCreateBeforeAnythingIsWritten() throws Exception {
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, "{\"format\":\"" + dev.wasmota.oem.record.UpdateRecord.FORMAT + "\",\"purpose\":42}");

@@ -41,7 +41,7 @@ class EvidenceCliTest {
         CampaignCli.Result verified = cli.run("evidence", "verify", bundle.toString(), "--trust",
                 dir.resolve("oem/vehicle-trust").toString());
         assertEquals(0, verified.code(), verified.out() + verified.err());
-        assertTrue(verified.out().startsWith("evidence of campaign c1 verifies: 9 files"), verified.out());
+        assertTrue(verified.out().startsWith("evidence of campaign c1 verifies: 10 files"), verified.out());
 
         Path vehicles = bundle.resolve("vehicles.json");
         byte[] b = Files.readAllBytes(vehicles);

@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * @param nonce random hex the vehicle echoes in its status report
  * @param shadow run the package as a shadow beside the active version first (promoted or
  *     discarded by its rule), if present; else install it
+ * @param rxswin the RXSWIN the vehicle runs once it commits this package (UN R156 7.1.1, issue 17),
+ *     if the release changes it; absent when it changes none (the vehicle keeps its own)
+ * @param notice what the vehicle's user is told before the update (issue 17), if the campaign states it
  */
 public record Instruction(
         String instructionId,
@@ -32,10 +35,14 @@ public record Instruction(
         Instant issuedAt,
         Instant expiresAt,
         String nonce,
-        java.util.Optional<ShadowDelivery> shadow) {
+        java.util.Optional<ShadowDelivery> shadow,
+        java.util.Optional<String> rxswin,
+        java.util.Optional<UserNotice> notice) {
 
     public static final Pattern INSTRUCTION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     public static final Pattern NONCE = Pattern.compile("[0-9a-f]{16,64}");
+    /** An RXSWIN (UN R156 software identification number) as the OEM registers and vehicles report it. */
+    public static final Pattern RXSWIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}");
 
     public Instruction {
         require(instructionId != null && INSTRUCTION_ID.matcher(instructionId).matches(), "instruction id '" + instructionId + "'");
@@ -48,6 +55,23 @@ public record Instruction(
         require(issuedAt.getNano() == 0 && expiresAt.getNano() == 0, "times must be whole seconds");
         require(nonce != null && NONCE.matcher(nonce).matches(), "nonce");
         require(shadow != null, "shadow");
+        require(rxswin != null && rxswin.map(r -> RXSWIN.matcher(r).matches()).orElse(true), "rxswin");
+        require(notice != null, "notice");
+    }
+
+    /** An instruction without a user notice. */
+    public Instruction(String instructionId, String campaignId, String vehicleId, String moduleId, String packageSha256,
+            long counter, Instant issuedAt, Instant expiresAt, String nonce, java.util.Optional<ShadowDelivery> shadow,
+            java.util.Optional<String> rxswin) {
+        this(instructionId, campaignId, vehicleId, moduleId, packageSha256, counter, issuedAt, expiresAt, nonce, shadow,
+                rxswin, java.util.Optional.empty());
+    }
+
+    /** An instruction that changes no RXSWIN. */
+    public Instruction(String instructionId, String campaignId, String vehicleId, String moduleId, String packageSha256,
+            long counter, Instant issuedAt, Instant expiresAt, String nonce, java.util.Optional<ShadowDelivery> shadow) {
+        this(instructionId, campaignId, vehicleId, moduleId, packageSha256, counter, issuedAt, expiresAt, nonce, shadow,
+                java.util.Optional.empty());
     }
 
     /** An instruction to install, without a shadow run first. */

@@ -26,6 +26,11 @@ public final class InstructionCodec {
             "packageSha256", "counter", "issuedAt", "expiresAt", "nonce");
     /** The one optional field (issue 19): absent in an instruction to install at once. */
     private static final String SHADOW = "shadow";
+    /** Optional (issue 17): the RXSWIN the vehicle runs once it commits; absent when the release changes none. */
+    private static final String RXSWIN = "rxswin";
+    /** Optional (issue 17): what the user is told before the update. */
+    private static final String NOTICE = "notice";
+    private static final Set<String> OPTIONAL = Set.of(SHADOW, RXSWIN, NOTICE);
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -47,6 +52,8 @@ public final class InstructionCodec {
         o.put("expiresAt", i.expiresAt().toString());
         o.put("nonce", i.nonce());
         i.shadow().ifPresent(sh -> o.set(SHADOW, sh.toJson()));
+        i.rxswin().ifPresent(r -> o.put(RXSWIN, r));
+        i.notice().ifPresent(n -> o.set(NOTICE, n.toJson()));
         return CanonicalJson.bytes(o);
     }
 
@@ -67,10 +74,10 @@ public final class InstructionCodec {
         Set<String> seen = new TreeSet<>();
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!FIELDS.contains(f) && !SHADOW.equals(f)) {
+            if (!FIELDS.contains(f) && !OPTIONAL.contains(f)) {
                 throw bad("unknown field '" + f + "'");
             }
-            if (!SHADOW.equals(f)) {
+            if (!OPTIONAL.contains(f)) {
                 seen.add(f);
             }
         }
@@ -87,7 +94,9 @@ public final class InstructionCodec {
         Instruction i = new Instruction(text(root, "instructionId"), text(root, "campaignId"), text(root, "vehicleId"),
                 text(root, "moduleId"), text(root, "packageSha256"), counter.longValue(), time(root, "issuedAt"),
                 time(root, "expiresAt"), text(root, "nonce"),
-                root.has(SHADOW) ? java.util.Optional.of(ShadowDelivery.fromJson(root.get(SHADOW))) : java.util.Optional.empty());
+                root.has(SHADOW) ? java.util.Optional.of(ShadowDelivery.fromJson(root.get(SHADOW))) : java.util.Optional.empty(),
+                root.has(RXSWIN) ? java.util.Optional.of(text(root, RXSWIN)) : java.util.Optional.empty(),
+                root.has(NOTICE) ? java.util.Optional.of(UserNotice.fromJson(root.get(NOTICE))) : java.util.Optional.empty());
         if (!java.util.Arrays.equals(bytes, canonicalBytes(i))) {
             throw bad("instruction bytes are not in canonical form");
         }

@@ -57,8 +57,10 @@ public final class StatusHandler {
                 + (r.activeVersion().isEmpty() ? "none" : r.activeVersion()) + ", audit head " + r.auditSeq() + " "
                 + r.auditHead() + "]";
         anchor(r);
+        ReportedConfigurations.take(campaigns, r);
         StatusReceipt receipt = campaigns.reportStatus(r.vehicleId(), r.campaignId(), r.instructionId(), r.nonce(),
                 status(r.result()), detail, logHead(r), r.health());
+        ReportedConfigurations.takeNotice(campaigns, r);
         ex.getIn().setBody(r.vehicleId() + " " + r.instructionId() + " " + r.result()
                 + (receipt.duplicate() ? " (repeated, not counted again)" : "") + "; campaign " + receipt.campaignState());
         meters.status(r.result(), receipt.duplicate());

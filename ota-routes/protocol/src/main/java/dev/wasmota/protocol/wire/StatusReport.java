@@ -29,11 +29,17 @@ import java.util.Objects;
  * @param health what the vehicle's sandbox saw of the module's running version since its
  *     activation (issue 19), if it runs; a vehicle sends it again with its committed answer as the
  *     module keeps running, for the campaign's health gate
+ * @param configuration what the vehicle runs after the attempt (issue 17): its RXSWIN and each
+ *     module's version and digest, which the OEM checks the next release against
+ * @param notice that the instruction's user notice was shown, and what the user was told after
+ *     (issue 17), if the instruction carried one
  */
 public record StatusReport(String vehicleId, String campaignId, String instructionId, String nonce, Result result,
                            String reason, String detail, String moduleId, String activeVersion, String packageSha256,
                            long auditSeq, String auditHead, Instant reportedAt, long auditPrevSeq, String auditPrevHash,
-                           java.util.Optional<dev.wasmota.contract.stats.ModuleHealth> health) {
+                           java.util.Optional<dev.wasmota.contract.stats.ModuleHealth> health,
+                           java.util.Optional<VehicleConfiguration> configuration,
+                           java.util.Optional<NoticeShown> notice) {
     public static final int MAX_DETAIL = 512;
 
     /** What a vehicle did with an instruction. */
@@ -61,6 +67,8 @@ public record StatusReport(String vehicleId, String campaignId, String instructi
         detail = detail == null ? "" : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
         auditPrevHash = auditPrevHash == null ? "" : auditPrevHash;
         health = health == null ? java.util.Optional.empty() : health;
+        configuration = configuration == null ? java.util.Optional.empty() : configuration;
+        notice = notice == null ? java.util.Optional.empty() : notice;
         if (auditPrevSeq < 0 || auditPrevSeq > auditSeq || (auditPrevSeq == 0) != auditPrevHash.isEmpty()) {
             throw new IllegalArgumentException("auditPrevSeq " + auditPrevSeq + " must be 0 (with no hash) or 1.."
                     + auditSeq + " with its hash");
@@ -75,6 +83,25 @@ public record StatusReport(String vehicleId, String campaignId, String instructi
                 auditSeq, auditHead, reportedAt, 0, "");
     }
 
+    /** A report without a user notice. */
+    public StatusReport(String vehicleId, String campaignId, String instructionId, String nonce, Result result,
+                        String reason, String detail, String moduleId, String activeVersion, String packageSha256,
+                        long auditSeq, String auditHead, Instant reportedAt, long auditPrevSeq, String auditPrevHash,
+                        java.util.Optional<dev.wasmota.contract.stats.ModuleHealth> health,
+                        java.util.Optional<VehicleConfiguration> configuration) {
+        this(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId, activeVersion, packageSha256,
+                auditSeq, auditHead, reportedAt, auditPrevSeq, auditPrevHash, health, configuration, java.util.Optional.empty());
+    }
+
+    /** A report without its configuration. */
+    public StatusReport(String vehicleId, String campaignId, String instructionId, String nonce, Result result,
+                        String reason, String detail, String moduleId, String activeVersion, String packageSha256,
+                        long auditSeq, String auditHead, Instant reportedAt, long auditPrevSeq, String auditPrevHash,
+                        java.util.Optional<dev.wasmota.contract.stats.ModuleHealth> health) {
+        this(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId, activeVersion, packageSha256,
+                auditSeq, auditHead, reportedAt, auditPrevSeq, auditPrevHash, health, java.util.Optional.empty());
+    }
+
     /** A report without runtime health. */
     public StatusReport(String vehicleId, String campaignId, String instructionId, String nonce, Result result,
                         String reason, String detail, String moduleId, String activeVersion, String packageSha256,
@@ -86,12 +113,27 @@ public record StatusReport(String vehicleId, String campaignId, String instructi
     /** This report with {@code health}. */
     public StatusReport withHealth(java.util.Optional<dev.wasmota.contract.stats.ModuleHealth> value) {
         return new StatusReport(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId,
-                activeVersion, packageSha256, auditSeq, auditHead, reportedAt, auditPrevSeq, auditPrevHash, value);
+                activeVersion, packageSha256, auditSeq, auditHead, reportedAt, auditPrevSeq, auditPrevHash, value,
+                configuration, notice);
+    }
+
+    /** This report with {@code value} as the vehicle's configuration. */
+    public StatusReport withConfiguration(java.util.Optional<VehicleConfiguration> value) {
+        return new StatusReport(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId,
+                activeVersion, packageSha256, auditSeq, auditHead, reportedAt, auditPrevSeq, auditPrevHash, health, value,
+                notice);
+    }
+
+    /** This report stating that the user notice was shown, and what the user was told after. */
+    public StatusReport withNotice(java.util.Optional<NoticeShown> value) {
+        return new StatusReport(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId,
+                activeVersion, packageSha256, auditSeq, auditHead, reportedAt, auditPrevSeq, auditPrevHash, health,
+                configuration, value);
     }
 
     /** This report with the continuation proof {@code prevSeq}, {@code prevHash}. */
     public StatusReport withAuditPrev(long prevSeq, String prevHash) {
         return new StatusReport(vehicleId, campaignId, instructionId, nonce, result, reason, detail, moduleId,
-                activeVersion, packageSha256, auditSeq, auditHead, reportedAt, prevSeq, prevHash, health);
+                activeVersion, packageSha256, auditSeq, auditHead, reportedAt, prevSeq, prevHash, health, configuration, notice);
     }
 }

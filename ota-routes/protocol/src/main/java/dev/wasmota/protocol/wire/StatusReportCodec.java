@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 /** The status report's one wire form: RFC 8785 canonical JSON, format {@value #FORMAT}; parsed only after its signature verified. */
 public final class StatusReportCodec {
     public static final String FORMAT = "wasmota-status/1";
-    public static final int MAX_BYTES = 4096;
+    /** Room for the report, its health and a configuration of {@value VehicleConfiguration#MAX_MODULES} modules. */
+    public static final int MAX_BYTES = 16384;
 
     private static final Pattern REASON = Pattern.compile("[A-Z0-9_]{0,64}");
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z.+-]{0,64}");
@@ -34,6 +35,10 @@ public final class StatusReportCodec {
     private static final Set<String> OPTIONAL = Set.of("auditPrevSeq", "auditPrevHash");
     /** An optional field of its own (issue 19): the module's runtime health. */
     private static final String HEALTH = "health";
+    /** An optional field of its own (issue 17): what the vehicle runs, its RXSWIN and modules. */
+    private static final String CONFIGURATION = "configuration";
+    /** An optional field of its own (issue 17): the user notice shown, and what the user was told after. */
+    private static final String NOTICE = "notice";
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -63,6 +68,8 @@ public final class StatusReportCodec {
             o.put("auditPrevHash", r.auditPrevHash());
         }
         r.health().ifPresent(h -> o.set(HEALTH, h.toJson()));
+        r.configuration().ifPresent(v -> o.set(CONFIGURATION, v.toJson()));
+        r.notice().ifPresent(n -> o.set(NOTICE, n.toJson()));
         return CanonicalJson.bytes(o);
     }
 
@@ -85,6 +92,8 @@ public final class StatusReportCodec {
             names.add(it.next());
         }
         boolean hasHealth = names.remove(HEALTH);
+        boolean hasConfiguration = names.remove(CONFIGURATION);
+        boolean hasNotice = names.remove(NOTICE);
         Set<String> optional = new TreeSet<>(names);
         optional.removeAll(FIELDS);
         if (!names.containsAll(FIELDS) || !OPTIONAL.containsAll(optional) || !(optional.isEmpty() || optional.equals(OPTIONAL))) {
@@ -115,7 +124,10 @@ public final class StatusReportCodec {
                     optional.isEmpty() ? 0 : number(root, "auditPrevSeq"),
                     optional.isEmpty() ? "" : matching(root, "auditPrevHash", Digests.SHA256_HEX),
                     hasHealth ? java.util.Optional.of(dev.wasmota.contract.stats.ModuleHealth.fromJson(root.get(HEALTH)))
-                            : java.util.Optional.empty());
+                            : java.util.Optional.empty(),
+                    hasConfiguration ? java.util.Optional.of(VehicleConfiguration.fromJson(root.get(CONFIGURATION)))
+                            : java.util.Optional.empty(),
+                    hasNotice ? java.util.Optional.of(NoticeShown.fromJson(root.get(NOTICE))) : java.util.Optional.empty());
             if (!optional.isEmpty() && r.auditPrevSeq() == 0) {
                 throw bad("status report field 'auditPrevSeq' is 0; a report without a proof leaves both out");
             }

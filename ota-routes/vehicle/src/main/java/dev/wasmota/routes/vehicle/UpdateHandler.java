@@ -55,6 +55,8 @@ public final class UpdateHandler {
     private final SentStatuses sent;
     private ChunkFetcher transfers;
     private final Optional<SafeExecution> safety;
+    private final dev.wasmota.ecu.RxswinState rxswin;
+    private final UserNotices notices;
     /** Updates waiting for their safe-execution preconditions, by instruction id, oldest first. */
     private final Map<String, Postponed> postponed = new LinkedHashMap<>();
 
@@ -87,6 +89,8 @@ public final class UpdateHandler {
         this.watch = watch;
         this.events = events;
         this.sent = sent;
+        this.rxswin = dev.wasmota.ecu.RxswinState.in(host.config().stateDir());
+        this.notices = new UserNotices(host.auditLog(), clock, events);
     }
 
     /**
@@ -206,6 +210,8 @@ public final class UpdateHandler {
         StatusReport report;
         Instruction i;
         Optional<Instruction> asked = opened(m.instruction());
+        asked.ifPresent(this::expectRxswin);
+        asked.ifPresent(notices::showBefore);
         if (asked.isPresent() && asked.get().shadow().isPresent()) {
             if (watch.shadowing(asked.get().instructionId())) {
                 return List.of();
@@ -265,12 +271,38 @@ public final class UpdateHandler {
         }
     }
 
+    /** An instruction that changes the RXSWIN makes it pending, bound to its package ({@link dev.wasmota.ecu.RxswinState}). */
+    private void expectRxswin(Instruction i) {
+        i.rxswin().ifPresent(r -> {
+            try {
+                rxswin.expect(r, i.moduleId(), i.packageSha256());
+            } catch (java.io.UncheckedIOException e) {
+                events.emit(clock, ServiceEvent.Kind.REFUSED, "update " + i.campaignId() + "/" + i.instructionId()
+                        + ": RXSWIN " + r + " not recorded (" + e.getMessage() + ")");
+            }
+        });
+    }
+
+    /** What the vehicle runs now, for its report: its RXSWIN and each module's version and package digest. */
+    dev.wasmota.protocol.wire.VehicleConfiguration configuration() {
+        List<ModuleState> modules = host.modules();
+        java.util.SortedMap<String, dev.wasmota.protocol.wire.VehicleConfiguration.Module> out = new java.util.TreeMap<>();
+        for (ModuleState s : modules) {
+            if (out.size() < dev.wasmota.protocol.wire.VehicleConfiguration.MAX_MODULES) {
+                out.put(s.moduleId(), new dev.wasmota.protocol.wire.VehicleConfiguration.Module(s.activeMetadata().version(),
+                        s.activeMetadata().packageSha256()));
+            }
+        }
+        return new dev.wasmota.protocol.wire.VehicleConfiguration(rxswin.resolve(modules), out);
+    }
+
     StatusReport report(Instruction i, StatusReport.Result result, String reason, String detail) {
         String active = host.modules().stream().filter(s -> s.moduleId().equals(i.moduleId())).findFirst()
                 .map(ModuleState::activeMetadata).map(md -> md.version()).orElse("");
         EcuHost.ReportedHead head = host.reportHead(clock);
         return new StatusReport(vehicleId, i.campaignId(), i.instructionId(), i.nonce(), result, reason, detail,
                 i.moduleId(), active, i.packageSha256(), head.seq(), head.hash(), head.at(), head.prevSeq(), head.prevHash(),
-                host.health(i.moduleId()));
+                host.health(i.moduleId())).withConfiguration(Optional.of(configuration()))
+                .withNotice(notices.tellAfter(i, result, reason, active));
     }
 }
