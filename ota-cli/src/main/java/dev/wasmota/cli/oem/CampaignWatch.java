@@ -44,7 +44,9 @@ final class CampaignWatch {
         String last = null;
         while (true) {
             CampaignStatus s = campaigns.apply(id);
-            String seen = fingerprint(s);
+            // a change is what the reader sees change: the whole JSON, or the summary line (the JSON
+            // also holds what the line leaves out, and a line printed again unchanged is noise)
+            String seen = json ? fingerprint(s) : summary(s);
             if (redraw) {
                 out.print(CLEAR + StatusTable.detail(s) + "\n" + footer(s));
             } else if (!seen.equals(last)) {
@@ -68,9 +70,14 @@ final class CampaignWatch {
 
     /** {@code 12:00:01 campaign c1: RUNNING, wave 1/2; 4 instructed, 3 committed, 0 failed, 1 pending (75% success)}. */
     private String line(CampaignStatus s) {
+        return TIME.format(clock.instant().atZone(clock.getZone())) + " " + summary(s);
+    }
+
+    /** The line without its time: {@code campaign c1: RUNNING, wave 1/2; ...}. */
+    private static String summary(CampaignStatus s) {
         Campaign k = s.campaign();
         WaveCounts t = s.total();
-        return TIME.format(clock.instant().atZone(clock.getZone())) + " campaign " + k.id() + ": " + k.state() + ", wave "
+        return "campaign " + k.id() + ": " + k.state() + ", wave "
                 + k.currentWave() + "/" + k.waveCount() + "; " + t.instructed() + " instructed, " + t.committed()
                 + " committed, " + t.failed() + " failed, " + t.pending() + " pending (" + t.successPercent() + "% success, "
                 + t.errorPercent() + "% errors)" + k.cause().map(c -> ": " + c).orElse("");
