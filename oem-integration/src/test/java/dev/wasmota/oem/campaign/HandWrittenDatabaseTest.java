@@ -84,7 +84,7 @@ class HandWrittenDatabaseTest {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             for (String table : List.of("update_record", "campaign_rollout", "vehicle_health", "oem_release", "module_owner", "audit_record",
                     "audit_head", "outbox_message", "oem_worker", "trust_update", "vehicle_log_anchor", "audit_checkpoint",
-                    "release_topic",
+                    "release_topic", "campaign_wave_count",
                     "\"flyway_schema_history\"")) {
                 s.execute("DROP TABLE " + table);
             }
