@@ -152,8 +152,8 @@ public final class OemNode implements AutoCloseable {
             camel.addRoutes(new OemRoutes(endpoints, new OemRoutes.Beans(
                     new IntakeHandler(new IntakePipeline(pki, intakeOptions, workspace.owners()), workspace.releases(), pki,
                             topics, config.clock(), config.events(), meters),
-                    new StatusHandler(workspace.campaigns(), new CurrentTrust(pki), topics, config.clock(), config.events(),
-                            meters),
+                    new StatusBatcher(new StatusHandler(workspace.campaigns(), new CurrentTrust(pki), topics, config.clock(),
+                            config.events(), meters), workspace.campaigns(), RouteProperties.intValue(p, "ota.status.batchMax")),
                     dispatcher, new DispatchEvents(config.clock(), config.events(), meters),
                     new CampaignTicker(workspace.campaigns(), this::distributeTrustUpdate),
                     new StatusResync(workspace.database(), topics, config.clock(),
