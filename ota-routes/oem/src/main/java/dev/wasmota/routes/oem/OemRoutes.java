@@ -85,7 +85,8 @@ final class OemRoutes extends OtaRouteBuilder {
                     .doCatch(Exception.class)
                         .bean(dispatcher, "unclaim")
                     .end()
-                .end();
+                .end()
+                .bean(dispatcher, "markSent");
 
         from("timer:oem-campaign-tick?period={{ota.campaign.tickMillis}}").routeId("oem-campaign-tick")
                 .bean(ticker, "tick");
