@@ -110,10 +110,11 @@ public final class ThinFleet implements AutoCloseable {
                 Credential c = new Credential(keys.getPrivate(), pki.issueClient(ClientKind.VEHICLE, id, keys.getPublic()));
                 f.vehicles.add(new ThinVehicle(id, topics, trust, c, clock, x -> f.committed.incrementAndGet(), true));
             }
-            for (int from = 0; from < ids.size(); from += online) {
+            int step = Math.min(online, CONNECTING_AT_ONCE);
+            for (int from = 0; from < ids.size(); from += step) {
                 List<CompletableFuture<Void>> batch = new ArrayList<>();
                 List<Channel> open = new ArrayList<>();
-                for (ThinVehicle v : f.vehicles.subList(from, Math.min(ids.size(), from + online))) {
+                for (ThinVehicle v : f.vehicles.subList(from, Math.min(ids.size(), from + step))) {
                     open.add(f.bootstrap(v).connect(url.getHost(), url.getPort()).sync().channel());
                     batch.add(v.ready);
                 }
@@ -122,7 +123,7 @@ public final class ThinFleet implements AutoCloseable {
                     ch.writeAndFlush(io.netty.handler.codec.mqtt.MqttMessage.DISCONNECT);
                     ch.close().sync();
                 }
-                progress.accept(Math.min(ids.size(), from + online));
+                progress.accept(Math.min(ids.size(), from + step));
             }
             return f;
         } catch (Exception | Error e) {
@@ -140,6 +141,8 @@ public final class ThinFleet implements AutoCloseable {
      */
     public void roll(int online, java.time.Duration idle, long deadlineNanos) throws InterruptedException {
         java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(online);
+        // connections being set up at once: a burst of thousands overflows the broker's listen backlog
+        java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(CONNECTING_AT_ONCE);
         java.util.concurrent.ConcurrentLinkedQueue<ThinVehicle> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>(vehicles);
         long idleNanos = idle.toNanos();
         AtomicInteger acked = new AtomicInteger();
@@ -159,9 +162,17 @@ public final class ThinFleet implements AutoCloseable {
                 waiting.add(v);
                 continue;
             }
-            v.ready = new CompletableFuture<>();
+            if (!connecting.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                permits.release();
+                waiting.add(v);
+                continue;
+            }
+            CompletableFuture<Void> ready = new CompletableFuture<>();
+            v.ready = ready;
+            ready.whenComplete((x, e) -> connecting.release());
             bootstrap(v).connect(url.getHost(), url.getPort()).addListener((io.netty.channel.ChannelFuture cf) -> {
                 if (!cf.isSuccess()) {
+                    ready.completeExceptionally(cf.cause());
                     permits.release();
                     waiting.add(v);
                     return;
