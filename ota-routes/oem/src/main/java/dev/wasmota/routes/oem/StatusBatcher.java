@@ -28,7 +28,7 @@ import org.apache.camel.support.AsyncProcessorSupport;
 final class StatusBatcher extends AsyncProcessorSupport implements AsyncProcessor {
     private static final System.Logger LOG = System.getLogger(StatusBatcher.class.getName());
 
-    private record Waiting(Exchange ex, AsyncCallback done, StatusReport report, RuntimeException refused) {
+    private record Waiting(Exchange ex, AsyncCallback done, StatusReport report, VehicleReport taken, RuntimeException refused) {
     }
 
     private final StatusHandler handler;
@@ -52,14 +52,16 @@ final class StatusBatcher extends AsyncProcessorSupport implements AsyncProcesso
     @Override
     public boolean process(Exchange ex, AsyncCallback done) {
         StatusReport report = null;
+        VehicleReport taken = null;
         RuntimeException refused = null;
         try {
             report = handler.open(ex);
+            taken = handler.report(report);
         } catch (RuntimeException e) {
             refused = e;
         }
         try {
-            queue.put(new Waiting(ex, done, report, refused));
+            queue.put(new Waiting(ex, done, report, taken, refused));
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -119,7 +121,7 @@ final class StatusBatcher extends AsyncProcessorSupport implements AsyncProcesso
         List<VehicleReport> reports = new ArrayList<>(batch.size());
         for (Waiting w : batch) {
             if (w.refused() == null) {
-                reports.add(handler.report(w.report()));
+                reports.add(w.taken());
             }
         }
         List<VehicleReport.Outcome> outcomes;
