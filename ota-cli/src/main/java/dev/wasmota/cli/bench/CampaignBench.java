@@ -86,7 +86,7 @@ public final class CampaignBench implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "campaign_v%d_connect_s=%.1f (all vehicles %s, %d at a time)%n", vehicles,
                 r.connectNanos() / 1e9, online.isPresent() ? "parked: connected once, subscribed, offline" : "connected",
-                online.orElse(thin ? 256 : 32));
+                online.map(k -> Math.min(k, 256)).orElse(thin ? 256 : 32));
         out.printf(Locale.ROOT, "campaign_v%d_submit_to_all_committed_s=%.2f (intake %.2f s before the fleet connected, + rollout %.2f s)%n", vehicles,
                 r.totalNanos() / 1e9, r.intakeNanos() / 1e9, (r.totalNanos() - r.intakeNanos()) / 1e9);
         out.printf(Locale.ROOT, "campaign_v%d_commit_p50_s=%.2f p90_s=%.2f (campaign start to each vehicle's commit counted)%n",

@@ -209,6 +209,7 @@ public final class FleetBench {
                 }
                 narrator.clearProgress();
                 long total = intake + (System.nanoTime() - campaignStart);
+                thin.stopRolling(); // every report counted; a vehicle still waiting for its acknowledgement is not waited for
                 rolling.get(60, java.util.concurrent.TimeUnit.SECONDS);
                 long[] times = java.util.Arrays.stream(thin.committedAtNanos()).map(t -> t - campaignStart).toArray();
                 return new Result(connect, intake, total, Percentiles.of(times), peakRssKib(), heapPerVehicle,

@@ -42,6 +42,7 @@ public final class ThinFleet implements AutoCloseable {
     private final List<Channel> channels = new ArrayList<>();
     private final AtomicInteger committed = new AtomicInteger();
     private URI url;
+    private volatile boolean stopRolling;
     private final AtomicInteger onlineNow = new AtomicInteger();
     private final AtomicInteger mostOnline = new AtomicInteger();
 
@@ -147,7 +148,8 @@ public final class ThinFleet implements AutoCloseable {
         long idleNanos = idle.toNanos();
         AtomicInteger acked = new AtomicInteger();
         vehicles.forEach(v -> v.reported.thenRun(acked::incrementAndGet));
-        while (acked.get() < vehicles.size()) {
+        stopRolling = false;
+        while (acked.get() < vehicles.size() && !stopRolling) {
             if (System.nanoTime() > deadlineNanos) {
                 throw new IllegalStateException(acked.get() + " of " + vehicles.size() + " parked vehicles reported in time");
             }
@@ -193,6 +195,11 @@ public final class ThinFleet implements AutoCloseable {
                 idleCheck(ch, v, idleNanos);
             });
         }
+    }
+
+    /** Ends {@link #roll} at its next step (the caller saw what it waited for by other means). */
+    public void stopRolling() {
+        stopRolling = true;
     }
 
     private static void idleCheck(Channel ch, ThinVehicle v, long idleNanos) {

@@ -56,6 +56,8 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
     final CompletableFuture<Void> reported = new CompletableFuture<>();
     private boolean registered;
     private int statusPacketId = -1;
+    /** The signed report sent, kept until the broker acknowledged it: sent again on the next connection. */
+    private byte[] unacknowledged;
     volatile long lastHeardNanos;
     private ChannelHandlerContext ctx;
     private int nextId = 1;
@@ -134,6 +136,9 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
             }
             if (registered && ack.variableHeader().isSessionPresent()) {
                 ready.complete(null); // its subscriptions and what was queued for it are still there
+                if (unacknowledged != null) {
+                    statusPacketId = publish(topics.status(vehicleId), unacknowledged);
+                }
                 return;
             }
             subscribe(List.of(topics.update(vehicleId)));
@@ -142,6 +147,7 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
             ready.complete(null);
         } else if (type == MqttMessageType.PUBACK) {
             if (((io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader) m.variableHeader()).messageId() == statusPacketId) {
+                unacknowledged = null;
                 reported.complete(null);
             }
         } else if (type == MqttMessageType.PUBLISH) {
@@ -230,7 +236,9 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
                 StatusReport.Result.COMMITTED, "", "thin vehicle: package received and checked, not installed",
                 instruction.moduleId(), "", instruction.packageSha256(), 0, "0".repeat(64),
                 clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        statusPacketId = publish(topics.status(vehicleId), SignedStatus.sign(r, credential));
+        byte[] signed = SignedStatus.sign(r, credential);
+        unacknowledged = persistent ? signed : null;
+        statusPacketId = publish(topics.status(vehicleId), signed);
         committedAtNanos = System.nanoTime();
         committed.accept(this);
     }
