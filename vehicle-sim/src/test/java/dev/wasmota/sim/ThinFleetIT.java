@@ -58,4 +58,36 @@ class ThinFleetIT {
             }
         }
     }
+
+    @Test
+    void parkedVehiclesComeOnlineAFewAtATimeTakeTheirQueuedInstructionAndReport() throws Exception {
+        int n = 30;
+        int online = 4;
+        try (Fleet fleet = Fleet.startWithoutVehicles(FleetConfig.of(dir, n).withoutModulesRunning())) {
+            Scenario s = new Scenario(fleet, new Narrator(new PrintWriter(new StringWriter()), false),
+                    Path.of(System.getProperty("ota.corpus")));
+            Release v1 = s.submit("healthy_v1.wasm", "1.0.0", 1, Optional.empty());
+            try (ThinFleet thin = ThinFleet.park(fleet.brokerUrl(), fleet.topicLayout(), fleet.pki().trustStore(), fleet.pki(),
+                    fleet.allVehicleIds(), Clock.systemUTC(), 2, online, x -> { })) {
+                var oem = fleet.oem().orElseThrow();
+                var c = oem.campaigns().start(oem.campaigns().create(dev.wasmota.oem.campaign.CampaignSpec.builder(v1.id(),
+                        dev.wasmota.oem.campaign.Targets.vehicles(fleet.allVehicleIds()),
+                        dev.wasmota.oem.campaign.WavePlan.parse("100%")).build()).id());
+                Thread.sleep(2000); // every instruction queued in its offline vehicle's session
+                assertEquals(0, thin.committed(), "no vehicle online while the campaign started");
+
+                thin.roll(online, Duration.ofSeconds(2), System.nanoTime() + Duration.ofSeconds(120).toNanos());
+
+                long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (oem.campaigns().status(c.id()).total().committed() < n && System.nanoTime() < end) {
+                    Thread.sleep(200);
+                }
+                assertEquals(List.of(), thin.refusals());
+                assertTrue(oem.campaigns().actions(c.id()).stream().allMatch(a -> a.status() == Action.Status.COMMITTED));
+                assertEquals(n, thin.committed());
+                assertTrue(thin.mostOnline() <= online && thin.mostOnline() >= 1, "at most " + online + " online at once: "
+                        + thin.mostOnline());
+            }
+        }
+    }
 }

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
-/** The SQL for per-vehicle actions; called inside {@link CampaignDatabase#transaction}. */
+/**
+ * The SQL for per-vehicle actions; called inside {@link CampaignDatabase#transaction}. Every change
+ * of an action's status also moves its count in {@link WaveCounters}, in the same transaction.
+ */
 final class ActionRows {
     private ActionRows() {
     }
@@ -29,6 +32,7 @@ final class ActionRows {
             p.setObject(7, CampaignDatabase.time(now));
             p.executeUpdate();
         }
+        WaveCounters.added(c, campaignId, kind, wave, Action.Status.PENDING);
     }
 
     /** Records the instruction issued for an action, which becomes INSTRUCTED. */
@@ -48,6 +52,7 @@ final class ActionRows {
             key(p, 10, a);
             p.executeUpdate();
         }
+        WaveCounters.moved(c, a, Action.Status.INSTRUCTED);
     }
 
     static void setStatus(Connection c, Action a, Action.Status status, String cause, String detail, Instant now)
@@ -61,6 +66,7 @@ final class ActionRows {
             key(p, 5, a);
             p.executeUpdate();
         }
+        WaveCounters.moved(c, a, status);
     }
 
     static List<Action> of(Connection c, String campaignId) throws SQLException {

@@ -141,18 +141,13 @@ final class CampaignRows {
         }
     }
 
-    /** The campaign's waves in order, each with its members in rollout order. */
+    /**
+     * The campaign's waves in order, each with its members in rollout order. The members per wave
+     * never change once the campaign exists: kept as {@link #members} are (the wave rules read the
+     * waves after every status report).
+     */
     static List<Wave> waves(Connection c, String campaignId) throws SQLException {
-        Map<Integer, List<String>> members = new LinkedHashMap<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT wave_index, vehicle_id FROM campaign_action"
-                + " WHERE campaign_id = ? AND kind = 'INSTALL' ORDER BY member_pos")) {
-            p.setString(1, campaignId);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    members.computeIfAbsent(rs.getInt(1), k -> new ArrayList<>()).add(rs.getString(2));
-                }
-            }
-        }
+        Map<Integer, List<String>> members = waveMembers(c, campaignId);
         List<Wave> out = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT * FROM campaign_wave WHERE campaign_id = ? ORDER BY wave_index")) {
@@ -228,6 +223,51 @@ final class CampaignRows {
             }).put(key, t);
         }
         return t;
+    }
+
+    private static final java.util.Map<Connection, java.util.Map<String, Map<Integer, List<String>>>> WAVE_MEMBERS =
+            new java.util.WeakHashMap<>();
+
+    private static Map<Integer, List<String>> waveMembers(Connection c, String campaignId) throws SQLException {
+        java.time.Instant createdAt = null;
+        try (PreparedStatement p = c.prepareStatement("SELECT created_at FROM campaign WHERE id = ?")) {
+            p.setString(1, campaignId);
+            try (ResultSet rs = p.executeQuery()) {
+                if (rs.next()) {
+                    createdAt = CampaignDatabase.instant(rs, "created_at");
+                }
+            }
+        }
+        String key = campaignId + "|" + createdAt;
+        synchronized (WAVE_MEMBERS) {
+            Map<Integer, List<String>> known = WAVE_MEMBERS.getOrDefault(c, java.util.Map.of()).get(key);
+            if (known != null) {
+                return known;
+            }
+        }
+        Map<Integer, List<String>> members = new LinkedHashMap<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT wave_index, vehicle_id FROM campaign_action"
+                + " WHERE campaign_id = ? AND kind = 'INSTALL' ORDER BY member_pos")) {
+            p.setString(1, campaignId);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    members.computeIfAbsent(rs.getInt(1), k -> new ArrayList<>()).add(rs.getString(2));
+                }
+            }
+        }
+        members.replaceAll((w, ids) -> List.copyOf(ids));
+        Map<Integer, List<String>> kept = java.util.Collections.unmodifiableMap(members);
+        if (createdAt != null && !kept.isEmpty()) {
+            synchronized (WAVE_MEMBERS) {
+                WAVE_MEMBERS.computeIfAbsent(c, x -> new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(java.util.Map.Entry<String, Map<Integer, List<String>>> eldest) {
+                        return size() > MEMBERS_KEPT;
+                    }
+                }).put(key, kept);
+            }
+        }
+        return kept;
     }
 
     private static List<String> installMembers(Connection c, String campaignId) throws SQLException {

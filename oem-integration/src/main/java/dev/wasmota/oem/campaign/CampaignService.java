@@ -307,35 +307,102 @@ public final class CampaignService {
         if (!result.reportable()) {
             throw new IllegalArgumentException("a vehicle reports COMMITTED, FAILED or ROLLED_BACK, not " + result);
         }
+        VehicleReport r = new VehicleReport(vehicleId, campaignId, instructionId, nonce, result, detail, logHead, health,
+                Optional.empty());
         Effects fx = new Effects();
         try {
-            return run(fx, c -> {
-                Campaign k = CampaignRows.lock(c, campaignId);
-                Action a = ActionRows.byInstruction(c, instructionId).filter(x -> x.campaignId().equals(campaignId))
-                        .orElseThrow(() -> new RejectedException(CampaignFailure.UNKNOWN_INSTRUCTION,
-                                "campaign " + campaignId + " issued no instruction " + instructionId));
-                checkSender(a, vehicleId, nonce);
-                if (health.isPresent() && a.kind() == Action.Kind.INSTALL) {
-                    RolloutRows.health(c, campaignId, vehicleId, health.get(), clock.instant());
-                }
-                if (a.status() == result && !a.cause().filter(Action.EXPIRED::equals).isPresent()) {
-                    Campaign after = health.isPresent() && a.kind() == Action.Kind.INSTALL ? engine.evaluate(c, k, fx) : k;
-                    return new StatusReceipt(a, true, after.state());
-                }
-                if (!a.acceptsReport(result)) {
-                    throw new RejectedException(CampaignFailure.STATUS_CONFLICT, "vehicle " + vehicleId + " already reported "
-                            + a.status() + " for instruction " + instructionId + "; " + result + " cannot follow it");
-                }
-                ActionRows.setStatus(c, a, result, Action.REPORTED, detail, clock.instant());
-                fx.records.add(audit.status(k, a, result, detail, logHead));
-                Campaign after = followUp(c, k, a, result, fx);
-                Action updated = ActionRows.find(c, campaignId, vehicleId, a.kind()).orElseThrow();
-                return new StatusReceipt(updated, false, after.state());
-            });
+            return run(fx, c -> counted(c, r, fx));
         } catch (RejectedException e) {
-            trail.append(audit.statusRefused(campaignId, vehicleId, instructionId, e.reason().name(), e.getMessage()));
+            trail.append(refusal(r, e));
             throw e;
         }
+    }
+
+    /**
+     * Takes in a batch of vehicles' reports in one transaction (group commit: one commit, one
+     * checkpoint of the trail, however many reports): each as {@link #reportStatus} takes one,
+     * its log anchor first ({@link VehicleAnchors}), each in a savepoint of its own, so a report
+     * the campaign refuses is rolled back alone (its anchor kept, as a single report's is), its
+     * refusal recorded in the same transaction, and the others still counted. Nothing is durable,
+     * so nothing may be acknowledged to a vehicle, before this returns. The outcomes are in the
+     * order of {@code reports}.
+     */
+    public List<VehicleReport.Outcome> reportStatuses(List<VehicleReport> reports) {
+        if (reports.isEmpty()) {
+            return List.of();
+        }
+        VehicleAnchors anchors = anchors();
+        Effects fx = new Effects();
+        return run(fx, c -> {
+            List<VehicleReport.Outcome> out = new java.util.ArrayList<>(reports.size());
+            List<AuditRecord> refusals = new java.util.ArrayList<>();
+            for (VehicleReport r : reports) {
+                Optional<VehicleAnchors.Taken> taken = r.anchor().isEmpty() ? Optional.empty()
+                        : Optional.of(anchor(c, anchors, r.anchor().get()));
+                Effects one = new Effects();
+                java.sql.Savepoint sp = c.setSavepoint();
+                try {
+                    StatusReceipt receipt = counted(c, r, one);
+                    fx.records.addAll(one.records);
+                    fx.issued.addAll(one.issued);
+                    out.add(VehicleReport.Outcome.counted(receipt, taken));
+                } catch (RejectedException e) {
+                    c.rollback(sp);
+                    refusals.add(refusal(r, e));
+                    out.add(VehicleReport.Outcome.refused(e, taken));
+                }
+            }
+            fx.records.addAll(refusals);
+            return out;
+        });
+    }
+
+    /** The anchor of a report of a batch, in a savepoint: the same report taken by another worker at once is found repeated. */
+    private static VehicleAnchors.Taken anchor(Connection c, VehicleAnchors anchors, VehicleAnchors.Report r)
+            throws SQLException {
+        java.sql.Savepoint sp = c.setSavepoint();
+        try {
+            return anchors.take(c, r);
+        } catch (SQLException e) {
+            if (!CampaignDatabase.isDuplicateKey(e)) {
+                throw e;
+            }
+            c.rollback(sp);
+            return anchors.take(c, r);
+        }
+    }
+
+    private AuditRecord refusal(VehicleReport r, RejectedException e) {
+        return audit.statusRefused(r.campaignId(), r.vehicleId(), r.instructionId(), e.reason().name(), e.getMessage());
+    }
+
+    /** Counts one report inside the caller's transaction; its records and instructions go to {@code fx}. */
+    private StatusReceipt counted(Connection c, VehicleReport r, Effects fx) throws SQLException {
+        String campaignId = r.campaignId();
+        String vehicleId = r.vehicleId();
+        String instructionId = r.instructionId();
+        Action.Status result = r.result();
+        Campaign k = CampaignRows.lock(c, campaignId);
+        Action a = ActionRows.byInstruction(c, instructionId).filter(x -> x.campaignId().equals(campaignId))
+                .orElseThrow(() -> new RejectedException(CampaignFailure.UNKNOWN_INSTRUCTION,
+                        "campaign " + campaignId + " issued no instruction " + instructionId));
+        checkSender(a, vehicleId, r.nonce());
+        if (r.health().isPresent() && a.kind() == Action.Kind.INSTALL) {
+            RolloutRows.health(c, campaignId, vehicleId, r.health().get(), clock.instant());
+        }
+        if (a.status() == result && !a.cause().filter(Action.EXPIRED::equals).isPresent()) {
+            Campaign after = r.health().isPresent() && a.kind() == Action.Kind.INSTALL ? engine.evaluate(c, k, fx) : k;
+            return new StatusReceipt(a, true, after.state());
+        }
+        if (!a.acceptsReport(result)) {
+            throw new RejectedException(CampaignFailure.STATUS_CONFLICT, "vehicle " + vehicleId + " already reported "
+                    + a.status() + " for instruction " + instructionId + "; " + result + " cannot follow it");
+        }
+        ActionRows.setStatus(c, a, result, Action.REPORTED, r.detail(), clock.instant());
+        fx.records.add(audit.status(k, a, result, r.detail(), r.logHead()));
+        Campaign after = followUp(c, k, a, result, fx);
+        Action updated = ActionRows.find(c, campaignId, vehicleId, a.kind()).orElseThrow();
+        return new StatusReceipt(updated, false, after.state());
     }
 
     /**

@@ -195,6 +195,30 @@ public final class OutboxQueue {
         });
     }
 
+    /**
+     * The broker acknowledged each of {@code ids}: they are sent, in one transaction (one commit for
+     * a dispatch round, not one per message). Returns how many {@code worker} still held.
+     */
+    public int sent(java.util.Collection<Long> ids, String worker) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        return db.transaction(c -> {
+            int n = 0;
+            try (PreparedStatement p = c.prepareStatement("UPDATE outbox_message SET state = 'SENT', sent_at = ?"
+                    + " WHERE id = ? AND state = 'CLAIMED' AND claimed_by = ?")) {
+                for (long id : ids) {
+                    p.setObject(1, CampaignDatabase.time(now));
+                    p.setLong(2, id);
+                    p.setString(3, worker);
+                    n += p.executeUpdate();
+                }
+            }
+            return n;
+        });
+    }
+
     /** Publishing {@code id} failed: it waits again. False if {@code worker} no longer held it. */
     public boolean unclaim(long id, String worker) {
         return db.transaction(c -> {

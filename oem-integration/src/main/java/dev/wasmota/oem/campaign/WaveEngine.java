@@ -108,26 +108,12 @@ final class WaveEngine {
     }
 
     /**
-     * The install actions' counts per wave, counted by the database (one row per wave and status,
-     * from index {@code action_by_wave}) rather than by reading every action with its instruction:
-     * this runs after every status report, so reading the whole fleet's rows each time made a
-     * campaign's reports cost the square of its size.
+     * The install actions' counts per wave, from the counters kept with each action's status
+     * ({@link WaveCounters}): this runs after every status report, so counting the campaign's
+     * actions each time made a report's cost grow with the campaign.
      */
     static Map<Integer, WaveCounts> countsByWave(Connection c, String campaignId) throws SQLException {
-        Map<Integer, int[]> byWave = new java.util.TreeMap<>();
-        try (java.sql.PreparedStatement p = c.prepareStatement("SELECT wave_index, status, COUNT(*) FROM campaign_action"
-                + " WHERE campaign_id = ? AND kind = 'INSTALL' GROUP BY wave_index, status")) {
-            p.setString(1, campaignId);
-            try (java.sql.ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    int[] n = byWave.computeIfAbsent(rs.getInt(1), w -> new int[Action.Status.values().length]);
-                    n[Action.Status.valueOf(rs.getString(2).trim()).ordinal()] += rs.getInt(3);
-                }
-            }
-        }
-        Map<Integer, WaveCounts> out = new java.util.TreeMap<>();
-        byWave.forEach((w, n) -> out.put(w, WaveCounts.of(n)));
-        return out;
+        return WaveCounters.read(c, campaignId);
     }
 
     /**

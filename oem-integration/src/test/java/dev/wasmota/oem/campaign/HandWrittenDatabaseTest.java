@@ -84,7 +84,7 @@ class HandWrittenDatabaseTest {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             for (String table : List.of("update_record", "campaign_rollout", "vehicle_health", "oem_release", "module_owner", "audit_record",
                     "audit_head", "outbox_message", "oem_worker", "trust_update", "vehicle_log_anchor", "audit_checkpoint",
-                    "release_topic", "shadow_command", "campaign_shadow_decision",
+                    "release_topic", "campaign_wave_count", "shadow_command", "campaign_shadow_decision",
                     "rxswin", "release_rxswin", "vehicle_configuration", "campaign_notice", "vehicle_user_notice", "release_record",
                     "\"flyway_schema_history\"")) {
                 s.execute("DROP TABLE " + table);

@@ -21,7 +21,11 @@ import picocli.CommandLine.Spec;
                         + " submit-to-all-committed, peak RSS and heap per vehicle.%n",
                 "With --thin, thin vehicles instead: the real protocol (release instruction, signed index, chunks,"
                         + " signed status) on one MQTT connection each over a shared Netty event loop, no ECU host;"
-                        + " up to 100000.%n"})
+                        + " up to 100000.%n",
+                "With --thin --online K, parked vehicles: persistent sessions on the broker, at most K connected at once;"
+                        + " the campaign starts while all are offline, then each comes online in turn, takes its queued"
+                        + " instruction, fetches the release, reports and goes offline (how a mostly parked fleet behaves;"
+                        + " one broker's open files cap how many can be connected at once).%n"})
 public final class CampaignBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -44,6 +48,11 @@ public final class CampaignBench implements Callable<Integer> {
             description = "event-loop threads all thin vehicles share (default: ${DEFAULT-VALUE})")
     int thinThreads;
 
+    @Option(names = "--online", paramLabel = "K",
+            description = "with --thin: parked vehicles, at most K connected at once (persistent sessions; each comes online,"
+                    + " takes its queued instruction, fetches the release, reports and goes offline again)")
+    java.util.Optional<Integer> online;
+
     @Option(names = "--corpus", paramLabel = "DIR", defaultValue = "${sys:ota.home:-.}/testdata/wasm",
             description = "the modules (default: ${DEFAULT-VALUE})")
     Path corpus;
@@ -61,15 +70,23 @@ public final class CampaignBench implements Callable<Integer> {
         if (broker.isPresent() && !thin) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--broker needs --thin");
         }
+        if (online.isPresent() && (!thin || online.get() < 1 || online.get() > 15_000)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--online needs --thin and must be 1..15000");
+        }
         PrintWriter out = spec.commandLine().getOut();
-        FleetBench.Result r = thin
+        FleetBench.Result r = online.isPresent()
+                ? FleetBench.runParked(Files.createTempDirectory("ota-bench-campaign"), vehicles, waves, corpus, thinThreads, broker,
+                        online.get(), out)
+                : thin
                 ? FleetBench.runThin(Files.createTempDirectory("ota-bench-campaign"), vehicles, waves, corpus, thinThreads, broker, out)
                 : FleetBench.run(Files.createTempDirectory("ota-bench-campaign"), vehicles, waves, corpus, out);
         if (thin) {
-            out.printf(Locale.ROOT, "campaign_v%d_thin (thin vehicles on %d shared event-loop thread(s))%n", vehicles, thinThreads);
+            out.printf(Locale.ROOT, "campaign_v%d_thin (thin vehicles on %d shared event-loop thread(s)%s)%n", vehicles, thinThreads,
+                    online.map(k -> ", parked, at most " + k + " online").orElse(""));
         }
-        out.printf(Locale.ROOT, "campaign_v%d_connect_s=%.1f (all vehicles connected, %d at a time)%n", vehicles,
-                r.connectNanos() / 1e9, thin ? 256 : 32);
+        out.printf(Locale.ROOT, "campaign_v%d_connect_s=%.1f (all vehicles %s, %d at a time)%n", vehicles,
+                r.connectNanos() / 1e9, online.isPresent() ? "parked: connected once, subscribed, offline" : "connected",
+                online.map(k -> Math.min(k, 256)).orElse(thin ? 256 : 32));
         out.printf(Locale.ROOT, "campaign_v%d_submit_to_all_committed_s=%.2f (intake %.2f s before the fleet connected, + rollout %.2f s)%n", vehicles,
                 r.totalNanos() / 1e9, r.intakeNanos() / 1e9, (r.totalNanos() - r.intakeNanos()) / 1e9);
         out.printf(Locale.ROOT, "campaign_v%d_commit_p50_s=%.2f p90_s=%.2f (campaign start to each vehicle's commit counted)%n",

@@ -150,6 +150,74 @@ public final class FleetBench {
         }
     }
 
+    /**
+     * {@link #runThin} with parked vehicles ({@code ThinFleet.park}/{@code roll}): every vehicle
+     * has a persistent session on the broker but at most {@code online} are connected at once;
+     * the campaign starts while all are offline (the broker queues each instruction in its
+     * session), then they come online in a rolling way, take their instruction, fetch the
+     * retained release, report and go offline once the broker acknowledged the report. The
+     * "connect" figure is the parking (each vehicle's first connection and subscription).
+     */
+    public static Result runParked(Path dir, int vehicles, String waves, Path corpus, int threads, Optional<String> broker,
+                                   int online, PrintWriter out) throws Exception {
+        Narrator narrator = new Narrator(out, System.console() != null);
+        try (Fleet fleet = Fleet.startWithoutVehicles(FleetConfig.of(dir, vehicles).withoutModulesRunning()
+                .withBroker(broker, Optional.empty()))) {
+            OemNode oem = fleet.oem().orElseThrow();
+            long start = System.nanoTime();
+            SubmitResult result = submitBenchPackage(fleet, corpus);
+            long intake = System.nanoTime() - start;
+            long heapBefore = heapAfterGc();
+            long t0 = System.nanoTime();
+            try (ThinFleet thin = ThinFleet.park(fleet.brokerUrl(), fleet.topicLayout(), fleet.pki().trustStore(), fleet.pki(),
+                    fleet.allVehicleIds(), java.time.Clock.systemUTC(), threads, online,
+                    n -> narrator.progress(n, vehicles, "thin vehicles parked " + n + "/" + vehicles))) {
+                narrator.clearProgress();
+                long connect = System.nanoTime() - t0;
+                long heapPerVehicle = (heapAfterGc() - heapBefore) / vehicles;
+                Release release = oem.releases().get(ReleaseId.parse(result.release().orElseThrow()));
+                var c = oem.campaigns().create(CampaignSpec.builder(release.id(), Targets.vehicles(fleet.allVehicleIds()),
+                        WavePlan.parse(waves)).build());
+                long campaignStart = System.nanoTime();
+                oem.campaigns().start(c.id());
+                long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+                java.util.concurrent.CompletableFuture<Void> rolling = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try {
+                        thin.roll(online, Duration.ofSeconds(3), deadline);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                });
+                int counted = 0;
+                while (counted < vehicles) {
+                    var total = oem.campaigns().status(c.id()).total();
+                    counted = total.committed();
+                    if (total.failed() > 0 || !thin.refusals().isEmpty()) {
+                        throw new IllegalStateException(total.failed() + " vehicle(s) failed; refusals: "
+                                + thin.refusals().stream().limit(3).toList());
+                    }
+                    if (rolling.isCompletedExceptionally()) {
+                        rolling.join();
+                    }
+                    narrator.progress(counted, vehicles, "committed " + counted + "/" + vehicles + " (reported "
+                            + thin.committed() + ", " + online + " online at most)");
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("only " + counted + " of " + vehicles + " committed in 30 min");
+                    }
+                    Thread.sleep(500);
+                }
+                narrator.clearProgress();
+                long total = intake + (System.nanoTime() - campaignStart);
+                thin.stopRolling(); // every report counted; a vehicle still waiting for its acknowledgement is not waited for
+                rolling.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                long[] times = java.util.Arrays.stream(thin.committedAtNanos()).map(t -> t - campaignStart).toArray();
+                return new Result(connect, intake, total, Percentiles.of(times), peakRssKib(), heapPerVehicle,
+                        Thread.activeCount());
+            }
+        }
+    }
+
     private static long heapAfterGc() {
         for (int i = 0; i < 2; i++) {
             System.gc();

@@ -33,7 +33,9 @@ public final class RouteProperties {
         m.put("ota.dispatch.scanMillis", new String[] {"2000", "how often the outbox is looked at for messages queued by other processes, put back, or left by a dead worker"});
         m.put("ota.campaign.tickMillis", new String[] {"1000", "how often expired instructions are counted as failed and a new trust update is queued to the fleet"});
         m.put("ota.status.resyncMillis", new String[] {"60000", "how often the OEM looks for instructions still unanswered, to ask their vehicles for their status again"});
+        m.put("ota.status.batchMax", new String[] {"256", "at most this many status reports waiting are taken in by one database transaction (group commit), each still verified and refused alone"});
         m.put("ota.status.resyncAfterMillis", new String[] {"120000", "an instruction unanswered this long is asked about, then again at doubling intervals up to an hour, until it expires"});
+        m.put("ota.status.resyncPerRound", new String[] {"500", "at most this many vehicles are asked for their status in one round; the rest in the next rounds (bounds the burst of publishes after an outage)"});
         m.put("ota.metrics.refreshMillis", new String[] {"15000", "how often the OEM counts its fleet and campaigns for the meters"});
         m.put("ota.route.redeliveries", new String[] {"2", "retries of a failed exchange (not of a refusal) before it is dead-lettered"});
         m.put("ota.route.redeliveryDelayMillis", new String[] {"200", "pause between those retries"});

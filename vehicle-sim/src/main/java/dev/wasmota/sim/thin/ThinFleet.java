@@ -41,6 +41,10 @@ public final class ThinFleet implements AutoCloseable {
     private final List<ThinVehicle> vehicles = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
     private final AtomicInteger committed = new AtomicInteger();
+    private URI url;
+    private volatile boolean stopRolling;
+    private final AtomicInteger onlineNow = new AtomicInteger();
+    private final AtomicInteger mostOnline = new AtomicInteger();
 
     private ThinFleet(int threads) {
         this.group = new NioEventLoopGroup(threads);
@@ -87,8 +91,150 @@ public final class ThinFleet implements AutoCloseable {
         }
     }
 
+    /**
+     * Parked vehicles (see {@link #roll}): each of {@code ids} connects once with a persistent
+     * session ({@value ThinVehicle#SESSION_EXPIRY_SECONDS} s session expiry), subscribes to its
+     * update topic and goes offline again, at most {@code online} at a time; the broker keeps its
+     * session and queues what is sent to it meanwhile.
+     */
+    public static ThinFleet park(String brokerUrl, Topics topics, TrustStore trust, OemPki pki, List<String> ids,
+                                 Clock clock, int threads, int online, IntConsumer progress) throws Exception {
+        URI url = URI.create(brokerUrl);
+        if (!"tcp".equals(url.getScheme())) {
+            throw new IllegalArgumentException("thin vehicles connect to a plain tcp:// listener, not " + brokerUrl);
+        }
+        ThinFleet f = new ThinFleet(threads);
+        try {
+            f.url = url;
+            KeyPair keys = ed25519();
+            for (String id : ids) {
+                Credential c = new Credential(keys.getPrivate(), pki.issueClient(ClientKind.VEHICLE, id, keys.getPublic()));
+                f.vehicles.add(new ThinVehicle(id, topics, trust, c, clock, x -> f.committed.incrementAndGet(), true));
+            }
+            int step = Math.min(online, CONNECTING_AT_ONCE);
+            for (int from = 0; from < ids.size(); from += step) {
+                List<CompletableFuture<Void>> batch = new ArrayList<>();
+                List<Channel> open = new ArrayList<>();
+                for (ThinVehicle v : f.vehicles.subList(from, Math.min(ids.size(), from + step))) {
+                    open.add(f.bootstrap(v).connect(url.getHost(), url.getPort()).sync().channel());
+                    batch.add(v.ready);
+                }
+                CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+                for (Channel ch : open) {
+                    ch.writeAndFlush(io.netty.handler.codec.mqtt.MqttMessage.DISCONNECT);
+                    ch.close().sync();
+                }
+                progress.accept(Math.min(ids.size(), from + step));
+            }
+            return f;
+        } catch (Exception | Error e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Brings parked vehicles online in a rolling way, at most {@code online} connected at once: a
+     * vehicle connects (its session resumed), takes what was queued for it (the release
+     * instruction), fetches the retained release, reports, and goes offline once the broker
+     * acknowledged its report; one that heard nothing for {@code idle} goes offline and comes
+     * back later. Returns once every vehicle reported; refused past {@code deadlineNanos}.
+     */
+    public void roll(int online, java.time.Duration idle, long deadlineNanos) throws InterruptedException {
+        java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(online);
+        // connections being set up at once: a burst of thousands overflows the broker's listen backlog
+        java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(CONNECTING_AT_ONCE);
+        java.util.concurrent.ConcurrentLinkedQueue<ThinVehicle> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>(vehicles);
+        long idleNanos = idle.toNanos();
+        AtomicInteger acked = new AtomicInteger();
+        vehicles.forEach(v -> v.reported.thenRun(acked::incrementAndGet));
+        stopRolling = false;
+        while (acked.get() < vehicles.size() && !stopRolling) {
+            if (System.nanoTime() > deadlineNanos) {
+                throw new IllegalStateException(acked.get() + " of " + vehicles.size() + " parked vehicles reported in time");
+            }
+            ThinVehicle v = waiting.poll();
+            if (v == null || v.reported.isDone()) {
+                if (v == null) {
+                    Thread.sleep(5);
+                }
+                continue;
+            }
+            if (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                waiting.add(v);
+                continue;
+            }
+            if (!connecting.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                permits.release();
+                waiting.add(v);
+                continue;
+            }
+            CompletableFuture<Void> ready = new CompletableFuture<>();
+            v.ready = ready;
+            ready.whenComplete((x, e) -> connecting.release());
+            bootstrap(v).connect(url.getHost(), url.getPort()).addListener((io.netty.channel.ChannelFuture cf) -> {
+                if (!cf.isSuccess()) {
+                    ready.completeExceptionally(cf.cause());
+                    permits.release();
+                    waiting.add(v);
+                    return;
+                }
+                Channel ch = cf.channel();
+                mostOnline.accumulateAndGet(onlineNow.incrementAndGet(), Math::max);
+                ch.closeFuture().addListener(x -> {
+                    onlineNow.decrementAndGet();
+                    permits.release();
+                    if (!v.reported.isDone()) {
+                        waiting.add(v);
+                    }
+                });
+                v.reported.whenComplete((x, e) -> {
+                    ch.writeAndFlush(io.netty.handler.codec.mqtt.MqttMessage.DISCONNECT);
+                    ch.close();
+                });
+                idleCheck(ch, v, idleNanos);
+            });
+        }
+    }
+
+    /** Ends {@link #roll} at its next step (the caller saw what it waited for by other means). */
+    public void stopRolling() {
+        stopRolling = true;
+    }
+
+    private static void idleCheck(Channel ch, ThinVehicle v, long idleNanos) {
+        ch.eventLoop().schedule(() -> {
+            if (!ch.isOpen() || v.reported.isDone()) {
+                return;
+            }
+            long quiet = System.nanoTime() - v.lastHeardNanos;
+            if (quiet >= idleNanos) {
+                ch.writeAndFlush(io.netty.handler.codec.mqtt.MqttMessage.DISCONNECT);
+                ch.close();
+            } else {
+                idleCheck(ch, v, idleNanos - quiet);
+            }
+        }, idleNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Bootstrap bootstrap(ThinVehicle v) {
+        return new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel s) {
+                        s.pipeline().addLast(new MqttDecoder(MAX_MESSAGE_BYTES), MqttEncoder.INSTANCE, v);
+                    }
+                });
+    }
+
     private static KeyPair ed25519() {
         return dev.wasmota.signing.pki.Crypto.generateKeyPair(new java.security.SecureRandom());
+    }
+
+    /** The most parked vehicles that were connected at once while they {@link #roll rolled}. */
+    public int mostOnline() {
+        return mostOnline.get();
     }
 
     /** Vehicles that sent a committed status report so far. */

@@ -48,7 +48,17 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
     private final Credential credential;
     private final Clock clock;
     private final Consumer<ThinVehicle> committed;
-    final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** Parked mode: a persistent session (clean start only the first time) the broker keeps while it is offline. */
+    private final boolean persistent;
+    /** Completes once the broker took its connection (and its subscription, the first time); a new one each connection. */
+    volatile CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** Completes once the broker acknowledged its status report: it may go offline. */
+    final CompletableFuture<Void> reported = new CompletableFuture<>();
+    private boolean registered;
+    private int statusPacketId = -1;
+    /** The signed report sent, kept until the broker acknowledged it: sent again on the next connection. */
+    private byte[] unacknowledged;
+    volatile long lastHeardNanos;
     private ChannelHandlerContext ctx;
     private int nextId = 1;
     /** The transfer in progress: its instruction, its index once verified, and the chunks kept in memory. */
@@ -60,6 +70,12 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
     volatile String refusal;
 
     ThinVehicle(String vehicleId, Topics topics, TrustStore trust, Credential credential, Clock clock, Consumer<ThinVehicle> committed) {
+        this(vehicleId, topics, trust, credential, clock, committed, false);
+    }
+
+    ThinVehicle(String vehicleId, Topics topics, TrustStore trust, Credential credential, Clock clock, Consumer<ThinVehicle> committed,
+                boolean persistent) {
+        this.persistent = persistent;
         this.vehicleId = vehicleId;
         this.topics = topics;
         this.trust = trust;
@@ -72,12 +88,29 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
         return vehicleId;
     }
 
+    /** A parked vehicle's handler serves its connections one after another. */
+    @Override
+    public boolean isSharable() {
+        return persistent;
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        ctx.writeAndFlush(MqttMessageBuilders.connect().clientId("vehicle-" + vehicleId).protocolVersion(MqttVersion.MQTT_5)
-                .cleanSession(true).keepAlive(300).build());
+        lastHeardNanos = System.nanoTime();
+        MqttMessageBuilders.ConnectBuilder b = MqttMessageBuilders.connect().clientId("vehicle-" + vehicleId)
+                .protocolVersion(MqttVersion.MQTT_5).cleanSession(!persistent || !registered).keepAlive(300);
+        if (persistent) {
+            io.netty.handler.codec.mqtt.MqttProperties p = new io.netty.handler.codec.mqtt.MqttProperties();
+            p.add(new io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty(
+                    io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), SESSION_EXPIRY_SECONDS));
+            b.properties(p);
+        }
+        ctx.writeAndFlush(b.build());
     }
+
+    /** How long the broker keeps a parked vehicle's session (and what is queued for it) while it is offline. */
+    static final int SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
@@ -93,15 +126,30 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, MqttMessage m) {
         MqttMessageType type = m.fixedHeader().messageType();
+        lastHeardNanos = System.nanoTime();
         if (type == MqttMessageType.CONNACK) {
-            MqttConnectReturnCode code = ((MqttConnAckMessage) m).variableHeader().connectReturnCode();
+            MqttConnAckMessage ack = (MqttConnAckMessage) m;
+            MqttConnectReturnCode code = ack.variableHeader().connectReturnCode();
             if (code != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
                 ready.completeExceptionally(new IllegalStateException("vehicle " + vehicleId + " refused by the broker: " + code));
                 return;
             }
+            if (registered && ack.variableHeader().isSessionPresent()) {
+                ready.complete(null); // its subscriptions and what was queued for it are still there
+                if (unacknowledged != null) {
+                    statusPacketId = publish(topics.status(vehicleId), unacknowledged);
+                }
+                return;
+            }
             subscribe(List.of(topics.update(vehicleId)));
         } else if (type == MqttMessageType.SUBACK) {
+            registered = true;
             ready.complete(null);
+        } else if (type == MqttMessageType.PUBACK) {
+            if (((io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader) m.variableHeader()).messageId() == statusPacketId) {
+                unacknowledged = null;
+                reported.complete(null);
+            }
         } else if (type == MqttMessageType.PUBLISH) {
             MqttPublishMessage p = (MqttPublishMessage) m;
             if (p.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
@@ -188,7 +236,9 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
                 StatusReport.Result.COMMITTED, "", "thin vehicle: package received and checked, not installed",
                 instruction.moduleId(), "", instruction.packageSha256(), 0, "0".repeat(64),
                 clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        publish(topics.status(vehicleId), SignedStatus.sign(r, credential));
+        byte[] signed = SignedStatus.sign(r, credential);
+        unacknowledged = persistent ? signed : null;
+        statusPacketId = publish(topics.status(vehicleId), signed);
         committedAtNanos = System.nanoTime();
         committed.accept(this);
     }
@@ -205,9 +255,11 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
         ctx.writeAndFlush(b.build());
     }
 
-    private void publish(String topic, byte[] payload) {
+    private int publish(String topic, byte[] payload) {
+        int id = packetId();
         ctx.writeAndFlush(MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.AT_LEAST_ONCE).retained(false)
-                .messageId(packetId()).payload(Unpooled.wrappedBuffer(payload)).build());
+                .messageId(id).payload(Unpooled.wrappedBuffer(payload)).build());
+        return id;
     }
 
     private int packetId() {

@@ -16,7 +16,7 @@ final class OemRoutes extends OtaRouteBuilder {
     }
 
     /** The beans the routes call. */
-    record Beans(IntakeHandler intake, StatusHandler status, OutboxDispatcher dispatcher, DispatchEvents dispatched,
+    record Beans(IntakeHandler intake, StatusBatcher status, OutboxDispatcher dispatcher, DispatchEvents dispatched,
                  CampaignTicker ticker, StatusResync resync, FleetMeters fleet, Runnable lease, long leaseMillis,
                  DeadLetterRecorder deadLetters) {
     }
@@ -27,7 +27,7 @@ final class OemRoutes extends OtaRouteBuilder {
 
     private final Endpoints e;
     private final IntakeHandler intake;
-    private final StatusHandler status;
+    private final StatusBatcher status;
     private final OutboxDispatcher dispatcher;
     private final DispatchEvents dispatched;
     private final CampaignTicker ticker;
@@ -72,7 +72,7 @@ final class OemRoutes extends OtaRouteBuilder {
                 .end();
 
         from(e.statusIn()).routeId("oem-status")
-                .bean(status, "handle");
+                .process(status);
 
         from("timer:oem-dispatch?delay=0&period={{ota.dispatch.periodMillis}}").routeId("oem-dispatch")
                 .bean(dispatcher, "take")
@@ -85,7 +85,8 @@ final class OemRoutes extends OtaRouteBuilder {
                     .doCatch(Exception.class)
                         .bean(dispatcher, "unclaim")
                     .end()
-                .end();
+                .end()
+                .bean(dispatcher, "markSent");
 
         from("timer:oem-campaign-tick?period={{ota.campaign.tickMillis}}").routeId("oem-campaign-tick")
                 .bean(ticker, "tick");

@@ -72,6 +72,8 @@ public final class OutboxDispatcher implements Outbox {
     private volatile boolean wake = true;
     /** Set when releases travel in chunks: instructions then point at the release topics instead of carrying the package. */
     private volatile ReleasePublisher chunked;
+    /** Messages of the round the broker acknowledged, to be marked sent together. */
+    private final List<Long> acknowledged = new java.util.ArrayList<>();
     /** Messages claimed and not yet marked sent or put back: those a scan finds still claimed. */
     private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -186,12 +188,26 @@ public final class OutboxDispatcher implements Outbox {
         ex.getIn().setBody(new UpdateMessage(m.payload(), packageBytes(i.packageSha256())).encode());
     }
 
-    /** The broker acknowledged: the message is sent. */
+    /**
+     * The broker acknowledged: the message is sent, marked so with the rest of its round
+     * ({@link #markSent}). Until then it is still claimed: a worker that dies first sends it again
+     * (a vehicle takes a repeat as a no-op).
+     */
     public void sent(Exchange ex) {
         OutboxQueue.Message m = ex.getProperty(OUTGOING, OutboxQueue.Message.class);
-        if (queue.sent(m.id(), worker)) {
-            held.decrementAndGet();
+        synchronized (acknowledged) {
+            acknowledged.add(m.id());
         }
+    }
+
+    /** Marks the round's acknowledged messages sent, in one transaction; called once the round is published. */
+    public void markSent() {
+        List<Long> ids;
+        synchronized (acknowledged) {
+            ids = List.copyOf(acknowledged);
+            acknowledged.clear();
+        }
+        held.addAndGet(-queue.sent(ids, worker));
     }
 
     /** Publishing failed: the message waits again, for the next scan (not at once: the broker may be down). */

@@ -4,6 +4,7 @@ import dev.wasmota.oem.audit.VehicleAnchors;
 import dev.wasmota.oem.campaign.Action;
 import dev.wasmota.oem.campaign.CampaignService;
 import dev.wasmota.oem.campaign.StatusReceipt;
+import dev.wasmota.oem.campaign.VehicleReport;
 import dev.wasmota.oem.campaign.VehicleLogHead;
 import dev.wasmota.protocol.RouteFailure;
 import dev.wasmota.protocol.Topics;
@@ -14,6 +15,7 @@ import dev.wasmota.signing.pki.TrustStore;
 import dev.wasmota.transport.ServiceEvent;
 import dev.wasmota.transport.ServiceEvents;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
@@ -47,19 +49,47 @@ public final class StatusHandler {
 
     /** Takes in one status report; the body becomes the receipt's one-line summary. */
     public void handle(Exchange ex) {
+        StatusReport r = open(ex);
+        finish(ex, r, campaigns.reportStatuses(List.of(report(r))).get(0));
+    }
+
+    /**
+     * Verifies the exchange's signed report (before it is parsed) and that its signer is the
+     * vehicle of the topic it arrived on; refused with a {@link RejectedException} otherwise.
+     */
+    StatusReport open(Exchange ex) {
         String vehicle = topics.statusSender(ex.getIn().getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class));
         StatusReport r = SignedStatus.open(ex.getIn().getBody(byte[].class), trust.get(), clock.instant());
         if (!r.vehicleId().equals(vehicle)) {
             throw new RejectedException(RouteFailure.WRONG_SENDER, "vehicle " + r.vehicleId()
                     + "'s status report arrived on vehicle " + vehicle + "'s topic");
         }
+        return r;
+    }
+
+    /** The verified report as the campaign takes it in, with its log head as an anchor. */
+    VehicleReport report(StatusReport r) {
+        // the vehicle's last known configuration (RXSWIN, modules): a verified report's own statement,
+        // kept whatever the campaign makes of the report (newest report wins)
+        ReportedConfigurations.take(campaigns, r);
         String detail = (r.reason().isEmpty() ? "" : r.reason() + ": ") + r.detail() + " [active "
                 + (r.activeVersion().isEmpty() ? "none" : r.activeVersion()) + ", audit head " + r.auditSeq() + " "
                 + r.auditHead() + "]";
-        anchor(r);
-        ReportedConfigurations.take(campaigns, r);
-        StatusReceipt receipt = campaigns.reportStatus(r.vehicleId(), r.campaignId(), r.instructionId(), r.nonce(),
-                status(r.result()), detail, logHead(r), r.health());
+        return new VehicleReport(r.vehicleId(), r.campaignId(), r.instructionId(), r.nonce(), status(r.result()), detail,
+                logHead(r), r.health(), Optional.of(new VehicleAnchors.Report(r.vehicleId(), r.campaignId(),
+                r.instructionId(), r.auditSeq(), r.auditHead(), r.auditPrevSeq(), r.auditPrevHash(), r.reportedAt())));
+    }
+
+    /**
+     * What the campaign made of a report, once it is durable: the anchor's verdict (a contradiction
+     * is counted and told), then the receipt as the body, or the campaign's refusal thrown.
+     */
+    void finish(Exchange ex, StatusReport r, VehicleReport.Outcome outcome) {
+        outcome.anchor().ifPresent(taken -> anchored(r, taken));
+        if (outcome.refused().isPresent()) {
+            throw outcome.refused().get();
+        }
+        StatusReceipt receipt = outcome.receipt().orElseThrow();
         ReportedConfigurations.takeNotice(campaigns, r);
         ex.getIn().setBody(r.vehicleId() + " " + r.instructionId() + " " + r.result()
                 + (receipt.duplicate() ? " (repeated, not counted again)" : "") + "; campaign " + receipt.campaignState());
@@ -68,14 +98,12 @@ public final class StatusHandler {
     }
 
     /**
-     * Keeps the report's log head as an anchor of the vehicle's log, checked against those the OEM
-     * holds; a contradiction is a security event (recorded in the trail by the anchors, counted
+     * The report's log head was kept as an anchor of the vehicle's log, checked against those the
+     * OEM holds; a contradiction is a security event (recorded in the trail by the anchors, counted
      * here, one line for the operator). The report is still counted for its campaign: what the
      * vehicle did with the instruction is what it signed.
      */
-    private void anchor(StatusReport r) {
-        VehicleAnchors.Taken taken = campaigns.anchors().take(new VehicleAnchors.Report(r.vehicleId(), r.campaignId(),
-                r.instructionId(), r.auditSeq(), r.auditHead(), r.auditPrevSeq(), r.auditPrevHash(), r.reportedAt()));
+    private void anchored(StatusReport r, VehicleAnchors.Taken taken) {
         if (taken.verdict().securityEvent()) {
             meters.logContradiction(taken.verdict());
             events.emit(clock, ServiceEvent.Kind.REFUSED, "SECURITY_EVENT " + taken.verdict() + " vehicle " + r.vehicleId()

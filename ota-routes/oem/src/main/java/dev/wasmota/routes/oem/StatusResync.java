@@ -36,6 +36,8 @@ public final class StatusResync {
     public static final Duration MAX_INTERVAL = Duration.ofHours(1);
     private static final System.Logger LOG = System.getLogger(StatusResync.class.getName());
     private static final String REQUEST = "otaStatusRequest";
+    /** Requests sent in one round at most unless told otherwise. */
+    public static final int DEFAULT_PER_ROUND = 500;
 
     private record Asked(long firstSeenNanos, long lastAskedNanos, long intervalNanos) {
     }
@@ -51,15 +53,31 @@ public final class StatusResync {
     private final LongSupplier nanos;
     private final ServiceEvents events;
     private final OemMeters meters;
+    private final int perRound;
     private final Map<String, Asked> asked = new HashMap<>();
     private boolean failing;
 
     public StatusResync(CampaignDatabase db, Topics topics, Clock clock, Duration after, ServiceEvents events, OemMeters meters) {
-        this(db, topics, clock, after, System::nanoTime, events, meters);
+        this(db, topics, clock, after, DEFAULT_PER_ROUND, System::nanoTime, events, meters);
+    }
+
+    /** As the public constructor, sending at most {@code perRound} requests a round ({@code ota.status.resyncPerRound}). */
+    public StatusResync(CampaignDatabase db, Topics topics, Clock clock, Duration after, int perRound, ServiceEvents events,
+                        OemMeters meters) {
+        this(db, topics, clock, after, perRound, System::nanoTime, events, meters);
     }
 
     StatusResync(CampaignDatabase db, Topics topics, Clock clock, Duration after, LongSupplier nanos, ServiceEvents events,
                  OemMeters meters) {
+        this(db, topics, clock, after, DEFAULT_PER_ROUND, nanos, events, meters);
+    }
+
+    StatusResync(CampaignDatabase db, Topics topics, Clock clock, Duration after, int perRound, LongSupplier nanos,
+                 ServiceEvents events, OemMeters meters) {
+        if (perRound < 1) {
+            throw new IllegalArgumentException("setting ota.status.resyncPerRound=" + perRound + " must be at least 1");
+        }
+        this.perRound = perRound;
         this.db = db;
         this.topics = topics;
         this.clock = clock;
@@ -70,8 +88,11 @@ public final class StatusResync {
     }
 
     /**
-     * The requests due now, at most {@link StatusRequest#MAX_INSTRUCTIONS} instructions each. A
-     * database that cannot answer gives none (logged once; the worker's readiness says so).
+     * The requests due now, at most {@link StatusRequest#MAX_INSTRUCTIONS} instructions each, to at
+     * most {@code perRound} vehicles: after an outage a whole fleet's instructions can be due at
+     * once, and a round is published one request after another on the worker's one outgoing
+     * client; what is left is due in the next round (and not counted as asked). A database that
+     * cannot answer gives none (logged once; the worker's readiness says so).
      */
     public synchronized List<Request> due() {
         List<CampaignView.Awaited> awaited;
@@ -98,6 +119,9 @@ public final class StatusResync {
             boolean due = before.lastAskedNanos() == Long.MIN_VALUE
                     ? now - before.firstSeenNanos() >= after.toNanos()
                     : now - before.lastAskedNanos() >= before.intervalNanos();
+            if (due && !byVehicle.containsKey(a.vehicleId()) && byVehicle.size() >= perRound) {
+                continue; // this round is full: asked in a later one, still due
+            }
             if (due) {
                 long next = before.lastAskedNanos() == Long.MIN_VALUE ? before.intervalNanos()
                         : Math.min(before.intervalNanos() * 2, MAX_INTERVAL.toNanos());

@@ -119,6 +119,28 @@ class StatusResyncTest {
     }
 
     @Test
+    void aRoundAsksAtMostItsBoundOfVehiclesAndTheRestInTheNextRounds() {
+        kit.service.start(kit.service.create(kit.spec(kit.v2, kit.vehicles(5).subList(2, 5), "3").build()).id());
+        StatusResync r = new StatusResync(kit.db, new Topics("fleet"), kit.clock, AFTER, 2, nanos::get, events::add,
+                new OemMeters(registry));
+        r.due();
+        wait(AFTER);
+
+        List<String> first = vehicles(r.due());
+        List<String> second = vehicles(r.due());
+        List<String> third = vehicles(r.due());
+
+        assertEquals(2, first.size());
+        assertEquals(2, second.size());
+        assertEquals(1, third.size());
+        java.util.Set<String> all = new java.util.TreeSet<>(first);
+        all.addAll(second);
+        all.addAll(third);
+        assertEquals(java.util.Set.of("veh-1", "veh-2", "veh-3", "veh-4", "veh-5"), all, "each vehicle asked once");
+        assertTrue(r.due().isEmpty(), "every one asked: the next request after the doubled interval");
+    }
+
+    @Test
     void aRequestThatNeverLeftIsAskedAgainAtTheNextRound() throws Exception {
         StatusResync r = resync();
         r.due();

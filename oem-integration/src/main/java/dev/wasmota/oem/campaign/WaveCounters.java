@@ -1,0 +1,87 @@
+package dev.wasmota.oem.campaign;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A campaign's install actions counted per wave and status (table {@code campaign_wave_count},
+ * V80), changed by {@link ActionRows} in the same transaction as each action's status, so the wave
+ * rules read a few counter rows after a status report instead of counting the campaign's actions:
+ * a report's cost no longer grows with the campaign. Every path that changes an action's status
+ * holds the campaign's row lock, so the counters of one campaign change one transaction at a time.
+ * {@link #recount} is the count from the actions themselves, which the counters always equal.
+ */
+final class WaveCounters {
+    private WaveCounters() {
+    }
+
+    /** Counts a new install action in {@code status}. */
+    static void added(Connection c, String campaignId, Action.Kind kind, int wave, Action.Status status) throws SQLException {
+        if (kind == Action.Kind.INSTALL) {
+            add(c, campaignId, wave, status, 1);
+        }
+    }
+
+    /** Moves {@code a}'s count from the status it was read in to {@code to}. */
+    static void moved(Connection c, Action a, Action.Status to) throws SQLException {
+        if (a.kind() == Action.Kind.INSTALL && a.status() != to) {
+            add(c, a.campaignId(), a.wave(), a.status(), -1);
+            add(c, a.campaignId(), a.wave(), to, 1);
+        }
+    }
+
+    /** The counts per wave (waves without actions absent), from the counters. */
+    static Map<Integer, WaveCounts> read(Connection c, String campaignId) throws SQLException {
+        return counts(c, "SELECT wave_index, status, n FROM campaign_wave_count WHERE campaign_id = ?", campaignId);
+    }
+
+    /** The counts per wave counted from the actions (one {@code GROUP BY} over index {@code action_by_wave}). */
+    static Map<Integer, WaveCounts> recount(Connection c, String campaignId) throws SQLException {
+        return counts(c, "SELECT wave_index, status, COUNT(*) FROM campaign_action WHERE campaign_id = ? AND kind = 'INSTALL'"
+                + " GROUP BY wave_index, status", campaignId);
+    }
+
+    private static Map<Integer, WaveCounts> counts(Connection c, String sql, String campaignId) throws SQLException {
+        Map<Integer, int[]> byWave = new TreeMap<>();
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setString(1, campaignId);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    int n = rs.getInt(3);
+                    if (n != 0) {
+                        byWave.computeIfAbsent(rs.getInt(1), w -> new int[Action.Status.values().length])
+                                [Action.Status.valueOf(rs.getString(2).trim()).ordinal()] += n;
+                    }
+                }
+            }
+        }
+        Map<Integer, WaveCounts> out = new TreeMap<>();
+        byWave.forEach((w, n) -> out.put(w, WaveCounts.of(n)));
+        return out;
+    }
+
+    private static void add(Connection c, String campaignId, int wave, Action.Status status, int delta) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE campaign_wave_count SET n = n + ?"
+                + " WHERE campaign_id = ? AND wave_index = ? AND status = ?")) {
+            p.setInt(1, delta);
+            p.setString(2, campaignId);
+            p.setInt(3, wave);
+            p.setString(4, status.name());
+            if (p.executeUpdate() == 1) {
+                return;
+            }
+        }
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO campaign_wave_count (campaign_id, wave_index, status, n)"
+                + " VALUES (?, ?, ?, ?)")) {
+            p.setString(1, campaignId);
+            p.setInt(2, wave);
+            p.setString(3, status.name());
+            p.setInt(4, delta);
+            p.executeUpdate();
+        }
+    }
+}
