@@ -29,7 +29,7 @@ paths = {
     [param("module", "path", "module id"), param("version", "path", "module version")], {**ok("the release", ref("ReleaseDetail")), **problems("403", "404")}, tag="releases")},
  "/api/v1/fleet": {"get": op("fleetSummary", "the fleet counted: vehicles by state and by version, campaigns by state", [], {**ok("the counts", ref("Fleet")), **problems("403")}, tag="vehicles")},
  "/api/v1/vehicles": {"get": op("listVehicles", "vehicles by id, filtered; a filtered page scans at most 5,000 vehicles and may be short",
-    [param("hardware", "query", "hardware id"), param("state", "query", "IDLE, PENDING, INSTRUCTED, COMMITTED, FAILED or ROLLED_BACK"),
+    [param("hardware", "query", "hardware id"), param("state", "query", "IDLE, PENDING, INSTRUCTED, COMMITTED, FAILED, ROLLED_BACK or EXCLUDED (left out at the start: its configuration does not fit the release)"),
      param("version", "query", "VERSION or MODULE@VERSION the vehicle last committed"), CURSOR, LIMIT],
     {**ok("a page of vehicles", page(ref("Vehicle"))), **problems("400", "403")}, tag="vehicles")},
  "/api/v1/vehicles/{id}": {"get": op("getVehicle", "a vehicle with its campaign history (newest first, at most 200)", [param("id", "path", "vehicle id")],
@@ -41,7 +41,7 @@ paths = {
  "/api/v1/campaigns/{id}": {"get": op("getCampaign", "a campaign with its waves and their counts (wasmota-campaign-status/1)", [ID],
     {**ok("the campaign", ref("CampaignStatus")), **problems("403", "404")}, tag="campaigns")},
  "/api/v1/campaigns/{id}/vehicles": {"get": op("listCampaignVehicles", "a campaign's per-vehicle actions, by vehicle id",
-    [ID, param("status", "query", "PENDING, INSTRUCTED, COMMITTED, FAILED or ROLLED_BACK"), CURSOR, LIMIT],
+    [ID, param("status", "query", "PENDING, INSTRUCTED, COMMITTED, FAILED, ROLLED_BACK or EXCLUDED (left out at the start: its configuration does not fit the release)"), CURSOR, LIMIT],
     {**ok("a page of actions", page(obj)), **problems("400", "403", "404")}, tag="campaigns")},
  "/api/v1/audit": {"get": op("listAudit", "the OEM's audit trail, oldest first", [param("event", "query", "one audit event, e.g. CAMPAIGN_PAUSED"), CURSOR, LIMIT],
     {**ok("a page of audit records", page(obj)), **problems("400", "403")}, tag="audit")},
@@ -66,10 +66,65 @@ for a, opid, s in [("shadow-promote", "promoteCampaignShadows", "promotes the ca
     paths["/api/v1/campaigns/{id}/" + a] = {"post": op(opid, s + REFUSED_DECISION, [ID],
         {**ok("the campaign after the change", ref("CampaignStatus")), **problems("400", "403", "404", "409", "413", "415", "422")},
         body={"required": False, "content": {"application/json": {"schema": ref("ShadowDecisionRequest")}}}, tag="campaigns")}
+REL = [param("module", "path", "module id"), param("version", "path", "module version")]
+paths["/api/v1/rxswin"] = {
+  "get": op("listRxswin", "the RXSWIN register (UN R156 7.1.1), by hardware id and RXSWIN, as `ota oem rxswin list`", [param("hardware", "query", "only this hardware id"), CURSOR, LIMIT],
+    {**ok("a page of register entries", page(ref("Rxswin"))), **problems("400", "403")}, tag="regulatory"),
+  "post": op("defineRxswin", "registers an RXSWIN for a hardware id as exact module versions (operator), as `ota oem rxswin define`; the same entry again changes nothing (200), other modules are refused (RXSWIN_CONFLICT)", [],
+    {**ok("the entry registered", ref("Rxswin"), "201"), **ok("the entry was registered already with these modules", ref("Rxswin")), **problems("400", "403", "413", "415", "422")},
+    body={"required": True, "content": {"application/json": {"schema": ref("RxswinDefine")}}}, tag="regulatory")}
+paths["/api/v1/releases/{module}/{version}/rxswin"] = {
+  "get": op("getReleaseRxswin", "what a release changes of the RXSWIN and why (`rxswin` null when not stated), as `ota oem rxswin release`", REL,
+    {**ok("the statement", ref("ReleaseRxswin")), **problems("403", "404")}, tag="regulatory"),
+  "put": op("stateReleaseRxswin", "states (replaces) what a release changes of the RXSWIN (operator): `from` and `to` registered RXSWINs of one hardware id, the new one holding the release (RXSWIN_MISMATCH otherwise), or `none`; always with the reason", REL,
+    {**ok("the statement", ref("ReleaseRxswin")), **problems("400", "403", "404", "413", "415", "422")},
+    body={"required": True, "content": {"application/json": {"schema": ref("RxswinChange")}}}, tag="regulatory")}
+paths["/api/v1/releases/{module}/{version}/record"] = {
+  "get": op("getReleaseRecord", "a release's own update record (UN R156 7.1.2; `record` null when not stated), with its digest and the fields it still lacks, as `ota oem release record`", REL,
+    {**ok("the record", ref("ReleaseRecord")), **problems("403", "404")}, tag="regulatory"),
+  "put": op("stateReleaseRecord", "states (replaces) a release's own update record (operator); its campaigns inherit it. The body is the record file (format wasmota-update-record/1; MALFORMED_RECORD otherwise); refused once a campaign of the release started (RECORD_FROZEN)", REL,
+    {**ok("the record stated", ref("ReleaseRecord")), **problems("400", "403", "404", "413", "415", "422")},
+    body={"required": True, "content": {"application/json": {"schema": obj}}}, tag="regulatory")}
+paths["/api/v1/vehicles/{id}/configuration"] = {"get": op("getVehicleConfiguration", "a vehicle's last known configuration from its last signed status (`configuration` null before its first), as `ota oem rxswin vehicle`", [param("id", "path", "vehicle id")],
+    {**ok("the configuration", ref("VehicleConfiguration")), **problems("403", "404")}, tag="regulatory")}
+paths["/api/v1/campaigns/{id}/notice"] = {
+  "get": op("getCampaignNotice", "what a campaign's instructions tell the vehicles' users before the update (`notice` null when no purpose is stated, here or in the update record), as `ota oem campaign notice`", [ID],
+    {**ok("the notice", ref("CampaignNotice")), **problems("403", "404")}, tag="regulatory"),
+  "put": op("stateCampaignNotice", "states (replaces) a CREATED campaign's user notice (operator); fixed once it starts (RECORD_FROZEN)", [ID],
+    {**ok("the notice", ref("CampaignNotice")), **problems("400", "403", "404", "413", "415", "422")},
+    body={"required": True, "content": {"application/json": {"schema": ref("UserNotice")}}}, tag="regulatory")}
+SCHEMAS = {
+ "Rxswin": {"type": "object", "properties": {"hardware": {"type": "string"}, "rxswin": {"type": "string"}, "modules": {"type": "object", "additionalProperties": {"type": "string"}, "description": "module id to version"},
+   "description": {"type": "string"}, "definedAt": {"type": "string"}}},
+ "RxswinDefine": {"type": "object", "additionalProperties": False, "required": ["hardware", "rxswin", "modules"], "properties": {
+   "hardware": {"type": "string", "description": "the vehicle type's hardware id"}, "rxswin": {"type": "string", "description": "e.g. R156-ECU-A:2.0"},
+   "modules": {"type": "object", "additionalProperties": {"type": "string"}, "description": "module id to version, 1..32"},
+   "description": {"type": "string", "maxLength": 500, "description": "one line: what it is, its approval"}}},
+ "RxswinChange": {"type": "object", "additionalProperties": False, "required": ["reason"], "properties": {
+   "from": {"type": "string", "description": "the RXSWIN a vehicle must run to take it (with to)"}, "to": {"type": "string", "description": "the RXSWIN the vehicle runs after it (with from)"},
+   "none": {"type": "boolean", "description": "true: the release changes no RXSWIN (instead of from and to)"},
+   "reason": {"type": "string", "maxLength": 500, "description": "why it changes, or why not"},
+   "requires": {"type": "array", "maxItems": 16, "items": {"type": "string"}, "description": "module versions the vehicle must run, MODULE>=VERSION"}}},
+ "ReleaseRxswin": {"type": "object", "properties": {"release": {"type": "string"}, "rxswin": {"type": ["object", "null"], "properties": {
+   "changes": {"type": "boolean"}, "from": {"type": ["string", "null"]}, "to": {"type": ["string", "null"]}, "reason": {"type": "string"},
+   "requires": {"type": "array", "items": {"type": "string"}}, "summary": {"type": "string"}, "statedAt": {"type": "string"}}}}},
+ "ReleaseRecord": {"type": "object", "properties": {"release": {"type": "string"}, "record": {"type": ["object", "null"], "description": "wasmota-update-record/1, absent fields left out"},
+   "sha256": {"type": ["string", "null"], "description": "of the record's canonical JSON"}, "statedAt": {"type": ["string", "null"]},
+   "missing": {"type": ["array", "null"], "items": {"type": "string"}, "description": "each field a campaign's start still needs, as `field: why` (a campaign's own record may complete it)"}}},
+ "VehicleConfiguration": {"type": "object", "properties": {"vehicle": {"type": "string"}, "configuration": {"type": ["object", "null"], "properties": {
+   "rxswin": {"type": ["string", "null"]}, "modules": {"type": "object", "description": "module id to {version, packageSha256}"},
+   "instructionId": {"type": "string"}, "reportedAt": {"type": "string"}}}}},
+ "UserNotice": {"type": "object", "additionalProperties": False, "properties": {
+   "purpose": {"type": "string", "maxLength": 240, "description": "one line; absent: the update record's purpose"},
+   "expectedSeconds": {"type": "integer", "minimum": 0, "maximum": 604800, "description": "how long the update is expected to take (default 0)"},
+   "unavailableFunctions": {"type": "array", "maxItems": 8, "items": {"type": "string", "maxLength": 80}}}},
+ "CampaignNotice": {"type": "object", "properties": {"campaign": {"type": "string"}, "notice": {"type": ["object", "null"], "description": "purpose, expectedSeconds, unavailableFunctions as the instructions carry them"},
+   "text": {"type": ["string", "null"], "description": "the one line the user is shown"}}},
+}
 doc = {
  "openapi": "3.1.0",
  "info": {"title": "wasmota OEM management API", "version": "1",
-   "description": "Releases, the fleet, campaigns, the audit trail and dead letters of one OEM. HTTPS only, TLS 1.3, with a client certificate issued from the OEM root (`ota oem issue operator|viewer`): a viewer reads, an operator also changes; every change is an audit record naming the operator. Refusals are RFC 9457 problem documents whose `reason` and `exitCode` are those of the command line."},
+   "description": "Releases, the fleet, campaigns, the audit trail and dead letters of one OEM, and its regulatory statements (UN R156: the RXSWIN register, releases' RXSWIN changes and update records, vehicles' configurations, campaigns' user notices). HTTPS only, TLS 1.3, with a client certificate issued from the OEM root (`ota oem issue operator|viewer`): a viewer reads, an operator also changes; every change is an audit record naming the operator. Refusals are RFC 9457 problem documents whose `reason` and `exitCode` are those of the command line."},
  "security": [{"oemClientCertificate": []}],
  "paths": paths,
  "components": {
@@ -98,4 +153,5 @@ doc = {
      "advanceAt": {"type": "integer"}, "stopAt": {"type": "integer"}, "validitySeconds": {"type": "integer"}, "holdSeconds": {"type": "integer"},
      "shadow": {"type": "object", "description": "deliver the release as a shadow first: the instruction's shadow object, every field required: ticks (compared ticks before the rule decides), maxDisagreementPpm, maxFaults, tolerances (list of {canId, absolute, relativePpm})"},
      "health": {"type": "object", "description": "gate the waves on runtime health: p99MarginPercent (required), baselineWorstUs (0 or absent: the intake report's worst call time), maxDeadlineMisses, maxTraps (default 0)"}}}}}}
+doc["components"]["schemas"].update(SCHEMAS)
 open(__import__("os").path.join(__import__("os").path.dirname(__import__("os").path.abspath(__file__)), "openapi.json"), "w").write(json.dumps(doc, indent=2) + "\n")

@@ -45,6 +45,7 @@ final class ApiRoutes extends RouteBuilder {
     private final AuditQuery audit;
     private final CampaignQuery campaignQuery;
     private final CampaignShadows shadows;
+    private final RegulatoryResources regulatory;
     private final byte[] openApi;
 
     ApiRoutes(ApiBackend oem, Clock clock) {
@@ -54,6 +55,7 @@ final class ApiRoutes extends RouteBuilder {
         this.audit = new AuditQuery(oem.db());
         this.campaignQuery = new CampaignQuery(oem.db());
         this.shadows = new CampaignShadows();
+        this.regulatory = new RegulatoryResources(oem, clock);
         this.openApi = openApiDocument();
     }
 
@@ -116,6 +118,7 @@ final class ApiRoutes extends RouteBuilder {
                         campaignQuery.timeToCommitSvg(id(ex)))))
                 .get("/dead-letters").to(route("dead-letters", (ex, who) -> Reply.ok(audit.page(page(ex),
                         Optional.of(AuditEvent.MESSAGE_DEAD_LETTERED)))));
+        regulatory();
         for (String action : ACTIONS) {
             rest(ApiServer.BASE).post("/campaigns/{id}/" + action).to(route("campaign-" + action, (ex, who) -> act(ex, who, action)));
         }
@@ -124,6 +127,26 @@ final class ApiRoutes extends RouteBuilder {
                     (ex, who) -> Reply.ok(shadows.decide(oem.campaignsAs().apply(who.actor()), id(ex), action, body(ex),
                             () -> status(who, id(ex))))));
         }
+    }
+
+    /** Issue 17's statements ({@link RegulatoryResources}): reads for a viewer, each PUT or POST for an operator. */
+    private void regulatory() {
+        rest(ApiServer.BASE)
+                .get("/rxswin").to(route("rxswin-list", (ex, who) -> Reply.ok(regulatory.list(who, q(ex, "hardware"), page(ex)))))
+                .post("/rxswin").to(route("rxswin-define", (ex, who) -> regulatory.define(who, body(ex))))
+                .get("/releases/{module}/{version}/rxswin").to(route("release-rxswin", (ex, who) -> Reply.ok(
+                        regulatory.change(who, q(ex, "module").toString(), q(ex, "version").toString()))))
+                .put("/releases/{module}/{version}/rxswin").to(route("release-rxswin-state", (ex, who) -> Reply.ok(
+                        regulatory.stateChange(who, q(ex, "module").toString(), q(ex, "version").toString(), body(ex)))))
+                .get("/releases/{module}/{version}/record").to(route("release-record", (ex, who) -> Reply.ok(
+                        regulatory.record(who, q(ex, "module").toString(), q(ex, "version").toString()))))
+                .put("/releases/{module}/{version}/record").to(route("release-record-state", (ex, who) -> Reply.ok(
+                        regulatory.stateRecord(who, q(ex, "module").toString(), q(ex, "version").toString(), body(ex)))))
+                .get("/vehicles/{id}/configuration").to(route("vehicle-configuration", (ex, who) -> Reply.ok(
+                        regulatory.configuration(who, id(ex)))))
+                .get("/campaigns/{id}/notice").to(route("campaign-notice", (ex, who) -> Reply.ok(regulatory.notice(who, id(ex)))))
+                .put("/campaigns/{id}/notice").to(route("campaign-notice-state", (ex, who) -> Reply.ok(
+                        regulatory.stateNotice(who, id(ex), body(ex)))));
     }
 
     private String route(String name, Handler h) {

@@ -53,7 +53,7 @@ class ApiAccessTest {
         long records = api.kit.audit.size();
         for (String[] e : ApiEndpoints.CHANGES) {
             String body = e[1].endsWith("/campaigns") ? "{\"release\":\"healthy@2.0.0\",\"hardware\":\"ecu-a\",\"waves\":\"100%\"}" : null;
-            ApiKit.Reply r = api.viewer.post(e[1], body);
+            ApiKit.Reply r = api.viewer.change(ApiEndpoints.method(e), e[1], body);
             assertEquals(403, r.status(), e[0] + ": " + r.body());
             assertEquals("FORBIDDEN", r.reason(), e[0]);
         }
@@ -70,7 +70,7 @@ class ApiAccessTest {
             assertEquals("NOT_AN_API_CLIENT", r.reason(), e[0]);
         }
         for (String[] e : ApiEndpoints.CHANGES) {
-            assertEquals("NOT_AN_API_CLIENT", api.worker.post(e[1], null).reason(), e[0]);
+            assertEquals("NOT_AN_API_CLIENT", api.worker.change(ApiEndpoints.method(e), e[1], null).reason(), e[0]);
         }
         assertEquals(Campaign.State.CREATED, api.kit.service.get(ApiEndpoints.CAMPAIGN).state());
     }

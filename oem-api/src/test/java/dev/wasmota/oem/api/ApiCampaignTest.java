@@ -134,14 +134,15 @@ class ApiCampaignTest {
         long records = api.kit.audit.size();
         String big = "{\"id\":\"" + "x".repeat(ApiServer.MAX_BODY) + "\"}";
         for (String[] e : ApiEndpoints.CHANGES) {
-            expect(api.operator.post(e[1], "{not json"), 400, "MALFORMED_JSON", e[0]);
-            expect(api.operator.post(e[1], "{\"surprise\":true}"), 400, "UNKNOWN_FIELD", e[0]);
-            expect(api.operator.post(e[1], big), 413, "BODY_TOO_LARGE", e[0]);
+            String m = ApiEndpoints.method(e);
+            expect(api.operator.change(m, e[1], "{not json"), 400, "MALFORMED_JSON", e[0]);
+            expect(api.operator.change(m, e[1], "{\"surprise\":true}"), 400, "UNKNOWN_FIELD", e[0]);
+            expect(api.operator.change(m, e[1], big), 413, "BODY_TOO_LARGE", e[0]);
             expect(api.operator.send(HttpRequest.newBuilder(URI.create(api.operator.base() + e[1]))
-                    .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}"))), 415,
+                    .header("Content-Type", "text/plain").method(m, HttpRequest.BodyPublishers.ofString("{}"))), 415,
                     "UNSUPPORTED_MEDIA_TYPE", e[0]);
             String wrongType = e[1].endsWith("/campaigns") ? "{\"waves\":100}" : "[\"start\"]";
-            ApiKit.Reply r = api.operator.post(e[1], wrongType);
+            ApiKit.Reply r = api.operator.change(m, e[1], wrongType);
             assertEquals(400, r.status(), e[0] + ": " + r.body());
             assertTrue(List.of("WRONG_TYPE", "MALFORMED_JSON").contains(r.reason()), e[0] + ": " + r.body());
         }

@@ -26,8 +26,13 @@ final class ApiEndpoints {
             new String[] {"GET /api/v1/campaigns/{id}/charts/committed-over-time.svg", "/api/v1/campaigns/" + CAMPAIGN
                     + "/charts/committed-over-time.svg"},
             new String[] {"GET /api/v1/campaigns/{id}/charts/time-to-commit.svg", "/api/v1/campaigns/" + CAMPAIGN
-                    + "/charts/time-to-commit.svg"});
-    /** Change operations: method-and-template, and the path for campaign {@link #CAMPAIGN}. */
+                    + "/charts/time-to-commit.svg"},
+            new String[] {"GET /api/v1/rxswin", "/api/v1/rxswin"},
+            new String[] {"GET /api/v1/releases/{module}/{version}/rxswin", "/api/v1/releases/healthy/2.0.0/rxswin"},
+            new String[] {"GET /api/v1/releases/{module}/{version}/record", "/api/v1/releases/healthy/2.0.0/record"},
+            new String[] {"GET /api/v1/vehicles/{id}/configuration", "/api/v1/vehicles/veh-1/configuration"},
+            new String[] {"GET /api/v1/campaigns/{id}/notice", "/api/v1/campaigns/" + CAMPAIGN + "/notice"});
+    /** Change operations: method-and-template, and the path for campaign {@link #CAMPAIGN} (or release healthy@2.0.0). */
     static final List<String[]> CHANGES = List.of(
             new String[] {"POST /api/v1/campaigns", "/api/v1/campaigns"},
             new String[] {"POST /api/v1/campaigns/{id}/start", "/api/v1/campaigns/" + CAMPAIGN + "/start"},
@@ -36,9 +41,18 @@ final class ApiEndpoints {
             new String[] {"POST /api/v1/campaigns/{id}/abort", "/api/v1/campaigns/" + CAMPAIGN + "/abort"},
             new String[] {"POST /api/v1/campaigns/{id}/rollback", "/api/v1/campaigns/" + CAMPAIGN + "/rollback"},
             new String[] {"POST /api/v1/campaigns/{id}/shadow-promote", "/api/v1/campaigns/" + CAMPAIGN + "/shadow-promote"},
-            new String[] {"POST /api/v1/campaigns/{id}/shadow-discard", "/api/v1/campaigns/" + CAMPAIGN + "/shadow-discard"});
+            new String[] {"POST /api/v1/campaigns/{id}/shadow-discard", "/api/v1/campaigns/" + CAMPAIGN + "/shadow-discard"},
+            new String[] {"POST /api/v1/rxswin", "/api/v1/rxswin"},
+            new String[] {"PUT /api/v1/releases/{module}/{version}/rxswin", "/api/v1/releases/healthy/2.0.0/rxswin"},
+            new String[] {"PUT /api/v1/releases/{module}/{version}/record", "/api/v1/releases/healthy/2.0.0/record"},
+            new String[] {"PUT /api/v1/campaigns/{id}/notice", "/api/v1/campaigns/" + CAMPAIGN + "/notice"});
 
     private ApiEndpoints() {
+    }
+
+    /** The method of an operation, {@code e[0]}. */
+    static String method(String[] e) {
+        return e[0].substring(0, e[0].indexOf(' '));
     }
 
     static Set<String> all() {

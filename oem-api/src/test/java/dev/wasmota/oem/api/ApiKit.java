@@ -68,6 +68,16 @@ final class ApiKit implements AutoCloseable {
                     .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
         }
 
+        Reply put(String path, String json) {
+            return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                    .PUT(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
+        }
+
+        /** A change by {@code method} (POST or PUT). */
+        Reply change(String method, String path, String json) {
+            return method.equals("PUT") ? put(path, json) : post(path, json);
+        }
+
         Reply send(HttpRequest.Builder b) {
             try {
                 HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
