@@ -45,6 +45,12 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(resolve(path)).header("Content-Type", "application/json").POST(p));
     }
 
+    /** A PUT: states (replaces) the resource at {@code path}. */
+    JsonNode put(String path, JsonNode body) {
+        return send(HttpRequest.newBuilder(resolve(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
     private URI resolve(String path) {
         return URI.create(base.toString().replaceAll("/+$", "") + path);
     }

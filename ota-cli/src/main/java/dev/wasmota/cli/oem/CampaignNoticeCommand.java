@@ -47,9 +47,30 @@ public final class CampaignNoticeCommand extends CampaignBaseCommand {
             n = ws.notices(ACTOR).state(campaign, Optional.ofNullable(purpose), duration == null ? Duration.ZERO : duration,
                     unavailable);
         }
-        out.println(n.map(x -> "campaign " + campaign + " tells its users: " + x.text())
-                .orElse("campaign " + campaign + " tells its users nothing: no purpose stated (--purpose, or the update"
-                        + " record's)"));
+        out.println(n.map(x -> "campaign " + campaign + " tells its users: " + x.text()).orElse(nothing()));
         return 0;
+    }
+
+    @Override
+    int runApi(ApiClient client, PrintWriter out) {
+        String path = "/api/v1/campaigns/" + encode(campaign) + "/notice";
+        com.fasterxml.jackson.databind.JsonNode r;
+        if (purpose == null && duration == null && unavailable.isEmpty()) {
+            r = client.get(path);
+        } else {
+            com.fasterxml.jackson.databind.node.ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                    .objectNode().put("expectedSeconds", duration == null ? 0 : duration.getSeconds());
+            if (purpose != null) {
+                body.put("purpose", purpose);
+            }
+            unavailable.forEach(body.putArray("unavailableFunctions")::add);
+            r = client.put(path, body);
+        }
+        out.println(r.hasNonNull("text") ? "campaign " + campaign + " tells its users: " + r.get("text").asText() : nothing());
+        return 0;
+    }
+
+    private String nothing() {
+        return "campaign " + campaign + " tells its users nothing: no purpose stated (--purpose, or the update record's)";
     }
 }

@@ -54,6 +54,36 @@ public final class ReleaseRecordCommand extends CampaignBaseCommand {
         return 0;
     }
 
+    @Override
+    int runApi(ApiClient client, PrintWriter out) throws IOException {
+        ReleaseId id;
+        try {
+            id = ReleaseId.parse(release);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--release: " + e.getMessage());
+        }
+        String path = "/api/v1/releases/" + encode(id.moduleId()) + "/" + encode(id.version()) + "/record";
+        if (record != null) {
+            print(out, stored(id, client.put(path, CampaignRecordCommand.read(spec.commandLine(), record).toJson())));
+            return 0;
+        }
+        com.fasterxml.jackson.databind.JsonNode r = client.get(path);
+        if (!r.hasNonNull("record")) {
+            out.printf("release %s has no update record of its own%n", id);
+            return 0;
+        }
+        ReleaseRecords.Stored s = stored(id, r);
+        out.println(new String(s.record().canonicalBytes(), StandardCharsets.UTF_8));
+        print(out, s);
+        return 0;
+    }
+
+    /** The record the API answered with, read as the record file is. */
+    private static ReleaseRecords.Stored stored(ReleaseId id, com.fasterxml.jackson.databind.JsonNode r) {
+        return new ReleaseRecords.Stored(id, dev.wasmota.oem.record.UpdateRecord.parse(r.get("record").toString()
+                .getBytes(StandardCharsets.UTF_8)), r.get("sha256").asText(), java.time.Instant.parse(r.get("statedAt").asText()));
+    }
+
     private static void print(PrintWriter out, ReleaseRecords.Stored s) {
         List<String> missing = s.record().missing();
         out.printf("update record of release %s: sha256 %s, %s%n", s.release(), s.sha256(),

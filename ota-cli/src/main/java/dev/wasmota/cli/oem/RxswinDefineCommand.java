@@ -39,6 +39,25 @@ public final class RxswinDefineCommand extends CampaignBaseCommand {
 
     @Override
     int run(CampaignWorkspace ws, PrintWriter out) {
+        Rxswin r = ws.rxswin(ACTOR).define(hardware, rxswin, modules(), description);
+        out.printf("RXSWIN %s of hardware %s: %s (defined %s)%n", r.id(), r.hardwareId(), RxswinListCommand.modules(r),
+                r.definedAt());
+        return 0;
+    }
+
+    @Override
+    int runApi(ApiClient client, PrintWriter out) {
+        com.fasterxml.jackson.databind.node.ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode().put("hardware", hardware).put("rxswin", rxswin).put("description", description);
+        com.fasterxml.jackson.databind.node.ObjectNode m = body.putObject("modules");
+        modules().forEach(m::put);
+        com.fasterxml.jackson.databind.JsonNode r = client.post("/api/v1/rxswin", body);
+        out.printf("RXSWIN %s of hardware %s: %s (defined %s)%n", r.get("rxswin").asText(), r.get("hardware").asText(),
+                RxswinListCommand.modules(r), r.get("definedAt").asText());
+        return 0;
+    }
+
+    private TreeMap<String, String> modules() {
         TreeMap<String, String> m = new TreeMap<>();
         for (String text : modules) {
             ReleaseId id;
@@ -51,9 +70,6 @@ public final class RxswinDefineCommand extends CampaignBaseCommand {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--module names " + id.moduleId() + " twice");
             }
         }
-        Rxswin r = ws.rxswin(ACTOR).define(hardware, rxswin, m, description);
-        out.printf("RXSWIN %s of hardware %s: %s (defined %s)%n", r.id(), r.hardwareId(), RxswinListCommand.modules(r),
-                r.definedAt());
-        return 0;
+        return m;
     }
 }

@@ -49,6 +49,55 @@ public final class RxswinReleaseCommand extends CampaignBaseCommand {
 
     @Override
     int run(CampaignWorkspace ws, PrintWriter out) {
+        ReleaseId id = checked();
+        if (!stating()) {
+            Optional<RxswinChange> ch = ws.rxswin(ACTOR).change(id);
+            out.println(ch.map(RxswinReleaseCommand::line).orElse(unstated(id)));
+            return 0;
+        }
+        List<Requirement> parsed = requires.stream().map(Requirement::parse).toList();
+        RxswinChange ch = ws.rxswin(ACTOR).state(ws.releases(), id, Optional.ofNullable(from), Optional.ofNullable(to),
+                reason, parsed);
+        out.println(line(ch));
+        return 0;
+    }
+
+    @Override
+    int runApi(ApiClient client, PrintWriter out) {
+        ReleaseId id = checked();
+        String path = "/api/v1/releases/" + encode(id.moduleId()) + "/" + encode(id.version()) + "/rxswin";
+        com.fasterxml.jackson.databind.JsonNode r;
+        if (!stating()) {
+            r = client.get(path);
+        } else {
+            com.fasterxml.jackson.databind.node.ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                    .objectNode().put("reason", reason);
+            if (none) {
+                body.put("none", true);
+            } else {
+                body.put("from", from).put("to", to);
+            }
+            requires.forEach(body.putArray("requires")::add);
+            r = client.put(path, body);
+        }
+        com.fasterxml.jackson.databind.JsonNode ch = r.get("rxswin");
+        if (ch == null || ch.isNull()) {
+            out.println(unstated(id));
+            return 0;
+        }
+        List<String> req = new ArrayList<>();
+        ch.get("requires").forEach(q -> req.add(q.asText()));
+        out.println("release " + id + " changes RXSWIN " + ch.get("summary").asText() + " (" + ch.get("reason").asText() + ")"
+                + (req.isEmpty() ? "" : "; requires " + String.join(", ", req)) + "; stated " + ch.get("statedAt").asText());
+        return 0;
+    }
+
+    private boolean stating() {
+        return none || from != null || to != null;
+    }
+
+    /** The release, and the options checked as a statement or a read. */
+    private ReleaseId checked() {
         CommandLine cmd = spec.commandLine();
         ReleaseId id;
         try {
@@ -56,15 +105,11 @@ public final class RxswinReleaseCommand extends CampaignBaseCommand {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, "--release: " + e.getMessage());
         }
-        boolean stating = none || from != null || to != null;
-        if (!stating) {
+        if (!stating()) {
             if (reason != null || !requires.isEmpty()) {
                 throw new CommandLine.ParameterException(cmd, "give --from R1 --to R2 or --none with --reason");
             }
-            Optional<RxswinChange> ch = ws.rxswin(ACTOR).change(id);
-            out.println(ch.map(RxswinReleaseCommand::line).orElse("release " + id + " has no RXSWIN statement"
-                    + " (its campaigns are not checked against vehicles' configurations)"));
-            return 0;
+            return id;
         }
         if (none == (from != null || to != null)) {
             throw new CommandLine.ParameterException(cmd, "give either --from R1 --to R2 or --none, not both");
@@ -72,11 +117,11 @@ public final class RxswinReleaseCommand extends CampaignBaseCommand {
         if (reason == null) {
             throw new CommandLine.ParameterException(cmd, "--reason TEXT is required: why it changes, or why not");
         }
-        List<Requirement> parsed = requires.stream().map(Requirement::parse).toList();
-        RxswinChange ch = ws.rxswin(ACTOR).state(ws.releases(), id, Optional.ofNullable(from), Optional.ofNullable(to),
-                reason, parsed);
-        out.println(line(ch));
-        return 0;
+        return id;
+    }
+
+    private static String unstated(ReleaseId id) {
+        return "release " + id + " has no RXSWIN statement (its campaigns are not checked against vehicles' configurations)";
     }
 
     static String line(RxswinChange ch) {

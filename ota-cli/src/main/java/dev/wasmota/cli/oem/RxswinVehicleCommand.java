@@ -33,4 +33,20 @@ public final class RxswinVehicleCommand extends CampaignBaseCommand {
         c.get().modules().forEach((m, v) -> out.printf("  %-20s %-12s %s%n", m, v.version(), v.packageSha256()));
         return 0;
     }
+
+    @Override
+    int runApi(ApiClient client, PrintWriter out) {
+        com.fasterxml.jackson.databind.JsonNode c = client.get("/api/v1/vehicles/" + encode(vehicle) + "/configuration")
+                .get("configuration");
+        if (c == null || c.isNull()) {
+            out.printf("vehicle %s has reported no configuration yet%n", vehicle);
+            return 0;
+        }
+        out.printf("vehicle %s rxswin %s (reported %s, answering %s)%n", vehicle,
+                c.hasNonNull("rxswin") ? c.get("rxswin").asText() : "none", c.get("reportedAt").asText(),
+                c.get("instructionId").asText());
+        c.get("modules").fields().forEachRemaining(e -> out.printf("  %-20s %-12s %s%n", e.getKey(),
+                e.getValue().get("version").asText(), e.getValue().get("packageSha256").asText()));
+        return 0;
+    }
 }
