@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,28 +53,27 @@ public record FleetSnapshot(Instant at, int vehicles, Map<String, Integer> vehic
         });
     }
 
+    /**
+     * Each vehicle's latest action (the last changed; of two changed at the same instant, such as a
+     * commit and the rollback it triggers, the later instruction) counted by status in one pass
+     * over the actions: a window per vehicle, no subquery per action, and only one row per status
+     * leaves the database.
+     */
+    static final String LATEST_BY_STATUS = "SELECT status, COUNT(*) FROM (SELECT status, ROW_NUMBER() OVER"
+            + " (PARTITION BY vehicle_id ORDER BY updated_at DESC, COALESCE(counter, 0) DESC) AS rn FROM campaign_action)"
+            + " latest WHERE rn = 1 GROUP BY status";
+
     private static Map<String, Integer> byState(Connection c, int vehicles) throws SQLException {
-        Map<String, String> latest = new HashMap<>();
-        Map<String, Long> latestCounter = new HashMap<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT a.vehicle_id, a.status, a.counter FROM campaign_action a"
-                + " WHERE a.updated_at = (SELECT MAX(b.updated_at) FROM campaign_action b WHERE b.vehicle_id = a.vehicle_id)");
-             ResultSet rs = p.executeQuery()) {
+        Map<String, Integer> out = zero(VEHICLE_STATES);
+        int inCampaigns = 0;
+        try (PreparedStatement p = c.prepareStatement(LATEST_BY_STATUS); ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
-                String vehicle = rs.getString(1);
-                long counter = rs.getLong(3);
-                if (rs.wasNull()) {
-                    counter = 0;
-                }
-                // two actions changed at the same instant (a commit and the rollback it triggers): the later instruction
-                if (!latest.containsKey(vehicle) || counter > latestCounter.get(vehicle)) {
-                    latest.put(vehicle, rs.getString(2));
-                    latestCounter.put(vehicle, counter);
-                }
+                int n = rs.getInt(2);
+                out.merge(rs.getString(1), n, Integer::sum);
+                inCampaigns += n;
             }
         }
-        Map<String, Integer> out = zero(VEHICLE_STATES);
-        latest.values().forEach(s -> out.merge(s, 1, Integer::sum));
-        out.put(IDLE, Math.max(0, vehicles - latest.size()));
+        out.put(IDLE, Math.max(0, vehicles - inCampaigns));
         return out;
     }
 
