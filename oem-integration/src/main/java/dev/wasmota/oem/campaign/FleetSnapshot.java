@@ -17,7 +17,8 @@ import java.util.Map;
  * by the state of their latest action ({@value #IDLE} when never in a campaign), by when the OEM
  * last counted a status report from them, campaigns by state, and the actions of the campaigns
  * still running (created, running or paused) by status. A few aggregate queries; no row per
- * vehicle leaves the database except the latest action of each, which names its state.
+ * vehicle leaves the database. The vehicles are counted from {@link VehicleFleetState}, kept with
+ * every change of an action, so a fleet of 100,000 is one short row each, not every action.
  *
  * @param at when it was counted
  * @param vehicles registered vehicles
@@ -54,19 +55,14 @@ public record FleetSnapshot(Instant at, int vehicles, Map<String, Integer> vehic
     }
 
     /**
-     * Each vehicle's latest action (the last changed; of two changed at the same instant, such as a
-     * commit and the rollback it triggers, the later instruction) counted by status in one pass
-     * over the actions: a window per vehicle, no subquery per action, and only one row per status
-     * leaves the database.
+     * Vehicles by the status of their latest action, from {@link VehicleFleetState}'s one short row
+     * per vehicle that was ever in a campaign (not every action with its signed instruction).
      */
-    static final String LATEST_BY_STATUS = "SELECT status, COUNT(*) FROM (SELECT status, ROW_NUMBER() OVER"
-            + " (PARTITION BY vehicle_id ORDER BY updated_at DESC, COALESCE(counter, 0) DESC) AS rn FROM campaign_action)"
-            + " latest WHERE rn = 1 GROUP BY status";
-
     private static Map<String, Integer> byState(Connection c, int vehicles) throws SQLException {
         Map<String, Integer> out = zero(VEHICLE_STATES);
         int inCampaigns = 0;
-        try (PreparedStatement p = c.prepareStatement(LATEST_BY_STATUS); ResultSet rs = p.executeQuery()) {
+        try (PreparedStatement p = c.prepareStatement("SELECT status, COUNT(*) FROM vehicle_fleet_state GROUP BY status");
+             ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
                 int n = rs.getInt(2);
                 out.merge(rs.getString(1), n, Integer::sum);
@@ -77,12 +73,14 @@ public record FleetSnapshot(Instant at, int vehicles, Map<String, Integer> vehic
         return out;
     }
 
+    /** Vehicles by when the OEM last counted a status report from them ({@link VehicleFleetState}). */
     private static Map<String, Integer> bySeen(Connection c, int vehicles, Instant now) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT COUNT(*)");
         for (int i = 0; i < SEEN_WITHIN.size(); i++) {
-            sql.append(", SUM(CASE WHEN t >= ?").append(i == 0 ? "" : " AND t < ?").append(" THEN 1 ELSE 0 END)");
+            sql.append(", SUM(CASE WHEN reported_at >= ?").append(i == 0 ? "" : " AND reported_at < ?")
+                    .append(" THEN 1 ELSE 0 END)");
         }
-        sql.append(" FROM (SELECT MAX(updated_at) AS t FROM campaign_action WHERE cause = ? GROUP BY vehicle_id) s");
+        sql.append(" FROM vehicle_fleet_state WHERE reported_at IS NOT NULL");
         Map<String, Integer> out = zero(SEEN);
         try (PreparedStatement p = c.prepareStatement(sql.toString())) {
             int at = 1;
@@ -92,7 +90,6 @@ public record FleetSnapshot(Instant at, int vehicles, Map<String, Integer> vehic
                     p.setObject(at++, CampaignDatabase.time(now.minus(SEEN_WITHIN.get(i - 1))));
                 }
             }
-            p.setString(at, Action.REPORTED);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
                 int reported = rs.getInt(1);
