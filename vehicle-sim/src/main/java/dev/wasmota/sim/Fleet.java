@@ -119,8 +119,9 @@ public final class Fleet implements AutoCloseable {
         mqtt = MqttSettings.of(config.brokerUrl().orElseGet(() -> broker.url()), properties);
         MeterRegistry registry = new SimpleMeterRegistry();
         if (config.runsOem()) {
-            oem = OemNode.start(OemNodeConfig.of(oemDir, mqtt).withProperties(config.settings())
-                    .withIntake(IntakeOptions.defaults()).withRegistry(registry));
+            OemNodeConfig oemConfig = OemNodeConfig.of(oemDir, mqtt).withProperties(config.settings())
+                    .withIntake(IntakeOptions.defaults()).withRegistry(registry);
+            oem = OemNode.start(config.oemDatabase().map(oemConfig::withDatabase).orElse(oemConfig));
             open.add(oem);
             for (int n = 1; n <= config.vehicles(); n++) {
                 String id = FleetConfig.vehicleId(n);

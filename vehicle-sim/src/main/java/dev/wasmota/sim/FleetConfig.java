@@ -21,10 +21,12 @@ import java.util.Optional;
  * @param seed randomness of fault draws
  * @param settings overrides of the routes' settings
  * @param runModules whether the hosts run their modules on their periods (off: install only, for capacity benchmarks)
+ * @param oemDatabase the OEM's database URL when this simulator runs the OEM (e.g. a shared PostgreSQL);
+ *        empty: the OEM directory's embedded database
  */
 public record FleetConfig(Path dir, int vehicles, int firstVehicle, int lastVehicle, Optional<String> brokerUrl,
                           boolean runsOem, Optional<Path> oemDir, FaultSpec faults, long seed, Map<String, String> settings,
-                          boolean runModules) {
+                          boolean runModules, Optional<String> oemDatabase) {
     public static final int MAX_VEHICLES = 100_000;
 
     public FleetConfig {
@@ -46,6 +48,14 @@ public record FleetConfig(Path dir, int vehicles, int firstVehicle, int lastVehi
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         settings = Map.copyOf(settings);
+        Objects.requireNonNull(oemDatabase, "oemDatabase");
+    }
+
+    /** A share whose OEM (if it runs one) uses the OEM directory's embedded database. */
+    public FleetConfig(Path dir, int vehicles, int firstVehicle, int lastVehicle, Optional<String> brokerUrl, boolean runsOem,
+                       Optional<Path> oemDir, FaultSpec faults, long seed, Map<String, String> settings, boolean runModules) {
+        this(dir, vehicles, firstVehicle, lastVehicle, brokerUrl, runsOem, oemDir, faults, seed, settings, runModules,
+                Optional.empty());
     }
 
     public static FleetConfig of(Path dir, int vehicles) {
@@ -54,19 +64,29 @@ public record FleetConfig(Path dir, int vehicles, int firstVehicle, int lastVehi
     }
 
     public FleetConfig withFaults(FaultSpec spec, long seedValue) {
-        return new FleetConfig(dir, vehicles, firstVehicle, lastVehicle, brokerUrl, runsOem, oemDir, spec, seedValue, settings, runModules);
+        return new FleetConfig(dir, vehicles, firstVehicle, lastVehicle, brokerUrl, runsOem, oemDir, spec, seedValue, settings, runModules,
+                oemDatabase);
     }
 
     public FleetConfig withShard(int first, int last, boolean oem) {
-        return new FleetConfig(dir, vehicles, first, last, brokerUrl, oem, oemDir, faults, seed, settings, runModules);
+        return new FleetConfig(dir, vehicles, first, last, brokerUrl, oem, oemDir, faults, seed, settings, runModules,
+                oemDatabase);
     }
 
     public FleetConfig withBroker(Optional<String> url, Optional<Path> oem) {
-        return new FleetConfig(dir, vehicles, firstVehicle, lastVehicle, url, runsOem, oem, faults, seed, settings, runModules);
+        return new FleetConfig(dir, vehicles, firstVehicle, lastVehicle, url, runsOem, oem, faults, seed, settings, runModules,
+                oemDatabase);
     }
 
     public FleetConfig withoutModulesRunning() {
-        return new FleetConfig(dir, vehicles, firstVehicle, lastVehicle, brokerUrl, runsOem, oemDir, faults, seed, settings, false);
+        return new FleetConfig(dir, vehicles, firstVehicle, lastVehicle, brokerUrl, runsOem, oemDir, faults, seed, settings, false,
+                oemDatabase);
+    }
+
+    /** This share's OEM on the database at {@code url} (e.g. a PostgreSQL its workers share). */
+    public FleetConfig withOemDatabase(String url) {
+        return new FleetConfig(dir, vehicles, firstVehicle, lastVehicle, brokerUrl, runsOem, oemDir, faults, seed, settings,
+                runModules, Optional.of(url));
     }
 
     public static String vehicleId(int n) {

@@ -13,7 +13,8 @@ import java.util.TreeSet;
 
 /**
  * The SQL for per-vehicle actions; called inside {@link CampaignDatabase#transaction}. Every change
- * of an action's status also moves its count in {@link WaveCounters}, in the same transaction.
+ * of an action's status also moves its count in {@link WaveCounters} and its vehicle's latest
+ * action in {@link VehicleFleetState}, in the same transaction.
  */
 final class ActionRows {
     private ActionRows() {
@@ -33,6 +34,7 @@ final class ActionRows {
             p.executeUpdate();
         }
         WaveCounters.added(c, campaignId, kind, wave, Action.Status.PENDING);
+        VehicleFleetState.changed(c, vehicleId, Action.Status.PENDING, now, 0, false);
     }
 
     /** Records the instruction issued for an action, which becomes INSTRUCTED. */
@@ -53,6 +55,7 @@ final class ActionRows {
             p.executeUpdate();
         }
         WaveCounters.moved(c, a, Action.Status.INSTRUCTED);
+        VehicleFleetState.changed(c, a.vehicleId(), Action.Status.INSTRUCTED, i.issuedAt(), i.counter(), false);
     }
 
     static void setStatus(Connection c, Action a, Action.Status status, String cause, String detail, Instant now)
@@ -67,6 +70,8 @@ final class ActionRows {
             p.executeUpdate();
         }
         WaveCounters.moved(c, a, status);
+        VehicleFleetState.changed(c, a.vehicleId(), status, now, a.issued().map(Action.Issued::counter).orElse(0L),
+                Action.REPORTED.equals(cause));
     }
 
     static List<Action> of(Connection c, String campaignId) throws SQLException {

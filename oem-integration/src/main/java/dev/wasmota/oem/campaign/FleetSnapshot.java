@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,8 @@ import java.util.Map;
  * by the state of their latest action ({@value #IDLE} when never in a campaign), by when the OEM
  * last counted a status report from them, campaigns by state, and the actions of the campaigns
  * still running (created, running or paused) by status. A few aggregate queries; no row per
- * vehicle leaves the database except the latest action of each, which names its state.
+ * vehicle leaves the database. The vehicles are counted from {@link VehicleFleetState}, kept with
+ * every change of an action, so a fleet of 100,000 is one short row each, not every action.
  *
  * @param at when it was counted
  * @param vehicles registered vehicles
@@ -54,37 +54,33 @@ public record FleetSnapshot(Instant at, int vehicles, Map<String, Integer> vehic
         });
     }
 
+    /**
+     * Vehicles by the status of their latest action, from {@link VehicleFleetState}'s one short row
+     * per vehicle that was ever in a campaign (not every action with its signed instruction).
+     */
     private static Map<String, Integer> byState(Connection c, int vehicles) throws SQLException {
-        Map<String, String> latest = new HashMap<>();
-        Map<String, Long> latestCounter = new HashMap<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT a.vehicle_id, a.status, a.counter FROM campaign_action a"
-                + " WHERE a.updated_at = (SELECT MAX(b.updated_at) FROM campaign_action b WHERE b.vehicle_id = a.vehicle_id)");
+        Map<String, Integer> out = zero(VEHICLE_STATES);
+        int inCampaigns = 0;
+        try (PreparedStatement p = c.prepareStatement("SELECT status, COUNT(*) FROM vehicle_fleet_state GROUP BY status");
              ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
-                String vehicle = rs.getString(1);
-                long counter = rs.getLong(3);
-                if (rs.wasNull()) {
-                    counter = 0;
-                }
-                // two actions changed at the same instant (a commit and the rollback it triggers): the later instruction
-                if (!latest.containsKey(vehicle) || counter > latestCounter.get(vehicle)) {
-                    latest.put(vehicle, rs.getString(2));
-                    latestCounter.put(vehicle, counter);
-                }
+                int n = rs.getInt(2);
+                out.merge(rs.getString(1), n, Integer::sum);
+                inCampaigns += n;
             }
         }
-        Map<String, Integer> out = zero(VEHICLE_STATES);
-        latest.values().forEach(s -> out.merge(s, 1, Integer::sum));
-        out.put(IDLE, Math.max(0, vehicles - latest.size()));
+        out.put(IDLE, Math.max(0, vehicles - inCampaigns));
         return out;
     }
 
+    /** Vehicles by when the OEM last counted a status report from them ({@link VehicleFleetState}). */
     private static Map<String, Integer> bySeen(Connection c, int vehicles, Instant now) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT COUNT(*)");
         for (int i = 0; i < SEEN_WITHIN.size(); i++) {
-            sql.append(", SUM(CASE WHEN t >= ?").append(i == 0 ? "" : " AND t < ?").append(" THEN 1 ELSE 0 END)");
+            sql.append(", SUM(CASE WHEN reported_at >= ?").append(i == 0 ? "" : " AND reported_at < ?")
+                    .append(" THEN 1 ELSE 0 END)");
         }
-        sql.append(" FROM (SELECT MAX(updated_at) AS t FROM campaign_action WHERE cause = ? GROUP BY vehicle_id) s");
+        sql.append(" FROM vehicle_fleet_state WHERE reported_at IS NOT NULL");
         Map<String, Integer> out = zero(SEEN);
         try (PreparedStatement p = c.prepareStatement(sql.toString())) {
             int at = 1;
@@ -94,7 +90,6 @@ public record FleetSnapshot(Instant at, int vehicles, Map<String, Integer> vehic
                     p.setObject(at++, CampaignDatabase.time(now.minus(SEEN_WITHIN.get(i - 1))));
                 }
             }
-            p.setString(at, Action.REPORTED);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
                 int reported = rs.getInt(1);

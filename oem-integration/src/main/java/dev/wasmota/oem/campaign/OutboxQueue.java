@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -134,17 +135,39 @@ public final class OutboxQueue {
     public List<Message> claim(String worker, int max) {
         Instant now = clock.instant();
         return db.transaction(c -> {
-            Map<Long, String> candidates = new LinkedHashMap<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT m.id, m.claimed_by FROM outbox_message m WHERE " + CLAIMABLE
-                    + " AND " + FIRST_OF_ITS_VEHICLE + " ORDER BY m.priority, m.id FETCH FIRST ? ROWS ONLY")) {
+            // Waiting messages and expired claims listed apart, each in (priority, id) order: a
+            // condition on one state walks the (state, priority, id) index and stops after max rows,
+            // where the two states joined by OR scanned every row, sent ones included.
+            List<long[]> listed = new ArrayList<>();
+            Map<Long, String> owner = new HashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT m.id, m.priority FROM outbox_message m"
+                    + " WHERE m.state = 'WAITING' AND " + FIRST_OF_ITS_VEHICLE
+                    + " ORDER BY m.priority, m.id FETCH FIRST ? ROWS ONLY")) {
+                p.setInt(1, max);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        listed.add(new long[] {rs.getInt(2), rs.getLong(1)});
+                    }
+                }
+            }
+            try (PreparedStatement p = c.prepareStatement("SELECT m.id, m.priority, m.claimed_by FROM outbox_message m"
+                    + " WHERE m.state = 'CLAIMED' AND m.claimed_by <> ? AND NOT EXISTS (SELECT 1 FROM oem_worker w"
+                    + " WHERE w.name = m.claimed_by AND w.lease_until >= ?) AND " + FIRST_OF_ITS_VEHICLE
+                    + " ORDER BY m.priority, m.id FETCH FIRST ? ROWS ONLY")) {
                 p.setString(1, worker);
                 p.setObject(2, CampaignDatabase.time(now));
                 p.setInt(3, max);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        candidates.put(rs.getLong(1), rs.getString(2));
+                        listed.add(new long[] {rs.getInt(2), rs.getLong(1)});
+                        owner.put(rs.getLong(1), rs.getString(3));
                     }
                 }
+            }
+            listed.sort(java.util.Comparator.<long[]>comparingLong(r -> r[0]).thenComparingLong(r -> r[1]));
+            Map<Long, String> candidates = new LinkedHashMap<>();
+            for (long[] r : listed.subList(0, Math.min(max, listed.size()))) {
+                candidates.put(r[1], owner.get(r[1]));
             }
             List<Message> claimed = new ArrayList<>();
             for (Map.Entry<Long, String> e : candidates.entrySet()) {

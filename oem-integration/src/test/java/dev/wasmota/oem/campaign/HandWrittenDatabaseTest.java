@@ -86,6 +86,7 @@ class HandWrittenDatabaseTest {
                     "audit_head", "outbox_message", "oem_worker", "trust_update", "vehicle_log_anchor", "audit_checkpoint",
                     "release_topic", "campaign_wave_count", "shadow_command", "campaign_shadow_decision",
                     "rxswin", "release_rxswin", "vehicle_configuration", "campaign_notice", "vehicle_user_notice", "release_record",
+                    "vehicle_fleet_state",
                     "\"flyway_schema_history\"")) {
                 s.execute("DROP TABLE " + table);
             }

@@ -44,6 +44,10 @@ public final class SimRunCommand implements Callable<Integer> {
     @Option(names = "--oem", paramLabel = "DIR", description = "an existing OEM directory shared by the simulators")
     Path oemDir;
 
+    @Option(names = "--db", paramLabel = "URL", description = "the OEM's database when this simulator runs the OEM, e.g."
+            + " jdbc:postgresql://HOST/DB?user=ota (default: the OEM directory's embedded one)")
+    String db;
+
     @Option(names = "--faults", paramLabel = "SPEC", defaultValue = "", description = "faults to inject (default: none)")
     String faults;
 
@@ -112,6 +116,12 @@ public final class SimRunCommand implements Callable<Integer> {
                     FaultSpec.parse(faults), seed, settings, true);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (db != null) {
+            if (vehiclesOnly) {
+                throw new ParameterException(spec.commandLine(), "--db is for the simulator that runs the OEM, not --vehicles-only");
+            }
+            config = config.withOemDatabase(db);
         }
         FleetRun.Then next = switch (then) {
             case "nothing" -> FleetRun.Then.NOTHING;
