@@ -128,7 +128,7 @@ public final class FleetBench {
                 long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
                 int counted = 0;
                 while (counted < vehicles) {
-                    var total = oem.campaigns().status(c.id()).total();
+                    var total = oem.campaigns().statusCounted(c.id()).total();
                     counted = total.committed();
                     if (total.failed() > 0 || !thin.refusals().isEmpty()) {
                         throw new IllegalStateException(total.failed() + " vehicle(s) failed; refusals: "
@@ -191,7 +191,7 @@ public final class FleetBench {
                 });
                 int counted = 0;
                 while (counted < vehicles) {
-                    var total = oem.campaigns().status(c.id()).total();
+                    var total = oem.campaigns().statusCounted(c.id()).total();
                     counted = total.committed();
                     if (total.failed() > 0 || !thin.refusals().isEmpty()) {
                         throw new IllegalStateException(total.failed() + " vehicle(s) failed; refusals: "
