@@ -5,73 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmota.audit.AuditEvent;
-import dev.wasmota.cli.CliEnv;
-import dev.wasmota.oem.api.ApiBackend;
-import dev.wasmota.oem.api.ApiServer;
 import dev.wasmota.oem.campaign.Campaign;
-import dev.wasmota.oem.campaign.CampaignKit;
-import dev.wasmota.oem.campaign.CampaignWorkspace;
-import dev.wasmota.oem.pki.IssuedCredentials;
-import dev.wasmota.protocol.tls.TlsMaterial;
-import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.pki.ClientKind;
-import dev.wasmota.signing.pkg.PackageFile;
-import dev.wasmota.testkit.MutableClock;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The campaign commands through the management API ({@code --api URL --tls DIR}): an operator
  * steers a campaign with no database access, each change audited as the operator; a viewer's
  * change and an illegal step are refused with the reason and exit code the command gives locally.
  */
-class CampaignApiCliTest {
-    @TempDir
-    Path dir;
-
-    MutableClock clock = new MutableClock(Fixtures.T0);
-    CampaignCli cli;
-    String oem;
-    CampaignWorkspace ws;
-    ApiServer server;
-    String url;
-    Path operator;
-    Path viewer;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        Fixtures fx = new Fixtures(dir);
-        oem = dir.resolve("oem").toString();
-        cli = new CampaignCli(new CliEnv(clock, Fixtures.seeded(7)));
-        Path v2 = dir.resolve("healthy-2.0.0.wotapkg");
-        PackageFile.write(v2, CampaignKit.healthy(fx, "2.0.0", 2, "healthy_v2.wasm"));
-        for (String v : List.of("veh-1", "veh-2")) {
-            ok("vehicle", "register", "--oem", oem, "--id", v, "--hardware", "ecu-a");
-        }
-        ok("campaign", "create", "--oem", oem, "--package", v2.toString(), "--vehicles", "veh-1,veh-2", "--waves", "1,2",
-                "--id", "c1");
-        ws = CampaignWorkspace.open(dir.resolve("oem"), Optional.empty(), clock, Fixtures.seeded(8), "test");
-        operator = dir.resolve("alice");
-        viewer = dir.resolve("bob");
-        IssuedCredentials.client(ws.pki(), ClientKind.OPERATOR, "alice").writeNew(operator);
-        IssuedCredentials.client(ws.pki(), ClientKind.VIEWER, "bob").writeNew(viewer);
-        TlsMaterial tls = TlsMaterial.of(ws.pki().issueBroker(List.of("localhost"), List.of("127.0.0.1")), List.of(),
-                ws.pki().root().cert());
-        server = ApiServer.start("127.0.0.1", 0, tls, ApiBackend.of(ws), clock);
-        url = server.uri().toString();
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.close();
-        ws.close();
-    }
-
+class CampaignApiCliTest extends ApiCliTestBase {
     @Test
     void anOperatorSteersACampaignWithoutTheDatabase() throws Exception {
         CampaignCli.Result started = ok("campaign", "start", "--api", url, "--tls", operator.toString(), "--campaign", "c1");
@@ -145,11 +87,5 @@ class CampaignApiCliTest {
         assertEquals(2, cli.run("campaign", "pause", "--api", "http://127.0.0.1:1", "--tls", operator.toString(),
                 "--campaign", "c1").code());
         assertEquals(2, cli.run("campaign", "report", "--api", url, "--tls", operator.toString(), "--campaign", "c1").code());
-    }
-
-    private CampaignCli.Result ok(String... args) {
-        CampaignCli.Result r = cli.run(args);
-        assertEquals(0, r.code(), r.out() + r.err());
-        return r;
     }
 }

@@ -4,25 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmota.audit.AuditEvent;
-import dev.wasmota.cli.CliEnv;
-import dev.wasmota.oem.api.ApiBackend;
-import dev.wasmota.oem.api.ApiServer;
-import dev.wasmota.oem.campaign.CampaignKit;
-import dev.wasmota.oem.campaign.CampaignWorkspace;
-import dev.wasmota.oem.pki.IssuedCredentials;
-import dev.wasmota.protocol.tls.TlsMaterial;
-import dev.wasmota.signing.Fixtures;
-import dev.wasmota.signing.pki.ClientKind;
-import dev.wasmota.signing.pkg.PackageFile;
-import dev.wasmota.testkit.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 17's statement commands through the management API ({@code --api URL --tls DIR}): the
@@ -30,48 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * campaign's user notice print what the same command prints with {@code --oem}, each statement
  * audited as the operator; refusals carry the local command's reason, message and exit code.
  */
-class RegulatoryApiCliTest {
-    @TempDir
-    Path dir;
-
-    MutableClock clock = new MutableClock(Fixtures.T0);
-    CampaignCli cli;
-    String oem;
-    CampaignWorkspace ws;
-    ApiServer server;
-    String url;
-    Path operator;
-    Path viewer;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        Fixtures fx = new Fixtures(dir);
-        oem = dir.resolve("oem").toString();
-        cli = new CampaignCli(new CliEnv(clock, Fixtures.seeded(7)));
-        Path v2 = dir.resolve("healthy-2.0.0.wotapkg");
-        PackageFile.write(v2, CampaignKit.healthy(fx, "2.0.0", 2, "healthy_v2.wasm"));
-        for (String v : List.of("veh-1", "veh-2")) {
-            ok("vehicle", "register", "--oem", oem, "--id", v, "--hardware", "ecu-a");
-        }
-        ok("campaign", "create", "--oem", oem, "--package", v2.toString(), "--vehicles", "veh-1,veh-2", "--waves", "1,2",
-                "--id", "c1");
-        ws = CampaignWorkspace.open(dir.resolve("oem"), Optional.empty(), clock, Fixtures.seeded(8), "test");
-        operator = dir.resolve("alice");
-        viewer = dir.resolve("bob");
-        IssuedCredentials.client(ws.pki(), ClientKind.OPERATOR, "alice").writeNew(operator);
-        IssuedCredentials.client(ws.pki(), ClientKind.VIEWER, "bob").writeNew(viewer);
-        TlsMaterial tls = TlsMaterial.of(ws.pki().issueBroker(List.of("localhost"), List.of("127.0.0.1")), List.of(),
-                ws.pki().root().cert());
-        server = ApiServer.start("127.0.0.1", 0, tls, ApiBackend.of(ws), clock);
-        url = server.uri().toString();
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.close();
-        ws.close();
-    }
-
+class RegulatoryApiCliTest extends ApiCliTestBase {
     @Test
     void theRxswinCommandsPrintWhatTheyPrintLocally() {
         String api = "--api";
@@ -167,10 +111,4 @@ class RegulatoryApiCliTest {
             + "\"typeApprovalRelevant\":true,\"impactAssessment\":\"threshold unchanged\",\"authorityApprovalSought\":true,"
             + "\"authorityReference\":\"KBA-2026-0815\",\"executionMethod\":\"over the air, A/B slots\","
             + "\"executionConditions\":\"vehicle stationary\",\"safeExecutionConfirmed\":true}";
-
-    private CampaignCli.Result ok(String... args) {
-        CampaignCli.Result r = cli.run(args);
-        assertEquals(0, r.code(), r.out() + r.err());
-        return r;
-    }
 }
