@@ -178,7 +178,16 @@ class DeploymentIT {
                 assertTrue(out.contains("vehicle veh-0001's log") && out.contains("vehicle veh-0002's log"), out);
             }
             case "operations" -> {
-                assertTrue(out.contains("ota_fleet_vehicles{state=\"COMMITTED\"} 2.0"), out);
+                // the fleet gauges are counted every ota.metrics.refreshMillis (15 s), not at each
+                // scrape: the step's sample may predate the campaign's end by up to that long
+                String committed = "ota_fleet_vehicles{state=\"COMMITTED\"} 2.0";
+                String metrics = out;
+                for (long end = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+                        !metrics.contains(committed) && System.nanoTime() < end; ) {
+                    Thread.sleep(500);
+                    metrics = body(metricsBase + 1, "/metrics");
+                }
+                assertTrue(metrics.contains(committed), out + "\nlast scrape:\n" + metrics);
                 for (int port = metricsBase + 1; port <= metricsBase + 4; port++) {
                     for (String path : List.of("/health", "/metrics")) {
                         assertEquals(200, get(port, path), "GET " + path + " on :" + port);
@@ -281,6 +290,12 @@ class DeploymentIT {
             b.append("\n--- ").append(s.step()).append(" ---\n").append(s.out());
         }
         return b.toString();
+    }
+
+    private static String body(int port, String path) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int get(int port, String path) throws IOException, InterruptedException {
