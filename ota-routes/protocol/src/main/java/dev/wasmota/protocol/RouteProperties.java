@@ -31,6 +31,8 @@ public final class RouteProperties {
         m.put("ota.oem.leaseSeconds", new String[] {"30", "how long a worker's lease lasts unless renewed (every third of it); the outbox messages a dead worker claimed are taken over once it has run out"});
         m.put("ota.dispatch.periodMillis", new String[] {"50", "how often the outbox is drained to the vehicles"});
         m.put("ota.dispatch.scanMillis", new String[] {"2000", "how often the outbox is looked at for messages queued by other processes, put back, or left by a dead worker"});
+        m.put("ota.dispatch.window", new String[] {"16", "most outbox messages a worker has in flight to the broker at once (published without waiting for each acknowledgement in turn); keep it below the broker's receive maximum (Mosquitto's max_inflight_messages, 20 by default) less 4 for the worker's other publishers"});
+        m.put("ota.dispatch.ackTimeoutMillis", new String[] {"30000", "how long a dispatch round waits for the broker to acknowledge its messages; those still unacknowledged then go out again at the next scan"});
         m.put("ota.campaign.tickMillis", new String[] {"1000", "how often expired instructions are counted as failed and a new trust update is queued to the fleet"});
         m.put("ota.status.resyncMillis", new String[] {"60000", "how often the OEM looks for instructions still unanswered, to ask their vehicles for their status again"});
         m.put("ota.status.batchMax", new String[] {"256", "at most this many status reports waiting are taken in by one database transaction (group commit), each still verified and refused alone"});

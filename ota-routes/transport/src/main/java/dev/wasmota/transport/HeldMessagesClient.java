@@ -87,6 +87,17 @@ public final class HeldMessagesClient extends MqttClient {
         return aClient.subscribe(filters, q);
     }
 
+    /**
+     * Publishes {@code message} to {@code topic} without waiting for the broker's acknowledgement:
+     * {@code listener} hears of it (or of the failure) on Paho's callback thread. Paho refuses at
+     * once (reason code 32202) while as many QoS 1 or 2 publishes are in flight as the broker's
+     * receive maximum allows; {@link WindowedPublisher} keeps below that.
+     */
+    public IMqttToken publishLater(String topic, MqttMessage message, org.eclipse.paho.mqttv5.client.MqttActionListener listener)
+            throws MqttException {
+        return aClient.publish(topic, message, null, listener);
+    }
+
     /** Unsubscribes from {@code filters} without waiting for the UNSUBACK (see {@link #subscribeLater}). */
     public IMqttToken unsubscribeLater(String[] filters) throws MqttException {
         return aClient.unsubscribe(filters);

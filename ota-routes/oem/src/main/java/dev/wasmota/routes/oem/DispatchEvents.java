@@ -6,7 +6,6 @@ import dev.wasmota.signing.pki.TrustUpdate;
 import dev.wasmota.transport.ServiceEvent;
 import dev.wasmota.transport.ServiceEvents;
 import java.time.Clock;
-import org.apache.camel.Exchange;
 
 /**
  * After the broker acknowledged a message of the dispatch route: one line for the operator
@@ -23,9 +22,9 @@ final class DispatchEvents {
         this.meters = meters;
     }
 
-    public void sent(Exchange ex) {
-        Object content = ex.getProperty(OutboxDispatcher.CONTENT);
-        OutboxQueue.Message o = ex.getProperty(OutboxDispatcher.OUTGOING, OutboxQueue.Message.class);
+    public void sent(OutboxDispatcher.Outgoing sent) {
+        Object content = sent.content();
+        OutboxQueue.Message o = sent.message();
         if (content instanceof Instruction i) {
             meters.sent(OemMeters.Sent.INSTRUCTION);
             events.emit(clock, ServiceEvent.Kind.DISPATCH, "dispatch campaign " + i.campaignId() + ": " + i.vehicleId()

@@ -18,6 +18,7 @@ import dev.wasmota.protocol.Topics;
 import dev.wasmota.transport.camel.CamelNodes;
 import dev.wasmota.transport.camel.DeadLetterRecorder;
 import dev.wasmota.transport.HeldMessagesClient;
+import dev.wasmota.transport.WindowedPublisher;
 import dev.wasmota.transport.MqttClients;
 import dev.wasmota.transport.MqttEndpoints;
 import dev.wasmota.transport.Readiness;
@@ -154,7 +155,10 @@ public final class OemNode implements AutoCloseable {
                             topics, config.clock(), config.events(), meters),
                     new StatusBatcher(new StatusHandler(workspace.campaigns(), new CurrentTrust(pki), topics, config.clock(),
                             config.events(), meters), workspace.campaigns(), RouteProperties.intValue(p, "ota.status.batchMax")),
-                    dispatcher, new DispatchEvents(config.clock(), config.events(), meters),
+                    new DispatchRound(dispatcher, new WindowedPublisher(outClient, RouteProperties.intValue(p, "ota.dispatch.window"),
+                            Duration.ofMillis(RouteProperties.intValue(p, "ota.dispatch.ackTimeoutMillis"))),
+                            new DispatchEvents(config.clock(), config.events(), meters), qos,
+                            Duration.ofMillis(RouteProperties.intValue(p, "ota.dispatch.ackTimeoutMillis"))),
                     new CampaignTicker(workspace.campaigns(), this::distributeTrustUpdate),
                     new StatusResync(workspace.database(), topics, config.clock(),
                             Duration.ofMillis(RouteProperties.intValue(p, "ota.status.resyncAfterMillis")),

@@ -16,7 +16,7 @@ final class OemRoutes extends OtaRouteBuilder {
     }
 
     /** The beans the routes call. */
-    record Beans(IntakeHandler intake, StatusBatcher status, OutboxDispatcher dispatcher, DispatchEvents dispatched,
+    record Beans(IntakeHandler intake, StatusBatcher status, DispatchRound dispatch,
                  CampaignTicker ticker, StatusResync resync, FleetMeters fleet, Runnable lease, long leaseMillis,
                  DeadLetterRecorder deadLetters) {
     }
@@ -28,8 +28,7 @@ final class OemRoutes extends OtaRouteBuilder {
     private final Endpoints e;
     private final IntakeHandler intake;
     private final StatusBatcher status;
-    private final OutboxDispatcher dispatcher;
-    private final DispatchEvents dispatched;
+    private final DispatchRound dispatch;
     private final CampaignTicker ticker;
     private final StatusResync resync;
     private final FleetMeters fleet;
@@ -41,8 +40,7 @@ final class OemRoutes extends OtaRouteBuilder {
         this.e = e;
         this.intake = b.intake();
         this.status = b.status();
-        this.dispatcher = b.dispatcher();
-        this.dispatched = b.dispatched();
+        this.dispatch = b.dispatch();
         this.ticker = b.ticker();
         this.resync = b.resync();
         this.fleet = b.fleet();
@@ -74,19 +72,9 @@ final class OemRoutes extends OtaRouteBuilder {
         from(e.statusIn()).routeId("oem-status")
                 .process(status);
 
+        // a round publishes its batch through a window of publishes in flight and returns once all are answered
         from("timer:oem-dispatch?delay=0&period={{ota.dispatch.periodMillis}}").routeId("oem-dispatch")
-                .bean(dispatcher, "take")
-                .split(body())
-                    .doTry()
-                        .bean(dispatcher, "message")
-                        .to(e.out())
-                        .bean(dispatcher, "sent")
-                        .bean(dispatched, "sent")
-                    .doCatch(Exception.class)
-                        .bean(dispatcher, "unclaim")
-                    .end()
-                .end()
-                .bean(dispatcher, "markSent");
+                .bean(dispatch, "run");
 
         from("timer:oem-campaign-tick?period={{ota.campaign.tickMillis}}").routeId("oem-campaign-tick")
                 .bean(ticker, "tick");

@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import org.apache.camel.Exchange;
-import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
 
 /**
  * The campaign outbox over MQTT: this worker claims messages from the database outbox
@@ -44,10 +42,6 @@ import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
 public final class OutboxDispatcher implements Outbox {
     /** Most messages claimed in one round. */
     static final int BATCH = 256;
-    /** Exchange property: the claimed {@link OutboxQueue.Message} on its way. */
-    public static final String OUTGOING = "otaOutgoing";
-    /** Exchange property: what is on its way, the opened {@link Instruction} or {@link dev.wasmota.signing.pki.TrustUpdate}. */
-    public static final String CONTENT = "otaOutgoingContent";
     private static final int PACKAGE_CACHE = 8;
 
     private final OutboxQueue queue;
@@ -162,39 +156,41 @@ public final class OutboxDispatcher implements Outbox {
                         + " takes a repeat as a no-op)").build()));
     }
 
-    /** Turns the exchange's claimed message into the update (or trust update) message for its vehicle's topic. */
-    public void message(Exchange ex) throws Exception {
-        OutboxQueue.Message m = ex.getIn().getBody(OutboxQueue.Message.class);
-        ex.setProperty(OUTGOING, m);
-        ex.getIn().setHeader(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, topics.update(m.vehicleId()));
-        if (m.kind() == OutboxQueue.Kind.TRUST_UPDATE) {
-            ex.setProperty(CONTENT, SignedTrustUpdate.open(m.payload(), trust.get().root()));
-            ex.getIn().setBody(new TrustUpdateMessage(m.payload()).encode());
-            return;
-        }
-        if (m.kind() == OutboxQueue.Kind.SHADOW_COMMAND) {
-            ex.setProperty(CONTENT, SignedShadowCommand.open(m.payload(), trust.get(), clock));
-            ex.getIn().setBody(new ShadowCommandMessage(m.payload()).encode());
-            return;
-        }
-        Instruction i = SignedInstruction.open(m.payload(), trust.get(), clock);
-        ex.setProperty(CONTENT, i);
-        ReleasePublisher releases = chunked;
-        if (releases != null) {
-            ReleaseIndex x = releases.ensure(packageBytes(i.packageSha256()));
-            ex.getIn().setBody(new ReleaseInstruction(m.payload(), i.packageSha256(), x.length(), x.chunkCount()).encode());
-            return;
-        }
-        ex.getIn().setBody(new UpdateMessage(m.payload(), packageBytes(i.packageSha256())).encode());
+    /** A claimed message ready to go: its vehicle's update topic, the frame to publish, and what it carries, opened. */
+    public record Outgoing(OutboxQueue.Message message, String topic, byte[] frame, Object content) {
     }
 
     /**
-     * The broker acknowledged: the message is sent, marked so with the rest of its round
+     * Turns a claimed message into the frame for its vehicle's update topic: an instruction (as a
+     * small {@link ReleaseInstruction} once its release is on the release topics, or an
+     * {@link UpdateMessage} with the package), a trust update or a shadow command. Each is opened
+     * (signature and chain verified) first: what leaves is what the OEM signed.
+     */
+    public Outgoing outgoing(OutboxQueue.Message m) throws Exception {
+        String topic = topics.update(m.vehicleId());
+        if (m.kind() == OutboxQueue.Kind.TRUST_UPDATE) {
+            return new Outgoing(m, topic, new TrustUpdateMessage(m.payload()).encode(),
+                    SignedTrustUpdate.open(m.payload(), trust.get().root()));
+        }
+        if (m.kind() == OutboxQueue.Kind.SHADOW_COMMAND) {
+            return new Outgoing(m, topic, new ShadowCommandMessage(m.payload()).encode(),
+                    SignedShadowCommand.open(m.payload(), trust.get(), clock));
+        }
+        Instruction i = SignedInstruction.open(m.payload(), trust.get(), clock);
+        ReleasePublisher releases = chunked;
+        if (releases != null) {
+            ReleaseIndex x = releases.ensure(packageBytes(i.packageSha256()));
+            return new Outgoing(m, topic, new ReleaseInstruction(m.payload(), i.packageSha256(), x.length(), x.chunkCount()).encode(), i);
+        }
+        return new Outgoing(m, topic, new UpdateMessage(m.payload(), packageBytes(i.packageSha256())).encode(), i);
+    }
+
+    /**
+     * The broker acknowledged {@code m}: it is sent, marked so with the rest of its round
      * ({@link #markSent}). Until then it is still claimed: a worker that dies first sends it again
      * (a vehicle takes a repeat as a no-op).
      */
-    public void sent(Exchange ex) {
-        OutboxQueue.Message m = ex.getProperty(OUTGOING, OutboxQueue.Message.class);
+    public void acknowledged(OutboxQueue.Message m) {
         synchronized (acknowledged) {
             acknowledged.add(m.id());
         }
@@ -207,16 +203,14 @@ public final class OutboxDispatcher implements Outbox {
             ids = List.copyOf(acknowledged);
             acknowledged.clear();
         }
-        held.addAndGet(-queue.sent(ids, worker));
+        if (!ids.isEmpty()) {
+            held.addAndGet(-queue.sent(ids, worker));
+        }
     }
 
-    /** Publishing failed: the message waits again, for the next scan (not at once: the broker may be down). */
-    public void unclaim(Exchange ex) {
-        OutboxQueue.Message m = ex.getProperty(OUTGOING, OutboxQueue.Message.class);
-        if (m == null) {
-            m = ex.getIn().getBody(OutboxQueue.Message.class);
-        }
-        if (m != null && queue.unclaim(m.id(), worker)) {
+    /** Publishing {@code m} failed: it waits again, for the next scan (not at once: the broker may be down). */
+    public void unclaim(OutboxQueue.Message m) {
+        if (queue.unclaim(m.id(), worker)) {
             held.decrementAndGet();
         }
     }
