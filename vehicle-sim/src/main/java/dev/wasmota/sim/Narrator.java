@@ -23,7 +23,7 @@ public final class Narrator {
         this.terminal = terminal;
     }
 
-    synchronized void say(String line) {
+    public synchronized void say(String line) {
         clearProgress();
         String stamped = String.format(Locale.ROOT, "[%5.1fs] %s", seconds(), line);
         story.add(stamped);

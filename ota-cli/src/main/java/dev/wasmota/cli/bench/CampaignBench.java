@@ -25,7 +25,11 @@ import picocli.CommandLine.Spec;
                 "With --thin --online K, parked vehicles: persistent sessions on the broker, at most K connected at once;"
                         + " the campaign starts while all are offline, then each comes online in turn, takes its queued"
                         + " instruction, fetches the release, reports and goes offline (how a mostly parked fleet behaves;"
-                        + " one broker's open files cap how many can be connected at once).%n"})
+                        + " one broker's open files cap how many can be connected at once).%n",
+                "Across processes (thin only): one process runs the OEM and its share (--vehicle-ids FROM-TO, --db for a"
+                        + " shared PostgreSQL, --work DIR to keep its OEM directory, --campaign-delay for the others to come"
+                        + " up), the others --vehicles-only --oem DIR/oem with their --vehicle-ids, all on one --broker. Each"
+                        + " prints its own figures: its share, memory, threads, and first instruction to last report.%n"})
 public final class CampaignBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -53,9 +57,62 @@ public final class CampaignBench implements Callable<Integer> {
                     + " takes its queued instruction, fetches the release, reports and goes offline again)")
     java.util.Optional<Integer> online;
 
+    @Option(names = "--vehicle-ids", paramLabel = "FROM-TO", description = "with --thin: the vehicles this process runs"
+            + " (default: all)")
+    String vehicleIds;
+
+    @Option(names = "--vehicles-only", description = "with --thin: run only vehicles; the OEM runs in another process"
+            + " (needs --broker and --oem)")
+    boolean vehiclesOnly;
+
+    @Option(names = "--oem", paramLabel = "DIR", description = "with --vehicles-only: the OEM directory the OEM's process made")
+    Path oemDir;
+
+    @Option(names = "--db", paramLabel = "URL", description = "with --thin: the OEM's database, e.g."
+            + " jdbc:postgresql://HOST/DB?user=ota (default: the OEM directory's embedded one)")
+    String db;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "where state goes (default: a new temporary directory)")
+    Path work;
+
+    @Option(names = "--campaign-delay", paramLabel = "DURATION", defaultValue = "0s",
+            converter = dev.wasmota.cli.DurationConverter.class,
+            description = "with --thin: wait this long after this process's vehicles are up before starting the campaign,"
+                    + " for the other processes' vehicles (default: ${DEFAULT-VALUE})")
+    java.time.Duration campaignDelay;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30m", converter = dev.wasmota.cli.DurationConverter.class,
+            description = "with --thin: give up after this (default: ${DEFAULT-VALUE})")
+    java.time.Duration timeout;
+
     @Option(names = "--corpus", paramLabel = "DIR", defaultValue = "${sys:ota.home:-.}/testdata/wasm",
             description = "the modules (default: ${DEFAULT-VALUE})")
     Path corpus;
+
+    private void printThin(PrintWriter out, FleetBench.ThinResult t) {
+        FleetBench.Result r = t.result();
+        String n = "campaign_v" + vehicles;
+        out.printf(Locale.ROOT, "%s_thin (thin vehicles on %d shared event-loop thread(s)%s; this process: %d vehicle(s)%s)%n", n,
+                thinThreads, online.map(k -> ", parked, at most " + k + " online").orElse(""), t.shard(),
+                t.ranOem() ? " and the OEM" : ", the OEM elsewhere");
+        out.printf(Locale.ROOT, "%s_connect_s=%.1f (this process's vehicles %s, %d at a time)%n", n, r.connectNanos() / 1e9,
+                online.isPresent() ? "parked: connected once, subscribed, offline" : "connected", online.map(k -> Math.min(k, 256)).orElse(256));
+        if (t.ranOem()) {
+            out.printf(Locale.ROOT, "%s_submit_to_all_committed_s=%.2f (intake %.2f s before the fleet connected, + rollout %.2f s)%n", n,
+                    r.totalNanos() / 1e9, r.intakeNanos() / 1e9, (r.totalNanos() - r.intakeNanos()) / 1e9);
+            out.printf(Locale.ROOT, "%s_commit_p50_s=%.2f p90_s=%.2f (campaign start to each of this process's vehicles' reports)%n", n,
+                    r.commitTimes().median() / 1e9, r.commitTimes().percentile(90) / 1e9);
+        } else {
+            out.printf(Locale.ROOT, "%s_report_p50_s=%.2f p90_s=%.2f (this process's first instruction to each of its vehicles' reports)%n", n,
+                    r.commitTimes().median() / 1e9, r.commitTimes().percentile(90) / 1e9);
+        }
+        out.printf(Locale.ROOT, "%s_first_instruction_to_last_report_s=%.2f (this process's %d vehicles; %.0f reports/s)%n", n,
+                t.firstInstructionToLastReportNanos() / 1e9, t.shard(),
+                t.firstInstructionToLastReportNanos() == 0 ? 0.0 : t.shard() / (t.firstInstructionToLastReportNanos() / 1e9));
+        out.printf(Locale.ROOT, "%s_peak_rss_mib=%d heap_per_vehicle_kib=%d threads=%d%n", n, r.peakRssKib() / 1024,
+                r.heapPerVehicleBytes() / 1024, r.threads());
+        out.flush();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -73,20 +130,46 @@ public final class CampaignBench implements Callable<Integer> {
         if (online.isPresent() && (!thin || online.get() < 1 || online.get() > 15_000)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--online needs --thin and must be 1..15000");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        FleetBench.Result r = online.isPresent()
-                ? FleetBench.runParked(Files.createTempDirectory("ota-bench-campaign"), vehicles, waves, corpus, thinThreads, broker,
-                        online.get(), out)
-                : thin
-                ? FleetBench.runThin(Files.createTempDirectory("ota-bench-campaign"), vehicles, waves, corpus, thinThreads, broker, out)
-                : FleetBench.run(Files.createTempDirectory("ota-bench-campaign"), vehicles, waves, corpus, out);
-        if (thin) {
-            out.printf(Locale.ROOT, "campaign_v%d_thin (thin vehicles on %d shared event-loop thread(s)%s)%n", vehicles, thinThreads,
-                    online.map(k -> ", parked, at most " + k + " online").orElse(""));
+        int first = 1;
+        int last = vehicles;
+        if (vehicleIds != null) {
+            String[] r = vehicleIds.split("-", 2);
+            try {
+                first = Integer.parseInt(r[0].trim());
+                last = Integer.parseInt(r.length > 1 ? r[1].trim() : r[0].trim());
+            } catch (NumberFormatException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vehicle-ids must be FROM-TO, e.g. 1-500");
+            }
+            if (first < 1 || last < first || last > vehicles) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vehicle-ids must lie within 1-" + vehicles);
+            }
         }
-        out.printf(Locale.ROOT, "campaign_v%d_connect_s=%.1f (all vehicles %s, %d at a time)%n", vehicles,
-                r.connectNanos() / 1e9, online.isPresent() ? "parked: connected once, subscribed, offline" : "connected",
-                online.map(k -> Math.min(k, 256)).orElse(thin ? 256 : 32));
+        if (!thin && (vehicleIds != null || vehiclesOnly || oemDir != null || db != null || !campaignDelay.isZero())) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--vehicle-ids, --vehicles-only, --oem, --db and --campaign-delay need --thin");
+        }
+        if (vehiclesOnly && (oemDir == null || broker.isEmpty())) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vehicles-only needs --oem DIR and --broker URL");
+        }
+        if (vehiclesOnly && (db != null || !campaignDelay.isZero())) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--db and --campaign-delay are for the process that runs the OEM, not --vehicles-only");
+        }
+        if (!vehiclesOnly && oemDir != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--oem is for --vehicles-only");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("ota-bench-campaign");
+        if (thin) {
+            FleetBench.ThinResult t = FleetBench.runThin(new FleetBench.ThinPlan(dir, vehicles, first, last, waves, corpus, thinThreads,
+                    broker, online.orElse(0), vehiclesOnly, java.util.Optional.ofNullable(oemDir), java.util.Optional.ofNullable(db),
+                    campaignDelay, timeout), out);
+            printThin(out, t);
+            return 0;
+        }
+        FleetBench.Result r = FleetBench.run(dir, vehicles, waves, corpus, out);
+        out.printf(Locale.ROOT, "campaign_v%d_connect_s=%.1f (all vehicles connected, 32 at a time)%n", vehicles,
+                r.connectNanos() / 1e9);
         out.printf(Locale.ROOT, "campaign_v%d_submit_to_all_committed_s=%.2f (intake %.2f s before the fleet connected, + rollout %.2f s)%n", vehicles,
                 r.totalNanos() / 1e9, r.intakeNanos() / 1e9, (r.totalNanos() - r.intakeNanos()) / 1e9);
         out.printf(Locale.ROOT, "campaign_v%d_commit_p50_s=%.2f p90_s=%.2f (campaign start to each vehicle's commit counted)%n",

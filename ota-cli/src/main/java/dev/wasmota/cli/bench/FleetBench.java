@@ -98,122 +98,140 @@ public final class FleetBench {
     }
 
     /**
-     * The same measurement with thin vehicles ({@code ThinFleet}): the real protocol on one MQTT
-     * connection each over a shared event loop of {@code threads} threads, nothing installed; the
-     * commit time of each vehicle is when it sent its signed report, the end when the OEM counted
-     * the last one.
+     * How a thin run goes: the whole fleet's size, this process's share ({@code first..last}), whether this
+     * process runs the OEM (or only vehicles, with the OEM directory another process created), and
+     * whether the vehicles stay connected ({@code online} 0) or are parked with at most {@code online}
+     * connected at once.
      */
-    public static Result runThin(Path dir, int vehicles, String waves, Path corpus, int threads, Optional<String> broker,
-                                 PrintWriter out) throws Exception {
-        Narrator narrator = new Narrator(out, System.console() != null);
-        try (Fleet fleet = Fleet.startWithoutVehicles(FleetConfig.of(dir, vehicles).withoutModulesRunning()
-                .withBroker(broker, Optional.empty()))) {
-            OemNode oem = fleet.oem().orElseThrow();
-            long start = System.nanoTime();
-            SubmitResult result = submitBenchPackage(fleet, corpus);
-            long intake = System.nanoTime() - start;
-            long heapBefore = heapAfterGc();
-            long t0 = System.nanoTime();
-            try (ThinFleet thin = ThinFleet.connect(fleet.brokerUrl(), fleet.topicLayout(), fleet.pki().trustStore(), fleet.pki(),
-                    fleet.allVehicleIds(), java.time.Clock.systemUTC(), threads,
-                    n -> narrator.progress(n, vehicles, "thin vehicles connected " + n + "/" + vehicles))) {
-                narrator.clearProgress();
-                long connect = System.nanoTime() - t0;
-                long heapPerVehicle = (heapAfterGc() - heapBefore) / vehicles;
-                Release release = oem.releases().get(ReleaseId.parse(result.release().orElseThrow()));
-                var c = oem.campaigns().create(CampaignSpec.builder(release.id(), Targets.vehicles(fleet.allVehicleIds()),
-                        WavePlan.parse(waves)).build());
-                long campaignStart = System.nanoTime();
-                oem.campaigns().start(c.id());
-                long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-                int counted = 0;
-                while (counted < vehicles) {
-                    var total = oem.campaigns().statusCounted(c.id()).total();
-                    counted = total.committed();
-                    if (total.failed() > 0 || !thin.refusals().isEmpty()) {
-                        throw new IllegalStateException(total.failed() + " vehicle(s) failed; refusals: "
-                                + thin.refusals().stream().limit(3).toList());
-                    }
-                    narrator.progress(counted, vehicles, "committed " + counted + "/" + vehicles + " (reported "
-                            + thin.committed() + ")");
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("only " + counted + " of " + vehicles + " committed in 20 min");
-                    }
-                    Thread.sleep(200);
-                }
-                narrator.clearProgress();
-                long total = intake + (System.nanoTime() - campaignStart);
-                long[] times = java.util.Arrays.stream(thin.committedAtNanos()).map(t -> t - campaignStart).toArray();
-                return new Result(connect, intake, total, Percentiles.of(times), peakRssKib(), heapPerVehicle,
-                        Thread.activeCount());
-            }
+    public record ThinPlan(Path dir, int vehicles, int first, int last, String waves, Path corpus, int threads,
+                           Optional<String> broker, int online, boolean vehiclesOnly, Optional<Path> oemDir,
+                           Optional<String> database, Duration campaignDelay, Duration timeout) {
+        public static ThinPlan of(Path dir, int vehicles, String waves, Path corpus, int threads, Optional<String> broker, int online) {
+            return new ThinPlan(dir, vehicles, 1, vehicles, waves, corpus, threads, broker, online, false, Optional.empty(),
+                    Optional.empty(), Duration.ZERO, Duration.ofMinutes(30));
+        }
+
+        int shard() {
+            return last - first + 1;
         }
     }
 
     /**
-     * {@link #runThin} with parked vehicles ({@code ThinFleet.park}/{@code roll}): every vehicle
-     * has a persistent session on the broker but at most {@code online} are connected at once;
-     * the campaign starts while all are offline (the broker queues each instruction in its
-     * session), then they come online in a rolling way, take their instruction, fetch the
-     * retained release, report and go offline once the broker acknowledged the report. The
-     * "connect" figure is the parking (each vehicle's first connection and subscription).
+     * What a thin run measured in this process, beside {@link Result}: its share of the fleet, and
+     * the time from the first instruction one of its vehicles received to the last report of its
+     * vehicles the broker acknowledged (a process without the OEM does not know when the campaign
+     * started).
      */
-    public static Result runParked(Path dir, int vehicles, String waves, Path corpus, int threads, Optional<String> broker,
-                                   int online, PrintWriter out) throws Exception {
+    public record ThinResult(Result result, int shard, long firstInstructionToLastReportNanos, boolean ranOem) {
+    }
+
+    /**
+     * The measurement with thin vehicles ({@code ThinFleet}): the real protocol on one MQTT
+     * connection each over a shared event loop of {@code threads} threads, nothing installed; the
+     * commit time of each vehicle is when it sent its signed report. With the OEM in this process
+     * the run ends when the OEM counted every vehicle of the fleet (all processes'); with
+     * {@code vehiclesOnly} when the broker acknowledged every report of this process's vehicles.
+     * Parked ({@code online} > 0): every vehicle has a persistent session on the broker but at most
+     * {@code online} are connected at once; the campaign starts while all are offline (the broker
+     * queues each instruction in its session), then they come online in a rolling way, take their
+     * instruction, fetch the retained release, report and go offline once the broker acknowledged
+     * the report. The "connect" figure is then the parking (each vehicle's first connection and
+     * subscription). The OEM's process waits {@code campaignDelay} after its own vehicles are up
+     * before it starts the campaign, for the other processes' vehicles to come up.
+     */
+    public static ThinResult runThin(ThinPlan plan, PrintWriter out) throws Exception {
         Narrator narrator = new Narrator(out, System.console() != null);
-        try (Fleet fleet = Fleet.startWithoutVehicles(FleetConfig.of(dir, vehicles).withoutModulesRunning()
-                .withBroker(broker, Optional.empty()))) {
-            OemNode oem = fleet.oem().orElseThrow();
+        FleetConfig config = FleetConfig.of(plan.dir(), plan.vehicles()).withoutModulesRunning()
+                .withBroker(plan.broker(), plan.oemDir()).withShard(plan.first(), plan.last(), !plan.vehiclesOnly());
+        if (plan.database().isPresent()) {
+            config = config.withOemDatabase(plan.database().get());
+        }
+        boolean parked = plan.online() > 0;
+        try (Fleet fleet = Fleet.startWithoutVehicles(config)) {
+            Optional<OemNode> oem = fleet.oem();
             long start = System.nanoTime();
-            SubmitResult result = submitBenchPackage(fleet, corpus);
+            Optional<SubmitResult> submitted = oem.isPresent() ? Optional.of(submitBenchPackage(fleet, plan.corpus())) : Optional.empty();
             long intake = System.nanoTime() - start;
+            oem.ifPresent(o -> narrator.say("OEM directory " + plan.dir().resolve("oem").toAbsolutePath()
+                    + " (the other processes: --vehicles-only --oem DIR)"));
+            List<String> ids = new ArrayList<>();
+            for (int n = plan.first(); n <= plan.last(); n++) {
+                ids.add(dev.wasmota.sim.FleetConfig.vehicleId(n));
+            }
             long heapBefore = heapAfterGc();
             long t0 = System.nanoTime();
-            try (ThinFleet thin = ThinFleet.park(fleet.brokerUrl(), fleet.topicLayout(), fleet.pki().trustStore(), fleet.pki(),
-                    fleet.allVehicleIds(), java.time.Clock.systemUTC(), threads, online,
-                    n -> narrator.progress(n, vehicles, "thin vehicles parked " + n + "/" + vehicles))) {
+            java.time.Clock clock = java.time.Clock.systemUTC();
+            String verb = parked ? "parked" : "connected";
+            try (ThinFleet thin = parked
+                    ? ThinFleet.park(fleet.brokerUrl(), fleet.topicLayout(), fleet.pki().trustStore(), fleet.pki(), ids, clock,
+                            plan.threads(), plan.online(), n -> narrator.progress(n, ids.size(), "thin vehicles " + verb + " " + n + "/" + ids.size()))
+                    : ThinFleet.connect(fleet.brokerUrl(), fleet.topicLayout(), fleet.pki().trustStore(), fleet.pki(), ids, clock,
+                            plan.threads(), n -> narrator.progress(n, ids.size(), "thin vehicles " + verb + " " + n + "/" + ids.size()))) {
                 narrator.clearProgress();
                 long connect = System.nanoTime() - t0;
-                long heapPerVehicle = (heapAfterGc() - heapBefore) / vehicles;
-                Release release = oem.releases().get(ReleaseId.parse(result.release().orElseThrow()));
-                var c = oem.campaigns().create(CampaignSpec.builder(release.id(), Targets.vehicles(fleet.allVehicleIds()),
-                        WavePlan.parse(waves)).build());
+                long heapPerVehicle = (heapAfterGc() - heapBefore) / ids.size();
+                narrator.say(ids.size() + " thin vehicles " + verb + " (" + ids.get(0) + ".." + ids.get(ids.size() - 1) + ")");
+                Optional<String> campaign = Optional.empty();
                 long campaignStart = System.nanoTime();
-                oem.campaigns().start(c.id());
-                long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-                java.util.concurrent.CompletableFuture<Void> rolling = java.util.concurrent.CompletableFuture.runAsync(() -> {
-                    try {
-                        thin.roll(online, Duration.ofSeconds(3), deadline);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
+                if (oem.isPresent()) {
+                    if (!plan.campaignDelay().isZero()) {
+                        narrator.say("starting the campaign in " + plan.campaignDelay().toSeconds() + " s");
+                        Thread.sleep(plan.campaignDelay().toMillis());
                     }
-                });
-                int counted = 0;
-                while (counted < vehicles) {
-                    var total = oem.campaigns().statusCounted(c.id()).total();
-                    counted = total.committed();
-                    if (total.failed() > 0 || !thin.refusals().isEmpty()) {
-                        throw new IllegalStateException(total.failed() + " vehicle(s) failed; refusals: "
-                                + thin.refusals().stream().limit(3).toList());
+                    Release release = oem.get().releases().get(ReleaseId.parse(submitted.orElseThrow().release().orElseThrow()));
+                    var c = oem.get().campaigns().create(CampaignSpec.builder(release.id(), Targets.vehicles(fleet.allVehicleIds()),
+                            WavePlan.parse(plan.waves())).build());
+                    campaignStart = System.nanoTime();
+                    oem.get().campaigns().start(c.id());
+                    campaign = Optional.of(c.id());
+                }
+                long deadline = System.nanoTime() + plan.timeout().toNanos();
+                java.util.concurrent.CompletableFuture<Void> rolling = parked
+                        ? java.util.concurrent.CompletableFuture.runAsync(() -> {
+                            try {
+                                thin.roll(plan.online(), Duration.ofSeconds(3), deadline);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new IllegalStateException(e);
+                            }
+                        })
+                        : java.util.concurrent.CompletableFuture.completedFuture(null);
+                int goal = oem.isPresent() ? plan.vehicles() : ids.size();
+                int done = 0;
+                while (done < goal) {
+                    int failed = 0;
+                    if (campaign.isPresent()) {
+                        var total = oem.get().campaigns().statusCounted(campaign.get()).total();
+                        done = total.committed();
+                        failed = total.failed();
+                    } else {
+                        done = thin.acknowledged();
+                    }
+                    if (failed > 0 || !thin.refusals().isEmpty()) {
+                        throw new IllegalStateException(failed + " vehicle(s) failed; refusals: " + thin.refusals().stream().limit(3).toList());
                     }
                     if (rolling.isCompletedExceptionally()) {
                         rolling.join();
                     }
-                    narrator.progress(counted, vehicles, "committed " + counted + "/" + vehicles + " (reported "
-                            + thin.committed() + ", " + online + " online at most)");
+                    narrator.progress(done, goal, (campaign.isPresent() ? "committed " : "reported and acknowledged ") + done + "/" + goal
+                            + " (this process's vehicles reported " + thin.committed() + "/" + ids.size()
+                            + (parked ? ", " + plan.online() + " online at most" : "") + ")");
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("only " + counted + " of " + vehicles + " committed in 30 min");
+                        throw new IllegalStateException("only " + done + " of " + goal + " in " + plan.timeout().toMinutes() + " min");
                     }
-                    Thread.sleep(500);
+                    Thread.sleep(parked ? 500 : 200);
                 }
                 narrator.clearProgress();
-                long total = intake + (System.nanoTime() - campaignStart);
+                long end = System.nanoTime();
                 thin.stopRolling(); // every report counted; a vehicle still waiting for its acknowledgement is not waited for
                 rolling.get(60, java.util.concurrent.TimeUnit.SECONDS);
-                long[] times = java.util.Arrays.stream(thin.committedAtNanos()).map(t -> t - campaignStart).toArray();
-                return new Result(connect, intake, total, Percentiles.of(times), peakRssKib(), heapPerVehicle,
-                        Thread.activeCount());
+                long first = thin.firstInstructedAtNanos();
+                long lastReport = java.util.Arrays.stream(thin.committedAtNanos()).max().orElse(end);
+                long from = campaign.isPresent() ? campaignStart : first;
+                long[] times = java.util.Arrays.stream(thin.committedAtNanos()).map(t -> t - from).toArray();
+                long total = campaign.isPresent() ? intake + (end - campaignStart) : end - first;
+                Result r = new Result(connect, intake, total, Percentiles.of(times), peakRssKib(), heapPerVehicle, Thread.activeCount());
+                return new ThinResult(r, ids.size(), first == 0 ? 0 : lastReport - first, oem.isPresent());
             }
         }
     }

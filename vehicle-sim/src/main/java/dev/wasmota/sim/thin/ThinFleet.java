@@ -242,6 +242,16 @@ public final class ThinFleet implements AutoCloseable {
         return committed.get();
     }
 
+    /** Vehicles whose status report the broker acknowledged so far. */
+    public int acknowledged() {
+        return (int) vehicles.stream().filter(v -> v.reported.isDone()).count();
+    }
+
+    /** When the first of these vehicles received its instruction, on the {@link System#nanoTime} clock (0 if none yet). */
+    public long firstInstructedAtNanos() {
+        return vehicles.stream().mapToLong(v -> v.instructedAtNanos).filter(t -> t != 0).min().orElse(0);
+    }
+
     /** When each vehicle reported, on the {@link System#nanoTime} clock (0 if not yet). */
     public long[] committedAtNanos() {
         return vehicles.stream().mapToLong(v -> v.committedAtNanos).toArray();

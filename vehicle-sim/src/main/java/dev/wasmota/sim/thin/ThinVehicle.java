@@ -67,6 +67,8 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
     private byte[] assembled;
     private BitSet have;
     volatile long committedAtNanos;
+    /** When its first instruction arrived, on the {@link System#nanoTime} clock (0 if none yet). */
+    volatile long instructedAtNanos;
     volatile String refusal;
 
     ThinVehicle(String vehicleId, Topics topics, TrustStore trust, Credential credential, Clock clock, Consumer<ThinVehicle> committed) {
@@ -175,6 +177,7 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
             }
             instruction = i;
             index = null;
+            instructed();
             subscribe(List.of(topics.releaseIndex(r.packageSha256())));
         } else if (ChunkMessage.isChunk(payload)) {
             chunk(ChunkMessage.decode(payload, ReleaseIndex.MAX_CHUNK_BYTES));
@@ -196,7 +199,14 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
             UpdateMessage u = UpdateMessage.decode(payload);
             Instruction i = opened(u.instruction(), Digests.sha256Hex(u.packageFile()));
             instruction = i;
+            instructed();
             report(u.packageFile());
+        }
+    }
+
+    private void instructed() {
+        if (instructedAtNanos == 0) {
+            instructedAtNanos = System.nanoTime();
         }
     }
 
