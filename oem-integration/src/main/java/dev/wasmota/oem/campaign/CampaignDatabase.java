@@ -50,6 +50,7 @@ public final class CampaignDatabase implements AutoCloseable {
     private final Clock clock;
     private Connection connection;
     private boolean closed;
+    private long commits;
 
     /** Work done inside one transaction; it may run more than once, so it keeps its effects in the database. */
     @FunctionalInterface
@@ -149,6 +150,7 @@ public final class CampaignDatabase implements AutoCloseable {
                 T result = work.run(c);
                 committing = true;
                 c.commit();
+                commits++;
                 return result;
             } catch (SQLException e) {
                 rollbackQuietly(c, e);
@@ -169,6 +171,14 @@ public final class CampaignDatabase implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /**
+     * How many transactions this handle has committed since it was opened: what a group commit
+     * saves is counted in commits, so tests hold it to one per batch.
+     */
+    public synchronized long commits() {
+        return commits;
     }
 
     private Connection connection() {

@@ -323,7 +323,9 @@ public final class CampaignService {
      * checkpoint of the trail, however many reports): each as {@link #reportStatus} takes one,
      * its log anchor first ({@link VehicleAnchors}), each in a savepoint of its own, so a report
      * the campaign refuses is rolled back alone (its anchor kept, as a single report's is), its
-     * refusal recorded in the same transaction, and the others still counted. Nothing is durable,
+     * refusal recorded in the same transaction, and the others still counted. What a counted report
+     * states of the vehicle's configuration and of its user notice is kept in its savepoint too (a
+     * refused one's is not), so a report costs no transaction of its own. Nothing is durable,
      * so nothing may be acknowledged to a vehicle, before this returns. The outcomes are in the
      * order of {@code reports}.
      */
@@ -343,6 +345,7 @@ public final class CampaignService {
                 java.sql.Savepoint sp = c.setSavepoint();
                 try {
                     StatusReceipt receipt = counted(c, r, one);
+                    stated(c, r);
                     fx.records.addAll(one.records);
                     fx.issued.addAll(one.issued);
                     out.add(VehicleReport.Outcome.counted(receipt, taken));
@@ -355,6 +358,19 @@ public final class CampaignService {
             fx.records.addAll(refusals);
             return out;
         });
+    }
+
+    /**
+     * What a counted report states of the vehicle's configuration (kept unless a later one is) and
+     * of its instruction's user notice, in the report's savepoint: a refused report leaves neither.
+     */
+    private static void stated(Connection c, VehicleReport r) throws SQLException {
+        if (r.configuration().isPresent()) {
+            dev.wasmota.oem.rxswin.RxswinRegister.take(c, r.configuration().get());
+        }
+        if (r.notice().isPresent()) {
+            dev.wasmota.oem.record.CampaignNotices.take(c, r.campaignId(), r.notice().get());
+        }
     }
 
     /** The anchor of a report of a batch, in a savepoint: the same report taken by another worker at once is found repeated. */

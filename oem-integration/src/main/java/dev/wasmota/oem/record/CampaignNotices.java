@@ -134,28 +134,36 @@ public final class CampaignNotices {
     /** Keeps what a vehicle's signed status reported of the notice of its instruction; a repeat replaces it. */
     public void take(String campaignId, Reported r) {
         db.transaction(c -> {
-            if (!dev.wasmota.oem.rxswin.RxswinRegister.lockVehicle(c, r.vehicleId())) {
-                return null;
-            }
-            try (PreparedStatement d = c.prepareStatement("DELETE FROM vehicle_user_notice WHERE campaign_id = ?"
-                    + " AND vehicle_id = ? AND instruction_id = ?")) {
-                d.setString(1, campaignId);
-                d.setString(2, r.vehicleId());
-                d.setString(3, r.instructionId());
-                d.executeUpdate();
-            }
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO vehicle_user_notice (campaign_id, vehicle_id,"
-                    + " instruction_id, shown_at, outcome, reported_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                p.setString(1, campaignId);
-                p.setString(2, r.vehicleId());
-                p.setString(3, r.instructionId());
-                p.setObject(4, CampaignDatabase.time(r.shownAt()));
-                p.setString(5, r.outcome());
-                p.setObject(6, CampaignDatabase.time(r.reportedAt()));
-                p.executeUpdate();
-            }
+            take(c, campaignId, r);
             return null;
         });
+    }
+
+    /**
+     * As {@link #take(String, Reported)}, in the caller's transaction (a status batch takes it in
+     * the savepoint of its report, once the campaign counted the report).
+     */
+    public static void take(Connection c, String campaignId, Reported r) throws SQLException {
+        if (!dev.wasmota.oem.rxswin.RxswinRegister.lockVehicle(c, r.vehicleId())) {
+            return;
+        }
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM vehicle_user_notice WHERE campaign_id = ?"
+                + " AND vehicle_id = ? AND instruction_id = ?")) {
+            d.setString(1, campaignId);
+            d.setString(2, r.vehicleId());
+            d.setString(3, r.instructionId());
+            d.executeUpdate();
+        }
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO vehicle_user_notice (campaign_id, vehicle_id,"
+                + " instruction_id, shown_at, outcome, reported_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            p.setString(1, campaignId);
+            p.setString(2, r.vehicleId());
+            p.setString(3, r.instructionId());
+            p.setObject(4, CampaignDatabase.time(r.shownAt()));
+            p.setString(5, r.outcome());
+            p.setObject(6, CampaignDatabase.time(r.reportedAt()));
+            p.executeUpdate();
+        }
     }
 
     /** What the campaign's vehicles reported of its notice, by vehicle. */

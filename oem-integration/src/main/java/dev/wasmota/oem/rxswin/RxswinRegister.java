@@ -155,34 +155,42 @@ public final class RxswinRegister {
      */
     public void take(ReportedConfiguration config) {
         db.transaction(c -> {
-            if (!lockVehicle(c, config.vehicleId())) {
-                return null;
-            }
-            try (PreparedStatement q = c.prepareStatement("SELECT reported_at FROM vehicle_configuration WHERE vehicle_id = ?")) {
-                q.setString(1, config.vehicleId());
-                try (ResultSet rs = q.executeQuery()) {
-                    if (rs.next()) {
-                        if (CampaignDatabase.instant(rs, "reported_at").isAfter(config.reportedAt())) {
-                            return null;
-                        }
-                        try (PreparedStatement d = c.prepareStatement("DELETE FROM vehicle_configuration WHERE vehicle_id = ?")) {
-                            d.setString(1, config.vehicleId());
-                            d.executeUpdate();
-                        }
+            take(c, config);
+            return null;
+        });
+    }
+
+    /**
+     * As {@link #take(ReportedConfiguration)}, in the caller's transaction (a status batch takes
+     * it in the savepoint of its report, so a refused report leaves none behind).
+     */
+    public static void take(Connection c, ReportedConfiguration config) throws SQLException {
+        if (!lockVehicle(c, config.vehicleId())) {
+            return;
+        }
+        try (PreparedStatement q = c.prepareStatement("SELECT reported_at FROM vehicle_configuration WHERE vehicle_id = ?")) {
+            q.setString(1, config.vehicleId());
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    if (CampaignDatabase.instant(rs, "reported_at").isAfter(config.reportedAt())) {
+                        return;
+                    }
+                    try (PreparedStatement d = c.prepareStatement("DELETE FROM vehicle_configuration WHERE vehicle_id = ?")) {
+                        d.setString(1, config.vehicleId());
+                        d.executeUpdate();
                     }
                 }
             }
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO vehicle_configuration (vehicle_id, rxswin, modules,"
-                    + " instruction_id, reported_at) VALUES (?, ?, ?, ?, ?)")) {
-                p.setString(1, config.vehicleId());
-                p.setString(2, config.rxswin().orElse(null));
-                p.setString(3, configModulesJson(config.modules()));
-                p.setString(4, config.instructionId());
-                p.setObject(5, CampaignDatabase.time(config.reportedAt()));
-                p.executeUpdate();
-            }
-            return null;
-        });
+        }
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO vehicle_configuration (vehicle_id, rxswin, modules,"
+                + " instruction_id, reported_at) VALUES (?, ?, ?, ?, ?)")) {
+            p.setString(1, config.vehicleId());
+            p.setString(2, config.rxswin().orElse(null));
+            p.setString(3, configModulesJson(config.modules()));
+            p.setString(4, config.instructionId());
+            p.setObject(5, CampaignDatabase.time(config.reportedAt()));
+            p.executeUpdate();
+        }
     }
 
     /**

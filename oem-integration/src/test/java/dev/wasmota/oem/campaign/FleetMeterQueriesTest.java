@@ -31,7 +31,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * MAX(updated_at) per action, reduced in Java; the latest REPORTED action per vehicle), and equal
  * again after the table is filled the way migration V90 fills it, on
  * a fixture with two campaigns, answered, expired and idle vehicles, and two actions of a vehicle
- * changed at the same instant (the later instruction wins, a missing counter counting as 0).
+ * changed at the same instant (the later instruction wins, a missing counter counting as 0). The
+ * open campaigns' actions by status, summed from the per-wave counters (issue 20, fourth round),
+ * equal the earlier join over every action at each step of the fixture, which goes on through a
+ * pause, a created campaign, expiry and a rollback with its rollback instruction answered.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(TestDatabase.class)
@@ -57,17 +60,25 @@ class FleetMeterQueriesTest {
     @Test
     void vehiclesByStateEqualTheEarlierQuerysCounts() {
         List<String> fleet = kit.vehicles(9);
+        sameOpenActions("no campaign");
         Campaign first = kit.service.start(kit.service.create(kit.spec(kit.v2, fleet.subList(0, 6), "100%").advanceAt(100)
                 .stopAt(100).build()).id());
+        sameOpenActions("the first campaign started");
         kit.answer(kit.outbox.lastTo("veh-1"), Action.Status.COMMITTED);
+        sameOpenActions("veh-1 committed");
         kit.answer(kit.outbox.lastTo("veh-2"), Action.Status.FAILED);
+        sameOpenActions("veh-2 failed");
         kit.clock.advance(Duration.ofHours(3));
         kit.answer(kit.outbox.lastTo("veh-3"), Action.Status.COMMITTED);
+        sameOpenActions("veh-3 committed");
         kit.service.abort(first.id());
+        sameOpenActions("the first campaign aborted");
         kit.clock.advance(Duration.ofHours(1));
-        kit.service.start(kit.service.create(kit.spec(kit.v2, fleet.subList(2, 8), "100%").advanceAt(100)
+        Campaign second = kit.service.start(kit.service.create(kit.spec(kit.v2, fleet.subList(2, 8), "100%").advanceAt(100)
                 .stopAt(100).build()).id());
+        sameOpenActions("the second campaign started");
         kit.answer(kit.outbox.lastTo("veh-4"), Action.Status.COMMITTED);
+        sameOpenActions("veh-4 committed");
         // veh-3 was instructed again by the second campaign after its commit in the first;
         // veh-1: a rollback instructed at the instant its install changed (the later counter wins);
         // veh-2: a rollback created at the instant its install failed, without a counter (0: the install wins)
@@ -81,6 +92,7 @@ class FleetMeterQueriesTest {
             ActionRows.insert(c, first.id(), "veh-2", Action.Kind.ROLLBACK, 0, 1, install2.updatedAt());
             return null;
         });
+        sameOpenActions("rollback actions in the aborted campaign");
 
         FleetSnapshot s = FleetSnapshot.read(kit.db, kit.clock.instant());
 
@@ -102,6 +114,53 @@ class FleetMeterQueriesTest {
         FleetSnapshot upgraded = FleetSnapshot.read(kit.db, kit.clock.instant());
         assertEquals(s.vehiclesByState(), upgraded.vehiclesByState());
         assertEquals(s.vehiclesBySeen(), upgraded.vehiclesBySeen());
+        assertEquals(Map.of(Action.Status.PENDING, 0, Action.Status.INSTRUCTED, 5, Action.Status.COMMITTED, 1,
+                Action.Status.FAILED, 0, Action.Status.ROLLED_BACK, 0, Action.Status.EXCLUDED, 0), s.activeActions(),
+                "the second campaign's six actions");
+
+        kit.service.pause(second.id());
+        sameOpenActions("the second campaign paused");
+        kit.service.resume(second.id());
+        Campaign third = kit.service.create(kit.spec(kit.v2, List.of("veh-9"), "100%").build());
+        assertEquals(1, sameOpenActions("a campaign created").get(Action.Status.PENDING));
+        kit.service.start(third.id());
+        sameOpenActions("the third campaign started");
+        kit.clock.advance(Duration.ofDays(30));
+        kit.service.tick();
+        assertEquals(5, sameOpenActions("every open instruction expired").get(Action.Status.FAILED),
+                "the second campaign's five, paused below its threshold; the third stopped (not counted)");
+        kit.service.rollback(second.id());
+        assertEquals(1, kit.db.transaction(c -> ActionRows.of(c, second.id())).stream()
+                .filter(a -> a.kind() == Action.Kind.ROLLBACK).count(), "veh-4's rollback");
+        sameOpenActions("the second campaign rolled back (its rollback instructed)");
+        kit.answer(kit.outbox.lastTo("veh-4"), Action.Status.COMMITTED);
+        sameOpenActions("veh-4's rollback committed");
+    }
+
+    /**
+     * The open actions by status as the fleet meters count them now (the per-wave counters) and as
+     * they were counted before (a join over every action of the campaigns not finished): equal.
+     */
+    private Map<Action.Status, Integer> sameOpenActions(String step) {
+        Map<Action.Status, Integer> now = FleetSnapshot.read(kit.db, kit.clock.instant()).activeActions();
+        assertEquals(kit.db.transaction(FleetMeterQueriesTest::earlierActiveActions), now, step);
+        return now;
+    }
+
+    /** What FleetSnapshot counted as the open actions before the fourth round of issue 20: every action joined. */
+    private static Map<Action.Status, Integer> earlierActiveActions(Connection c) throws SQLException {
+        Map<Action.Status, Integer> out = new java.util.EnumMap<>(Action.Status.class);
+        for (Action.Status st : Action.Status.values()) {
+            out.put(st, 0);
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT a.status, COUNT(*) FROM campaign_action a JOIN campaign k"
+                + " ON k.id = a.campaign_id WHERE k.state IN ('CREATED', 'RUNNING', 'PAUSED') GROUP BY a.status");
+             ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                out.put(Action.Status.valueOf(rs.getString(1)), rs.getInt(2));
+            }
+        }
+        return out;
     }
 
     /** The INSERT of migration V90, which fills vehicle_fleet_state from the actions. */

@@ -10,11 +10,16 @@ import dev.wasmota.audit.AuditEvent;
 import dev.wasmota.audit.AuditRecord;
 import dev.wasmota.oem.audit.OemCheckpoints;
 import dev.wasmota.oem.audit.VehicleAnchors;
+import dev.wasmota.oem.record.CampaignNotices;
+import dev.wasmota.oem.rxswin.ReportedConfiguration;
 import dev.wasmota.signing.instruction.Instruction;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +31,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A batch of status reports is taken in by one transaction (one commit, one checkpoint), each
  * report checked as a single one is; a report the campaign refuses is refused alone, with its
- * refusal in the trail, and the others of its batch are counted.
+ * refusal in the trail, and the others of its batch are counted. What a report states of the
+ * vehicle's configuration and of its user notice is kept in the same transaction (one commit for
+ * the batch), in the report's savepoint: a refused report's is not kept.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(TestDatabase.class)
@@ -121,5 +128,53 @@ class StatusBatchTest {
                 "4 of 5 reach the 80% advance threshold of the last wave");
         assertEquals(Campaign.State.COMPLETED, kit.service.get(campaign.id()).state());
         assertEquals(4, kit.service.status(campaign.id()).total().committed());
+    }
+
+    /** {@code r} stating that its vehicle runs {@code rxswin} (reported at {@code at}) and showed the notice. */
+    private VehicleReport stating(VehicleReport r, String rxswin, Instant at) {
+        TreeMap<String, ReportedConfiguration.Module> modules = new TreeMap<>();
+        modules.put("healthy", new ReportedConfiguration.Module("2.0.0", kit.v2.packageSha256()));
+        return new VehicleReport(r.vehicleId(), r.campaignId(), r.instructionId(), r.nonce(), r.result(), r.detail(),
+                r.logHead(), r.health(), r.anchor(),
+                Optional.of(new ReportedConfiguration(r.vehicleId(), Optional.of(rxswin), modules, r.instructionId(), at)),
+                Optional.of(new CampaignNotices.Reported(r.vehicleId(), r.instructionId(), at.minusSeconds(30),
+                        "told " + rxswin, at)));
+    }
+
+    private Optional<String> rxswin(String vehicle) {
+        return kit.service.rxswin().configuration(vehicle).flatMap(ReportedConfiguration::rxswin);
+    }
+
+    @Test
+    void aBatchKeepsWhatItsCountedReportsStateInItsOneCommitAndNothingOfARefusedOne() {
+        Instant now = kit.clock.instant();
+        String replayed = vehicles.get(1);
+        String conflicting = vehicles.get(2);
+        String newer = vehicles.get(3);
+        kit.service.reportStatuses(List.of(report(conflicting, COMMITTED)));
+        kit.service.rxswin().take(stating(report(newer, COMMITTED), "R-LATER", now.plusSeconds(60)).configuration().get());
+        String wrongNonce = "00" + kit.outbox.lastTo(replayed).instruction().nonce().substring(2);
+        List<VehicleReport> batch = List.of(
+                stating(report(vehicles.get(0), COMMITTED), "R-A2", now),
+                stating(report(replayed, COMMITTED, wrongNonce, 3), "R-REPLAYED", now),
+                stating(report(conflicting, FAILED, kit.outbox.lastTo(conflicting).instruction().nonce(), 4), "R-CONFLICT", now),
+                stating(report(newer, COMMITTED), "R-OLDER", now));
+        long commits = kit.db.commits();
+
+        List<VehicleReport.Outcome> out = kit.service.reportStatuses(batch);
+
+        assertEquals(commits + 1, kit.db.commits(), "the batch, its configurations and notices: one commit");
+        assertEquals(CampaignFailure.WRONG_NONCE, out.get(1).refused().orElseThrow().reason());
+        assertEquals(CampaignFailure.STATUS_CONFLICT, out.get(2).refused().orElseThrow().reason());
+        assertTrue(out.get(0).receipt().isPresent());
+        assertTrue(out.get(3).receipt().isPresent());
+        assertEquals(Optional.of("R-A2"), rxswin(vehicles.get(0)));
+        assertEquals(Optional.empty(), rxswin(replayed), "a refused report's configuration is not kept");
+        assertEquals(Optional.empty(), rxswin(conflicting), "a refused report's configuration is not kept");
+        assertEquals(Optional.of("R-LATER"), rxswin(newer), "the newest report's configuration wins");
+        Map<String, List<CampaignNotices.Reported>> shown = kit.service.notices().reported(campaign.id());
+        assertEquals(List.of(vehicles.get(0), newer), List.copyOf(shown.keySet()), "no notice of a refused report");
+        assertEquals("told R-A2", shown.get(vehicles.get(0)).get(0).outcome());
+        assertEquals(3, kit.service.status(campaign.id()).total().committed());
     }
 }

@@ -67,17 +67,19 @@ public final class StatusHandler {
         return r;
     }
 
-    /** The verified report as the campaign takes it in, with its log head as an anchor. */
+    /**
+     * The verified report as the campaign takes it in, with its log head as an anchor and what it
+     * states of the vehicle's configuration (RXSWIN, modules; the newest report's kept) and of the
+     * user notice, both kept in the report's transaction only if the campaign counts it.
+     */
     VehicleReport report(StatusReport r) {
-        // the vehicle's last known configuration (RXSWIN, modules): a verified report's own statement,
-        // kept whatever the campaign makes of the report (newest report wins)
-        ReportedConfigurations.take(campaigns, r);
         String detail = (r.reason().isEmpty() ? "" : r.reason() + ": ") + r.detail() + " [active "
                 + (r.activeVersion().isEmpty() ? "none" : r.activeVersion()) + ", audit head " + r.auditSeq() + " "
                 + r.auditHead() + "]";
         return new VehicleReport(r.vehicleId(), r.campaignId(), r.instructionId(), r.nonce(), status(r.result()), detail,
                 logHead(r), r.health(), Optional.of(new VehicleAnchors.Report(r.vehicleId(), r.campaignId(),
-                r.instructionId(), r.auditSeq(), r.auditHead(), r.auditPrevSeq(), r.auditPrevHash(), r.reportedAt())));
+                r.instructionId(), r.auditSeq(), r.auditHead(), r.auditPrevSeq(), r.auditPrevHash(), r.reportedAt())),
+                ReportedConfigurations.configuration(r), ReportedConfigurations.notice(r));
     }
 
     /**
@@ -90,7 +92,6 @@ public final class StatusHandler {
             throw outcome.refused().get();
         }
         StatusReceipt receipt = outcome.receipt().orElseThrow();
-        ReportedConfigurations.takeNotice(campaigns, r);
         ex.getIn().setBody(r.vehicleId() + " " + r.instructionId() + " " + r.result()
                 + (receipt.duplicate() ? " (repeated, not counted again)" : "") + "; campaign " + receipt.campaignState());
         meters.status(r.result(), receipt.duplicate());
