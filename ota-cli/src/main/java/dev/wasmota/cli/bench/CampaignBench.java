@@ -85,6 +85,13 @@ public final class CampaignBench implements Callable<Integer> {
             description = "with --thin: give up after this (default: ${DEFAULT-VALUE})")
     java.time.Duration timeout;
 
+    @Option(names = "--session-expiry", paramLabel = "SECONDS|never", defaultValue = "604800",
+            description = "with --online: how long the broker keeps a parked vehicle's session (default: ${DEFAULT-VALUE}, the"
+                    + " vehicles' own ota.mqtt.sessionExpirySeconds). Mosquitto 2.0 inserts each disconnecting client with a"
+                    + " finite expiry into a sorted list by walking it, a cost that grows with the parked fleet; 'never' keeps"
+                    + " the sessions out of that list (when the broker sets no persistent_client_expiration)")
+    String sessionExpiry;
+
     @Option(names = "--corpus", paramLabel = "DIR", defaultValue = "${sys:ota.home:-.}/testdata/wasm",
             description = "the modules (default: ${DEFAULT-VALUE})")
     Path corpus;
@@ -93,7 +100,7 @@ public final class CampaignBench implements Callable<Integer> {
         FleetBench.Result r = t.result();
         String n = "campaign_v" + vehicles;
         out.printf(Locale.ROOT, "%s_thin (thin vehicles on %d shared event-loop thread(s)%s; this process: %d vehicle(s)%s)%n", n,
-                thinThreads, online.map(k -> ", parked, at most " + k + " online").orElse(""), t.shard(),
+                thinThreads, online.map(k -> ", parked (session expiry " + sessionExpiry + "), at most " + k + " online").orElse(""), t.shard(),
                 t.ranOem() ? " and the OEM" : ", the OEM elsewhere");
         out.printf(Locale.ROOT, "%s_connect_s=%.1f (this process's vehicles %s, %d at a time)%n", n, r.connectNanos() / 1e9,
                 online.isPresent() ? "parked: connected once, subscribed, offline" : "connected", online.map(k -> Math.min(k, 256)).orElse(256));
@@ -158,12 +165,26 @@ public final class CampaignBench implements Callable<Integer> {
         if (!vehiclesOnly && oemDir != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--oem is for --vehicles-only");
         }
+        long expiry;
+        if ("never".equals(sessionExpiry)) {
+            expiry = dev.wasmota.sim.thin.ThinFleet.NEVER_EXPIRES;
+        } else {
+            try {
+                expiry = Long.parseLong(sessionExpiry);
+            } catch (NumberFormatException e) {
+                expiry = -1;
+            }
+            if (expiry < 1 || expiry >= dev.wasmota.sim.thin.ThinFleet.NEVER_EXPIRES) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--session-expiry must be 1.."
+                        + (dev.wasmota.sim.thin.ThinFleet.NEVER_EXPIRES - 1) + " seconds or never, not '" + sessionExpiry + "'");
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("ota-bench-campaign");
         if (thin) {
             FleetBench.ThinResult t = FleetBench.runThin(new FleetBench.ThinPlan(dir, vehicles, first, last, waves, corpus, thinThreads,
                     broker, online.orElse(0), vehiclesOnly, java.util.Optional.ofNullable(oemDir), java.util.Optional.ofNullable(db),
-                    campaignDelay, timeout), out);
+                    campaignDelay, timeout, expiry), out);
             printThin(out, t);
             return 0;
         }

@@ -105,10 +105,10 @@ public final class FleetBench {
      */
     public record ThinPlan(Path dir, int vehicles, int first, int last, String waves, Path corpus, int threads,
                            Optional<String> broker, int online, boolean vehiclesOnly, Optional<Path> oemDir,
-                           Optional<String> database, Duration campaignDelay, Duration timeout) {
+                           Optional<String> database, Duration campaignDelay, Duration timeout, long sessionExpirySeconds) {
         public static ThinPlan of(Path dir, int vehicles, String waves, Path corpus, int threads, Optional<String> broker, int online) {
             return new ThinPlan(dir, vehicles, 1, vehicles, waves, corpus, threads, broker, online, false, Optional.empty(),
-                    Optional.empty(), Duration.ZERO, Duration.ofMinutes(30));
+                    Optional.empty(), Duration.ZERO, Duration.ofMinutes(30), ThinFleet.DEFAULT_SESSION_EXPIRY_SECONDS);
         }
 
         int shard() {
@@ -164,7 +164,7 @@ public final class FleetBench {
             String verb = parked ? "parked" : "connected";
             try (ThinFleet thin = parked
                     ? ThinFleet.park(fleet.brokerUrl(), fleet.topicLayout(), fleet.pki().trustStore(), fleet.pki(), ids, clock,
-                            plan.threads(), plan.online(), n -> narrator.progress(n, ids.size(), "thin vehicles " + verb + " " + n + "/" + ids.size()))
+                            plan.threads(), plan.online(), plan.sessionExpirySeconds(), n -> narrator.progress(n, ids.size(), "thin vehicles " + verb + " " + n + "/" + ids.size()))
                     : ThinFleet.connect(fleet.brokerUrl(), fleet.topicLayout(), fleet.pki().trustStore(), fleet.pki(), ids, clock,
                             plan.threads(), n -> narrator.progress(n, ids.size(), "thin vehicles " + verb + " " + n + "/" + ids.size()))) {
                 narrator.clearProgress();

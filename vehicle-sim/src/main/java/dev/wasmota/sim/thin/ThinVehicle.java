@@ -50,6 +50,8 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
     private final Consumer<ThinVehicle> committed;
     /** Parked mode: a persistent session (clean start only the first time) the broker keeps while it is offline. */
     private final boolean persistent;
+    /** How long the broker keeps the parked vehicle's session while it is offline, in seconds ({@link #NEVER}: for ever). */
+    private final long sessionExpirySeconds;
     /** Completes once the broker took its connection (and its subscription, the first time); a new one each connection. */
     volatile CompletableFuture<Void> ready = new CompletableFuture<>();
     /** Completes once the broker acknowledged its status report: it may go offline. */
@@ -72,12 +74,17 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
     volatile String refusal;
 
     ThinVehicle(String vehicleId, Topics topics, TrustStore trust, Credential credential, Clock clock, Consumer<ThinVehicle> committed) {
-        this(vehicleId, topics, trust, credential, clock, committed, false);
+        this(vehicleId, topics, trust, credential, clock, committed, 0);
     }
 
+    /** A parked vehicle when {@code sessionExpirySeconds} is above 0 (at most {@link #NEVER}). */
     ThinVehicle(String vehicleId, Topics topics, TrustStore trust, Credential credential, Clock clock, Consumer<ThinVehicle> committed,
-                boolean persistent) {
-        this.persistent = persistent;
+                long sessionExpirySeconds) {
+        if (sessionExpirySeconds < 0 || sessionExpirySeconds > NEVER) {
+            throw new IllegalArgumentException("a session expiry is 0.." + NEVER + " s, not " + sessionExpirySeconds);
+        }
+        this.persistent = sessionExpirySeconds > 0;
+        this.sessionExpirySeconds = sessionExpirySeconds;
         this.vehicleId = vehicleId;
         this.topics = topics;
         this.trust = trust;
@@ -105,14 +112,16 @@ final class ThinVehicle extends SimpleChannelInboundHandler<MqttMessage> {
         if (persistent) {
             io.netty.handler.codec.mqtt.MqttProperties p = new io.netty.handler.codec.mqtt.MqttProperties();
             p.add(new io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty(
-                    io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), SESSION_EXPIRY_SECONDS));
+                    io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), (int) sessionExpirySeconds));
             b.properties(p);
         }
         ctx.writeAndFlush(b.build());
     }
 
-    /** How long the broker keeps a parked vehicle's session (and what is queued for it) while it is offline. */
-    static final int SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
+    /** How long the broker keeps a parked vehicle's session (and what is queued for it) while it is offline, by default: the vehicles' own. */
+    static final long SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
+    /** The session expiry that means "never" [MQTT-3.1.2-11.2]: a broker then keeps no expiry for the session. */
+    static final long NEVER = 0xFFFF_FFFFL;
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
