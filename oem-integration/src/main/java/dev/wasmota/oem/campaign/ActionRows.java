@@ -39,6 +39,13 @@ final class ActionRows {
 
     /** Records the instruction issued for an action, which becomes INSTRUCTED. */
     static void issued(Connection c, Action a, Action.Issued i, byte[] signed) throws SQLException {
+        WaveCounters.Tally tally = new WaveCounters.Tally();
+        issued(c, a, i, signed, tally);
+        tally.flush(c);
+    }
+
+    /** {@link #issued(Connection, Action, Action.Issued, byte[])} with the counters' move left in {@code tally} (flush it in the transaction). */
+    static void issued(Connection c, Action a, Action.Issued i, byte[] signed, WaveCounters.Tally tally) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("UPDATE campaign_action SET status = ?, instruction_id = ?,"
                 + " counter = ?, nonce = ?, package_sha256 = ?, issued_at = ?, expires_at = ?, instruction = ?,"
                 + " updated_at = ? WHERE campaign_id = ? AND vehicle_id = ? AND kind = ?")) {
@@ -54,7 +61,7 @@ final class ActionRows {
             key(p, 10, a);
             p.executeUpdate();
         }
-        WaveCounters.moved(c, a, Action.Status.INSTRUCTED);
+        tally.moved(a, Action.Status.INSTRUCTED);
         VehicleFleetState.changed(c, a.vehicleId(), Action.Status.INSTRUCTED, i.issuedAt(), i.counter(), false);
     }
 

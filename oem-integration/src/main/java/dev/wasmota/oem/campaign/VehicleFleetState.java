@@ -25,21 +25,8 @@ final class VehicleFleetState {
     static void changed(Connection c, String vehicleId, Action.Status status, Instant at, long counter, boolean reported)
             throws SQLException {
         Object time = CampaignDatabase.time(at);
-        int inserted;
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO vehicle_fleet_state (vehicle_id, status, changed_at,"
-                + " action_counter, reported_at) SELECT id, ?, ?, ?, ? FROM vehicle WHERE id = ? AND NOT EXISTS"
-                + " (SELECT 1 FROM vehicle_fleet_state WHERE vehicle_id = ?)")) {
-            p.setString(1, status.name());
-            p.setObject(2, time);
-            p.setLong(3, counter);
-            p.setObject(4, reported ? time : null);
-            p.setString(5, vehicleId);
-            p.setString(6, vehicleId);
-            inserted = p.executeUpdate();
-        }
-        if (inserted == 1) {
-            return;
-        }
+        // the row is there but for a vehicle's first action: update first, insert only when nothing was updated
+        int updated;
         try (PreparedStatement p = c.prepareStatement("UPDATE vehicle_fleet_state SET status = ?, changed_at = ?,"
                 + " action_counter = ? WHERE vehicle_id = ? AND (changed_at < ? OR (changed_at = ? AND action_counter <= ?))")) {
             p.setString(1, status.name());
@@ -49,7 +36,23 @@ final class VehicleFleetState {
             p.setObject(5, time);
             p.setObject(6, time);
             p.setLong(7, counter);
-            p.executeUpdate();
+            updated = p.executeUpdate();
+        }
+        if (updated == 0) {
+            // no row yet (or a later one, which the insert leaves alone)
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO vehicle_fleet_state (vehicle_id, status, changed_at,"
+                    + " action_counter, reported_at) SELECT id, ?, ?, ?, ? FROM vehicle WHERE id = ? AND NOT EXISTS"
+                    + " (SELECT 1 FROM vehicle_fleet_state WHERE vehicle_id = ?)")) {
+                p.setString(1, status.name());
+                p.setObject(2, time);
+                p.setLong(3, counter);
+                p.setObject(4, reported ? time : null);
+                p.setString(5, vehicleId);
+                p.setString(6, vehicleId);
+                if (p.executeUpdate() == 1) {
+                    return;
+                }
+            }
         }
         if (reported) {
             try (PreparedStatement p = c.prepareStatement("UPDATE vehicle_fleet_state SET reported_at = ?"

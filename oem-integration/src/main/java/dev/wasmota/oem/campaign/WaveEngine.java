@@ -37,12 +37,14 @@ final class WaveEngine {
     void startWave(Connection c, Campaign k, int index, Effects fx) throws SQLException {
         Release release = releaseOf(k);
         int issued = 0;
+        InstructionIssuer.Batch batch = issuer.batch(c, k, release);
         for (Action a : ActionRows.inWave(c, k.id(), index)) {
             if (a.status() == Action.Status.PENDING) {
-                fx.issued.add(issuer.issue(c, k, a, release));
+                fx.issued.add(batch.issue(a));
                 issued++;
             }
         }
+        batch.finish();
         CampaignRows.updateWave(c, k.id(), index, Wave.State.RUNNING, clock.instant());
         CampaignRows.update(c, k.id(), Campaign.State.RUNNING, index, null, clock.instant());
         fx.records.add(audit.waveStarted(k, index, issued));
