@@ -22,6 +22,14 @@ final class ActionRows {
 
     static void insert(Connection c, String campaignId, String vehicleId, Action.Kind kind, int wave, int position,
                        Instant now) throws SQLException {
+        WaveCounters.Tally tally = new WaveCounters.Tally();
+        insert(c, campaignId, vehicleId, kind, wave, position, now, tally);
+        tally.flush(c);
+    }
+
+    /** {@link #insert(Connection, String, String, Action.Kind, int, int, Instant)} with the count left in {@code tally} (flush it in the transaction). */
+    static void insert(Connection c, String campaignId, String vehicleId, Action.Kind kind, int wave, int position,
+                       Instant now, WaveCounters.Tally tally) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO campaign_action (campaign_id, vehicle_id, kind,"
                 + " wave_index, member_pos, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             p.setString(1, campaignId);
@@ -33,7 +41,7 @@ final class ActionRows {
             p.setObject(7, CampaignDatabase.time(now));
             p.executeUpdate();
         }
-        WaveCounters.added(c, campaignId, kind, wave, Action.Status.PENDING);
+        tally.added(campaignId, kind, wave, Action.Status.PENDING);
         VehicleFleetState.changed(c, vehicleId, Action.Status.PENDING, now, 0, false);
     }
 

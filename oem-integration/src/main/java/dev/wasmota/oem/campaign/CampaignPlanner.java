@@ -47,13 +47,15 @@ final class CampaignPlanner {
                 spec.hold(), Campaign.State.CREATED, 0, slices.size(), Optional.empty(), Optional.empty(), now, now);
         CampaignRows.insert(c, k);
         int position = 0;
+        WaveCounters.Tally tally = new WaveCounters.Tally(); // the counters move once per wave, not once per vehicle
         for (int w = 0; w < slices.size(); w++) {
             CampaignRows.insertWave(c, id, w + 1, slices.get(w).step());
             for (int i = 0; i < slices.get(w).size(); i++) {
-                ActionRows.insert(c, id, vehicles.get(position).id(), Action.Kind.INSTALL, w + 1, position, now);
+                ActionRows.insert(c, id, vehicles.get(position).id(), Action.Kind.INSTALL, w + 1, position, now, tally);
                 position++;
             }
         }
+        tally.flush(c);
         return CampaignRows.find(c, id, false).orElseThrow();
     }
 

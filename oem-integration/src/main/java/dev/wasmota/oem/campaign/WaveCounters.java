@@ -19,13 +19,6 @@ final class WaveCounters {
     private WaveCounters() {
     }
 
-    /** Counts a new install action in {@code status}. */
-    static void added(Connection c, String campaignId, Action.Kind kind, int wave, Action.Status status) throws SQLException {
-        if (kind == Action.Kind.INSTALL) {
-            add(c, campaignId, wave, status, 1);
-        }
-    }
-
     /** Moves {@code a}'s count from the status it was read in to {@code to}. */
     static void moved(Connection c, Action a, Action.Status to) throws SQLException {
         if (a.kind() == Action.Kind.INSTALL && a.status() != to) {
@@ -41,6 +34,12 @@ final class WaveCounters {
      */
     static final class Tally {
         private final Map<java.util.List<Object>, Integer> deltas = new java.util.LinkedHashMap<>();
+
+        void added(String campaignId, Action.Kind kind, int wave, Action.Status status) {
+            if (kind == Action.Kind.INSTALL) {
+                deltas.merge(java.util.List.of(campaignId, wave, status), 1, Integer::sum);
+            }
+        }
 
         void moved(Action a, Action.Status to) {
             if (a.kind() == Action.Kind.INSTALL && a.status() != to) {
