@@ -89,6 +89,12 @@ public record FleetConfig(Path dir, int vehicles, int firstVehicle, int lastVehi
                 runModules, Optional.of(url));
     }
 
+    /** The routes settings ({@code ota.*}) of this share's OEM and vehicles. */
+    public FleetConfig withSettings(Map<String, String> values) {
+        return new FleetConfig(dir, vehicles, firstVehicle, lastVehicle, brokerUrl, runsOem, oemDir, faults, seed, Map.copyOf(values),
+                runModules, oemDatabase);
+    }
+
     public static String vehicleId(int n) {
         return String.format(java.util.Locale.ROOT, "veh-%04d", n);
     }

@@ -92,6 +92,10 @@ public final class CampaignBench implements Callable<Integer> {
                     + " the sessions out of that list (when the broker sets no persistent_client_expiration)")
     String sessionExpiry;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "with --thin: a routes setting (ota.*) of the OEM"
+            + " and vehicles, repeatable (e.g. ota.dispatch.window=1 to send one message at a time)")
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
     @Option(names = "--corpus", paramLabel = "DIR", defaultValue = "${sys:ota.home:-.}/testdata/wasm",
             description = "the modules (default: ${DEFAULT-VALUE})")
     Path corpus;
@@ -151,9 +155,15 @@ public final class CampaignBench implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vehicle-ids must lie within 1-" + vehicles);
             }
         }
-        if (!thin && (vehicleIds != null || vehiclesOnly || oemDir != null || db != null || !campaignDelay.isZero())) {
+        if (!thin && (vehicleIds != null || vehiclesOnly || oemDir != null || db != null || !campaignDelay.isZero()
+                || !settings.isEmpty())) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--vehicle-ids, --vehicles-only, --oem, --db and --campaign-delay need --thin");
+                    "--vehicle-ids, --vehicles-only, --oem, --db, --campaign-delay and --set need --thin");
+        }
+        try {
+            dev.wasmota.protocol.RouteProperties.with(settings);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (vehiclesOnly && (oemDir == null || broker.isEmpty())) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vehicles-only needs --oem DIR and --broker URL");
@@ -184,7 +194,7 @@ public final class CampaignBench implements Callable<Integer> {
         if (thin) {
             FleetBench.ThinResult t = FleetBench.runThin(new FleetBench.ThinPlan(dir, vehicles, first, last, waves, corpus, thinThreads,
                     broker, online.orElse(0), vehiclesOnly, java.util.Optional.ofNullable(oemDir), java.util.Optional.ofNullable(db),
-                    campaignDelay, timeout, expiry), out);
+                    campaignDelay, timeout, expiry, settings), out);
             printThin(out, t);
             return 0;
         }

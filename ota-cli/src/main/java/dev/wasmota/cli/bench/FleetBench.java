@@ -105,10 +105,11 @@ public final class FleetBench {
      */
     public record ThinPlan(Path dir, int vehicles, int first, int last, String waves, Path corpus, int threads,
                            Optional<String> broker, int online, boolean vehiclesOnly, Optional<Path> oemDir,
-                           Optional<String> database, Duration campaignDelay, Duration timeout, long sessionExpirySeconds) {
+                           Optional<String> database, Duration campaignDelay, Duration timeout, long sessionExpirySeconds,
+                           Map<String, String> settings) {
         public static ThinPlan of(Path dir, int vehicles, String waves, Path corpus, int threads, Optional<String> broker, int online) {
             return new ThinPlan(dir, vehicles, 1, vehicles, waves, corpus, threads, broker, online, false, Optional.empty(),
-                    Optional.empty(), Duration.ZERO, Duration.ofMinutes(30), ThinFleet.DEFAULT_SESSION_EXPIRY_SECONDS);
+                    Optional.empty(), Duration.ZERO, Duration.ofMinutes(30), ThinFleet.DEFAULT_SESSION_EXPIRY_SECONDS, Map.of());
         }
 
         int shard() {
@@ -142,7 +143,8 @@ public final class FleetBench {
     public static ThinResult runThin(ThinPlan plan, PrintWriter out) throws Exception {
         Narrator narrator = new Narrator(out, System.console() != null);
         FleetConfig config = FleetConfig.of(plan.dir(), plan.vehicles()).withoutModulesRunning()
-                .withBroker(plan.broker(), plan.oemDir()).withShard(plan.first(), plan.last(), !plan.vehiclesOnly());
+                .withBroker(plan.broker(), plan.oemDir()).withShard(plan.first(), plan.last(), !plan.vehiclesOnly())
+                .withSettings(plan.settings());
         if (plan.database().isPresent()) {
             config = config.withOemDatabase(plan.database().get());
         }
