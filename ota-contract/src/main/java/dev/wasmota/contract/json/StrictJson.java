@@ -38,7 +38,9 @@ import java.util.TreeSet;
  *
  * <p>Unknown fields are always refused: a format that takes more fields later names them
  * optional (see {@link Obj#fields}); a format that names only the fields it knows and checks
- * presence field by field itself uses {@link Obj#known}.
+ * presence field by field itself uses {@link Obj#known}. The one option that weakens the reader,
+ * {@link Builder#acceptDuplicateKeysAndTrailingContent}, keeps the syntax of the two files that
+ * were always read that way (the update record and the OEM's policy file); no other format uses it.
  *
  * @param <X> what a refusal is thrown as ({@link RejectedException} for the product's formats)
  */
@@ -123,9 +125,9 @@ public final class StrictJson<X extends Exception> {
         }
         this.mapper = JsonMapper.builder(JsonFactory.builder()
                         .streamReadConstraints(limits.build())
-                        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                        .configure(StreamReadFeature.STRICT_DUPLICATE_DETECTION, !b.lenientSyntax)
                         .build())
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, !b.lenientSyntax)
                 .build();
     }
 
@@ -350,6 +352,7 @@ public final class StrictJson<X extends Exception> {
         private int maxNestingDepth;
         private int maxStringLength;
         private int maxNumberLength;
+        private boolean lenientSyntax;
         private SizeMessage tooLarge = (where, size, max) -> where + " of " + size + " bytes exceeds " + max;
         private NotJsonMessage notJson = (where, e) -> where + " is not JSON";
         private WhereMessage rootNotObject = where -> where + " is not a JSON object";
@@ -405,6 +408,16 @@ public final class StrictJson<X extends Exception> {
         /** Refuses a number of more than {@code digits} characters, as not JSON. */
         public Builder<X> maxNumberLength(int digits) {
             this.maxNumberLength = digits;
+            return this;
+        }
+
+        /**
+         * Accepts a duplicate key (the last one wins) and content after the value, as a plain
+         * Jackson mapper does. Only for the update record and the OEM's policy file, which have
+         * always been read so: refusing them there would refuse files accepted until now.
+         */
+        public Builder<X> acceptDuplicateKeysAndTrailingContent() {
+            this.lenientSyntax = true;
             return this;
         }
 

@@ -148,6 +148,15 @@ class StrictJsonTest {
         }));
     }
 
+    @Test
+    void acceptsDuplicateKeysAndTrailingContentOnlyWhenToldTo() {
+        StrictJson<RejectedException> lenient = StrictJson.refusing(TestFailure.MALFORMED_THING)
+                .acceptDuplicateKeysAndTrailingContent().build();
+        assertEquals(2, lenient.read(utf8("{\"count\":1,\"count\":2} trailing"), "thing").integer("count"));
+        assertEquals("thing is not JSON", refusal(() -> lenient.read(utf8("{\"count\":"), "thing")));
+        assertEquals("unknown field 'x'", refusal(() -> lenient.read(utf8("{\"x\":1}"), "thing").known(REQUIRED)));
+    }
+
     /** A codec's own checked exception. */
     static final class Malformed extends Exception {
         private static final long serialVersionUID = 1L;
