@@ -1,13 +1,9 @@
 package dev.wasmota.audit;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import dev.wasmota.contract.json.StrictJson;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -27,9 +23,11 @@ final class AuditCodec {
     private static final Set<String> FIELDS = Set.of("seq", "time", "event", "moduleId", "fromVersion",
             "toVersion", "fromWasmSha256", "toWasmSha256", "securityVersion", "campaignId", "instructionId",
             "verifications", "preconditions", "outcome", "cause", "detail", "actor", "prevHash", "hash");
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    private static final StrictJson<MalformedRecordException> JSON = StrictJson
+            .builder((problem, field, detail) -> new MalformedRecordException(detail))
+            .notJson((where, e) -> "not JSON: " + StrictJson.firstLine(e.getMessage()))
+            .rootNotObject(where -> "not a JSON object")
+            .notString((where, field) -> field + " must be a string")
             .build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -66,16 +64,7 @@ final class AuditCodec {
 
     /** Parses one line into a sealed record, refusing anything but the exact form {@link #line} writes. */
     static AuditRecord decodeLine(byte[] line) throws MalformedRecordException {
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(line);
-        } catch (IOException e) {
-            throw new MalformedRecordException("not JSON: " + firstLine(e.getMessage()));
-        }
-        if (node == null || !node.isObject()) {
-            throw new MalformedRecordException("not a JSON object");
-        }
-        return fromJson(node);
+        return fromJson(JSON.read(line, "audit record").known(FIELDS));
     }
 
     static ObjectNode toJson(AuditRecord r) {
@@ -106,12 +95,7 @@ final class AuditCodec {
         return o;
     }
 
-    static AuditRecord fromJson(JsonNode o) throws MalformedRecordException {
-        for (Map.Entry<String, JsonNode> field : o.properties()) {
-            if (!FIELDS.contains(field.getKey())) {
-                throw new MalformedRecordException("unknown field '" + field.getKey() + "'");
-            }
-        }
+    private static AuditRecord fromJson(StrictJson<MalformedRecordException>.Obj o) throws MalformedRecordException {
         JsonNode seq = o.get("seq");
         if (seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong() || seq.longValue() < 1) {
             throw new MalformedRecordException("seq must be a positive integer");
@@ -160,26 +144,19 @@ final class AuditCodec {
         }
     }
 
-    private static String text(JsonNode o, String name) throws MalformedRecordException {
-        JsonNode v = o.get(name);
-        if (v == null) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new MalformedRecordException(name + " must be a string");
-        }
-        return v.textValue();
+    private static String text(StrictJson<MalformedRecordException>.Obj o, String name) throws MalformedRecordException {
+        return o.optionalText(name).orElse(null);
     }
 
-    private static String requiredText(JsonNode o, String name) throws MalformedRecordException {
-        String value = text(o, name);
-        if (value == null) {
+    private static String requiredText(StrictJson<MalformedRecordException>.Obj o, String name)
+            throws MalformedRecordException {
+        if (!o.has(name)) {
             throw new MalformedRecordException(name + " is missing");
         }
-        return value;
+        return o.text(name);
     }
 
-    private static String sha256Field(JsonNode o, String name) throws MalformedRecordException {
+    private static String sha256Field(StrictJson<MalformedRecordException>.Obj o, String name) throws MalformedRecordException {
         String value = requiredText(o, name);
         if (!HEX_SHA256.matcher(value).matches()) {
             throw new MalformedRecordException(name + " must be 64 lowercase hex digits");
@@ -204,7 +181,7 @@ final class AuditCodec {
         }
     }
 
-    private static Map<String, String> map(JsonNode o, String name) throws MalformedRecordException {
+    private static Map<String, String> map(StrictJson<MalformedRecordException>.Obj o, String name) throws MalformedRecordException {
         JsonNode v = o.get(name);
         if (v == null) {
             return null;
@@ -222,11 +199,4 @@ final class AuditCodec {
         return map;
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
-    }
 }

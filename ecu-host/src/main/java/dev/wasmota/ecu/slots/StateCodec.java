@@ -1,14 +1,12 @@
 package dev.wasmota.ecu.slots;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import dev.wasmota.contract.json.StrictJson;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,10 +17,15 @@ import java.util.Set;
 
 /** The JSON of {@code state.json}, {@code slot.json} and {@code floor.json}, decoded strictly. */
 final class StateCodec {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final StrictJson<MalformedStateException> JSON = StrictJson
+            .builder((problem, field, detail) -> new MalformedStateException(detail))
+            .notJson((where, e) -> "not JSON")
+            .rootNotObject(where -> "not a JSON object")
+            .notObject(where -> "not a JSON object")
+            .notString((where, field) -> field + " must be a string")
+            .notInteger((where, field) -> field + " must be a non-negative integer")
+            .fieldNotObject((where, field) -> field + " must be an object")
             .build();
 
     private StateCodec() {}
@@ -47,14 +50,14 @@ final class StateCodec {
     }
 
     static ModuleState decodeState(byte[] json, String moduleId) throws MalformedStateException {
-        JsonNode o = parse(json, Set.of("moduleId", "active", "previous", "slots"));
+        StrictJson<MalformedStateException>.Obj o = JSON.read(json, "state.json").known(Set.of("moduleId", "active",
+                "previous", "slots"));
         requireModule(o, moduleId);
-        Slot active = slot(text(o, "active"));
+        Slot active = slot(o.text("active"));
         JsonNode prev = o.get("previous");
-        Slot previous = prev == null || prev.isNull() ? null : slot(text(o, "previous"));
-        JsonNode slotsNode = object(o, "slots");
+        Slot previous = prev == null || prev.isNull() ? null : slot(o.text("previous"));
         Map<Slot, SlotMetadata> slots = new EnumMap<>(Slot.class);
-        for (Map.Entry<String, JsonNode> e : slotsNode.properties()) {
+        for (Map.Entry<String, JsonNode> e : o.object("slots", "slots").node().properties()) {
             slots.put(slot(e.getKey()), metadata(e.getValue()));
         }
         try {
@@ -73,12 +76,13 @@ final class StateCodec {
     }
 
     static SlotMetadata decodeStaged(byte[] json, String moduleId, Slot slot) throws MalformedStateException {
-        JsonNode o = parse(json, Set.of("moduleId", "slot", "metadata"));
+        StrictJson<MalformedStateException>.Obj o = JSON.read(json, "slot.json").known(Set.of("moduleId", "slot",
+                "metadata"));
         requireModule(o, moduleId);
-        if (slot(text(o, "slot")) != slot) {
-            throw new MalformedStateException("slot.json belongs to slot " + text(o, "slot"));
+        if (slot(o.text("slot")) != slot) {
+            throw new MalformedStateException("slot.json belongs to slot " + o.text("slot"));
         }
-        return metadata(object(o, "metadata"));
+        return metadata(o.object("metadata", "metadata").node());
     }
 
     static byte[] encodeFloor(String moduleId, long floor) {
@@ -89,9 +93,10 @@ final class StateCodec {
     }
 
     static long decodeFloor(byte[] json, String moduleId) throws MalformedStateException {
-        JsonNode o = parse(json, Set.of("moduleId", "securityVersionFloor"));
+        StrictJson<MalformedStateException>.Obj o = JSON.read(json, "floor.json").known(Set.of("moduleId",
+                "securityVersionFloor"));
         requireModule(o, moduleId);
-        return nonNegativeLong(o, "securityVersionFloor");
+        return o.integer("securityVersionFloor", 0, Long.MAX_VALUE);
     }
 
     private static ObjectNode metadata(SlotMetadata m) {
@@ -105,67 +110,22 @@ final class StateCodec {
     }
 
     private static SlotMetadata metadata(JsonNode node) throws MalformedStateException {
-        Set<String> fields = Set.of("version", "securityVersion", "wasmSha256", "packageSha256", "installedAt");
-        requireFields(node, fields);
+        StrictJson<MalformedStateException>.Obj m = JSON.object(node, "slot metadata").known(Set.of("version",
+                "securityVersion", "wasmSha256", "packageSha256", "installedAt"));
         try {
-            return new SlotMetadata(text(node, "version"), nonNegativeLong(node, "securityVersion"),
-                    text(node, "wasmSha256"), text(node, "packageSha256"), Instant.parse(text(node, "installedAt")));
+            return new SlotMetadata(m.text("version"), m.integer("securityVersion", 0, Long.MAX_VALUE),
+                    m.text("wasmSha256"), m.text("packageSha256"), Instant.parse(m.text("installedAt")));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new MalformedStateException("slot metadata: " + e.getMessage());
         }
     }
 
-    private static JsonNode parse(byte[] json, Set<String> fields) throws MalformedStateException {
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new MalformedStateException("not JSON");
-        }
-        requireFields(node, fields);
-        return node;
-    }
-
-    private static void requireFields(JsonNode node, Set<String> fields) throws MalformedStateException {
-        if (node == null || !node.isObject()) {
-            throw new MalformedStateException("not a JSON object");
-        }
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
-            if (!fields.contains(e.getKey())) {
-                throw new MalformedStateException("unknown field '" + e.getKey() + "'");
-            }
-        }
-    }
-
-    private static void requireModule(JsonNode o, String moduleId) throws MalformedStateException {
-        String found = text(o, "moduleId");
+    private static void requireModule(StrictJson<MalformedStateException>.Obj o, String moduleId)
+            throws MalformedStateException {
+        String found = o.text("moduleId");
         if (!moduleId.equals(found)) {
             throw new MalformedStateException("file belongs to module '" + found + "', not '" + moduleId + "'");
         }
-    }
-
-    private static String text(JsonNode o, String name) throws MalformedStateException {
-        JsonNode v = o.get(name);
-        if (v == null || !v.isTextual()) {
-            throw new MalformedStateException(name + " must be a string");
-        }
-        return v.textValue();
-    }
-
-    private static JsonNode object(JsonNode o, String name) throws MalformedStateException {
-        JsonNode v = o.get(name);
-        if (v == null || !v.isObject()) {
-            throw new MalformedStateException(name + " must be an object");
-        }
-        return v;
-    }
-
-    private static long nonNegativeLong(JsonNode o, String name) throws MalformedStateException {
-        JsonNode v = o.get(name);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
-            throw new MalformedStateException(name + " must be a non-negative integer");
-        }
-        return v.longValue();
     }
 
     private static Slot slot(String name) throws MalformedStateException {

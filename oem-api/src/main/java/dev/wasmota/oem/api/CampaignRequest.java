@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.contract.json.StrictJson;
 import dev.wasmota.oem.campaign.CampaignSpec;
 import dev.wasmota.oem.campaign.HealthGate;
 import dev.wasmota.oem.campaign.RolloutOptions;
@@ -36,6 +37,13 @@ public final class CampaignRequest {
             Map.entry("holdSeconds", "integer"), Map.entry("shadow", "object"), Map.entry("health", "object"));
     private static final Set<String> OBJECTS = Set.of("shadow", "health");
     private static final Set<String> INTEGERS = Set.of("advanceAt", "stopAt", "validitySeconds", "holdSeconds");
+    /** A body: one JSON object, read strictly; what is not one is refused as {@link ApiFailure#MALFORMED_JSON}. */
+    private static final StrictJson<FieldRejected> BODY = StrictJson
+            .builder((problem, field, detail) -> new FieldRejected(ApiFailure.MALFORMED_JSON, "body", detail))
+            .notJson((where, e) -> e instanceof JsonProcessingException p
+                    ? "the body is not JSON: " + PageRequest.clip(p.getOriginalMessage()) : "the body cannot be read")
+            .rootNotObject(where -> "the body is not one JSON object")
+            .build();
     static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
@@ -129,19 +137,7 @@ public final class CampaignRequest {
 
     /** {@code body} as one JSON object; refused ({@link ApiFailure#MALFORMED_JSON}) otherwise. */
     static JsonNode object(byte[] body) {
-        JsonNode root;
-        try {
-            root = body == null || body.length == 0 ? null : JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new FieldRejected(ApiFailure.MALFORMED_JSON, "body", "the body is not JSON: "
-                    + PageRequest.clip(e.getOriginalMessage()));
-        } catch (java.io.IOException e) {
-            throw new FieldRejected(ApiFailure.MALFORMED_JSON, "body", "the body cannot be read");
-        }
-        if (root == null || !root.isObject()) {
-            throw new FieldRejected(ApiFailure.MALFORMED_JSON, "body", "the body is not one JSON object");
-        }
-        return root;
+        return BODY.read(body == null ? new byte[0] : body, "body").node();
     }
 
     private static Targets targets(JsonNode root) {

@@ -1,23 +1,17 @@
 package dev.wasmota.oem.owner;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.contract.json.CanonicalJson;
-import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import dev.wasmota.contract.json.StrictJson;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The owner registry file, {@value #FORMAT}: RFC 8785 canonical JSON,
@@ -34,9 +28,14 @@ final class OwnerRegistryCodec {
             "transfers");
     private static final Set<String> TRANSFER_FIELDS = Set.of("from", "to", "minSecurityVersion", "at", "reason",
             "signature");
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    private static final StrictJson<RejectedException> JSON = StrictJson.refusing(
+                    OwnershipFailure.MALFORMED_OWNER_REGISTRY, "module owner registry: ")
+            .notJson((where, e) -> "not JSON")
+            .unknownField((where, field) -> where + " has unknown field '" + field + "'")
+            .notString((where, field) -> where + ": '" + field + "' is missing or not a string")
+            .notInteger((where, field) -> where + ": '" + field + "' is not an integer")
+            .notTime((where, field) -> where + ": '" + field + "' is not an ISO-8601 UTC time")
+            .notArray((where, field) -> where + ": '" + field + "' is not a list")
             .build();
 
     private OwnerRegistryCodec() {
@@ -67,13 +66,9 @@ final class OwnerRegistryCodec {
     }
 
     static List<ModuleOwnership> parse(byte[] bytes) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw bad("not JSON");
-        }
-        if (root == null || !root.isObject() || root.size() != 2 || !FORMAT.equals(text(root, "format", "the registry"))
+        JsonNode root = JSON.tree(bytes, "module owner registry");
+        if (root == null || !root.isObject() || root.size() != 2
+                || !FORMAT.equals(JSON.object(root, "the registry").text("format"))
                 || !root.path("modules").isArray()) {
             throw bad("not a " + FORMAT + " object with exactly 'format' and 'modules'");
         }
@@ -89,69 +84,37 @@ final class OwnerRegistryCodec {
         return out;
     }
 
-    private static ModuleOwnership module(JsonNode n, String where) {
-        requireFields(n, MODULE_FIELDS, where);
-        String moduleId = text(n, "moduleId", where);
+    private static ModuleOwnership module(JsonNode node, String where) {
+        StrictJson<RejectedException>.Obj n = exactly(node, MODULE_FIELDS, where);
+        String moduleId = n.text("moduleId");
         List<ModuleTransfer> transfers = new ArrayList<>();
-        if (!n.get("transfers").isArray()) {
-            throw bad(where + ": 'transfers' is not a list");
-        }
-        for (JsonNode t : n.get("transfers")) {
+        for (JsonNode t : n.array("transfers", Integer.MAX_VALUE)) {
             transfers.add(transfer(moduleId, t, where + " transfer #" + transfers.size()));
         }
         try {
-            return new ModuleOwnership(moduleId, text(n, "supplierId", where), instant(n, "since", where),
-                    number(n, "highestSecurityVersion", where), transfers);
+            return new ModuleOwnership(moduleId, n.text("supplierId"), n.time("since"), n.integer("highestSecurityVersion"),
+                    transfers);
         } catch (IllegalArgumentException e) {
             throw bad(where + ": " + e.getMessage());
         }
     }
 
-    private static ModuleTransfer transfer(String moduleId, JsonNode n, String where) {
-        requireFields(n, TRANSFER_FIELDS, where);
+    private static ModuleTransfer transfer(String moduleId, JsonNode node, String where) {
+        StrictJson<RejectedException>.Obj n = exactly(node, TRANSFER_FIELDS, where);
         try {
-            return new ModuleTransfer(moduleId, text(n, "from", where), text(n, "to", where),
-                    number(n, "minSecurityVersion", where), instant(n, "at", where), text(n, "reason", where),
-                    text(n, "signature", where));
+            return new ModuleTransfer(moduleId, n.text("from"), n.text("to"), n.integer("minSecurityVersion"), n.time("at"),
+                    n.text("reason"), n.text("signature"));
         } catch (IllegalArgumentException e) {
             throw bad(where + ": " + e.getMessage());
         }
     }
 
-    private static void requireFields(JsonNode n, Set<String> fields, String where) {
+    /** {@code n} as an object of exactly {@code fields}, all present and no other. */
+    private static StrictJson<RejectedException>.Obj exactly(JsonNode n, Set<String> fields, String where) {
         if (!n.isObject() || n.size() != fields.size()) {
-            throw bad(where + " is not an object with exactly " + fields);
+            throw bad(where + " is not an object with exactly " + new TreeSet<>(fields));
         }
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!fields.contains(f)) {
-                throw bad(where + " has unknown field '" + f + "'");
-            }
-        }
-    }
-
-    private static long number(JsonNode n, String field, String where) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw bad(where + ": '" + field + "' is not an integer");
-        }
-        return v.longValue();
-    }
-
-    private static Instant instant(JsonNode n, String field, String where) {
-        try {
-            return Instant.parse(text(n, field, where));
-        } catch (DateTimeParseException e) {
-            throw bad(where + ": '" + field + "' is not an ISO-8601 UTC time");
-        }
-    }
-
-    private static String text(JsonNode n, String field, String where) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isTextual()) {
-            throw bad(where + ": '" + field + "' is missing or not a string");
-        }
-        return v.textValue();
+        return JSON.object(n, where).known(fields);
     }
 
     private static RejectedException bad(String detail) {

@@ -1,14 +1,13 @@
 package dev.wasmota.oem.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.contract.json.StrictJson;
 import dev.wasmota.contract.io.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,6 +30,13 @@ public record OemPolicy(boolean updateRecordRequired, boolean sbomRequired, Opti
     public static final OemPolicy LENIENT = new OemPolicy(false, false, Optional.empty());
     private static final Set<String> FIELDS = Set.of("format", "updateRecordRequired", "sbomRequired",
             "vulnerableComponents");
+    /** The policy file has always been read with duplicate keys (the last wins) and trailing content accepted. */
+    private static final StrictJson<RejectedException> JSON = StrictJson.refusing(PolicyFileFailure.MALFORMED_POLICY)
+            .acceptDuplicateKeysAndTrailingContent()
+            .notJson((where, e) -> where + " is not JSON")
+            .unknownField((where, field) -> where + " has an unknown field '"
+                    + (field.length() > 40 ? field.substring(0, 40) : field) + "'")
+            .build();
 
     /** The policy of {@code oemDir}, {@link #LENIENT} when it has no {@value #FILE}. */
     public static OemPolicy load(Path oemDir) {
@@ -42,21 +48,11 @@ public record OemPolicy(boolean updateRecordRequired, boolean sbomRequired, Opti
         } catch (IOException e) {
             throw refused("cannot read " + oemDir.resolve(FILE) + ": " + e.getMessage());
         }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(bytes);
-        } catch (IOException e) {
-            throw refused(FILE + " is not JSON");
-        }
+        JsonNode root = JSON.tree(bytes, FILE);
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
             throw refused(FILE + " is not a JSON object of format " + FORMAT);
         }
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!FIELDS.contains(f)) {
-                throw refused(FILE + " has an unknown field '" + (f.length() > 40 ? f.substring(0, 40) : f) + "'");
-            }
-        }
+        JSON.object(root, FILE).known(FIELDS);
         Optional<Path> list = Optional.empty();
         if (root.hasNonNull("vulnerableComponents")) {
             if (!root.get("vulnerableComponents").isTextual()) {

@@ -1,15 +1,13 @@
 package dev.wasmota.oem.record;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.contract.json.CanonicalJson;
-import java.io.IOException;
+import dev.wasmota.contract.json.StrictJson;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,7 +45,16 @@ public record UpdateRecord(Optional<String> purpose, List<String> affectedSystem
     public static final int MAX_TEXT = 4000;
     /** Most systems or functions named. */
     public static final int MAX_ITEMS = 64;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A record file has always been read with duplicate keys (the last wins) and trailing content accepted. */
+    private static final StrictJson<RejectedException> JSON = StrictJson.refusing(RecordFailure.MALFORMED_RECORD,
+                    "update record: ")
+            .acceptDuplicateKeysAndTrailingContent()
+            .maxBytes(MAX_BYTES)
+            .tooLarge((where, size, max) -> "record of " + size + " bytes exceeds the " + max + "-byte limit")
+            .notJson((where, e) -> "not JSON (" + firstLine(e.getMessage()) + ")")
+            .rootNotObject(where -> "not a JSON object")
+            .unknownField((where, field) -> "unknown field '" + clip(field) + "'")
+            .build();
     private static final Set<String> FIELDS = Set.of("format", "purpose", "affectedSystems", "affectedFunctions",
             "typeApprovalRelevant", "impactAssessment", "authorityApprovalSought", "authorityReference", "executionMethod",
             "executionConditions", "safeExecutionConfirmed");
@@ -154,24 +161,7 @@ public record UpdateRecord(Optional<String> purpose, List<String> affectedSystem
      * @throws RejectedException {@link RecordFailure#MALFORMED_RECORD} naming the first problem
      */
     public static UpdateRecord parse(byte[] bytes) {
-        if (bytes.length > MAX_BYTES) {
-            throw malformed("record of " + bytes.length + " bytes exceeds the " + MAX_BYTES + "-byte limit");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(bytes);
-        } catch (IOException e) {
-            throw malformed("not JSON (" + firstLine(e.getMessage()) + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw malformed("not a JSON object");
-        }
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!FIELDS.contains(f)) {
-                throw malformed("unknown field '" + clip(f) + "'");
-            }
-        }
+        JsonNode root = JSON.read(bytes, "update record").known(FIELDS).node();
         if (!root.path("format").isTextual() || !FORMAT.equals(root.get("format").asText())) {
             throw malformed("format is not " + FORMAT);
         }

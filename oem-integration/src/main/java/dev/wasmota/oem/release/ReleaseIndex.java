@@ -1,23 +1,17 @@
 package dev.wasmota.oem.release;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmota.contract.Digests;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.contract.json.CanonicalJson;
+import dev.wasmota.contract.json.StrictJson;
 import dev.wasmota.signing.manifest.Manifest;
-import java.io.IOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,9 +38,13 @@ final class ReleaseIndex {
     private static final Set<String> REQUIRED = Set.of("moduleId", "version", "securityVersion", "supplierId",
             "wasmSha256", "packageSha256", "package", "publishedAt");
     private static final Set<String> OPTIONAL = Set.of("report");
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    private static final StrictJson<RejectedException> JSON = StrictJson.refusing(ReleaseFailure.MALFORMED_INDEX,
+                    "release index: ")
+            .notJson((where, e) -> "not JSON")
+            .unknownField((where, field) -> where + " has unknown field '" + field + "'")
+            .notString((where, field) -> where + ": '" + field + "' is missing or not a string")
+            .notInteger((where, field) -> where + ": '" + field + "' is not an integer in 0.." + Manifest.MAX_SECURITY_VERSION)
+            .notTime((where, field) -> where + ": '" + field + "' is not an ISO-8601 UTC time")
             .build();
 
     private ReleaseIndex() {
@@ -73,12 +71,7 @@ final class ReleaseIndex {
     }
 
     static List<Entry> parse(byte[] bytes) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw bad("not JSON");
-        }
+        JsonNode root = JSON.tree(bytes, "release index");
         if (root == null || !root.isObject() || root.size() != 2 || !FORMAT.equals(textOrNull(root.get("format")))) {
             throw bad("not a " + FORMAT + " object with exactly 'format' and 'releases'");
         }
@@ -98,64 +91,39 @@ final class ReleaseIndex {
         return out;
     }
 
-    private static Entry release(JsonNode n, int index) {
+    private static Entry release(JsonNode node, int index) {
         String where = "release #" + index;
-        if (!n.isObject()) {
-            throw bad(where + " is not an object");
-        }
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!REQUIRED.contains(f) && !OPTIONAL.contains(f)) {
-                throw bad(where + " has unknown field '" + f + "'");
-            }
-        }
-        String moduleId = text(n, "moduleId", where);
-        String version = text(n, "version", where);
+        StrictJson<RejectedException>.Obj n = JSON.object(node, where).known(REQUIRED, OPTIONAL);
+        String moduleId = n.text("moduleId");
+        String version = n.text("version");
         try {
             new ReleaseId(moduleId, version);
         } catch (IllegalArgumentException e) {
             throw bad(where + ": " + e.getMessage());
         }
-        JsonNode sv = n.get("securityVersion");
-        if (sv == null || !sv.isIntegralNumber() || !sv.canConvertToLong() || sv.longValue() < 0
-                || sv.longValue() > Manifest.MAX_SECURITY_VERSION) {
-            throw bad(where + ": 'securityVersion' is not an integer in 0.." + Manifest.MAX_SECURITY_VERSION);
-        }
-        String supplier = text(n, "supplierId", where);
+        long securityVersion = n.integer("securityVersion", 0, Manifest.MAX_SECURITY_VERSION);
+        String supplier = n.text("supplierId");
         if (!Manifest.ID.matcher(supplier).matches()) {
             throw bad(where + ": 'supplierId' is not " + Manifest.ID.pattern());
         }
         String expected = moduleId + "/" + version + "/";
-        String pkg = text(n, "package", where);
+        String pkg = n.text("package");
         if (!pkg.equals(expected + PACKAGE_FILE)) {
             throw bad(where + ": 'package' is not " + expected + PACKAGE_FILE);
         }
-        Optional<String> report = n.has("report") ? Optional.of(text(n, "report", where)) : Optional.empty();
+        Optional<String> report = n.optionalText("report");
         if (report.isPresent() && !report.get().equals(expected + REPORT_FILE)) {
             throw bad(where + ": 'report' is not " + expected + REPORT_FILE);
         }
-        Instant published;
-        try {
-            published = Instant.parse(text(n, "publishedAt", where));
-        } catch (DateTimeParseException e) {
-            throw bad(where + ": 'publishedAt' is not an ISO-8601 UTC time");
-        }
-        return new Entry(new Release(moduleId, version, sv.longValue(), supplier, digest(n, "wasmSha256", where),
-                digest(n, "packageSha256", where), report.isPresent(), published), pkg, report);
+        Instant published = n.time("publishedAt");
+        return new Entry(new Release(moduleId, version, securityVersion, supplier, digest(n, "wasmSha256"),
+                digest(n, "packageSha256"), report.isPresent(), published), pkg, report);
     }
 
-    private static String digest(JsonNode n, String field, String where) {
-        String v = text(n, field, where);
+    private static String digest(StrictJson<RejectedException>.Obj n, String field) {
+        String v = n.text(field);
         if (!Digests.SHA256_HEX.matcher(v).matches()) {
-            throw bad(where + ": '" + field + "' is not 64 lowercase hex digits");
-        }
-        return v;
-    }
-
-    private static String text(JsonNode n, String field, String where) {
-        String v = textOrNull(n.get(field));
-        if (v == null) {
-            throw bad(where + ": '" + field + "' is missing or not a string");
+            throw bad(n.where() + ": '" + field + "' is not 64 lowercase hex digits");
         }
         return v;
     }

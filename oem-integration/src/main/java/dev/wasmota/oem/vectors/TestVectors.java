@@ -1,13 +1,9 @@
 package dev.wasmota.oem.vectors;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.contract.json.StrictJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,12 +45,15 @@ public record TestVectors(List<Case> cases) {
     private static final Pattern DECIMAL = Pattern.compile("-?[0-9]{1,20}");
     private static final Pattern CAN_ID = Pattern.compile("(0[xX])?[0-9a-fA-F]{1,8}");
     private static final int MAX_CAN_ID = 0x1FFF_FFFF;
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(8).maxNumberLength(64).maxStringLength(1024).build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final StrictJson<RejectedException> JSON = StrictJson.refusing(VectorFailure.MALFORMED_VECTORS)
+            .maxBytes(MAX_BYTES).maxNestingDepth(8).maxNumberLength(64).maxStringLength(1024)
+            .tooLarge((where, size, max) -> "vector file larger than " + max + " bytes")
+            .notJson((where, e) -> e instanceof JsonProcessingException p ? "not valid JSON: " + p.getOriginalMessage()
+                    : "not readable JSON: " + e.getMessage())
+            .notObject(where -> where + ": not a JSON object")
+            .unknownField((where, field) -> where + ": unknown field '" + field + "' (known: "
+                    + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")")
+            .build();
 
     /**
      * One case.
@@ -97,17 +96,7 @@ public record TestVectors(List<Case> cases) {
 
     /** @throws RejectedException {@link VectorFailure#MALFORMED_VECTORS} naming the case and field */
     public static TestVectors parse(byte[] json) {
-        if (json.length > MAX_BYTES) {
-            throw malformed("vector file larger than " + MAX_BYTES + " bytes");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw malformed("not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw malformed("not readable JSON: " + e.getMessage());
-        }
+        JsonNode root = JSON.tree(json, "vector file");
         if (root == null || !root.isArray()) {
             throw malformed("the file must be a JSON list of cases");
         }
@@ -121,18 +110,9 @@ public record TestVectors(List<Case> cases) {
         return new TestVectors(cases);
     }
 
-    private static Case parseCase(int i, JsonNode node) {
+    private static Case parseCase(int i, JsonNode n) {
         String at = "case " + i;
-        if (!node.isObject()) {
-            throw malformed(at + ": not a JSON object");
-        }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!FIELDS.contains(field)) {
-                throw malformed(at + ": unknown field '" + field + "' (known: "
-                        + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
-            }
-        }
+        JsonNode node = JSON.object(n, at).known(FIELDS).node();
         JsonNode export = node.get("export");
         if (export == null || !export.isTextual() || export.asText().isEmpty()) {
             throw malformed(at + ": 'export' must be a non-empty string");

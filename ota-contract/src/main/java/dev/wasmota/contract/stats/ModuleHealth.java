@@ -3,8 +3,9 @@ package dev.wasmota.contract.stats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
+import dev.wasmota.contract.json.StrictJson;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +31,14 @@ public record ModuleHealth(String moduleId, String version, long calls, long p50
     private static final long MAX = (1L << 53) - 1;
     private static final Set<String> FIELDS = Set.of("moduleId", "version", "calls", "p50Us", "p99Us", "maxUs",
             "deadlineMisses", "traps", "memoryPagesHighWater", "shadowAgreementPpm");
+    private static final String SHAPE = "health must be an object of " + new TreeSet<>(FIELDS);
+    private static final StrictJson<IllegalArgumentException> JSON = StrictJson
+            .builder((problem, field, detail) -> new IllegalArgumentException("module health: " + detail))
+            .notObject(where -> SHAPE)
+            .unknownField((where, field) -> where + " has an unknown field '" + field + "'")
+            .notString((where, field) -> where + " '" + field + "' is not a string")
+            .notInteger((where, field) -> where + " '" + field + "' is not an integer")
+            .build();
 
     public ModuleHealth {
         require(moduleId != null && NAME.matcher(moduleId).matches(), "moduleId");
@@ -56,25 +65,13 @@ public record ModuleHealth(String moduleId, String version, long calls, long p50
     }
 
     /** @throws IllegalArgumentException naming the field, for anything but the object {@link #toJson} writes */
-    public static ModuleHealth fromJson(JsonNode o) {
-        require(o != null && o.isObject() && o.size() == FIELDS.size(), "health must be an object of " + FIELDS);
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            require(FIELDS.contains(f), "health has an unknown field '" + f + "'");
-        }
-        return new ModuleHealth(text(o, "moduleId"), text(o, "version"), number(o, "calls"), number(o, "p50Us"),
-                number(o, "p99Us"), number(o, "maxUs"), number(o, "deadlineMisses"), number(o, "traps"),
-                number(o, "memoryPagesHighWater"), number(o, "shadowAgreementPpm"));
-    }
-
-    private static String text(JsonNode o, String f) {
-        require(o.get(f).isTextual(), "health '" + f + "' is not a string");
-        return o.get(f).asText();
-    }
-
-    private static long number(JsonNode o, String f) {
-        require(o.get(f).isIntegralNumber() && o.get(f).canConvertToLong(), "health '" + f + "' is not an integer");
-        return o.get(f).longValue();
+    public static ModuleHealth fromJson(JsonNode node) {
+        StrictJson<IllegalArgumentException>.Obj o = JSON.object(node, "health");
+        require(node.size() == FIELDS.size(), SHAPE);
+        o.known(FIELDS);
+        return new ModuleHealth(o.text("moduleId"), o.text("version"), o.integer("calls"), o.integer("p50Us"),
+                o.integer("p99Us"), o.integer("maxUs"), o.integer("deadlineMisses"), o.integer("traps"),
+                o.integer("memoryPagesHighWater"), o.integer("shadowAgreementPpm"));
     }
 
     private static void require(boolean ok, String what) {

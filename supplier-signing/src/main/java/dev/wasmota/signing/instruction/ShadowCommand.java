@@ -1,23 +1,15 @@
 package dev.wasmota.signing.instruction;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.contract.json.CanonicalJson;
+import dev.wasmota.contract.json.StrictJson;
 import dev.wasmota.signing.error.InstructionFailure;
 import dev.wasmota.signing.manifest.Manifest;
-import java.io.IOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * An operator's decision about a shadow run, for one vehicle (issue 19): promote the release
@@ -46,10 +38,8 @@ public record ShadowCommand(String commandId, String campaignId, String vehicleI
     public static final int MAX_BYTES = 2048;
     private static final Set<String> FIELDS = Set.of("format", "commandId", "campaignId", "vehicleId", "moduleId",
             "instructionId", "action", "reason", "issuedAt", "expiresAt", "nonce");
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final StrictJson<RejectedException> JSON = StrictJson.refusing(InstructionFailure.MALFORMED_INSTRUCTION)
+            .maxBytes(MAX_BYTES).build();
 
     /** What the operator decided. */
     public enum Action {
@@ -107,57 +97,17 @@ public record ShadowCommand(String commandId, String campaignId, String vehicleI
 
     /** Parses canonical command bytes; call only on bytes whose signature was verified. */
     public static ShadowCommand parse(byte[] bytes) {
-        if (bytes.length > MAX_BYTES) {
-            throw bad("shadow command of " + bytes.length + " bytes exceeds " + MAX_BYTES);
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw bad("shadow command is not JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw bad("shadow command is not a JSON object");
-        }
-        Set<String> seen = new TreeSet<>();
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!FIELDS.contains(f)) {
-                throw bad("unknown field '" + f + "'");
-            }
-            seen.add(f);
-        }
-        if (!seen.equals(FIELDS)) {
-            Set<String> missing = new TreeSet<>(FIELDS);
-            missing.removeAll(seen);
-            throw bad("missing fields " + missing);
-        }
-        if (!FORMAT.equals(text(root, "format"))) {
+        StrictJson<RejectedException>.Obj root = JSON.read(bytes, "shadow command").fields(FIELDS);
+        if (!FORMAT.equals(root.text("format"))) {
             throw bad("format is not " + FORMAT);
         }
-        ShadowCommand c = new ShadowCommand(text(root, "commandId"), text(root, "campaignId"), text(root, "vehicleId"),
-                text(root, "moduleId"), text(root, "instructionId"), Action.fromWire(text(root, "action")),
-                text(root, "reason"), time(root, "issuedAt"), time(root, "expiresAt"), text(root, "nonce"));
+        ShadowCommand c = new ShadowCommand(root.text("commandId"), root.text("campaignId"), root.text("vehicleId"),
+                root.text("moduleId"), root.text("instructionId"), Action.fromWire(root.text("action")),
+                root.text("reason"), root.time("issuedAt"), root.time("expiresAt"), root.text("nonce"));
         if (!java.util.Arrays.equals(bytes, c.canonicalBytes())) {
             throw bad("shadow command bytes are not in canonical form");
         }
         return c;
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isTextual()) {
-            throw bad("'" + field + "' is not a string");
-        }
-        return v.textValue();
-    }
-
-    private static Instant time(JsonNode n, String field) {
-        try {
-            return Instant.parse(text(n, field));
-        } catch (DateTimeParseException e) {
-            throw bad("'" + field + "' is not an ISO-8601 UTC time");
-        }
     }
 
     private static void require(boolean ok, String what) {

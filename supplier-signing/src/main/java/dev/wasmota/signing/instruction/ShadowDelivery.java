@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.contract.json.StrictJson;
 import dev.wasmota.signing.error.InstructionFailure;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -29,6 +29,13 @@ public record ShadowDelivery(long ticks, long maxDisagreementPpm, long maxFaults
     public static final long PPM = 1_000_000L;
     private static final Set<String> FIELDS = Set.of("ticks", "maxDisagreementPpm", "maxFaults", "tolerances");
     private static final Set<String> TOLERANCE_FIELDS = Set.of("canId", "absolute", "relativePpm");
+    private static final StrictJson<RejectedException> JSON = StrictJson.refusing(InstructionFailure.MALFORMED_INSTRUCTION,
+                    "instruction field invalid: ")
+            .unknownField((where, field) -> where + " has an unknown field '" + field + "'")
+            .missingFields((where, missing, expected) -> where + " lacks one of " + expected)
+            .notInteger((where, field) -> "'" + field + "' is not a non-negative integer")
+            .notArray((where, field) -> "'shadow." + field + "' is not a list of at most " + MAX_TOLERANCES)
+            .build();
 
     /**
      * A CAN signal's bound: agrees when {@code |a - s| <= absolute} or {@code <= relativePpm / 1e6 * |a|}.
@@ -73,38 +80,18 @@ public record ShadowDelivery(long ticks, long maxDisagreementPpm, long maxFaults
     }
 
     /** Parses the object; refuses ({@link InstructionFailure#MALFORMED_INSTRUCTION}) anything else, naming the field. */
-    public static ShadowDelivery fromJson(JsonNode o) {
-        require(o != null && o.isObject(), "'shadow' is not an object");
-        fields(o, FIELDS, "'shadow'");
-        JsonNode list = o.get("tolerances");
-        require(list.isArray() && list.size() <= MAX_TOLERANCES, "'shadow.tolerances' is not a list of at most "
-                + MAX_TOLERANCES);
+    public static ShadowDelivery fromJson(JsonNode node) {
+        StrictJson<RejectedException>.Obj o = JSON.object(node, "'shadow'").fields(FIELDS);
         List<Tolerance> tolerances = new ArrayList<>();
-        for (JsonNode t : list) {
-            require(t.isObject(), "a shadow tolerance is not an object");
-            fields(t, TOLERANCE_FIELDS, "a shadow tolerance");
-            long id = integer(t, "canId");
+        for (JsonNode n : o.array("tolerances", MAX_TOLERANCES)) {
+            StrictJson<RejectedException>.Obj t = JSON.object(n, "a shadow tolerance").fields(TOLERANCE_FIELDS);
+            long id = t.integer("canId", 0, Long.MAX_VALUE);
             require(id <= 0x1FFF_FFFF, "shadow tolerance CAN id " + id);
-            tolerances.add(new Tolerance((int) id, integer(t, "absolute"), integer(t, "relativePpm")));
+            tolerances.add(new Tolerance((int) id, t.integer("absolute", 0, Long.MAX_VALUE),
+                    t.integer("relativePpm", 0, Long.MAX_VALUE)));
         }
-        return new ShadowDelivery(integer(o, "ticks"), integer(o, "maxDisagreementPpm"), integer(o, "maxFaults"),
-                tolerances);
-    }
-
-    private static void fields(JsonNode o, Set<String> known, String what) {
-        int n = 0;
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); n++) {
-            String f = it.next();
-            require(known.contains(f), what + " has an unknown field '" + f + "'");
-        }
-        require(n == known.size(), what + " lacks one of " + new java.util.TreeSet<>(known));
-    }
-
-    private static long integer(JsonNode o, String field) {
-        JsonNode v = o.get(field);
-        require(v != null && v.isIntegralNumber() && v.canConvertToLong() && v.longValue() >= 0,
-                "'" + field + "' is not a non-negative integer");
-        return v.longValue();
+        return new ShadowDelivery(o.integer("ticks", 0, Long.MAX_VALUE), o.integer("maxDisagreementPpm", 0, Long.MAX_VALUE),
+                o.integer("maxFaults", 0, Long.MAX_VALUE), tolerances);
     }
 
     private static void require(boolean ok, String what) {

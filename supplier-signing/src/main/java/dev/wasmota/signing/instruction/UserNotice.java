@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmota.contract.error.RejectedException;
+import dev.wasmota.contract.json.StrictJson;
 import dev.wasmota.signing.error.InstructionFailure;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -26,6 +26,15 @@ public record UserNotice(String purpose, long expectedSeconds, List<String> unav
     public static final int MAX_FUNCTION_TEXT = 80;
     public static final long MAX_SECONDS = 7 * 24 * 3600;
     private static final Set<String> FIELDS = Set.of("purpose", "expectedSeconds", "unavailableFunctions");
+    private static final String SHAPE = "notice is not {purpose, expectedSeconds, unavailableFunctions}";
+    private static final StrictJson<RejectedException> JSON = StrictJson.refusing(InstructionFailure.MALFORMED_INSTRUCTION,
+                    "instruction field invalid: ")
+            .notObject(where -> SHAPE)
+            .unknownField((where, field) -> "notice has an unknown field")
+            .notString((where, field) -> "notice " + field + " is not text")
+            .notInteger((where, field) -> "notice " + field + " is not an integer")
+            .notArray((where, field) -> "notice " + field + " is not a list of at most " + MAX_FUNCTIONS)
+            .build();
 
     public UserNotice {
         require(purpose != null && !purpose.isBlank() && purpose.length() <= MAX_TEXT && oneLine(purpose),
@@ -58,24 +67,18 @@ public record UserNotice(String purpose, long expectedSeconds, List<String> unav
         return o;
     }
 
-    public static UserNotice fromJson(JsonNode n) {
-        require(n != null && n.isObject() && n.size() == FIELDS.size(), "notice is not {purpose, expectedSeconds,"
-                + " unavailableFunctions}");
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            require(FIELDS.contains(it.next()), "notice has an unknown field");
-        }
-        require(n.get("purpose").isTextual(), "notice purpose is not text");
-        JsonNode s = n.get("expectedSeconds");
-        require(s.isIntegralNumber() && s.canConvertToLong(), "notice expectedSeconds is not an integer");
-        JsonNode a = n.get("unavailableFunctions");
-        require(a.isArray() && a.size() <= MAX_FUNCTIONS, "notice unavailableFunctions is not a list of at most "
-                + MAX_FUNCTIONS);
+    public static UserNotice fromJson(JsonNode node) {
+        StrictJson<RejectedException>.Obj n = JSON.object(node, "notice");
+        require(node.size() == FIELDS.size(), SHAPE);
+        n.known(FIELDS);
+        String purpose = n.text("purpose");
+        long seconds = n.integer("expectedSeconds");
         List<String> fs = new java.util.ArrayList<>();
-        for (JsonNode f : a) {
+        for (JsonNode f : n.array("unavailableFunctions", MAX_FUNCTIONS)) {
             require(f.isTextual(), "notice function is not text");
             fs.add(f.textValue());
         }
-        return new UserNotice(n.get("purpose").textValue(), s.longValue(), fs);
+        return new UserNotice(purpose, seconds, fs);
     }
 
     private static boolean oneLine(String s) {

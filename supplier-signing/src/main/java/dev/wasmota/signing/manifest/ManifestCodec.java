@@ -1,24 +1,16 @@
 package dev.wasmota.signing.manifest;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmota.signing.error.PolicyFailure;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.contract.json.CanonicalJson;
-import java.io.IOException;
+import dev.wasmota.contract.json.StrictJson;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The manifest's one wire form: RFC 8785 canonical JSON, UTF-8, format tag
@@ -38,16 +30,17 @@ public final class ManifestCodec {
     private static final Set<String> RESOURCES = Set.of("tables", "tableElements", "globals", "dataSegments",
             "dataBytes", "elementSegments", "elementEntries");
     private static final Set<String> OPTIONAL = Set.of("sbomSha256");
+    private static final Set<String> WASM = Set.of("sha256", "length");
+    private static final Set<String> EXPORT = Set.of("name", "params", "results");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    private static final StrictJson<RejectedException> JSON = StrictJson.refusing(PolicyFailure.MALFORMED_MANIFEST)
+            .maxBytes(MAX_BYTES).maxNestingDepth(8).maxStringLength(MAX_BYTES).maxNumberLength(20)
+            .notJson((where, e) -> where + " is not JSON: " + StrictJson.firstLine(e.getMessage()))
+            .unknownField((where, field) -> "unknown field '" + field + "' in " + where)
+            .missingFields((where, missing, expected) -> "missing field '" + missing.first() + "' in " + where)
+            .notArray((where, field) -> field + (field.equals("exports") ? " is not an array of at most "
+                    + Manifest.MAX_EXPORTS : " is not an array of strings"))
             .build();
-
-    static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(8).maxStringLength(MAX_BYTES).maxNumberLength(20).build());
-    }
 
     private ManifestCodec() {
     }
@@ -108,81 +101,64 @@ public final class ManifestCodec {
      * @throws RejectedException {@link PolicyFailure#MALFORMED_MANIFEST} (or a capability reason)
      */
     public static Manifest parse(byte[] bytes) {
-        if (bytes.length > MAX_BYTES) {
-            throw bad("manifest of " + bytes.length + " bytes exceeds " + MAX_BYTES);
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw bad("manifest is not JSON: " + firstLine(e.getMessage()));
-        }
-        if (root == null || !root.isObject()) {
-            throw bad("manifest is not a JSON object");
-        }
-        if (root.get("format") != null && FORMAT_1.equals(root.get("format").textValue())) {
+        StrictJson<RejectedException>.Obj root = JSON.read(bytes, "manifest");
+        JsonNode format = root.get("format");
+        if (format != null && FORMAT_1.equals(format.textValue())) {
             throw bad("manifest format " + FORMAT_1 + " is no longer accepted: it caps memory only, not tables,"
                     + " globals or segments; package the module again (ota supplier package) to get " + FORMAT);
         }
-        checkFields(root, REQUIRED, OPTIONAL, "manifest");
-        if (!FORMAT.equals(text(root, "format"))) {
+        root.fields(REQUIRED, OPTIONAL);
+        if (!FORMAT.equals(root.text("format"))) {
             throw bad("manifest format is not " + FORMAT);
         }
-        JsonNode wasm = root.get("wasm");
-        checkFields(wasm, Set.of("sha256", "length"), Set.of(), "wasm");
+        StrictJson<RejectedException>.Obj wasm = JSON.object(root.get("wasm"), "wasm").fields(WASM);
         Manifest m = new Manifest(
-                text(root, "moduleId"),
-                text(root, "version"),
-                integer(root, "securityVersion"),
-                text(root, "supplierId"),
-                text(wasm, "sha256"),
-                integer(wasm, "length"),
-                exports(root.get("exports")),
-                capabilities(root.get("capabilities")),
-                (int) Math.min(integer(root, "memoryPages"), Integer.MAX_VALUE),
+                root.text("moduleId"),
+                root.text("version"),
+                root.integer("securityVersion"),
+                root.text("supplierId"),
+                wasm.text("sha256"),
+                wasm.integer("length"),
+                exports(root),
+                capabilities(root),
+                (int) Math.min(root.integer("memoryPages"), Integer.MAX_VALUE),
                 resources(root.get("resources")),
-                integer(root, "deadlineUs"),
-                integer(root, "periodMs"),
-                strings(root.get("hardwareIds"), "hardwareIds"),
-                root.has("sbomSha256") ? Optional.of(text(root, "sbomSha256")) : Optional.empty());
-        if (!CanonicalJson.isCanonical(bytes, root) || !CanonicalJson.isCanonical(bytes, toJson(m))) {
+                root.integer("deadlineUs"),
+                root.integer("periodMs"),
+                strings(root, "hardwareIds"),
+                root.optionalText("sbomSha256"));
+        if (!CanonicalJson.isCanonical(bytes, root.node()) || !CanonicalJson.isCanonical(bytes, toJson(m))) {
             throw bad("manifest bytes are not in canonical form (RFC 8785, sorted lists)");
         }
         return m;
     }
 
-    private static List<Manifest.Export> exports(JsonNode node) {
-        if (node == null || !node.isArray() || node.size() > Manifest.MAX_EXPORTS) {
-            throw bad("exports is not an array of at most " + Manifest.MAX_EXPORTS);
-        }
+    private static List<Manifest.Export> exports(StrictJson<RejectedException>.Obj root) {
+        JsonNode node = root.array("exports", Manifest.MAX_EXPORTS);
         List<Manifest.Export> out = new ArrayList<>(node.size());
-        for (JsonNode e : node) {
-            checkFields(e, Set.of("name", "params", "results"), Set.of(), "export");
-            out.add(new Manifest.Export(text(e, "name"),
-                    FunctionType.of(strings(e.get("params"), "params"), strings(e.get("results"), "results"))));
+        for (JsonNode n : node) {
+            StrictJson<RejectedException>.Obj e = JSON.object(n, "export").fields(EXPORT);
+            out.add(new Manifest.Export(e.text("name"), FunctionType.of(strings(e, "params"), strings(e, "results"))));
         }
         return out;
     }
 
     private static ResourceCaps resources(JsonNode node) {
-        checkFields(node, RESOURCES, Set.of(), "resources");
-        return new ResourceCaps(integer(node, "tables"), integer(node, "tableElements"), integer(node, "globals"),
-                integer(node, "dataSegments"), integer(node, "dataBytes"), integer(node, "elementSegments"),
-                integer(node, "elementEntries"));
+        StrictJson<RejectedException>.Obj r = JSON.object(node, "resources").fields(RESOURCES);
+        return new ResourceCaps(r.integer("tables"), r.integer("tableElements"), r.integer("globals"),
+                r.integer("dataSegments"), r.integer("dataBytes"), r.integer("elementSegments"), r.integer("elementEntries"));
     }
 
-    private static CapabilitySet capabilities(JsonNode node) {
+    private static CapabilitySet capabilities(StrictJson<RejectedException>.Obj root) {
         List<Capability> out = new ArrayList<>();
-        for (String s : strings(node, "capabilities")) {
+        for (String s : strings(root, "capabilities")) {
             out.add(Capability.parse(s));
         }
         return new CapabilitySet(out);
     }
 
-    private static List<String> strings(JsonNode node, String field) {
-        if (node == null || !node.isArray() || node.size() > Manifest.MAX_EXPORTS) {
-            throw bad(field + " is not an array of strings");
-        }
+    private static List<String> strings(StrictJson<RejectedException>.Obj o, String field) {
+        JsonNode node = o.array(field, Manifest.MAX_EXPORTS);
         List<String> out = new ArrayList<>(node.size());
         for (JsonNode s : node) {
             if (!s.isTextual()) {
@@ -191,49 +167,6 @@ public final class ManifestCodec {
             out.add(s.textValue());
         }
         return out;
-    }
-
-    private static void checkFields(JsonNode node, Set<String> required, Set<String> optional, String what) {
-        if (node == null || !node.isObject()) {
-            throw bad(what + " is not an object");
-        }
-        Set<String> seen = new TreeSet<>();
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!required.contains(f) && !optional.contains(f)) {
-                throw bad("unknown field '" + f + "' in " + what);
-            }
-            seen.add(f);
-        }
-        for (String f : required) {
-            if (!seen.contains(f)) {
-                throw bad("missing field '" + f + "' in " + what);
-            }
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isTextual()) {
-            throw bad("'" + field + "' is not a string");
-        }
-        return v.textValue();
-    }
-
-    private static long integer(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw bad("'" + field + "' is not an integer");
-        }
-        return v.longValue();
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unreadable";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     private static RejectedException bad(String detail) {

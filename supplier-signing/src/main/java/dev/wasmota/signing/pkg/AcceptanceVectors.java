@@ -1,19 +1,14 @@
 package dev.wasmota.signing.pkg;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.contract.json.CanonicalJson;
+import dev.wasmota.contract.json.StrictJson;
 import dev.wasmota.signing.error.TrustFailure;
 import dev.wasmota.signing.pki.CertRole;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -64,12 +59,14 @@ public record AcceptanceVectors(List<Case> cases) {
     private static final Pattern DECIMAL = Pattern.compile("-?[0-9]{1,19}");
     private static final Pattern NAME = Pattern.compile("[\\x20-\\x7e]{0,64}");
     private static final int MAX_CAN_ID = 0x1FFF_FFFF;
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(6).maxNumberLength(24).maxStringLength(256).build())
-            .build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final String MALFORMED = "the OEM's acceptance-vectors attribute is malformed: ";
+    private static final StrictJson<RejectedException> JSON = StrictJson.refusing(TrustFailure.BAD_SIGNATURE, MALFORMED)
+            .maxBytes(MAX_BYTES).maxNestingDepth(6).maxNumberLength(24).maxStringLength(256)
+            .tooLarge((where, size, max) -> "larger than " + max + " bytes")
+            .notJson((where, e) -> "not valid JSON")
+            .rootNotObject(where -> "not a JSON object")
+            .unknownField((where, field) -> where + " has an unknown field '" + field + "'")
+            .build();
 
     /**
      * One case: call {@code export} with {@code args} {@code repeat} times on the same instance,
@@ -164,19 +161,7 @@ public record AcceptanceVectors(List<Case> cases) {
 
     /** Parses the attribute's JSON. @throws RejectedException {@link TrustFailure#BAD_SIGNATURE} naming the problem */
     public static AcceptanceVectors decode(byte[] json) {
-        if (json.length > MAX_BYTES) {
-            throw malformed("larger than " + MAX_BYTES + " bytes");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (IOException e) {
-            throw malformed("not valid JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw malformed("not a JSON object");
-        }
-        fieldsWithin(root, TOP, "the object");
+        JsonNode root = JSON.read(json, "the object").known(TOP).node();
         JsonNode format = root.get("format");
         if (format == null || !format.isInt() || format.intValue() != FORMAT) {
             throw malformed("format must be " + FORMAT);
@@ -196,12 +181,9 @@ public record AcceptanceVectors(List<Case> cases) {
         }
     }
 
-    private static Case parseCase(int i, JsonNode n) {
+    private static Case parseCase(int i, JsonNode node) {
         String at = "case " + i;
-        if (!n.isObject()) {
-            throw malformed(at + " is not an object");
-        }
-        fieldsWithin(n, FIELDS, at);
+        JsonNode n = JSON.object(node, at).known(FIELDS).node();
         JsonNode export = n.get("export");
         if (export == null || !export.isTextual() || !NAME.matcher(export.asText()).matches() || export.asText().isEmpty()) {
             throw malformed(at + ": export must be a name");
@@ -260,17 +242,7 @@ public record AcceptanceVectors(List<Case> cases) {
         }
     }
 
-    private static void fieldsWithin(JsonNode node, Set<String> known, String at) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!known.contains(f)) {
-                throw malformed(at + " has an unknown field '" + f + "'");
-            }
-        }
-    }
-
     private static RejectedException malformed(String detail) {
-        return new RejectedException(TrustFailure.BAD_SIGNATURE, "the OEM's acceptance-vectors attribute is malformed: "
-                + detail);
+        return new RejectedException(TrustFailure.BAD_SIGNATURE, MALFORMED + detail);
     }
 }

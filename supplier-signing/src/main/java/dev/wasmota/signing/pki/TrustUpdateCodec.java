@@ -1,23 +1,17 @@
 package dev.wasmota.signing.pki;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.contract.json.CanonicalJson;
-import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import dev.wasmota.contract.json.StrictJson;
+import dev.wasmota.signing.error.TrustUpdateFailure;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The trust update's one wire form: RFC 8785 canonical JSON, format {@value #FORMAT}, the time as
@@ -30,9 +24,11 @@ public final class TrustUpdateCodec {
 
     private static final Set<String> FIELDS = Set.of("format", "sequence", "issuedAt", "revokedKeys", "revokedCertificates");
     private static final Set<String> ENTRY_FIELDS = Set.of("sha256", "reason");
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    private static final StrictJson<RejectedException> JSON = StrictJson.refusing(TrustUpdateFailure.MALFORMED_TRUST_UPDATE)
+            .maxBytes(MAX_BYTES)
+            .unknownField((where, field) -> where + " has unknown field '" + field + "'")
+            .missingFields((where, missing, expected) -> where + " misses fields " + missing)
+            .notInteger((where, field) -> field + " is not an integer")
             .build();
 
     private TrustUpdateCodec() {
@@ -50,27 +46,12 @@ public final class TrustUpdateCodec {
 
     /** Parses canonical trust update bytes; call only on bytes whose signature was verified. */
     public static TrustUpdate parse(byte[] bytes) {
-        if (bytes.length > MAX_BYTES) {
-            throw Revocation.malformed("trust update of " + bytes.length + " bytes exceeds " + MAX_BYTES);
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw Revocation.malformed("trust update is not JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw Revocation.malformed("trust update is not a JSON object");
-        }
-        requireFields(root, FIELDS, "trust update");
-        if (!FORMAT.equals(text(root, "format"))) {
+        StrictJson<RejectedException>.Obj root = JSON.read(bytes, "trust update").fields(FIELDS);
+        if (!FORMAT.equals(root.text("format"))) {
             throw Revocation.malformed("format is not " + FORMAT);
         }
-        JsonNode sequence = root.get("sequence");
-        if (!sequence.isIntegralNumber() || !sequence.canConvertToLong()) {
-            throw Revocation.malformed("sequence is not an integer");
-        }
-        TrustUpdate u = new TrustUpdate(sequence.longValue(), time(root, "issuedAt"), list(root, "revokedKeys"),
+        long sequence = root.integer("sequence");
+        TrustUpdate u = new TrustUpdate(sequence, root.time("issuedAt"), list(root, "revokedKeys"),
                 list(root, "revokedCertificates"));
         if (!Arrays.equals(bytes, canonicalBytes(u))) {
             throw Revocation.malformed("trust update bytes are not in canonical form");
@@ -86,54 +67,16 @@ public final class TrustUpdateCodec {
         return a;
     }
 
-    private static List<Revocation> list(JsonNode root, String field) {
-        JsonNode a = root.get(field);
-        if (!a.isArray()) {
-            throw Revocation.malformed("'" + field + "' is not a list");
-        }
+    private static List<Revocation> list(StrictJson<RejectedException>.Obj root, String field) {
+        JsonNode a = root.array(field, Integer.MAX_VALUE);
         if (a.size() > TrustUpdate.MAX_ENTRIES) {
             throw Revocation.malformed("'" + field + "' has " + a.size() + " entries; at most " + TrustUpdate.MAX_ENTRIES);
         }
         List<Revocation> out = new ArrayList<>(a.size());
         for (JsonNode e : a) {
-            if (!e.isObject()) {
-                throw Revocation.malformed("an entry of '" + field + "' is not an object");
-            }
-            requireFields(e, ENTRY_FIELDS, "an entry of '" + field + "'");
-            out.add(new Revocation(text(e, "sha256"), text(e, "reason")));
+            StrictJson<RejectedException>.Obj entry = JSON.object(e, "an entry of '" + field + "'").fields(ENTRY_FIELDS);
+            out.add(new Revocation(entry.text("sha256"), entry.text("reason")));
         }
         return out;
-    }
-
-    private static void requireFields(JsonNode o, Set<String> fields, String what) {
-        Set<String> seen = new TreeSet<>();
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!fields.contains(f)) {
-                throw Revocation.malformed(what + " has unknown field '" + f + "'");
-            }
-            seen.add(f);
-        }
-        if (!seen.equals(fields)) {
-            Set<String> missing = new TreeSet<>(fields);
-            missing.removeAll(seen);
-            throw Revocation.malformed(what + " misses fields " + missing);
-        }
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isTextual()) {
-            throw Revocation.malformed("'" + field + "' is not a string");
-        }
-        return v.textValue();
-    }
-
-    private static Instant time(JsonNode n, String field) {
-        try {
-            return Instant.parse(text(n, field));
-        } catch (DateTimeParseException e) {
-            throw Revocation.malformed("'" + field + "' is not an ISO-8601 UTC time");
-        }
     }
 }

@@ -1,10 +1,6 @@
 package dev.wasmota.protocol.wire;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmota.protocol.RouteFailure;
@@ -12,8 +8,8 @@ import dev.wasmota.contract.Digests;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.contract.json.CanonicalJson;
+import dev.wasmota.contract.json.StrictJson;
 import dev.wasmota.signing.manifest.Manifest;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Set;
@@ -39,9 +35,10 @@ public final class StatusReportCodec {
     private static final String CONFIGURATION = "configuration";
     /** An optional field of its own (issue 17): the user notice shown, and what the user was told after. */
     private static final String NOTICE = "notice";
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    private static final StrictJson<RejectedException> JSON = StrictJson.refusing(RouteFailure.MALFORMED_MESSAGE)
+            .maxBytes(MAX_BYTES)
+            .notString((where, field) -> "status report field '" + field + "' is not a string")
+            .notInteger((where, field) -> "status report field '" + field + "' is not a non-negative integer")
             .build();
 
     private StatusReportCodec() {
@@ -75,20 +72,9 @@ public final class StatusReportCodec {
 
     /** Parses canonical status bytes, refusing any other form, field set or field value. */
     public static StatusReport parse(byte[] bytes) {
-        if (bytes.length > MAX_BYTES) {
-            throw bad("status report of " + bytes.length + " bytes exceeds " + MAX_BYTES);
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw bad("status report is not JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw bad("status report is not a JSON object");
-        }
+        StrictJson<RejectedException>.Obj root = JSON.read(bytes, "status report");
         Set<String> names = new TreeSet<>();
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = root.node().fieldNames(); it.hasNext(); ) {
             names.add(it.next());
         }
         boolean hasHealth = names.remove(HEALTH);
@@ -100,14 +86,14 @@ public final class StatusReportCodec {
             throw bad("status report fields " + names + "; expected " + new TreeSet<>(FIELDS) + ", optionally with "
                     + new TreeSet<>(OPTIONAL));
         }
-        if (!FORMAT.equals(text(root, "format")) || !CanonicalJson.isCanonical(bytes, root)) {
+        if (!FORMAT.equals(root.text("format")) || !CanonicalJson.isCanonical(bytes, root.node())) {
             throw bad("status report is not canonical " + FORMAT);
         }
-        String detail = text(root, "detail");
+        String detail = root.text("detail");
         if (detail.length() > StatusReport.MAX_DETAIL) {
             throw bad("status report detail over " + StatusReport.MAX_DETAIL + " characters");
         }
-        String reportedAt = text(root, "reportedAt");
+        String reportedAt = root.text("reportedAt");
         StatusReport r;
         try {
             if (!Instant.parse(reportedAt).toString().equals(reportedAt)) {
@@ -116,7 +102,7 @@ public final class StatusReportCodec {
             r = new StatusReport(
                     matching(root, "vehicleId", Manifest.HARDWARE_ID), matching(root, "campaignId", Manifest.ID),
                     matching(root, "instructionId", Instruction.INSTRUCTION_ID), matching(root, "nonce", Instruction.NONCE),
-                    StatusReport.Result.valueOf(text(root, "result")), matching(root, "reason", REASON),
+                    StatusReport.Result.valueOf(root.text("result")), matching(root, "reason", REASON),
                     detail, matching(root, "moduleId", Manifest.ID),
                     matching(root, "activeVersion", VERSION), matching(root, "packageSha256", Digests.SHA256_HEX),
                     number(root, "auditSeq"), matching(root, "auditHead", Digests.SHA256_HEX),
@@ -137,29 +123,16 @@ public final class StatusReportCodec {
         return r;
     }
 
-    private static String text(JsonNode root, String field) {
-        JsonNode n = root.get(field);
-        if (n == null || !n.isTextual()) {
-            throw bad("status report field '" + field + "' is not a string");
-        }
-        return n.textValue();
-    }
-
-    private static String matching(JsonNode root, String field, Pattern p) {
-        String v = text(root, field);
+    private static String matching(StrictJson<RejectedException>.Obj root, String field, Pattern p) {
+        String v = root.text(field);
         if (!p.matcher(v).matches()) {
             throw bad("status report field '" + field + "' is not well formed");
         }
         return v;
     }
 
-    private static long number(JsonNode root, String field) {
-        JsonNode n = root.get(field);
-        if (n == null || !n.canConvertToExactIntegral() || !n.isIntegralNumber() || n.longValue() < 0
-                || n.longValue() > CanonicalJson.MAX_SAFE_INTEGER) {
-            throw bad("status report field '" + field + "' is not a non-negative integer");
-        }
-        return n.longValue();
+    private static long number(StrictJson<RejectedException>.Obj root, String field) {
+        return root.integer(field, 0, CanonicalJson.MAX_SAFE_INTEGER);
     }
 
     private static RejectedException bad(String why) {

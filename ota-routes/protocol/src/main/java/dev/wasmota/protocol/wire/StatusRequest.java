@@ -1,19 +1,15 @@
 package dev.wasmota.protocol.wire;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmota.contract.error.RejectedException;
 import dev.wasmota.contract.json.CanonicalJson;
+import dev.wasmota.contract.json.StrictJson;
 import dev.wasmota.protocol.RouteFailure;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.manifest.Manifest;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -39,10 +35,9 @@ public record StatusRequest(String vehicleId, List<String> instructionIds) {
     /** The largest JSON part: 64 ids of 64 characters, quoted and separated, with the rest. */
     public static final int MAX_BYTES = 8 * 1024;
     private static final Set<String> FIELDS = Set.of("format", "vehicleId", "instructions");
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final StrictJson<RejectedException> JSON = StrictJson.refusing(RouteFailure.MALFORMED_MESSAGE,
+                    "malformed " + KIND + " status request: ")
+            .notJson((where, e) -> "not JSON").rootNotObject(where -> "not a JSON object").build();
 
     public StatusRequest {
         if (vehicleId == null || !Manifest.HARDWARE_ID.matcher(vehicleId).matches()) {
@@ -75,15 +70,7 @@ public record StatusRequest(String vehicleId, List<String> instructionIds) {
     /** Decodes a status request; refused as malformed or oversized with a one-line reason. */
     public static StatusRequest decode(byte[] payload) {
         byte[] json = Frames.decode(payload, KIND, 1, MAX_BYTES).get(0);
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw bad("not JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw bad("not a JSON object");
-        }
+        JsonNode root = JSON.read(json, "status request").node();
         Set<String> names = new TreeSet<>();
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             names.add(it.next());

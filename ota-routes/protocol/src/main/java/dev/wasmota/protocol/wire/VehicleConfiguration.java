@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmota.contract.Digests;
+import dev.wasmota.contract.json.StrictJson;
 import dev.wasmota.signing.instruction.Instruction;
 import dev.wasmota.signing.manifest.Manifest;
 import java.util.Collections;
@@ -25,6 +26,12 @@ import java.util.TreeMap;
 public record VehicleConfiguration(Optional<String> rxswin, SortedMap<String, Module> modules) {
     /** Most modules a report lists. */
     public static final int MAX_MODULES = 32;
+    private static final java.util.Set<String> FIELDS = java.util.Set.of("rxswin", "modules");
+    private static final StrictJson<IllegalArgumentException> JSON = StrictJson
+            .builder((problem, field, detail) -> new IllegalArgumentException(detail))
+            .unknownField((where, field) -> where + " has an unknown field")
+            .notString((where, field) -> where + " " + field + " is not a string")
+            .build();
 
     /** One installed module: the version of its active slot and the SHA-256 of that package. */
     public record Module(String version, String packageSha256) {
@@ -64,20 +71,9 @@ public record VehicleConfiguration(Optional<String> rxswin, SortedMap<String, Mo
     }
 
     /** Parses {@link #toJson}'s form; throws {@link IllegalArgumentException} on any other field or value. */
-    public static VehicleConfiguration fromJson(JsonNode n) {
-        if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException("configuration is not an object");
-        }
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!f.equals("rxswin") && !f.equals("modules")) {
-                throw new IllegalArgumentException("configuration has an unknown field");
-            }
-        }
-        JsonNode r = n.get("rxswin");
-        if (r != null && !r.isTextual()) {
-            throw new IllegalArgumentException("configuration rxswin is not a string");
-        }
+    public static VehicleConfiguration fromJson(JsonNode node) {
+        StrictJson<IllegalArgumentException>.Obj n = JSON.object(node, "configuration").known(FIELDS);
+        Optional<String> rxswin = n.optionalText("rxswin");
         JsonNode m = n.get("modules");
         if (m == null || !m.isObject() || m.size() > MAX_MODULES) {
             throw new IllegalArgumentException("configuration modules is not an object of at most " + MAX_MODULES);
@@ -91,6 +87,6 @@ public record VehicleConfiguration(Optional<String> rxswin, SortedMap<String, Mo
             }
             modules.put(e.getKey(), new Module(v.get("version").textValue(), v.get("packageSha256").textValue()));
         }
-        return new VehicleConfiguration(r == null ? Optional.empty() : Optional.of(r.textValue()), modules);
+        return new VehicleConfiguration(rxswin, modules);
     }
 }
