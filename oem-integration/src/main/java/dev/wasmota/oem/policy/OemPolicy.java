@@ -30,9 +30,8 @@ public record OemPolicy(boolean updateRecordRequired, boolean sbomRequired, Opti
     public static final OemPolicy LENIENT = new OemPolicy(false, false, Optional.empty());
     private static final Set<String> FIELDS = Set.of("format", "updateRecordRequired", "sbomRequired",
             "vulnerableComponents");
-    /** The policy file has always been read with duplicate keys (the last wins) and trailing content accepted. */
+    /** Strict like every signed format: a duplicate key or trailing content is refused (which of two values would count is not guessed). */
     private static final StrictJson<RejectedException> JSON = StrictJson.refusing(PolicyFileFailure.MALFORMED_POLICY)
-            .acceptDuplicateKeysAndTrailingContent()
             .notJson((where, e) -> where + " is not JSON")
             .unknownField((where, field) -> where + " has an unknown field '"
                     + (field.length() > 40 ? field.substring(0, 40) : field) + "'")

@@ -45,10 +45,9 @@ public record UpdateRecord(Optional<String> purpose, List<String> affectedSystem
     public static final int MAX_TEXT = 4000;
     /** Most systems or functions named. */
     public static final int MAX_ITEMS = 64;
-    /** A record file has always been read with duplicate keys (the last wins) and trailing content accepted. */
+    /** Strict like the API's reading of a record: a duplicate key or trailing content is refused (which of two values would count is not guessed). */
     private static final StrictJson<RejectedException> JSON = StrictJson.refusing(RecordFailure.MALFORMED_RECORD,
                     "update record: ")
-            .acceptDuplicateKeysAndTrailingContent()
             .maxBytes(MAX_BYTES)
             .tooLarge((where, size, max) -> "record of " + size + " bytes exceeds the " + max + "-byte limit")
             .notJson((where, e) -> "not JSON (" + firstLine(e.getMessage()) + ")")

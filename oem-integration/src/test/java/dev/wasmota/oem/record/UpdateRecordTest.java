@@ -30,7 +30,10 @@ class UpdateRecordTest {
         "{\"format\":\"wasmota-update-record/1\",\"typeApprovalRelevant\":\"yes\"}",
         "{\"format\":\"wasmota-update-record/1\",\"affectedSystems\":\"braking\"}",
         "{\"format\":\"wasmota-update-record/1\",\"affectedSystems\":[\"\"]}",
-        "{\"format\":\"wasmota-update-record/1\",\"approvedBy\":\"me\"}"})
+        "{\"format\":\"wasmota-update-record/1\",\"approvedBy\":\"me\"}",
+        // which of two purposes would count is not guessed, and nothing may follow the object
+        "{\"format\":\"wasmota-update-record/1\",\"purpose\":\"a\",\"purpose\":\"b\"}",
+        "{\"format\":\"wasmota-update-record/1\",\"purpose\":\"a\"} {}"})
     void refusesWhatIsNotTheFormat(String json) {
         RejectedException e = assertThrows(RejectedException.class,
                 () -> UpdateRecord.parse(json.getBytes(StandardCharsets.UTF_8)));
