@@ -56,6 +56,9 @@ final class CampaignPlanner {
             }
         }
         tally.flush(c);
+        if (position >= CampaignDatabase.ANALYZE_AFTER_ROWS) {
+            CampaignDatabase.analyze(c, "campaign_action");
+        }
         return CampaignRows.find(c, id, false).orElseThrow();
     }
 

@@ -624,6 +624,11 @@ public final class CampaignService {
             for (IssuedInstruction i : fx.issued) {
                 OutboxQueue.add(c, i, now);
             }
+            if (fx.issued.size() >= CampaignDatabase.ANALYZE_AFTER_ROWS) {
+                // a wave of thousands: the outbox's claims and the actions' updates are planned on fresh statistics
+                CampaignDatabase.analyze(c, "outbox_message");
+                CampaignDatabase.analyze(c, "campaign_action");
+            }
             AuditRecord head = null;
             for (AuditRecord record : fx.records) {
                 head = trail.append(c, record);
