@@ -141,20 +141,9 @@ public final class CampaignBench implements Callable<Integer> {
         if (online.isPresent() && (!thin || online.get() < 1 || online.get() > 15_000)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--online needs --thin and must be 1..15000");
         }
-        int first = 1;
-        int last = vehicles;
-        if (vehicleIds != null) {
-            String[] r = vehicleIds.split("-", 2);
-            try {
-                first = Integer.parseInt(r[0].trim());
-                last = Integer.parseInt(r.length > 1 ? r[1].trim() : r[0].trim());
-            } catch (NumberFormatException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vehicle-ids must be FROM-TO, e.g. 1-500");
-            }
-            if (first < 1 || last < first || last > vehicles) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vehicle-ids must lie within 1-" + vehicles);
-            }
-        }
+        dev.wasmota.cli.VehicleIds share = dev.wasmota.cli.VehicleIds.parse(spec.commandLine(), vehicleIds, vehicles);
+        int first = share.first();
+        int last = share.last();
         if (!thin && (vehicleIds != null || vehiclesOnly || oemDir != null || db != null || !campaignDelay.isZero()
                 || !settings.isEmpty())) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),

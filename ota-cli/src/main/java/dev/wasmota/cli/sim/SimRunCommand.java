@@ -98,17 +98,12 @@ public final class SimRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int first = 1;
-        int last = vehicles;
-        if (vehicleIds != null) {
-            String[] r = vehicleIds.split("-", 2);
-            try {
-                first = Integer.parseInt(r[0].trim());
-                last = Integer.parseInt(r.length > 1 ? r[1].trim() : r[0].trim());
-            } catch (NumberFormatException e) {
-                throw new ParameterException(spec.commandLine(), "--vehicle-ids must be FROM-TO, e.g. 1-500");
-            }
+        if (vehicles < 1 || vehicles > FleetConfig.MAX_VEHICLES) {
+            throw new ParameterException(spec.commandLine(), "--vehicles must be 1.." + FleetConfig.MAX_VEHICLES);
         }
+        dev.wasmota.cli.VehicleIds share = dev.wasmota.cli.VehicleIds.parse(spec.commandLine(), vehicleIds, vehicles);
+        int first = share.first();
+        int last = share.last();
         FleetConfig config;
         try {
             config = new FleetConfig(work != null ? Files.createDirectories(work) : Files.createTempDirectory("ota-sim-run"),

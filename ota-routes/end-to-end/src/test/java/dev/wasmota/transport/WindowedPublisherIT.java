@@ -92,32 +92,7 @@ class WindowedPublisherIT {
         HeldMessagesClient sub = MqttClients.connect(MqttSettings.of(url), "windowed-sub", false);
         HeldMessagesClient pub = MqttClients.connect(MqttSettings.of(url), "windowed-pub", false);
         try {
-            sub.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
-                @Override
-                public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage m) {
-                    delivered.incrementAndGet();
-                }
-
-                @Override
-                public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {
-                }
-
-                @Override
-                public void mqttErrorOccurred(MqttException e) {
-                }
-
-                @Override
-                public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken t) {
-                }
-
-                @Override
-                public void connectComplete(boolean reconnect, String uri) {
-                }
-
-                @Override
-                public void authPacketArrived(int code, org.eclipse.paho.mqttv5.common.packet.MqttProperties p) {
-                }
-            });
+            sub.setCallback(new MessageListener((t, m) -> delivered.incrementAndGet()));
             sub.subscribeLater(new String[] {"w/+"}, 1).waitForCompletion(10_000);
             WindowedPublisher out = new WindowedPublisher(pub, window, Duration.ofSeconds(30));
             List<CompletableFuture<Void>> acks = new ArrayList<>();

@@ -20,6 +20,7 @@ import dev.wasmota.signing.pkg.PackageFile;
 import dev.wasmota.signing.pkg.Packager;
 import dev.wasmota.testkit.MutableClock;
 import dev.wasmota.transport.HeldMessagesClient;
+import dev.wasmota.transport.MessageListener;
 import dev.wasmota.transport.MqttClients;
 import dev.wasmota.transport.MqttSettings;
 import dev.wasmota.transport.ServiceEvents;
@@ -32,12 +33,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,34 +117,11 @@ class DispatchRoundIT {
 
     /** Counts, per vehicle, the update messages whose signed instruction names that very vehicle. */
     private MqttCallback counting(Map<String, Integer> received, Fixtures fx) {
-        return new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage m) {
-                var i = SignedInstruction.open(UpdateMessage.decode(m.getPayload()).instruction(), fx.oem.trustStore(), clock);
-                assertTrue(topic.contains(i.vehicleId()), topic + " carries " + i.vehicleId() + "'s instruction");
-                received.merge(i.vehicleId(), 1, Integer::sum);
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse r) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException e) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken t) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {
-            }
-
-            @Override
-            public void authPacketArrived(int code, MqttProperties p) {
-            }
-        };
+        return new MessageListener((topic, m) -> {
+            var i = SignedInstruction.open(UpdateMessage.decode(m.getPayload()).instruction(), fx.oem.trustStore(), clock);
+            assertTrue(topic.contains(i.vehicleId()), topic + " carries " + i.vehicleId() + "'s instruction");
+            received.merge(i.vehicleId(), 1, Integer::sum);
+        });
     }
 
     private static void awaitReceived(Map<String, Integer> received, int vehicles) throws InterruptedException {
