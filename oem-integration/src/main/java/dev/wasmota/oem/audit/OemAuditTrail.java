@@ -73,6 +73,47 @@ public final class OemAuditTrail implements AuditTrail {
         return sealed;
     }
 
+    /**
+     * Appends {@code records} in order inside the caller's transaction {@code c}, as many
+     * {@link #append(Connection, AuditRecord)}s would, but reading and moving the chain's head
+     * once: a batch of 256 status reports writes 256 records and one head update, not 768
+     * statements on one hot row. Returns the last record sealed (the new head), or null for none.
+     */
+    public AuditRecord appendAll(Connection c, java.util.List<AuditRecord> records) throws SQLException {
+        if (records.isEmpty()) {
+            return null;
+        }
+        long seq;
+        String head;
+        try (PreparedStatement p = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
+             ResultSet rs = p.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("the OEM database has no audit_head row; it was not migrated by this program");
+            }
+            seq = rs.getLong(1);
+            head = rs.getString(2);
+        }
+        AuditRecord sealed = null;
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO audit_record (seq, event, line) VALUES (?, ?, ?)")) {
+            for (AuditRecord record : records) {
+                seq++;
+                sealed = AuditChain.seal(record, seq, clock.instant(), head);
+                head = sealed.hash();
+                p.setLong(1, seq);
+                p.setString(2, sealed.event().name());
+                p.setString(3, new String(AuditChain.encode(sealed), StandardCharsets.UTF_8));
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+        try (PreparedStatement p = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
+            p.setLong(1, seq);
+            p.setString(2, head);
+            p.executeUpdate();
+        }
+        return sealed;
+    }
+
     /** Every record, oldest first. */
     public List<AuditRecord> records() {
         return db.transaction(c -> read(c, "SELECT line FROM audit_record ORDER BY seq", null));

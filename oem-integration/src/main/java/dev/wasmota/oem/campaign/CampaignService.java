@@ -629,10 +629,7 @@ public final class CampaignService {
                 CampaignDatabase.analyze(c, "outbox_message");
                 CampaignDatabase.analyze(c, "campaign_action");
             }
-            AuditRecord head = null;
-            for (AuditRecord record : fx.records) {
-                head = trail.append(c, record);
-            }
+            AuditRecord head = trail.appendAll(c, fx.records);
             if (head != null) {
                 OemCheckpoints.sign(c, head, campaignKey, now);
             }

@@ -68,6 +68,36 @@ class OemAuditTrailTest {
     }
 
     @Test
+    void appendingManyAtOnceSealsTheSameChainAsAppendingOneAtATime() throws Exception {
+        List<AuditRecord> one = new ArrayList<>();
+        trail.append(record("before"));
+        for (int i = 1; i <= 4; i++) {
+            one.add(trail.append(record("one " + i)));
+        }
+        CampaignDatabase other = CampaignDatabase.open(database.freshUrl(), clock);
+        try {
+            OemAuditTrail batched = new OemAuditTrail(other, clock);
+            batched.append(record("before"));
+            List<AuditRecord> many = new ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                many.add(record("one " + i));
+            }
+            AuditRecord head = other.transaction(c -> batched.appendAll(c, many));
+
+            assertEquals(trail.records(), batched.records(), "the same seqs, times, links and hashes");
+            assertEquals(one.get(3), head, "the last sealed is the new head");
+            assertEquals(5, batched.size());
+            assertTrue(batched.verify().ok(), batched.verify().toString());
+            other.transaction(c -> batched.appendAll(c, List.of()));
+            assertEquals(5, batched.size(), "nothing appended, the head unmoved");
+            batched.append(record("after"));
+            assertTrue(batched.verify().ok(), "a record appended alone afterwards links to the batch's last");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void appendsAChainThatVerifiesAndReadsAsALogFileByteForByte() throws Exception {
         List<AuditRecord> appended = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
