@@ -85,7 +85,9 @@ public final class CampaignBench implements Callable<Integer> {
             description = "with --thin: give up after this (default: ${DEFAULT-VALUE})")
     java.time.Duration timeout;
 
-    @Option(names = "--session-expiry", paramLabel = "SECONDS|never", defaultValue = "604800",
+    private static final String DEFAULT_SESSION_EXPIRY = "604800";
+
+    @Option(names = "--session-expiry", paramLabel = "SECONDS|never", defaultValue = DEFAULT_SESSION_EXPIRY,
             description = "with --online: how long the broker keeps a parked vehicle's session (default: ${DEFAULT-VALUE}, the"
                     + " vehicles' own ota.mqtt.sessionExpirySeconds). Mosquitto 2.0 inserts each disconnecting client with a"
                     + " finite expiry into a sorted list by walking it, a cost that grows with the parked fleet; 'never' keeps"
@@ -141,14 +143,17 @@ public final class CampaignBench implements Callable<Integer> {
         if (online.isPresent() && (!thin || online.get() < 1 || online.get() > 15_000)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--online needs --thin and must be 1..15000");
         }
-        dev.wasmota.cli.VehicleIds share = dev.wasmota.cli.VehicleIds.parse(spec.commandLine(), vehicleIds, vehicles);
-        int first = share.first();
-        int last = share.last();
         if (!thin && (vehicleIds != null || vehiclesOnly || oemDir != null || db != null || !campaignDelay.isZero()
                 || !settings.isEmpty())) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--vehicle-ids, --vehicles-only, --oem, --db, --campaign-delay and --set need --thin");
         }
+        if (online.isEmpty() && !DEFAULT_SESSION_EXPIRY.equals(sessionExpiry)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--session-expiry is for parked vehicles (--online K)");
+        }
+        dev.wasmota.cli.VehicleIds share = dev.wasmota.cli.VehicleIds.parse(spec.commandLine(), vehicleIds, vehicles);
+        int first = share.first();
+        int last = share.last();
         try {
             dev.wasmota.protocol.RouteProperties.with(settings);
         } catch (IllegalArgumentException e) {

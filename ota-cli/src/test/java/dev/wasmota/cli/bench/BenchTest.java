@@ -131,4 +131,24 @@ class BenchTest {
         BenchPackages.leb128(out, v);
         return out.toByteArray();
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "--vehicles 10 --vehicles-only --thin --broker tcp://127.0.0.1:1 | --vehicles-only needs --oem DIR and --broker URL",
+        "--vehicles 10 --thin --oem /tmp/x | --oem is for --vehicles-only",
+        "--vehicles 10 --vehicle-ids 5-20 --thin | --vehicle-ids must lie within 1-10",
+        "--vehicles 10 --vehicle-ids five --thin | --vehicle-ids must be FROM-TO",
+        "--vehicles 10 --vehicle-ids 1-5 | need --thin",
+        "--vehicles 10 --thin --online 5 --session-expiry soon | --session-expiry must be 1..4294967294 seconds or never",
+        "--vehicles 10 --thin --session-expiry never | --session-expiry is for parked vehicles",
+        "--vehicles 10 --thin --set ota.no.such=1 | unknown setting 'ota.no.such'",
+        "--vehicles 10 --thin --vehicles-only --oem /tmp/x --broker tcp://127.0.0.1:1 --db jdbc:h2:mem:x | --db and --campaign-delay are for the process that runs the OEM"})
+    void campaignBenchRefusesWhatCannotRunWithAOneLineReasonBeforeStartingAnything(String args, String reason) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = new picocli.CommandLine(new CampaignBench()).setOut(new java.io.PrintWriter(new java.io.StringWriter()))
+                .setErr(new java.io.PrintWriter(err, true)).execute(args.trim().split(" +"));
+
+        assertEquals(2, exit, err.toString());
+        assertTrue(err.toString().contains(reason.trim()), err.toString());
+    }
 }
