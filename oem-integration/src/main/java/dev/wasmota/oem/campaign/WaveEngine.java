@@ -50,13 +50,19 @@ final class WaveEngine {
         fx.records.add(audit.waveStarted(k, index, issued));
     }
 
-    /** Applies the wave rules to a running or paused campaign; returns the campaign as it is afterwards. */
+    /**
+     * Applies the wave rules to a running or paused campaign; returns the campaign as it is
+     * afterwards. {@code k} must be the campaign as the transaction {@code c} has it (locked and
+     * read in it, or read again after a change): when the rules change nothing, it is returned as is.
+     */
     Campaign evaluate(Connection c, Campaign k, Effects fx) throws SQLException {
         if (k.state() != Campaign.State.RUNNING && k.state() != Campaign.State.PAUSED) {
             return k;
         }
         Map<Integer, WaveCounts> counts = countsByWave(c, k.id());
-        for (Wave w : CampaignRows.waves(c, k.id())) {
+        // read once: nothing below changes a wave before it returns or moves on (this runs after every status report)
+        List<Wave> waves = CampaignRows.waves(c, k.id());
+        for (Wave w : waves) {
             WaveCounts n = counts.get(w.index());
             boolean started = w.state() == Wave.State.RUNNING || w.state() == Wave.State.PASSED;
             if (started && n != null && n.errorsReach(k.stopAt())) {
@@ -67,7 +73,6 @@ final class WaveEngine {
         if (regressed.isPresent()) {
             return stop(c, k, k.currentWave(), regressed.get(), fx);
         }
-        List<Wave> waves = CampaignRows.waves(c, k.id());
         Wave current = waves.get(k.currentWave() - 1);
         WaveCounts n = counts.get(current.index());
         boolean empty = n == null || n.members() == 0;
@@ -78,11 +83,12 @@ final class WaveEngine {
                             + "% success, below the advance threshold " + k.advanceAt() + "%; resume to go on";
                     CampaignRows.update(c, k.id(), Campaign.State.PAUSED, k.currentWave(), why, clock.instant());
                     fx.records.add(audit.paused(k, CampaignAudit.BELOW_ADVANCE_THRESHOLD, why));
+                    return reload(c, k);
                 }
-                return reload(c, k);
+                return k; // unchanged: every caller passes the campaign as its transaction has it
             }
             if (!current.heldFor(k.hold(), clock.instant())) {
-                return reload(c, k);
+                return k;
             }
             CampaignRows.updateWave(c, k.id(), current.index(), Wave.State.PASSED, null);
         } else if (current.state() == Wave.State.RUNNING) {
