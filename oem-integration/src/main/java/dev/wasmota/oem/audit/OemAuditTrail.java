@@ -48,29 +48,7 @@ public final class OemAuditTrail implements AuditTrail {
      * lock until that transaction ends, so keep the rest of the transaction's locks taken before.
      */
     public AuditRecord append(Connection c, AuditRecord record) throws SQLException {
-        long seq;
-        String head;
-        try (PreparedStatement p = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
-             ResultSet rs = p.executeQuery()) {
-            if (!rs.next()) {
-                throw new IllegalStateException("the OEM database has no audit_head row; it was not migrated by this program");
-            }
-            seq = rs.getLong(1) + 1;
-            head = rs.getString(2);
-        }
-        AuditRecord sealed = AuditChain.seal(record, seq, clock.instant(), head);
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO audit_record (seq, event, line) VALUES (?, ?, ?)")) {
-            p.setLong(1, seq);
-            p.setString(2, sealed.event().name());
-            p.setString(3, new String(AuditChain.encode(sealed), StandardCharsets.UTF_8));
-            p.executeUpdate();
-        }
-        try (PreparedStatement p = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
-            p.setLong(1, seq);
-            p.setString(2, sealed.hash());
-            p.executeUpdate();
-        }
-        return sealed;
+        return appendAll(c, List.of(record));
     }
 
     /**
@@ -79,7 +57,7 @@ public final class OemAuditTrail implements AuditTrail {
      * once: a batch of 256 status reports writes 256 records and one head update, not 768
      * statements on one hot row. Returns the last record sealed (the new head), or null for none.
      */
-    public AuditRecord appendAll(Connection c, java.util.List<AuditRecord> records) throws SQLException {
+    public AuditRecord appendAll(Connection c, List<AuditRecord> records) throws SQLException {
         if (records.isEmpty()) {
             return null;
         }
