@@ -33,26 +33,28 @@ final class WaveCounters {
      * 200,000 times. Flush before the transaction reads the counters or commits.
      */
     static final class Tally {
-        private final Map<java.util.List<Object>, Integer> deltas = new java.util.LinkedHashMap<>();
+        private record Key(String campaignId, int wave, Action.Status status) {
+        }
+
+        private final Map<Key, Integer> deltas = new java.util.LinkedHashMap<>();
 
         void added(String campaignId, Action.Kind kind, int wave, Action.Status status) {
             if (kind == Action.Kind.INSTALL) {
-                deltas.merge(java.util.List.of(campaignId, wave, status), 1, Integer::sum);
+                deltas.merge(new Key(campaignId, wave, status), 1, Integer::sum);
             }
         }
 
         void moved(Action a, Action.Status to) {
             if (a.kind() == Action.Kind.INSTALL && a.status() != to) {
-                deltas.merge(java.util.List.of(a.campaignId(), a.wave(), a.status()), -1, Integer::sum);
-                deltas.merge(java.util.List.of(a.campaignId(), a.wave(), to), 1, Integer::sum);
+                deltas.merge(new Key(a.campaignId(), a.wave(), a.status()), -1, Integer::sum);
+                deltas.merge(new Key(a.campaignId(), a.wave(), to), 1, Integer::sum);
             }
         }
 
         void flush(Connection c) throws SQLException {
-            for (Map.Entry<java.util.List<Object>, Integer> e : deltas.entrySet()) {
+            for (Map.Entry<Key, Integer> e : deltas.entrySet()) {
                 if (e.getValue() != 0) {
-                    java.util.List<Object> key = e.getKey();
-                    add(c, (String) key.get(0), (Integer) key.get(1), (Action.Status) key.get(2), e.getValue());
+                    add(c, e.getKey().campaignId(), e.getKey().wave(), e.getKey().status(), e.getValue());
                 }
             }
             deltas.clear();
