@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -98,19 +97,7 @@ class StatusBatcherTest {
         int checkpoints = OemCheckpoints.all(kit.db).size();
         String nonce3 = kit.outbox.lastTo(vehicles.get(2)).instruction().nonce();
         List<CompletableFuture<Exchange>> sent = new ArrayList<>();
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread busy = new Thread(() -> kit.db.transaction(c -> {
-            held.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        }));
-        busy.start();
-        assertTrue(held.await(10, TimeUnit.SECONDS));
+        HeldDatabase held = HeldDatabase.hold(kit.db);
         sent.add(send(vehicles.get(0), signed(vehicles.get(0), kit.outbox.lastTo(vehicles.get(0)).instruction().nonce(), creds[0])));
         Thread.sleep(200); // the first is taken alone and waits for the database; the others queue behind it
         sent.add(send(vehicles.get(1), signed(vehicles.get(1), kit.outbox.lastTo(vehicles.get(1)).instruction().nonce(), creds[1])));
@@ -121,8 +108,7 @@ class StatusBatcherTest {
         for (CompletableFuture<Exchange> f : sent) {
             assertTrue(!f.isDone(), "nothing completes before the database committed");
         }
-        release.countDown();
-        busy.join();
+        held.close();
 
         List<Exchange> done = new ArrayList<>();
         for (CompletableFuture<Exchange> f : sent) {

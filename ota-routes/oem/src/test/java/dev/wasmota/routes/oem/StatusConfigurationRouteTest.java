@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -152,19 +151,7 @@ class StatusConfigurationRouteTest {
         try {
             ProducerTemplate template = camel.createProducerTemplate();
             String nonce2 = kit.outbox.lastTo("veh-2").instruction().nonce();
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread busy = new Thread(() -> kit.db.transaction(c -> {
-                held.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }));
-            busy.start();
-            assertTrue(held.await(10, TimeUnit.SECONDS));
+            HeldDatabase held = HeldDatabase.hold(kit.db);
             List<CompletableFuture<Exchange>> sent = new ArrayList<>();
             sent.add(send(template, "veh-1", signed("veh-1", i.nonce(), StatusReport.Result.COMMITTED, "R-A2")));
             sent.add(send(template, "veh-2", signed("veh-2", "00" + nonce2.substring(2), StatusReport.Result.COMMITTED,
@@ -172,8 +159,7 @@ class StatusConfigurationRouteTest {
             sent.add(send(template, "veh-3", signed("veh-3", kit.outbox.lastTo("veh-3").instruction().nonce(),
                     StatusReport.Result.COMMITTED, "R-A3")));
             Thread.sleep(300); // every report verified and waiting for the database
-            release.countDown();
-            busy.join();
+            held.close();
 
             List<Exchange> done = new ArrayList<>();
             for (CompletableFuture<Exchange> f : sent) {
