@@ -85,7 +85,7 @@ public final class CampaignBench implements Callable<Integer> {
             description = "with --thin: give up after this (default: ${DEFAULT-VALUE})")
     java.time.Duration timeout;
 
-    private static final String DEFAULT_SESSION_EXPIRY = "604800";
+    private static final String DEFAULT_SESSION_EXPIRY = "" + dev.wasmota.sim.thin.ThinFleet.DEFAULT_SESSION_EXPIRY_SECONDS;
 
     @Option(names = "--session-expiry", paramLabel = "SECONDS|never", defaultValue = DEFAULT_SESSION_EXPIRY,
             description = "with --online: how long the broker keeps a parked vehicle's session (default: ${DEFAULT-VALUE}, the"
