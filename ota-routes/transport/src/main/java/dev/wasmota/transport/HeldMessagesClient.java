@@ -51,6 +51,8 @@ public final class HeldMessagesClient extends MqttClient {
             });
     private final Reconnector reconnector;
     private MqttCallback target;
+    /** Run, in order, on the connect-notification thread after every reconnect (not the first connect). */
+    private final List<Runnable> whenReconnected = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Guards {@link #connection}, {@link #arrivedOn} and {@link #lateAcks}. */
     private final Object acks = new Object();
     /** How many connections were lost so far: the number of the current (or next) one. */
@@ -96,6 +98,15 @@ public final class HeldMessagesClient extends MqttClient {
     public IMqttToken publishLater(String topic, MqttMessage message, org.eclipse.paho.mqttv5.client.MqttActionListener listener)
             throws MqttException {
         return aClient.publish(topic, message, null, listener);
+    }
+
+    /**
+     * Runs {@code action} after every reconnect of this client (not its first connect), on the
+     * thread that tells of connections, never Paho's: it may publish and wait for the
+     * acknowledgement. What it throws is logged.
+     */
+    public void whenReconnected(Runnable action) {
+        whenReconnected.add(action);
     }
 
     /** Unsubscribes from {@code filters} without waiting for the UNSUBACK (see {@link #subscribeLater}). */
@@ -296,12 +307,25 @@ public final class HeldMessagesClient extends MqttClient {
         public void connectComplete(boolean reconnect, String serverURI) {
             MqttCallback t = target();
             boolean again = reconnector.takeReconnecting() || reconnect;
-            if (t != null) {
-                try {
+            try {
+                if (t != null) {
                     connects.execute(() -> t.connectComplete(again, serverURI));
-                } catch (java.util.concurrent.RejectedExecutionException closed) {
-                    // the client is closing
                 }
+                if (again) {
+                    for (Runnable action : whenReconnected) {
+                        connects.execute(() -> runQuietly(action));
+                    }
+                }
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // the client is closing
+            }
+        }
+
+        private void runQuietly(Runnable action) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, getClientId() + ": an action after reconnecting failed: " + e);
             }
         }
 

@@ -37,7 +37,12 @@ import org.apache.camel.Exchange;
  * key of now; the report itself (its result, the audit-log head it named) is what was sent.
  * At most {@value #MAX_KEPT} are kept, those expiring first dropped first; one instruction's
  * report goes again at most once per {@code minInterval}, so the requests of several OEM workers
- * (or a flood of them) cost one report each.
+ * (or a flood of them) cost one report each. The first request after a report is always answered,
+ * however soon: the broker may have acknowledged the report and still dropped it (Mosquitto 2.0
+ * does not keep a shared subscription across its restart, so what reaches the OEM's status topic
+ * before a worker subscribes again is lost), and the OEM asks when it reconnects. A report the
+ * broker never acknowledged (refused while the link was down) goes again by itself after the
+ * next reconnect ({@link #undelivered}).
  */
 public final class SentStatuses {
     public static final String DIR = "status-sent";
@@ -57,6 +62,12 @@ public final class SentStatuses {
     private final long minIntervalNanos;
     private final ServiceEvents events;
     private final Map<String, Long> lastSent = new HashMap<>();
+    /**
+     * The reports kept since this start whose publish the broker has not acknowledged yet, by
+     * instruction (their canonical bytes): a publish refused while the connection was down leaves
+     * its report here, and it goes again when the connection is back ({@link #undelivered}).
+     */
+    private final Map<String, byte[]> undelivered = new HashMap<>();
 
     public SentStatuses(Path stateDir, String vehicleId, Credential credential, Clock clock, Duration minInterval,
                         ServiceEvents events) {
@@ -74,7 +85,7 @@ public final class SentStatuses {
      * it again: logged, never thrown.
      */
     synchronized void keep(StatusReport r, Instant expiresAt) {
-        lastSent.put(r.instructionId(), System.nanoTime());
+        undelivered.put(r.instructionId(), StatusReportCodec.canonicalBytes(r));
         try {
             DurableFiles.createDirectories(dir);
             DurableFiles.writeAtomic(file(r.instructionId()), Frames.encode(KIND, StatusReportCodec.canonicalBytes(r),
@@ -145,6 +156,42 @@ public final class SentStatuses {
         return out;
     }
 
+    /**
+     * The broker acknowledged {@code signed}, a signed report this vehicle published: it no longer
+     * waits to be sent again on reconnect (unless a newer report for its instruction was kept since).
+     */
+    public synchronized void delivered(byte[] signed) {
+        byte[] body = Frames.decode(signed, SignedStatus.KIND, 3, StatusReportCodec.MAX_BYTES, SignedStatus.MAX_SIGNATURE_BYTES,
+                SignedStatus.MAX_CERT_BYTES).get(0);
+        String instructionId = StatusReportCodec.parse(body).instructionId();
+        if (java.util.Arrays.equals(undelivered.get(instructionId), body)) {
+            undelivered.remove(instructionId);
+        }
+    }
+
+    /**
+     * After a reconnect: the reports kept since this start whose publish was never acknowledged
+     * (refused while the connection was down, or lost with it), signed again, those of expired
+     * instructions dropped. They go whenever asked, whatever the interval: they were never counted.
+     */
+    public synchronized List<byte[]> undelivered() {
+        Instant now = clock.instant();
+        List<byte[]> out = new ArrayList<>();
+        for (var it = undelivered.keySet().iterator(); it.hasNext(); ) {
+            Optional<Kept> k = read(file(it.next()));
+            if (k.isEmpty() || k.get().expiresAt().isBefore(now)) {
+                it.remove();
+            } else {
+                out.add(sign(k.get()));
+            }
+        }
+        if (!out.isEmpty()) {
+            events.emit(clock, ServiceEvent.Kind.RESYNC, "sending again the status of " + out.size()
+                    + " instruction(s) whose report the broker never acknowledged");
+        }
+        return out;
+    }
+
     private boolean due(String instructionId) {
         Long last = lastSent.get(instructionId);
         long now = System.nanoTime();
@@ -168,6 +215,7 @@ public final class SentStatuses {
         for (Kept k : kept.subList(0, kept.size() - MAX_KEPT)) {
             delete(k.file());
             lastSent.remove(k.report().instructionId());
+            undelivered.remove(k.report().instructionId());
         }
     }
 

@@ -120,7 +120,9 @@ public final class VehicleNode implements AutoCloseable {
             camel.addRoutes(routes);
             camel.start();
             fetcher.resume();
-            resend(sent, out, topics.status(vehicleId), qos, clock, options.events());
+            resend(sent, sent.unexpired(), out, topics.status(vehicleId), qos, clock, options.events());
+            out.whenReconnected(() -> resend(sent, sent.undelivered(), out, topics.status(vehicleId), qos, clock,
+                    options.events()));
         } catch (Exception e) {
             try {
                 if (options.sharedContext().isEmpty()) {
@@ -139,17 +141,19 @@ public final class VehicleNode implements AutoCloseable {
     }
 
     /**
-     * Sends again, once connected, the reports of instructions not yet expired (a report lost or
-     * refused before this start, e.g. under a certificate since replaced); a failure to publish is
-     * told, not thrown: the OEM's own requests come later.
+     * Sends {@code reports} again: at start, those of instructions not yet expired (a report lost or
+     * refused before this start, e.g. under a certificate since replaced); after a reconnect, those
+     * whose publish the broker never acknowledged (refused while a broker restarted). A failure to
+     * publish is told, not thrown: the next reconnect, or the OEM's own requests, come later.
      */
-    private static void resend(SentStatuses sent, HeldMessagesClient out, String topic, int qos, Clock clock,
-                               ServiceEvents events) {
-        for (byte[] report : sent.unexpired()) {
+    private static void resend(SentStatuses sent, List<byte[]> reports, HeldMessagesClient out, String topic, int qos,
+                               Clock clock, ServiceEvents events) {
+        for (byte[] report : reports) {
             try {
                 MqttMessage m = new MqttMessage(report);
                 m.setQos(qos);
                 out.publish(topic, m);
+                sent.delivered(report);
             } catch (MqttException | RuntimeException e) {
                 events.emit(clock, dev.wasmota.transport.ServiceEvent.Kind.RESYNC, "could not send a kept status again: " + e);
                 return;

@@ -55,6 +55,7 @@ final class VehicleRoutes extends OtaRouteBuilder {
     public void configure() {
         String deadLetter = "direct:vehicle-dead-letter-" + vehicleId;
         String assembled = "direct:vehicle-assembled-" + vehicleId;
+        String statusOut = "direct:vehicle-status-" + vehicleId;
         errorHandler(defaultErrorHandler().logExhausted(false).logStackTrace(false));
         onException(PowerLoss.class).handled(false).maximumRedeliveries(0).logExhausted(false).logHandled(false);
         onException(RejectedException.class).handled(true).maximumRedeliveries(0).useOriginalMessage().to(deadLetter);
@@ -66,7 +67,7 @@ final class VehicleRoutes extends OtaRouteBuilder {
                 .filter(body().isNotNull())
                     .bean(updates, "handleAssembled")
                     .split(body())
-                        .to(e.statusOut())
+                        .to(statusOut)
                     .end()
                     .filter(exchangeProperty(UpdateHandler.DEAD_LETTER_TOO).isNotNull())
                         .setProperty(Exchange.EXCEPTION_CAUGHT, exchangeProperty(UpdateHandler.DEAD_LETTER_TOO))
@@ -83,13 +84,20 @@ final class VehicleRoutes extends OtaRouteBuilder {
                 .routeId("vehicle-postponed-" + vehicleId)
                 .bean(updates, "retryPostponed")
                 .split(body())
-                    .to(e.statusOut());
+                    .to(statusOut);
 
         from("timer:vehicle-watch?period={{ota.vehicle.watchMillis}}&delay=" + WATCH_DELAYS.incrementAndGet())
                 .routeId("vehicle-watch-" + vehicleId)
                 .bean(watch, "check")
                 .split(body())
-                    .to(e.statusOut());
+                    .to(statusOut);
+
+        // a report the broker acknowledged no longer waits for a reconnect; a refused publish fails the
+        // calling route's step, which redelivers and then dead-letters as before
+        from(statusOut).routeId("vehicle-status-" + vehicleId)
+                .errorHandler(noErrorHandler())
+                .to(e.statusOut())
+                .bean(sent, "delivered");
 
         from(deadLetter).routeId("vehicle-dead-letter-" + vehicleId)
                 .errorHandler(noErrorHandler())
@@ -116,19 +124,19 @@ final class VehicleRoutes extends OtaRouteBuilder {
                     .when(method(ShadowCommandMessage.class, "isShadowCommand"))
                         .bean(shadowCommands, "handle")
                         .split(body())
-                            .to(e.statusOut())
+                            .to(statusOut)
                         .end()
                         .endChoice()
                     .when(method(StatusRequest.class, "isStatusRequest"))
                         .bean(sent, "requested")
                         .split(body())
-                            .to(e.statusOut())
+                            .to(statusOut)
                         .end()
                         .endChoice()
                     .otherwise()
                         .bean(updates, "handle")
                         .split(body())
-                            .to(e.statusOut())
+                            .to(statusOut)
                         .end()
                         .filter(exchangeProperty(UpdateHandler.DEAD_LETTER_TOO).isNotNull())
                             .setProperty(Exchange.EXCEPTION_CAUGHT, exchangeProperty(UpdateHandler.DEAD_LETTER_TOO))

@@ -85,7 +85,8 @@ class SentStatusesTest {
         SentStatuses s = sent(Duration.ofHours(1));
         s.keep(report("i-1", StatusReport.Result.COMMITTED), clock.instant().plus(Duration.ofHours(24)));
 
-        assertTrue(request(s, "veh-1", "i-1").isEmpty(), "just sent: the report is on its way already");
+        assertEquals(1, request(s, "veh-1", "i-1").size(), "just sent, but a restarted broker may have dropped it");
+        assertTrue(request(s, "veh-1", "i-1").isEmpty(), "a second request within the hour: nothing");
         assertTrue(events.get(events.size() - 1).text().contains("sent less than 3600000 ms ago, not again yet: i-1"));
         SentStatuses restarted = sent(Duration.ofHours(1));
         assertEquals(1, request(restarted, "veh-1", "i-1").size(), "a new process has sent nothing yet");
@@ -109,6 +110,41 @@ class SentStatusesTest {
         List<byte[]> again = request(s, "veh-1", "i-1");
 
         assertEquals(StatusReport.Result.ROLLED_BACK, open(again.get(0)).result());
+    }
+
+    @Test
+    void afterAReconnectSendsWhatTheBrokerNeverAcknowledgedWhateverTheInterval() {
+        SentStatuses s = sent(Duration.ofHours(1));
+        StatusReport acked = report("i-1", StatusReport.Result.COMMITTED);
+        StatusReport refused = report("i-2", StatusReport.Result.COMMITTED);
+        StatusReport expiring = report("i-3", StatusReport.Result.FAILED);
+        s.keep(acked, clock.instant().plus(Duration.ofHours(24)));
+        s.keep(refused, clock.instant().plus(Duration.ofHours(24)));
+        s.keep(expiring, clock.instant().plus(Duration.ofMinutes(1)));
+        s.delivered(SignedStatus.sign(acked, key));
+        clock.advance(Duration.ofMinutes(2));
+
+        List<byte[]> again = s.undelivered();
+
+        assertEquals(List.of(refused), again.stream().map(this::open).toList(),
+                "the refused one, though sent within the interval; not the acknowledged nor the expired one");
+        assertTrue(events.get(events.size() - 1).text().contains("1 instruction(s) whose report the broker never acknowledged"));
+        s.delivered(again.get(0));
+        assertEquals(List.of(), s.undelivered(), "acknowledged on the second try");
+    }
+
+    @Test
+    void anAcknowledgedEarlierReportLeavesTheNewerOneWaiting() {
+        SentStatuses s = sent(Duration.ZERO);
+        StatusReport first = report("i-1", StatusReport.Result.COMMITTED);
+        StatusReport then = report("i-1", StatusReport.Result.ROLLED_BACK);
+        s.keep(first, clock.instant().plus(Duration.ofHours(24)));
+        byte[] firstSigned = SignedStatus.sign(first, key);
+        s.keep(then, clock.instant().plus(Duration.ofHours(24)));
+
+        s.delivered(firstSigned);
+
+        assertEquals(List.of(then), s.undelivered().stream().map(this::open).toList());
     }
 
     @Test
