@@ -149,6 +149,9 @@ public final class OemNode implements AutoCloseable {
                 topics.releases());
         OemMeters meters = new OemMeters(config.registry());
         registerDeadLetters(config.registry());
+        StatusResync resync = new StatusResync(workspace.database(), topics, config.clock(),
+                Duration.ofMillis(RouteProperties.intValue(p, "ota.status.resyncAfterMillis")),
+                RouteProperties.intValue(p, "ota.status.resyncPerRound"), config.events(), meters);
         try {
             camel.addRoutes(new OemRoutes(endpoints, new OemRoutes.Beans(
                     new IntakeHandler(new IntakePipeline(pki, intakeOptions, workspace.owners()), workspace.releases(), pki,
@@ -160,15 +163,20 @@ public final class OemNode implements AutoCloseable {
                             new DispatchEvents(config.clock(), config.events(), meters), qos,
                             Duration.ofMillis(RouteProperties.intValue(p, "ota.dispatch.ackTimeoutMillis"))),
                     new CampaignTicker(workspace.campaigns(), this::distributeTrustUpdate),
-                    new StatusResync(workspace.database(), topics, config.clock(),
-                            Duration.ofMillis(RouteProperties.intValue(p, "ota.status.resyncAfterMillis")),
-                            RouteProperties.intValue(p, "ota.status.resyncPerRound"), config.events(), meters),
+                    resync,
                     new FleetMeters(workspace.database(), config.clock(), config.registry()),
                     this::renewLease, lease.dividedBy(3).toMillis(),
                     new DeadLetterRecorder(audit, "oem-serve:" + worker, topics.oemDeadLetter(), config.clock(),
                             config.registry(), topics, config.events()))));
             camel.addRoutes(new ReleaseRoutes(releaseSweep(pki, topics, p, outClient, qos)));
             camel.start();
+            // after the consumer has subscribed again (it is told first, on the same thread): ask at once
+            // about what may have been reported while no worker was subscribed
+            org.apache.camel.ProducerTemplate rounds = camel.createProducerTemplate();
+            statusClient.whenReconnected(() -> {
+                resync.reconnected();
+                rounds.sendBody(OemRoutes.RESYNC_ROUND, null);
+            });
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the OEM routes: " + e.getMessage(), e);
         }

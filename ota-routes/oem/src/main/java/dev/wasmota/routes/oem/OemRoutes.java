@@ -23,7 +23,11 @@ final class OemRoutes extends OtaRouteBuilder {
 
     /** Every route's id, in the order they are defined. */
     static final java.util.List<String> ROUTE_IDS = java.util.List.of("oem-intake", "oem-status", "oem-dispatch",
-            "oem-campaign-tick", "oem-status-resync", "oem-fleet-meters", "oem-lease", "oem-dead-letter");
+            "oem-campaign-tick", "oem-status-resync", "oem-status-resync-round", "oem-fleet-meters", "oem-lease",
+            "oem-dead-letter");
+
+    /** Where a round of status requests runs ({@link StatusResync}); sent to after a reconnect as well as on the timer. */
+    static final String RESYNC_ROUND = "direct:oem-status-resync-round";
 
     private final Endpoints e;
     private final IntakeHandler intake;
@@ -82,6 +86,11 @@ final class OemRoutes extends OtaRouteBuilder {
         // the first round after one period: the worker takes in what its session kept for it first
         from("timer:oem-status-resync?delay={{ota.status.resyncMillis}}&period={{ota.status.resyncMillis}}")
                 .routeId("oem-status-resync")
+                .errorHandler(noErrorHandler())
+                .to(RESYNC_ROUND);
+
+        // a round: on the timer, and at once when the status subscription is back after a lost connection
+        from(RESYNC_ROUND).routeId("oem-status-resync-round")
                 .errorHandler(noErrorHandler())
                 .bean(resync, "due")
                 .split(body())

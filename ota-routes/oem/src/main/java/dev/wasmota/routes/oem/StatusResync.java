@@ -56,6 +56,8 @@ public final class StatusResync {
     private final int perRound;
     private final Map<String, Asked> asked = new HashMap<>();
     private boolean failing;
+    /** When the worker's status subscription last came back after a lost connection ({@link #reconnected}). */
+    private long reconnectedNanos = Long.MIN_VALUE;
 
     public StatusResync(CampaignDatabase db, Topics topics, Clock clock, Duration after, ServiceEvents events, OemMeters meters) {
         this(db, topics, clock, after, DEFAULT_PER_ROUND, System::nanoTime, events, meters);
@@ -88,6 +90,17 @@ public final class StatusResync {
     }
 
     /**
+     * The worker's status subscription is back after a lost connection: every instruction issued
+     * before now and not asked about since is due at the next round, however short its wait. A
+     * report sent while no worker was subscribed may be gone: Mosquitto does not queue a message
+     * for a shared subscription that it restored from its persistence after a restart until a
+     * worker subscribes again (measured with 2.0.11), and a vehicle cannot tell.
+     */
+    public synchronized void reconnected() {
+        reconnectedNanos = nanos.getAsLong();
+    }
+
+    /**
      * The requests due now, at most {@link StatusRequest#MAX_INSTRUCTIONS} instructions each, to at
      * most {@code perRound} vehicles: after an outage a whole fleet's instructions can be due at
      * once, and a round is published one request after another on the worker's one outgoing
@@ -116,9 +129,10 @@ public final class StatusResync {
                 before = new Asked(now - waited, Long.MIN_VALUE, after.toNanos());
                 asked.put(a.instructionId(), before);
             }
-            boolean due = before.lastAskedNanos() == Long.MIN_VALUE
+            boolean missed = before.firstSeenNanos() < reconnectedNanos && before.lastAskedNanos() < reconnectedNanos;
+            boolean due = missed || (before.lastAskedNanos() == Long.MIN_VALUE
                     ? now - before.firstSeenNanos() >= after.toNanos()
-                    : now - before.lastAskedNanos() >= before.intervalNanos();
+                    : now - before.lastAskedNanos() >= before.intervalNanos());
             if (due && !byVehicle.containsKey(a.vehicleId()) && byVehicle.size() >= perRound) {
                 continue; // this round is full: asked in a later one, still due
             }

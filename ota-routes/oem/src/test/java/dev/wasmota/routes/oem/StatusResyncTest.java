@@ -119,6 +119,22 @@ class StatusResyncTest {
     }
 
     @Test
+    void afterAReconnectAsksAtOnceAboutWhatWasIssuedBeforeItAndOnlyOnce() {
+        StatusResync r = resync();
+        assertTrue(r.due().isEmpty(), "just issued");
+        wait(Duration.ofSeconds(5));
+        r.reconnected();
+        wait(Duration.ofSeconds(1));
+        kit.service.start(kit.service.create(kit.spec(kit.v2, kit.vehicles(3).subList(2, 3), "1").build()).id());
+
+        assertEquals(List.of("veh-1", "veh-2"), vehicles(r.due()),
+                "a report sent while no worker was subscribed may be lost; veh-3's instruction came after");
+        assertTrue(r.due().isEmpty(), "asked once since the reconnect");
+        wait(AFTER);
+        assertEquals(List.of("veh-1", "veh-2", "veh-3"), vehicles(r.due()), "then the usual intervals");
+    }
+
+    @Test
     void aRoundAsksAtMostItsBoundOfVehiclesAndTheRestInTheNextRounds() {
         kit.service.start(kit.service.create(kit.spec(kit.v2, kit.vehicles(5).subList(2, 5), "3").build()).id());
         StatusResync r = new StatusResync(kit.db, new Topics("fleet"), kit.clock, AFTER, 2, nanos::get, events::add,
