@@ -304,10 +304,14 @@ final class ShadowHost implements AutoCloseable {
                 return discarded(run, actor);
             }
             ShadowReport report = run.report();
-            ended.put(run.moduleId, report);
-            audit.append(AuditRecord.builder(AuditEvent.SHADOW_PROMOTED).moduleId(run.moduleId).actor(actor)
-                    .fromVersion(run.activeVersion).toVersion(run.shadowVersion).outcome(Outcome.SUCCESS)
-                    .detail(report.summary()));
+            // recorded before anyone can read the outcome: who sees PROMOTED finds it in the log
+            try {
+                audit.append(AuditRecord.builder(AuditEvent.SHADOW_PROMOTED).moduleId(run.moduleId).actor(actor)
+                        .fromVersion(run.activeVersion).toVersion(run.shadowVersion).outcome(Outcome.SUCCESS)
+                        .detail(report.summary()));
+            } finally {
+                ended.put(run.moduleId, report);
+            }
             events.printf("%s: shadow %s promoted: %s%n", run.moduleId, run.shadowVersion, report.reason());
             return report;
         }
@@ -364,10 +368,13 @@ final class ShadowHost implements AutoCloseable {
             }
         }
         ShadowReport report = run.report();
-        ended.put(run.moduleId, report);
-        audit.append(AuditRecord.builder(AuditEvent.SHADOW_DISCARDED).moduleId(run.moduleId).actor(actor)
-                .fromVersion(run.activeVersion).toVersion(run.shadowVersion).outcome(Outcome.SUCCESS)
-                .detail(report.summary()));
+        try {
+            audit.append(AuditRecord.builder(AuditEvent.SHADOW_DISCARDED).moduleId(run.moduleId).actor(actor)
+                    .fromVersion(run.activeVersion).toVersion(run.shadowVersion).outcome(Outcome.SUCCESS)
+                    .detail(report.summary()));
+        } finally {
+            ended.put(run.moduleId, report); // after its record, as a promotion's
+        }
         events.printf("%s: shadow %s discarded, %s kept running: %s%n", run.moduleId, run.shadowVersion,
                 run.activeVersion, report.reason());
         return report;
