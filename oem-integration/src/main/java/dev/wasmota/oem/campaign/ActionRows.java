@@ -54,23 +54,44 @@ final class ActionRows {
 
     /** {@link #issued(Connection, Action, Action.Issued, byte[])} with the counters' move left in {@code tally} (flush it in the transaction). */
     static void issued(Connection c, Action a, Action.Issued i, byte[] signed, WaveCounters.Tally tally) throws SQLException {
+        issued(c, List.of(new Issuing(a, i, signed)), tally);
+    }
+
+    /** An action and the instruction issued for it. */
+    record Issuing(Action action, Action.Issued issued, byte[] signed) {
+    }
+
+    /**
+     * Records each instruction of {@code issuing} on its action, in statement batches; at most one
+     * action per vehicle. The counters' move is left in {@code tally}.
+     */
+    static void issued(Connection c, List<Issuing> issuing, WaveCounters.Tally tally) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("UPDATE campaign_action SET status = ?, instruction_id = ?,"
                 + " counter = ?, nonce = ?, package_sha256 = ?, issued_at = ?, expires_at = ?, instruction = ?,"
                 + " updated_at = ? WHERE campaign_id = ? AND vehicle_id = ? AND kind = ?")) {
-            p.setString(1, Action.Status.INSTRUCTED.name());
-            p.setString(2, i.instructionId());
-            p.setLong(3, i.counter());
-            p.setString(4, i.nonce());
-            p.setString(5, i.packageSha256());
-            p.setObject(6, CampaignDatabase.time(i.issuedAt()));
-            p.setObject(7, CampaignDatabase.time(i.expiresAt()));
-            p.setBytes(8, signed);
-            p.setObject(9, CampaignDatabase.time(i.issuedAt()));
-            key(p, 10, a);
-            p.executeUpdate();
+            for (Issuing x : issuing) {
+                Action.Issued i = x.issued();
+                p.setString(1, Action.Status.INSTRUCTED.name());
+                p.setString(2, i.instructionId());
+                p.setLong(3, i.counter());
+                p.setString(4, i.nonce());
+                p.setString(5, i.packageSha256());
+                p.setObject(6, CampaignDatabase.time(i.issuedAt()));
+                p.setObject(7, CampaignDatabase.time(i.expiresAt()));
+                p.setBytes(8, x.signed());
+                p.setObject(9, CampaignDatabase.time(i.issuedAt()));
+                key(p, 10, x.action());
+                p.addBatch();
+            }
+            p.executeBatch();
         }
-        tally.moved(a, Action.Status.INSTRUCTED);
-        VehicleFleetState.changed(c, a.vehicleId(), Action.Status.INSTRUCTED, i.issuedAt(), i.counter(), false);
+        List<VehicleFleetState.Change> changes = new ArrayList<>(issuing.size());
+        for (Issuing x : issuing) {
+            tally.moved(x.action(), Action.Status.INSTRUCTED);
+            changes.add(new VehicleFleetState.Change(x.action().vehicleId(), Action.Status.INSTRUCTED, x.issued().issuedAt(),
+                    x.issued().counter(), false));
+        }
+        VehicleFleetState.changed(c, changes);
     }
 
     static void setStatus(Connection c, Action a, Action.Status status, String cause, String detail, Instant now)

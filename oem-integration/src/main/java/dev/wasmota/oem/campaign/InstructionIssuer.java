@@ -10,6 +10,14 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Issues one signed instruction for an action, inside the caller's transaction: advances the
@@ -59,20 +67,57 @@ final class InstructionIssuer {
         }
 
         IssuedInstruction issue(Action a) throws SQLException {
-            Shared s = shared.get(a.kind());
-            if (s == null) {
-                s = shared(a.kind());
-                shared.put(a.kind(), s);
+            return issueAll(List.of(a)).get(0);
+        }
+
+        /**
+         * Issues an instruction for each of {@code actions}, in their order: slices of
+         * {@value #SLICE} actions, each slice's counters advanced and its instructions recorded in
+         * statement batches, its signatures made on the signing threads. A slice naming a vehicle
+         * twice is issued one action at a time, so each gets the next counter in turn.
+         */
+        List<IssuedInstruction> issueAll(List<Action> actions) throws SQLException {
+            List<IssuedInstruction> out = new ArrayList<>(actions.size());
+            for (int from = 0; from < actions.size(); from += SLICE) {
+                List<Action> slice = actions.subList(from, Math.min(actions.size(), from + SLICE));
+                List<String> vehicles = slice.stream().map(Action::vehicleId).toList();
+                if (new HashSet<>(vehicles).size() == vehicles.size()) {
+                    out.addAll(slice(slice, VehicleRegistry.nextCounters(c, vehicles)));
+                } else {
+                    for (Action a : slice) {
+                        out.addAll(slice(List.of(a), Map.of(a.vehicleId(), VehicleRegistry.nextCounter(c, a.vehicleId()))));
+                    }
+                }
             }
-            long counter = VehicleRegistry.nextCounter(c, a.vehicleId());
+            return out;
+        }
+
+        private List<IssuedInstruction> slice(List<Action> slice, Map<String, Long> counters) throws SQLException {
             Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-            Instruction i = new Instruction(ids.instructionId(), k.id(), a.vehicleId(), release.moduleId(),
-                    release.packageSha256(), counter, issuedAt, issuedAt.plus(k.validity()), ids.nonce(), s.shadow(),
-                    s.rxswin(), s.notice());
-            byte[] file = SignedInstruction.sign(i, campaignKey.key(), campaignKey.cert(), clock);
-            ActionRows.issued(c, a, new Action.Issued(i.instructionId(), counter, i.nonce(), i.packageSha256(),
-                    i.issuedAt(), i.expiresAt()), file, tally);
-            return new IssuedInstruction(i, file, a.kind(), release);
+            List<Instruction> instructions = new ArrayList<>(slice.size());
+            for (Action a : slice) {
+                Shared s = shared.get(a.kind());
+                if (s == null) {
+                    s = shared(a.kind());
+                    shared.put(a.kind(), s);
+                }
+                // ids drawn in the actions' order, one after the other: an injected generator gives the same ids each run
+                instructions.add(new Instruction(ids.instructionId(), k.id(), a.vehicleId(), release.moduleId(),
+                        release.packageSha256(), counters.get(a.vehicleId()), issuedAt, issuedAt.plus(k.validity()),
+                        ids.nonce(), s.shadow(), s.rxswin(), s.notice()));
+            }
+            List<byte[]> files = sign(instructions);
+            List<ActionRows.Issuing> issuing = new ArrayList<>(slice.size());
+            List<IssuedInstruction> out = new ArrayList<>(slice.size());
+            for (int n = 0; n < slice.size(); n++) {
+                Action a = slice.get(n);
+                Instruction i = instructions.get(n);
+                issuing.add(new ActionRows.Issuing(a, new Action.Issued(i.instructionId(), i.counter(), i.nonce(),
+                        i.packageSha256(), i.issuedAt(), i.expiresAt()), files.get(n)));
+                out.add(new IssuedInstruction(i, files.get(n), a.kind(), release));
+            }
+            ActionRows.issued(c, issuing, tally);
+            return out;
         }
 
         /** Moves the per-wave counters of every instruction issued. */
@@ -86,6 +131,47 @@ final class InstructionIssuer {
             return new Shared(shadow, rxswinAfter(c, k, kind, release), kind == Action.Kind.INSTALL
                     ? dev.wasmota.oem.record.CampaignNotices.forCampaign(c, k.id()) : java.util.Optional.empty());
         }
+    }
+
+    /** Actions issued together: their statements in one batch each, their signatures shared out. */
+    static final int SLICE = 500;
+    /** The signing threads: the campaign key's signatures are most of a wave's start, and they are independent. */
+    private static final int SIGNERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    private static final ExecutorService SIGNING = Executors.newFixedThreadPool(SIGNERS, r -> {
+        Thread t = new Thread(r, "instruction-signer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Each of {@code instructions} signed with the campaign key, in order; on the signing threads when there are several. */
+    private List<byte[]> sign(List<Instruction> instructions) {
+        if (instructions.size() < 2 * SIGNERS) {
+            return instructions.stream().map(this::sign).toList();
+        }
+        List<Future<List<byte[]>>> parts = new ArrayList<>();
+        int per = (instructions.size() + SIGNERS - 1) / SIGNERS;
+        for (int from = 0; from < instructions.size(); from += per) {
+            List<Instruction> part = instructions.subList(from, Math.min(instructions.size(), from + per));
+            parts.add(SIGNING.submit(() -> part.stream().map(this::sign).toList()));
+        }
+        List<byte[]> out = new ArrayList<>(instructions.size());
+        try {
+            for (Future<List<byte[]>> f : parts) {
+                out.addAll(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            parts.forEach(f -> f.cancel(true));
+            throw new IllegalStateException("interrupted while signing instructions", e);
+        } catch (ExecutionException e) {
+            parts.forEach(f -> f.cancel(true));
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+        return out;
+    }
+
+    private byte[] sign(Instruction i) {
+        return SignedInstruction.sign(i, campaignKey.key(), campaignKey.cert(), clock);
     }
 
     /** What every instruction of one kind in a batch carries alike. */

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Each vehicle's latest action and last counted status report (table {@code vehicle_fleet_state},
@@ -18,49 +20,84 @@ final class VehicleFleetState {
     private VehicleFleetState() {
     }
 
+    /** One vehicle's change: an action of it is now {@code status} since {@code at}, with its instruction counter. */
+    record Change(String vehicleId, Action.Status status, Instant at, long counter, boolean reported) {
+    }
+
     /**
      * Records that an action of {@code vehicleId} is now {@code status} since {@code at} with
      * instruction counter {@code counter}; {@code reported}: because the vehicle reported it.
      */
     static void changed(Connection c, String vehicleId, Action.Status status, Instant at, long counter, boolean reported)
             throws SQLException {
-        Object time = CampaignDatabase.time(at);
+        changed(c, List.of(new Change(vehicleId, status, at, counter, reported)));
+    }
+
+    /**
+     * Records {@code changes}, each as {@link #changed(Connection, String, Action.Status, Instant, long, boolean)}
+     * would, in statement batches (a wave's start moves a row per vehicle: one round trip per
+     * batch, not per row). At most one change per vehicle.
+     */
+    static void changed(Connection c, List<Change> changes) throws SQLException {
         // the row is there but for a vehicle's first action: update first, insert only when nothing was updated
-        int updated;
+        int[] updated;
         try (PreparedStatement p = c.prepareStatement("UPDATE vehicle_fleet_state SET status = ?, changed_at = ?,"
                 + " action_counter = ? WHERE vehicle_id = ? AND (changed_at < ? OR (changed_at = ? AND action_counter <= ?))")) {
-            p.setString(1, status.name());
-            p.setObject(2, time);
-            p.setLong(3, counter);
-            p.setString(4, vehicleId);
-            p.setObject(5, time);
-            p.setObject(6, time);
-            p.setLong(7, counter);
-            updated = p.executeUpdate();
+            for (Change ch : changes) {
+                Object time = CampaignDatabase.time(ch.at());
+                p.setString(1, ch.status().name());
+                p.setObject(2, time);
+                p.setLong(3, ch.counter());
+                p.setString(4, ch.vehicleId());
+                p.setObject(5, time);
+                p.setObject(6, time);
+                p.setLong(7, ch.counter());
+                p.addBatch();
+            }
+            updated = p.executeBatch();
         }
-        if (updated == 0) {
+        List<Change> absent = new ArrayList<>();
+        List<Change> present = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            // a driver that cannot tell (SUCCESS_NO_INFO) goes the safe way: the insert checks for the row itself
+            (updated[i] == 0 || updated[i] == java.sql.Statement.SUCCESS_NO_INFO ? absent : present).add(changes.get(i));
+        }
+        if (!absent.isEmpty()) {
             // no row yet (or a later one, which the insert leaves alone)
+            int[] inserted;
             try (PreparedStatement p = c.prepareStatement("INSERT INTO vehicle_fleet_state (vehicle_id, status, changed_at,"
                     + " action_counter, reported_at) SELECT id, ?, ?, ?, ? FROM vehicle WHERE id = ? AND NOT EXISTS"
                     + " (SELECT 1 FROM vehicle_fleet_state WHERE vehicle_id = ?)")) {
-                p.setString(1, status.name());
-                p.setObject(2, time);
-                p.setLong(3, counter);
-                p.setObject(4, reported ? time : null);
-                p.setString(5, vehicleId);
-                p.setString(6, vehicleId);
-                if (p.executeUpdate() == 1) {
-                    return;
+                for (Change ch : absent) {
+                    Object time = CampaignDatabase.time(ch.at());
+                    p.setString(1, ch.status().name());
+                    p.setObject(2, time);
+                    p.setLong(3, ch.counter());
+                    p.setObject(4, ch.reported() ? time : null);
+                    p.setString(5, ch.vehicleId());
+                    p.setString(6, ch.vehicleId());
+                    p.addBatch();
+                }
+                inserted = p.executeBatch();
+            }
+            for (int i = 0; i < absent.size(); i++) {
+                if (inserted[i] != 1) {
+                    present.add(absent.get(i));
                 }
             }
         }
-        if (reported) {
+        List<Change> reported = present.stream().filter(Change::reported).toList();
+        if (!reported.isEmpty()) {
             try (PreparedStatement p = c.prepareStatement("UPDATE vehicle_fleet_state SET reported_at = ?"
                     + " WHERE vehicle_id = ? AND (reported_at IS NULL OR reported_at < ?)")) {
-                p.setObject(1, time);
-                p.setString(2, vehicleId);
-                p.setObject(3, time);
-                p.executeUpdate();
+                for (Change ch : reported) {
+                    Object time = CampaignDatabase.time(ch.at());
+                    p.setObject(1, time);
+                    p.setString(2, ch.vehicleId());
+                    p.setObject(3, time);
+                    p.addBatch();
+                }
+                p.executeBatch();
             }
         }
     }

@@ -74,6 +74,51 @@ public final class VehicleRegistry {
     }
 
     /** Advances the vehicle's counter by one and returns the new value; call inside the instruction's transaction. */
+    /**
+     * Advances the counter of each of {@code vehicleIds} (distinct) in one statement batch and
+     * returns the new ones, by vehicle: what {@link #nextCounter} does for one, for a wave.
+     *
+     * @throws RejectedException {@link CampaignFailure#UNKNOWN_VEHICLE} for a vehicle not registered
+     */
+    static java.util.Map<String, Long> nextCounters(Connection c, List<String> vehicleIds) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE vehicle SET last_counter = last_counter + 1 WHERE id = ?")) {
+            for (String id : vehicleIds) {
+                p.setString(1, id);
+                p.addBatch();
+            }
+            int[] n = p.executeBatch();
+            for (int i = 0; i < n.length; i++) {
+                if (n[i] == 0) {
+                    throw new RejectedException(CampaignFailure.UNKNOWN_VEHICLE, "vehicle " + vehicleIds.get(i) + " is not registered");
+                }
+            }
+        }
+        java.util.Map<String, Long> out = new java.util.HashMap<>(vehicleIds.size() * 2);
+        for (int from = 0; from < vehicleIds.size(); from += IN_LIST) {
+            List<String> part = vehicleIds.subList(from, Math.min(vehicleIds.size(), from + IN_LIST));
+            try (PreparedStatement p = c.prepareStatement("SELECT id, last_counter FROM vehicle WHERE id IN ("
+                    + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
+                for (int i = 0; i < part.size(); i++) {
+                    p.setString(i + 1, part.get(i));
+                }
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+        }
+        for (String id : vehicleIds) {
+            if (!out.containsKey(id)) {
+                throw new RejectedException(CampaignFailure.UNKNOWN_VEHICLE, "vehicle " + id + " is not registered");
+            }
+        }
+        return out;
+    }
+
+    /** Most ids in one {@code IN} list. */
+    private static final int IN_LIST = 500;
+
     static long nextCounter(Connection c, String vehicleId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("UPDATE vehicle SET last_counter = last_counter + 1 WHERE id = ?")) {
             p.setString(1, vehicleId);

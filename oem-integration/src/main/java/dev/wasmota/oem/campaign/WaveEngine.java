@@ -36,14 +36,11 @@ final class WaveEngine {
     /** Issues the instructions of wave {@code index} and makes the campaign RUNNING in it. */
     void startWave(Connection c, Campaign k, int index, Effects fx) throws SQLException {
         Release release = releaseOf(k);
-        int issued = 0;
         InstructionIssuer.Batch batch = issuer.batch(c, k, release);
-        for (Action a : ActionRows.inWave(c, k.id(), index)) {
-            if (a.status() == Action.Status.PENDING) {
-                fx.issued.add(batch.issue(a));
-                issued++;
-            }
-        }
+        List<Action> pending = ActionRows.inWave(c, k.id(), index).stream()
+                .filter(a -> a.status() == Action.Status.PENDING).toList();
+        fx.issued.addAll(batch.issueAll(pending));
+        int issued = pending.size();
         batch.finish();
         CampaignRows.updateWave(c, k.id(), index, Wave.State.RUNNING, clock.instant());
         CampaignRows.update(c, k.id(), Campaign.State.RUNNING, index, null, clock.instant());
