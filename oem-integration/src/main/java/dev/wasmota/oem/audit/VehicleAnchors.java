@@ -13,8 +13,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Every head of a vehicle's own audit log that its signed status reports named, kept per vehicle
@@ -128,16 +130,26 @@ public final class VehicleAnchors {
 
     /** As {@link #take(Report)}, inside the caller's transaction {@code c}. */
     public Taken take(Connection c, Report r) throws SQLException {
-        if (!select(c, "SELECT * FROM vehicle_log_anchor WHERE vehicle_id = ? AND instruction_id = ? AND seq = ? AND hash = ?",
-                r.vehicleId(), r.instructionId(), r.seq(), r.hash()).isEmpty()) {
+        // what the judgement needs of the vehicle's anchors, in one round trip (a status report's cost): this very
+        // report taken before (1); the consistent anchors at its seq and its previous seq (2); the latest consistent
+        // one (3); whether any report ever proved its log from an earlier head (4)
+        Map<Integer, List<Anchor>> parts = selectParts(c, "(SELECT 1 AS part, a.* FROM vehicle_log_anchor a WHERE vehicle_id = ?"
+                + " AND instruction_id = ? AND seq = ? AND hash = ? FETCH FIRST 1 ROWS ONLY)"
+                + " UNION ALL (SELECT 2 AS part, a.* FROM vehicle_log_anchor a WHERE vehicle_id = ? AND verdict = 'CONSISTENT'"
+                + " AND seq IN (?, ?))"
+                + " UNION ALL (SELECT 3 AS part, a.* FROM vehicle_log_anchor a WHERE vehicle_id = ? AND verdict = 'CONSISTENT'"
+                + " ORDER BY seq DESC, id DESC FETCH FIRST 1 ROWS ONLY)"
+                + " UNION ALL (SELECT 4 AS part, a.* FROM vehicle_log_anchor a WHERE vehicle_id = ? AND prev_seq > 0"
+                + " FETCH FIRST 1 ROWS ONLY)"
+                + " ORDER BY part, id",
+                r.vehicleId(), r.instructionId(), r.seq(), r.hash(), r.vehicleId(), r.seq(), r.prevSeq(), r.vehicleId(),
+                r.vehicleId());
+        if (parts.containsKey(1)) {
             return new Taken(Verdict.REPEATED, "the report of instruction " + r.instructionId() + " again", Optional.empty());
         }
-        List<Anchor> consistent = new ArrayList<>(select(c, "SELECT * FROM vehicle_log_anchor WHERE vehicle_id = ?"
-                + " AND verdict = 'CONSISTENT' AND seq IN (?, ?) ORDER BY id", r.vehicleId(), r.seq(), r.prevSeq()));
-        consistent.addAll(select(c, "SELECT * FROM vehicle_log_anchor WHERE vehicle_id = ? AND verdict = 'CONSISTENT'"
-                + " ORDER BY seq DESC, id DESC FETCH FIRST 1 ROWS ONLY", r.vehicleId()));
-        boolean provedBefore = !select(c, "SELECT * FROM vehicle_log_anchor WHERE vehicle_id = ? AND prev_seq > 0"
-                + " FETCH FIRST 1 ROWS ONLY", r.vehicleId()).isEmpty();
+        List<Anchor> consistent = new ArrayList<>(parts.getOrDefault(2, List.of()));
+        consistent.addAll(parts.getOrDefault(3, List.of()));
+        boolean provedBefore = parts.containsKey(4);
         String[] detail = new String[1];
         Verdict verdict = judge(r, consistent, provedBefore, detail);
         insert(c, r, verdict);
@@ -211,7 +223,18 @@ public final class VehicleAnchors {
 
     /** The anchors {@code sql} selects with {@code parameters} (strings and longs), in its order. */
     private static List<Anchor> select(Connection c, String sql, Object... parameters) throws SQLException {
-        List<Anchor> out = new ArrayList<>();
+        return select(c, sql, parameters, false).getOrDefault(0, List.of());
+    }
+
+    /** The anchors a query tagged by its {@code part} column selects, by part. */
+    private static Map<Integer, List<Anchor>> selectParts(Connection c, String sqlWithParts, Object... parameters)
+            throws SQLException {
+        return select(c, sqlWithParts, parameters, true);
+    }
+
+    private static Map<Integer, List<Anchor>> select(Connection c, String sql, Object[] parameters, boolean tagged)
+            throws SQLException {
+        Map<Integer, List<Anchor>> out = new TreeMap<>();
         try (PreparedStatement p = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 if (parameters[i] instanceof Long l) {
@@ -223,7 +246,8 @@ public final class VehicleAnchors {
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     String prevHash = rs.getString("prev_hash");
-                    out.add(new Anchor(rs.getString("vehicle_id"), rs.getLong("seq"), rs.getString("hash"), rs.getLong("prev_seq"),
+                    out.computeIfAbsent(tagged ? rs.getInt("part") : 0, k -> new ArrayList<>()).add(new Anchor(
+                            rs.getString("vehicle_id"), rs.getLong("seq"), rs.getString("hash"), rs.getLong("prev_seq"),
                             prevHash == null ? "" : prevHash, rs.getString("campaign_id"), rs.getString("instruction_id"),
                             CampaignDatabase.instant(rs, "reported_at"), CampaignDatabase.instant(rs, "received_at"),
                             Verdict.valueOf(rs.getString("verdict"))));
