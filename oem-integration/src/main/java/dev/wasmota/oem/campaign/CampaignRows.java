@@ -147,7 +147,15 @@ final class CampaignRows {
      * waves after every status report).
      */
     static List<Wave> waves(Connection c, String campaignId) throws SQLException {
-        Map<Integer, List<String>> members = waveMembers(c, campaignId);
+        return waves(c, campaignId, waveMembers(c, campaignId));
+    }
+
+    /** {@link #waves(Connection, String)} of campaign {@code k} as read in this transaction (its creation time known). */
+    static List<Wave> waves(Connection c, Campaign k) throws SQLException {
+        return waves(c, k.id(), waveMembers(c, k.id(), k.createdAt()));
+    }
+
+    private static List<Wave> waves(Connection c, String campaignId, Map<Integer, List<String>> members) throws SQLException {
         List<Wave> out = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT * FROM campaign_wave WHERE campaign_id = ? ORDER BY wave_index")) {
@@ -191,42 +199,28 @@ final class CampaignRows {
                 WavePlan.parse(rs.getString("wave_plan")), rs.getInt("advance_at"), rs.getInt("stop_at"),
                 Duration.ofSeconds(rs.getLong("validity_seconds")), Duration.ofSeconds(rs.getLong("hold_seconds")),
                 Campaign.State.valueOf(rs.getString("state")),
-                rs.getInt("current_wave"), waveCount(c, id), Optional.ofNullable(rs.getString("cause")),
+                rs.getInt("current_wave"), waveCount(c, id, CampaignDatabase.instant(rs, "created_at")), Optional.ofNullable(rs.getString("cause")),
                 Optional.ofNullable(rollbackVersion).map(v -> new ReleaseId(module, v)),
                 CampaignDatabase.instant(rs, "created_at"), CampaignDatabase.instant(rs, "updated_at"));
     }
 
-    /**
-     * Campaigns' listed members, which never change once the campaign is created, kept per
-     * database connection (a connection lost and opened again starts afresh) and campaign: a
-     * campaign is loaded after every status report, and reading and checking its whole member list
-     * each time made the reports of a large campaign cost the square of its size.
-     */
-    private static final java.util.Map<Connection, java.util.Map<String, Targets>> MEMBERS = new java.util.WeakHashMap<>();
-    private static final int MEMBERS_KEPT = 32;
+    /** Campaigns' listed members, which never change once the campaign is created ({@link ConnectionCache}). */
+    private static final ConnectionCache<Targets> MEMBERS = new ConnectionCache<>();
+    /** Each campaign's members per wave ({@link ConnectionCache}). */
+    private static final ConnectionCache<Map<Integer, List<String>>> WAVE_MEMBERS = new ConnectionCache<>();
+    /** Each campaign's number of waves ({@link ConnectionCache}). */
+    private static final ConnectionCache<Integer> WAVE_COUNTS = new ConnectionCache<>();
 
     private static Targets members(Connection c, String campaignId, java.time.Instant createdAt) throws SQLException {
-        String key = campaignId + "|" + createdAt;
-        synchronized (MEMBERS) {
-            Targets known = MEMBERS.getOrDefault(c, java.util.Map.of()).get(key);
-            if (known != null) {
-                return known;
-            }
+        String key = ConnectionCache.key(campaignId, createdAt);
+        Targets known = MEMBERS.get(c, key);
+        if (known != null) {
+            return known;
         }
         Targets t = Targets.vehicles(installMembers(c, campaignId));
-        synchronized (MEMBERS) {
-            MEMBERS.computeIfAbsent(c, x -> new java.util.LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, Targets> eldest) {
-                    return size() > MEMBERS_KEPT;
-                }
-            }).put(key, t);
-        }
+        MEMBERS.put(c, key, t);
         return t;
     }
-
-    private static final java.util.Map<Connection, java.util.Map<String, Map<Integer, List<String>>>> WAVE_MEMBERS =
-            new java.util.WeakHashMap<>();
 
     private static Map<Integer, List<String>> waveMembers(Connection c, String campaignId) throws SQLException {
         java.time.Instant createdAt = null;
@@ -238,12 +232,15 @@ final class CampaignRows {
                 }
             }
         }
-        String key = campaignId + "|" + createdAt;
-        synchronized (WAVE_MEMBERS) {
-            Map<Integer, List<String>> known = WAVE_MEMBERS.getOrDefault(c, java.util.Map.of()).get(key);
-            if (known != null) {
-                return known;
-            }
+        return waveMembers(c, campaignId, createdAt);
+    }
+
+    private static Map<Integer, List<String>> waveMembers(Connection c, String campaignId, java.time.Instant createdAt)
+            throws SQLException {
+        String key = ConnectionCache.key(campaignId, createdAt);
+        Map<Integer, List<String>> known = WAVE_MEMBERS.get(c, key);
+        if (known != null) {
+            return known;
         }
         Map<Integer, List<String>> members = new LinkedHashMap<>();
         try (PreparedStatement p = c.prepareStatement("SELECT wave_index, vehicle_id FROM campaign_action"
@@ -258,14 +255,7 @@ final class CampaignRows {
         members.replaceAll((w, ids) -> List.copyOf(ids));
         Map<Integer, List<String>> kept = java.util.Collections.unmodifiableMap(members);
         if (createdAt != null && !kept.isEmpty()) {
-            synchronized (WAVE_MEMBERS) {
-                WAVE_MEMBERS.computeIfAbsent(c, x -> new java.util.LinkedHashMap<>(16, 0.75f, true) {
-                    @Override
-                    protected boolean removeEldestEntry(java.util.Map.Entry<String, Map<Integer, List<String>>> eldest) {
-                        return size() > MEMBERS_KEPT;
-                    }
-                }).put(key, kept);
-            }
+            WAVE_MEMBERS.put(c, key, kept);
         }
         return kept;
     }
@@ -284,12 +274,21 @@ final class CampaignRows {
         return out;
     }
 
-    private static int waveCount(Connection c, String campaignId) throws SQLException {
+    private static int waveCount(Connection c, String campaignId, java.time.Instant createdAt) throws SQLException {
+        String key = ConnectionCache.key(campaignId, createdAt);
+        Integer known = WAVE_COUNTS.get(c, key);
+        if (known != null) {
+            return known;
+        }
         try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM campaign_wave WHERE campaign_id = ?")) {
             p.setString(1, campaignId);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
-                return rs.getInt(1);
+                int n = rs.getInt(1);
+                if (n > 0) { // its waves are written with it: none yet means its creating transaction is still writing
+                    WAVE_COUNTS.put(c, key, n);
+                }
+                return n;
             }
         }
     }

@@ -39,6 +39,27 @@ final class RolloutRows {
         }
     }
 
+    /** Each running campaign's options ({@link ConnectionCache}): written with the campaign, never changed. */
+    private static final ConnectionCache<RolloutOptions> KEPT = new ConnectionCache<>();
+
+    /**
+     * {@link #find(Connection, String)} of campaign {@code k}, which has started (its options were
+     * written in its creating transaction, long committed): kept, as the wave rules read them after
+     * every status report.
+     */
+    static RolloutOptions find(Connection c, Campaign k) throws SQLException {
+        if (k.state() == Campaign.State.CREATED) {
+            return find(c, k.id());
+        }
+        String key = ConnectionCache.key(k.id(), k.createdAt());
+        RolloutOptions known = KEPT.get(c, key);
+        if (known == null) {
+            known = find(c, k.id());
+            KEPT.put(c, key, known);
+        }
+        return known;
+    }
+
     static RolloutOptions find(Connection c, String campaignId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT shadow_json, health_json FROM campaign_rollout WHERE campaign_id = ?")) {

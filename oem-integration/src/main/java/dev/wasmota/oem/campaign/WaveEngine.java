@@ -58,7 +58,7 @@ final class WaveEngine {
         }
         Map<Integer, WaveCounts> counts = countsByWave(c, k.id());
         // read once: nothing below changes a wave before it returns or moves on (this runs after every status report)
-        List<Wave> waves = CampaignRows.waves(c, k.id());
+        List<Wave> waves = CampaignRows.waves(c, k);
         for (Wave w : waves) {
             WaveCounts n = counts.get(w.index());
             boolean started = w.state() == Wave.State.RUNNING || w.state() == Wave.State.PASSED;
@@ -126,7 +126,7 @@ final class WaveEngine {
      * the release is over it, by metric; a reason naming the metrics and the vehicles, or empty.
      */
     private static Optional<String> healthRegression(Connection c, Campaign k) throws SQLException {
-        Optional<HealthGate> gate = RolloutRows.find(c, k.id()).health();
+        Optional<HealthGate> gate = RolloutRows.find(c, k).health();
         if (gate.isEmpty()) {
             return Optional.empty();
         }
