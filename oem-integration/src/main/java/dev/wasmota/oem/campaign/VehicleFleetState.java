@@ -39,28 +39,48 @@ final class VehicleFleetState {
      * batch, not per row). At most one change per vehicle.
      */
     static void changed(Connection c, List<Change> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            return;
+        }
         // the row is there but for a vehicle's first action: update first, insert only when nothing was updated
+        // a change the vehicle reported moves reported_at in the same statement when its row takes the change
+        boolean reporting = changes.stream().allMatch(Change::reported);
+        if (!reporting && changes.stream().anyMatch(Change::reported)) {
+            changed(c, changes.stream().filter(Change::reported).toList());
+            changed(c, changes.stream().filter(ch -> !ch.reported()).toList());
+            return;
+        }
         int[] updated;
         try (PreparedStatement p = c.prepareStatement("UPDATE vehicle_fleet_state SET status = ?, changed_at = ?,"
-                + " action_counter = ? WHERE vehicle_id = ? AND (changed_at < ? OR (changed_at = ? AND action_counter <= ?))")) {
+                + " action_counter = ?" + (reporting ? ", reported_at = CASE WHEN reported_at IS NULL OR reported_at < ?"
+                + " THEN ? ELSE reported_at END" : "")
+                + " WHERE vehicle_id = ? AND (changed_at < ? OR (changed_at = ? AND action_counter <= ?))")) {
             for (Change ch : changes) {
                 Object time = CampaignDatabase.time(ch.at());
-                p.setString(1, ch.status().name());
-                p.setObject(2, time);
-                p.setLong(3, ch.counter());
-                p.setString(4, ch.vehicleId());
-                p.setObject(5, time);
-                p.setObject(6, time);
-                p.setLong(7, ch.counter());
+                int n = 1;
+                p.setString(n++, ch.status().name());
+                p.setObject(n++, time);
+                p.setLong(n++, ch.counter());
+                if (reporting) {
+                    p.setObject(n++, time);
+                    p.setObject(n++, time);
+                }
+                p.setString(n++, ch.vehicleId());
+                p.setObject(n++, time);
+                p.setObject(n++, time);
+                p.setLong(n, ch.counter());
                 p.addBatch();
             }
             updated = p.executeBatch();
         }
         List<Change> absent = new ArrayList<>();
+        // rows there but not changed (a later change holds them): only their reported_at moves
         List<Change> present = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
             // a driver that cannot tell (SUCCESS_NO_INFO) goes the safe way: the insert checks for the row itself
-            (updated[i] == 0 || updated[i] == java.sql.Statement.SUCCESS_NO_INFO ? absent : present).add(changes.get(i));
+            if (updated[i] == 0 || updated[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+                absent.add(changes.get(i));
+            }
         }
         if (!absent.isEmpty()) {
             // no row yet (or a later one, which the insert leaves alone)

@@ -21,9 +21,41 @@ final class WaveCounters {
 
     /** Moves {@code a}'s count from the status it was read in to {@code to}. */
     static void moved(Connection c, Action a, Action.Status to) throws SQLException {
-        if (a.kind() == Action.Kind.INSTALL && a.status() != to) {
-            add(c, a.campaignId(), a.wave(), a.status(), -1);
-            add(c, a.campaignId(), a.wave(), to, 1);
+        if (a.kind() != Action.Kind.INSTALL || a.status() == to) {
+            return;
+        }
+        // both counters in one statement (a status report's move); a counter not there yet is made the long way
+        try (PreparedStatement p = c.prepareStatement("UPDATE campaign_wave_count SET n = n + CASE WHEN status = ? THEN -1"
+                + " ELSE 1 END WHERE campaign_id = ? AND wave_index = ? AND status IN (?, ?)")) {
+            p.setString(1, a.status().name());
+            p.setString(2, a.campaignId());
+            p.setInt(3, a.wave());
+            p.setString(4, a.status().name());
+            p.setString(5, to.name());
+            if (p.executeUpdate() == 2) {
+                return;
+            }
+        }
+        // one of the two or neither was there (the first report of its kind in the wave): the statement moved the one
+        // that was; the other is made with its move
+        java.util.Set<String> there = new java.util.HashSet<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT status FROM campaign_wave_count"
+                + " WHERE campaign_id = ? AND wave_index = ? AND status IN (?, ?)")) {
+            p.setString(1, a.campaignId());
+            p.setInt(2, a.wave());
+            p.setString(3, a.status().name());
+            p.setString(4, to.name());
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    there.add(rs.getString(1));
+                }
+            }
+        }
+        if (!there.contains(a.status().name())) {
+            insert(c, a.campaignId(), a.wave(), a.status(), -1);
+        }
+        if (!there.contains(to.name())) {
+            insert(c, a.campaignId(), a.wave(), to, 1);
         }
     }
 
@@ -102,6 +134,10 @@ final class WaveCounters {
                 return;
             }
         }
+        insert(c, campaignId, wave, status, delta);
+    }
+
+    private static void insert(Connection c, String campaignId, int wave, Action.Status status, int delta) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO campaign_wave_count (campaign_id, wave_index, status, n)"
                 + " VALUES (?, ?, ?, ?)")) {
             p.setString(1, campaignId);
