@@ -120,7 +120,7 @@ public final class FleetRun {
             hold = plan.hold();
         } else {
             v2 = s.submit("slow_highway.wasm", "2.0.0", 2, Optional.empty());
-            narrator.say("v2 computes what v1 does, but slowly from the third tick at highway speed: its campaign is"
+            narrator.say("v2 computes what v1 does, but slowly after 0.6 s at highway speed: its campaign is"
                     + " gated on the vehicles' runtime health (p99 within 150% of the intake's worst call, no deadline miss)");
             options = RolloutOptions.NONE.withHealth(HealthGate.margin(150, 0));
             hold = REGRESSION_HOLD.compareTo(plan.hold()) > 0 ? REGRESSION_HOLD : plan.hold();
