@@ -96,6 +96,12 @@ final class ActionRows {
 
     static void setStatus(Connection c, Action a, Action.Status status, String cause, String detail, Instant now)
             throws SQLException {
+        setStatus(c, a, status, cause, detail, now, null);
+    }
+
+    /** As {@link #setStatus(Connection, Action, Action.Status, String, String, Instant)}, the counters' move summed in {@code tally} unless it is null. */
+    static void setStatus(Connection c, Action a, Action.Status status, String cause, String detail, Instant now,
+                          WaveCounters.Tally tally) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("UPDATE campaign_action SET status = ?, cause = ?, detail = ?,"
                 + " updated_at = ? WHERE campaign_id = ? AND vehicle_id = ? AND kind = ?")) {
             p.setString(1, status.name());
@@ -105,7 +111,11 @@ final class ActionRows {
             key(p, 5, a);
             p.executeUpdate();
         }
-        WaveCounters.moved(c, a, status);
+        if (tally == null) {
+            WaveCounters.moved(c, a, status);
+        } else {
+            tally.moved(a, status);
+        }
         VehicleFleetState.changed(c, a.vehicleId(), status, now, a.issued().map(Action.Issued::counter).orElse(0L),
                 Action.REPORTED.equals(cause));
     }

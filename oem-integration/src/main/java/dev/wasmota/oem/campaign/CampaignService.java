@@ -336,12 +336,20 @@ public final class CampaignService {
         VehicleAnchors anchors = anchors();
         Effects fx = new Effects();
         return run(fx, c -> {
+            // each campaign's row locked once, before any report's savepoint: locked again inside each report's
+            // subtransaction, PostgreSQL would build a new lock set on the row for every report of the batch
+            for (String id : new java.util.TreeSet<>(reports.stream().map(VehicleReport::campaignId).toList())) {
+                CampaignRows.find(c, id, true);
+            }
+            WaveCounters.Tally counters = new WaveCounters.Tally();
             List<VehicleReport.Outcome> out = new java.util.ArrayList<>(reports.size());
             List<AuditRecord> refusals = new java.util.ArrayList<>();
             for (VehicleReport r : reports) {
                 Optional<VehicleAnchors.Taken> taken = r.anchor().isEmpty() ? Optional.empty()
                         : Optional.of(anchor(c, anchors, r.anchor().get()));
                 Effects one = new Effects();
+                one.counters = counters;
+                java.util.Map<WaveCounters.Tally.Key, Integer> before = counters.snapshot();
                 java.sql.Savepoint sp = c.setSavepoint();
                 try {
                     StatusReceipt receipt = counted(c, r, one);
@@ -351,10 +359,12 @@ public final class CampaignService {
                     out.add(VehicleReport.Outcome.counted(receipt, taken));
                 } catch (RejectedException e) {
                     c.rollback(sp);
+                    counters.restore(before);
                     refusals.add(refusal(r, e));
                     out.add(VehicleReport.Outcome.refused(e, taken));
                 }
             }
+            counters.flush(c);
             fx.records.addAll(refusals);
             return out;
         });
@@ -414,7 +424,7 @@ public final class CampaignService {
             throw new RejectedException(CampaignFailure.STATUS_CONFLICT, "vehicle " + vehicleId + " already reported "
                     + a.status() + " for instruction " + instructionId + "; " + result + " cannot follow it");
         }
-        ActionRows.setStatus(c, a, result, Action.REPORTED, r.detail(), clock.instant());
+        ActionRows.setStatus(c, a, result, Action.REPORTED, r.detail(), clock.instant(), fx.counters);
         fx.records.add(audit.status(k, a, result, r.detail(), r.logHead()));
         Campaign after = followUp(c, k, a, result, fx);
         Action updated = ActionRows.find(c, campaignId, vehicleId, a.kind()).orElseThrow();

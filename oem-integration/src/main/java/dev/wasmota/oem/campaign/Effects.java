@@ -12,6 +12,12 @@ import java.util.List;
 final class Effects {
     final List<AuditRecord> records = new ArrayList<>();
     final List<IssuedInstruction> issued = new ArrayList<>();
+    /**
+     * Where a batch of status reports sums its counter moves until it commits (null: each move goes
+     * to the counters at once). The same counter row updated for every report of one transaction
+     * makes PostgreSQL walk the row's versions at each update and read: quadratic in the batch.
+     */
+    WaveCounters.Tally counters;
 
     void clear() {
         records.clear();

@@ -65,7 +65,7 @@ final class WaveCounters {
      * 200,000 times. Flush before the transaction reads the counters or commits.
      */
     static final class Tally {
-        private record Key(String campaignId, int wave, Action.Status status) {
+        record Key(String campaignId, int wave, Action.Status status) {
         }
 
         private final Map<Key, Integer> deltas = new java.util.LinkedHashMap<>();
@@ -83,6 +83,17 @@ final class WaveCounters {
             }
         }
 
+        /** What is summed so far, to {@link #restore} when the moves after it are rolled back. */
+        Map<Key, Integer> snapshot() {
+            return new java.util.LinkedHashMap<>(deltas);
+        }
+
+        /** Back to {@code snapshot}: the moves since it were rolled back with their savepoint. */
+        void restore(Map<Key, Integer> snapshot) {
+            deltas.clear();
+            deltas.putAll(snapshot);
+        }
+
         void flush(Connection c) throws SQLException {
             for (Map.Entry<Key, Integer> e : deltas.entrySet()) {
                 if (e.getValue() != 0) {
@@ -95,7 +106,21 @@ final class WaveCounters {
 
     /** The counts per wave (waves without actions absent), from the counters. */
     static Map<Integer, WaveCounts> read(Connection c, String campaignId) throws SQLException {
-        return counts(c, "SELECT wave_index, status, n FROM campaign_wave_count WHERE campaign_id = ?", campaignId);
+        return read(c, campaignId, null);
+    }
+
+    /** {@link #read(Connection, String)} with the moves {@code pending} holds, not flushed yet, added (none if null). */
+    static Map<Integer, WaveCounts> read(Connection c, String campaignId, Tally pending) throws SQLException {
+        Map<Integer, int[]> byWave = raw(c, "SELECT wave_index, status, n FROM campaign_wave_count WHERE campaign_id = ?",
+                campaignId);
+        if (pending != null) {
+            pending.deltas.forEach((k, n) -> {
+                if (k.campaignId().equals(campaignId)) {
+                    byWave.computeIfAbsent(k.wave(), w -> new int[Action.Status.values().length])[k.status().ordinal()] += n;
+                }
+            });
+        }
+        return of(byWave);
     }
 
     /** The counts per wave counted from the actions (one {@code GROUP BY} over index {@code action_by_wave}). */
@@ -105,6 +130,20 @@ final class WaveCounters {
     }
 
     private static Map<Integer, WaveCounts> counts(Connection c, String sql, String campaignId) throws SQLException {
+        return of(raw(c, sql, campaignId));
+    }
+
+    private static Map<Integer, WaveCounts> of(Map<Integer, int[]> byWave) {
+        Map<Integer, WaveCounts> out = new TreeMap<>();
+        byWave.forEach((w, n) -> {
+            if (java.util.Arrays.stream(n).anyMatch(x -> x != 0)) {
+                out.put(w, WaveCounts.of(n));
+            }
+        });
+        return out;
+    }
+
+    private static Map<Integer, int[]> raw(Connection c, String sql, String campaignId) throws SQLException {
         Map<Integer, int[]> byWave = new TreeMap<>();
         try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setString(1, campaignId);
@@ -118,9 +157,7 @@ final class WaveCounters {
                 }
             }
         }
-        Map<Integer, WaveCounts> out = new TreeMap<>();
-        byWave.forEach((w, n) -> out.put(w, WaveCounts.of(n)));
-        return out;
+        return byWave;
     }
 
     private static void add(Connection c, String campaignId, int wave, Action.Status status, int delta) throws SQLException {

@@ -56,7 +56,7 @@ final class WaveEngine {
         if (k.state() != Campaign.State.RUNNING && k.state() != Campaign.State.PAUSED) {
             return k;
         }
-        Map<Integer, WaveCounts> counts = countsByWave(c, k.id());
+        Map<Integer, WaveCounts> counts = WaveCounters.read(c, k.id(), fx.counters);
         // read once: nothing below changes a wave before it returns or moves on (this runs after every status report)
         List<Wave> waves = CampaignRows.waves(c, k);
         for (Wave w : waves) {

@@ -122,4 +122,31 @@ class WaveCountersTest {
         kit.answer(kit.outbox.lastTo(vehicles.get(0)), COMMITTED);
         assertEquals(new WaveCounts(4, 0, 3, 1, 0), checked(k.id()).get(1));
     }
+
+    @Test
+    void aBatchsSummedMovesAreReadWithTheCountersAndARolledBackReportsAreTakenOutAgain() {
+        kit = new CampaignKit(dir, durableUrl());
+        List<String> vehicles = kit.vehicles(4);
+        Campaign k = kit.service.start(kit.service.create(kit.spec(kit.v2, vehicles, "100%").advanceAt(100).build()).id());
+
+        kit.db.transaction(c -> {
+            WaveCounters.Tally tally = new WaveCounters.Tally();
+            Action first = ActionRows.find(c, k.id(), vehicles.get(0), Action.Kind.INSTALL).orElseThrow();
+            ActionRows.setStatus(c, first, COMMITTED, Action.REPORTED, "batch", kit.clock.instant(), tally);
+            assertEquals(0, WaveCounters.read(c, k.id()).get(1).committed(), "summed, not written yet");
+            assertEquals(1, WaveCounters.read(c, k.id(), tally).get(1).committed(), "read with what the batch summed");
+
+            Map<WaveCounters.Tally.Key, Integer> before = tally.snapshot();
+            java.sql.Savepoint sp = c.setSavepoint();
+            Action second = ActionRows.find(c, k.id(), vehicles.get(1), Action.Kind.INSTALL).orElseThrow();
+            ActionRows.setStatus(c, second, FAILED, Action.REPORTED, "refused after its move", kit.clock.instant(), tally);
+            c.rollback(sp);
+            tally.restore(before);
+
+            tally.flush(c);
+            return null;
+        });
+
+        assertEquals(new WaveCounts(4, 0, 3, 1, 0), checked(k.id()).get(1), "the counters as the actions: one committed");
+    }
 }
