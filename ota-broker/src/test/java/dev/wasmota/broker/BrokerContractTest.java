@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,7 +85,12 @@ class BrokerContractTest {
         }
     }
 
-    /** Both brokers answer an oversize PUBLISH with DISCONNECT 0x95 (Paho 1.2.5 does not check the limit itself). */
+    /**
+     * Both brokers answer an oversize PUBLISH with DISCONNECT 0x95 (Paho 1.2.5 does not check the
+     * limit itself) and close the connection. The client may meet the closed socket while it is
+     * still writing the message, before it reads that DISCONNECT (seen once with Mosquitto in a
+     * full run: the connection lost, reason 0): then the refusal is the lost connection alone.
+     */
     @ParameterizedTest
     @EnumSource(BrokerKind.class)
     void disconnectsAClientSendingAMessageOverTheSizeLimit(BrokerKind kind) throws Exception {
@@ -95,7 +101,9 @@ class BrokerContractTest {
             MqttException refused = assertThrows(MqttException.class, () -> pub.publish("ota/big", new byte[MAX_MESSAGE + 1]));
             MqttDisconnectResponse gone = pub.disconnection(WAIT);
             assertNotNull(gone, kind + " kept the client connected: " + refused.getMessage());
-            assertEquals(0x95, gone.getReturnCode(), "DISCONNECT reason: packet too large");
+            assertTrue(gone.getReturnCode() == 0x95 || gone.getReturnCode() == 0 && gone.getException() != null,
+                    "DISCONNECT reason packet too large (or the connection cut while the client still wrote): "
+                    + gone.getReturnCode() + " " + gone.getException());
             assertFalse(pub.isConnected());
             assertNull(sub.next(Duration.ofSeconds(1)), "oversize message was delivered");
         }
