@@ -48,13 +48,8 @@ final class ActionRows {
     /** Records the instruction issued for an action, which becomes INSTRUCTED. */
     static void issued(Connection c, Action a, Action.Issued i, byte[] signed) throws SQLException {
         WaveCounters.Tally tally = new WaveCounters.Tally();
-        issued(c, a, i, signed, tally);
-        tally.flush(c);
-    }
-
-    /** {@link #issued(Connection, Action, Action.Issued, byte[])} with the counters' move left in {@code tally} (flush it in the transaction). */
-    static void issued(Connection c, Action a, Action.Issued i, byte[] signed, WaveCounters.Tally tally) throws SQLException {
         issued(c, List.of(new Issuing(a, i, signed)), tally);
+        tally.flush(c);
     }
 
     /** An action and the instruction issued for it. */

@@ -42,14 +42,14 @@ final class VehicleFleetState {
         if (changes.isEmpty()) {
             return;
         }
-        // the row is there but for a vehicle's first action: update first, insert only when nothing was updated
-        // a change the vehicle reported moves reported_at in the same statement when its row takes the change
+        // reported and unreported changes go in separate batches: a reported one moves reported_at in its update
         boolean reporting = changes.stream().allMatch(Change::reported);
         if (!reporting && changes.stream().anyMatch(Change::reported)) {
             changed(c, changes.stream().filter(Change::reported).toList());
             changed(c, changes.stream().filter(ch -> !ch.reported()).toList());
             return;
         }
+        // the row is there but for a vehicle's first action: update first, insert only when nothing was updated
         int[] updated;
         try (PreparedStatement p = c.prepareStatement("UPDATE vehicle_fleet_state SET status = ?, changed_at = ?,"
                 + " action_counter = ?" + (reporting ? ", reported_at = CASE WHEN reported_at IS NULL OR reported_at < ?"
