@@ -129,15 +129,19 @@ class IntakeCpuTimingTest {
 
     @Test
     void refusesAModuleNeedingEightyPercentOfItsDeadlineIdleAndBesideTwoBusyThreads() throws InterruptedException {
-        IntakeResult idle = integrate(80);
-        IntakeTestKit.assertRefused(idle, IntakeCheck.TIMING, IntakeFailure.TIMING_MARGIN, 5);
+        // "idle" is this test's threads only: the build's other module may run beside it and slow the very
+        // code past its deadline (once 6.9 ms of CPU for a 2.5 ms budget), which is refused too, by its own check
+        assertRefusedForTime(integrate(80), "refused idle");
+        assertRefusedForTime(besideBusyThreads(2, () -> integrate(80)), "refused idle, so refused beside two busy threads");
+    }
 
-        IntakeResult loaded = besideBusyThreads(2, () -> integrate(80));
-        assertFalse(loaded.accepted(), "refused idle, so refused beside two busy threads");
-        var why = loaded.rejection().orElseThrow();
+    /** Refused, exit 5, over its timing margin (or, where others slowed its very code, over its deadline). */
+    private static void assertRefusedForTime(IntakeResult r, String what) {
+        assertFalse(r.accepted(), what);
+        var why = r.rejection().orElseThrow();
         assertEquals(5, why.exitCode().code(), why.getMessage());
         assertTrue(why.reason() == IntakeFailure.TIMING_MARGIN || why.reason() == FaultKind.DEADLINE_MISS,
-                () -> "over its margin (or, where the busy threads slowed its very code, over its deadline): "
-                        + why.getMessage());
+                () -> "over its margin (or, where others slowed its very code, over its deadline): " + why.getMessage());
+        assertTrue(r.countersigned().isEmpty(), what);
     }
 }
